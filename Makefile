@@ -1,0 +1,68 @@
+# CRS — two commands do everything: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test install assets messages lint format lock browser clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installs the pinned dependencies only when the lock changed since the last install.
+$(VENV)/.installed: requirements/dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet "uv==0.13.9"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements/dev.lock
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed node_modules/.package-lock.json messages
+
+assets: node_modules/.package-lock.json
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q compile --domain=django --directory=locale
+
+# `make run`: SQLite and a filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+run: install
+	DJANGO_SETTINGS_MODULE=crs_site.settings.local $(BIN)/python manage.py migrate --no-input -v 0
+	DJANGO_SETTINGS_MODULE=crs_site.settings.local $(BIN)/python manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  CRS is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@DJANGO_SETTINGS_MODULE=crs_site.settings.local $(BIN)/python manage.py demo_logins
+	@echo ""
+	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) HOST=$(HOST) DJANGO_SETTINGS_MODULE=crs_site.settings.local $(BIN)/honcho start -f Procfile.local
+
+# Browser tests drive Debian's Chromium; install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+# `make test`: the whole suite against PostgreSQL and Redis (creates the test database itself).
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=crs_site.settings.test $(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	$(BIN)/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "uv==0.13.9"
+	$(BIN)/uv pip compile pyproject.toml -o requirements/base.lock --python-version 3.11 --quiet
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements/dev.lock --python-version 3.11 --quiet
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var .pytest_cache

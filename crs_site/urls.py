@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from crs_site.health import HealthView
+
+urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("staff.auth_urls")),
+    path("api/", include("crs_site.api_urls")),
+    path("", include("scorecards.urls")),
+    path("", include("customers.urls")),
+    path("", include("feedback.survey_urls")),
+    path("", include("feedback.qa_urls")),
+    path("", include("staff.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
