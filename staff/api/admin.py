@@ -1,0 +1,82 @@
+"""API keys in the admin: created with scopes and teams, the key shown once, then only its hash.
+
+Imported by `staff.admin`, so the admin registers it with the app's other models.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
+
+from staff.choices import ApiScope
+from staff.models import ApiKey
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"),
+        choices=ApiScope.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the key may do. A key without scopes reads only rules, teams, people."),
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["name", "scopes", "teams", "expiry_date", "revoked"]
+        help_texts = {
+            "teams": _("Leave empty for every team; otherwise the key sees only these teams."),
+        }
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(APIKeyModelAdmin):
+    form = ApiKeyForm
+    list_display = [
+        "name",
+        "prefix",
+        "scope_list",
+        "created",
+        "expiry_date",
+        "_has_expired",
+        "revoked",
+        "last_used_at",
+    ]
+    list_filter = ["revoked", "created", "last_used_at"]
+    search_fields = ["name", "prefix"]
+    filter_horizontal = ["teams"]
+    ordering = ["-created"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A revoked key stays revoked: the library freezes its name, expiry and revocation.
+        return (*super().get_readonly_fields(request, obj), "created", "last_used_at")
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "scopes", "teams", "expiry_date", "revoked"]
+        return fields if obj is None else ["prefix", *fields, "created", "last_used_at"]
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, api_key: ApiKey) -> str:
+        return ", ".join(api_key.scopes) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        key = ApiKey.objects.assign_key(obj)
+        obj.save()
+        messages.warning(
+            request,
+            gettext(
+                "The API key for %(name)s is: %(key)s — copy it now and keep it somewhere safe: "
+                "only its hash is stored, so it cannot be shown again."
+            )
+            % {"name": obj.name, "key": key},
+        )
+
+
+# The library's own key model is not the one the API checks: keys made there would not work.
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)

@@ -1,0 +1,54 @@
+"""Filters of the staff lists, shared by the API and the pages."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.choices import Role
+from staff.models import Employee, TeamMembership
+
+# The largest id a bigint column holds: a larger number is refused as input, not sent to SQL.
+MAX_ID = 2**63 - 1
+
+
+class DateRangeForm(forms.Form):
+    """A filter form whose `date_to` may not come before its `date_from`."""
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class IdFilter(django_filters.Filter):
+    """Filter on a row id, refusing what is not a positive bigint before it reaches SQL."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class EmployeeFilter(django_filters.FilterSet):
+    team = django_filters.CharFilter(method="filter_team", label=_("Team today (slug)"))
+    role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
+    external_id = django_filters.CharFilter(label=_("External id"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Employee
+        fields: list[str] = []
+
+    def filter_team(self, queryset, name, value):
+        today = timezone.localdate()
+        members = (
+            TeamMembership.objects.filter(team__slug=value, starts_on__lte=today)
+            .exclude(ends_on__lt=today)
+            .values("employee_id")
+        )
+        return queryset.filter(pk__in=members)

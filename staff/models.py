@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
+from simple_history.models import HistoricalRecords
+
+from staff.choices import ApiScope, Language, Role
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    managers = models.ManyToManyField(
+        "staff.Employee", verbose_name=_("managers"), related_name="managed_teams", blank=True
+    )
+    # A string reference keeps this app free of imports from `scorecards`.
+    scorecard = models.ForeignKey(
+        "scorecards.Scorecard",
+        verbose_name=_("scorecard"),
+        on_delete=models.PROTECT,
+        related_name="teams",
+        null=True,
+        blank=True,
+    )
+    qa_sample_size = models.PositiveSmallIntegerField(_("QA sample per agent per week"), default=3)
+    survey_channels = models.JSONField(_("channels that get surveys"), default=list, blank=True)
+    survey_rate_percent = models.PositiveSmallIntegerField(
+        _("survey sampling rate (%)"), default=100
+    )
+    survey_cooldown_days = models.PositiveSmallIntegerField(
+        _("days between surveys to one customer"), default=14
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(survey_rate_percent__lte=100), name="team_survey_rate_percent_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Employee(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="employee",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    hire_date = models.DateField(_("hire date"))
+    is_active = models.BooleanField(_("active"), default=True)
+    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.EN
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], name="uniq_employee_external_id"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMIN)
+
+
+class TeamMembership(models.Model):
+    """An employee's membership of a team from `starts_on` to `ends_on` (inclusive, open if null).
+
+    An employee is in at most one team on any day: on PostgreSQL an exclusion constraint
+    (`excl_membership_overlap`, added in a migration) refuses overlapping periods.
+    """
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="membership_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["employee"],
+                condition=Q(ends_on__isnull=True),
+                name="uniq_membership_one_open_per_employee",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "starts_on"], name="membership_team_start_idx")]
+
+    def __str__(self):
+        return f"{self.employee} @ {self.team} ({self.starts_on}–{self.ends_on or '…'})"
+
+
+def validate_api_scopes(value):
+    """Refuse anything but a list of known API scopes."""
+    if not isinstance(value, list) or not all(scope in ApiScope.values for scope in value):
+        raise ValidationError(
+            _("Scopes must be a list of: %(scopes)s."),
+            params={"scopes": ", ".join(ApiScope.values)},
+        )
+
+
+class ApiKey(AbstractAPIKey):
+    """A key an external tool sends as `Authorization: Api-Key <key>`; only its hash is stored."""
+
+    scopes = models.JSONField(
+        _("scopes"), default=list, blank=True, validators=[validate_api_scopes]
+    )
+    # Empty means every team; otherwise every row read and written is limited to these teams.
+    teams = models.ManyToManyField(
+        Team, verbose_name=_("teams"), related_name="api_keys", blank=True
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    # Only the hash of a key exists, and even that stays out of the history.
+    history = HistoricalRecords(excluded_fields=["hashed_key"])
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
