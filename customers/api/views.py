@@ -1,0 +1,233 @@
+from collections.abc import Mapping
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from crs_site.api_auth import principal_for_request
+from crs_site.api_schema import BatchInvalid
+from customers.api.serializers import (
+    MAX_BATCH,
+    CustomerSerializer,
+    InteractionSerializer,
+    InteractionWriteSerializer,
+    UpsertResponseSerializer,
+)
+from customers.filtersets import CustomerFilter, InteractionFilter
+from customers.models import Customer, Interaction
+from customers.selectors import employees_logging_for
+from customers.services import InteractionRowsInvalid, interaction_errors, interactions_upsert
+from staff.choices import ApiScope
+from staff.models import Employee
+from staff.permissions import Principal, employees_visible, rows_visible
+
+RowErrors = dict[int, dict[str | None, list[str]]]
+
+
+class IdCursorPagination(CursorPagination):
+    ordering = "id"
+    page_size = 200
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class OpenedCursorPagination(IdCursorPagination):
+    ordering = ("-opened_at", "-id")
+
+
+class CustomerList(generics.ListCreateAPIView):
+    """Customers: list and search them, or create one."""
+
+    serializer_class = CustomerSerializer
+    filterset_class = CustomerFilter
+    pagination_class = IdCursorPagination
+    required_scopes = {"GET": ApiScope.CUSTOMERS_READ, "POST": ApiScope.CUSTOMERS_WRITE}
+
+    def get_queryset(self):
+        return customers_visible(principal=principal_for_request(self.request))
+
+
+def customers_visible(*, principal: Principal) -> QuerySet[Customer]:
+    """Return the customers the principal may list: those dealt with by the people it may see
+    (as the customer pages do for a user), or every customer for admins and unrestricted keys."""
+    customers = Customer.objects.filter(erased_at__isnull=True)
+    if principal.sees_everything:
+        return customers
+    dealt_with = rows_visible(queryset=Interaction.objects.all(), principal=principal)
+    return customers.filter(pk__in=dealt_with.values("customer_id"))
+
+
+_BATCH_REQUEST = PolymorphicProxySerializer(
+    component_name="InteractionBatch",
+    serializers=[InteractionWriteSerializer, InteractionWriteSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+class InteractionList(generics.ListAPIView):
+    """Interactions of the people the caller may see; POST upserts one or up to 1,000."""
+
+    serializer_class = InteractionSerializer
+    filterset_class = InteractionFilter
+    pagination_class = OpenedCursorPagination
+    required_scopes = {"GET": ApiScope.INTERACTIONS_WRITE, "POST": ApiScope.INTERACTIONS_WRITE}
+
+    def get_queryset(self):
+        return rows_visible(
+            queryset=Interaction.objects.all(), principal=principal_for_request(self.request)
+        )
+
+    @extend_schema(
+        request=_BATCH_REQUEST,
+        responses={200: UpsertResponseSerializer},
+        description=(
+            "Create or update interactions on (source, external_id): re-sending a batch changes "
+            "nothing twice. A batch with any bad row writes nothing; the 400 names every bad "
+            f"row's index and field. At most {MAX_BATCH} rows."
+        ),
+    )
+    def post(self, request):
+        rows = request.data if isinstance(request.data, list) else [request.data]
+        if not rows or len(rows) > MAX_BATCH:
+            raise serializers.ValidationError(
+                _("Send one interaction or a list of 1 to %(max)d.") % {"max": MAX_BATCH}
+            )
+        principal = principal_for_request(request)
+        errors: RowErrors = {}
+        valid: dict[int, dict[str, Any]] = {}
+        # One serializer validates every row: building one per row copies its fields each time,
+        # which cost more than the rest of the request together.
+        validator = InteractionWriteSerializer()
+        for index, row in enumerate(rows):
+            try:
+                valid[index] = dict(validator.run_validation(row))
+            except serializers.ValidationError as exc:
+                errors[index] = _field_errors(exc.detail)
+        model_rows = _resolve_references(rows=valid, principal=principal, errors=errors)
+        _refuse_foreign_keys(rows=model_rows, principal=principal, errors=errors)
+        if errors:
+            # Name the remaining rows' own mistakes too, so one round trip shows them all.
+            _check_times(rows=model_rows, errors=errors)
+            raise BatchInvalid(errors)
+        indexes = sorted(model_rows)
+        try:
+            interactions = interactions_upsert(rows=[model_rows[i] for i in indexes])
+        except InteractionRowsInvalid as exc:
+            raise BatchInvalid(
+                {indexes[position]: fields for position, fields in exc.row_errors.items()}
+            ) from None
+        results = [
+            {"id": i.pk, "source": i.source, "external_id": i.external_id} for i in interactions
+        ]
+        return Response({"count": len(results), "results": results}, status=status.HTTP_200_OK)
+
+
+def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
+    """Return the people the principal may push interactions for: a user exactly those the
+    "Log interaction" page offers them, a key the people of its teams (or everyone)."""
+    if principal.api_key is None:
+        return employees_logging_for(user=principal.user)
+    return employees_visible(principal=principal)
+
+
+def _field_errors(detail: Mapping | list) -> dict[str | None, list[str]]:
+    if isinstance(detail, list):
+        # A row that is not an object at all (null, a number): an error about the whole row.
+        return {None: [str(message) for message in detail]}
+    return {
+        (None if field == "non_field_errors" else field): [str(message) for message in messages]
+        for field, messages in detail.items()
+    }
+
+
+def _add(errors: RowErrors, index: int, field: str, message: str) -> None:
+    errors.setdefault(index, {}).setdefault(field, []).append(message)
+
+
+def _resolve_references(
+    *, rows: Mapping[int, dict[str, Any]], principal: Principal, errors: RowErrors
+) -> dict[int, dict[str, Any]]:
+    """Turn ids and external ids into model rows, in one query per kind of parent."""
+    visible_employees = employees_writable(principal=principal)
+    lookups = {
+        "employee": visible_employees,
+        "customer": Customer.objects.filter(erased_at__isnull=True),
+    }
+    known: dict[str, tuple[set[int], dict[str, int]]] = {}
+    for name, queryset in lookups.items():
+        ids = {row[name] for row in rows.values() if name in row}
+        external_ids = {
+            row[f"{name}_external_id"] for row in rows.values() if f"{name}_external_id" in row
+        }
+        found = (
+            queryset.filter(Q(pk__in=ids) | Q(external_id__in=external_ids)).values_list(
+                "pk", "external_id"
+            )
+            if ids or external_ids
+            else []
+        )
+        pks: set[int] = set()
+        by_external: dict[str, int] = {}
+        for pk, external_id in found:
+            pks.add(pk)
+            if external_id is not None:
+                by_external[external_id] = pk
+        known[name] = (pks, by_external)
+
+    unknown = {"employee": _("Unknown employee."), "customer": _("Unknown customer.")}
+    model_rows: dict[int, dict[str, Any]] = {}
+    for index, row in rows.items():
+        fields = dict(row)
+        for name in ("employee", "customer"):
+            pks, by_external = known[name]
+            external_id = fields.pop(f"{name}_external_id", None)
+            pk = fields.pop(name, None)
+            if external_id is not None:
+                pk = by_external.get(external_id)
+            if pk is None or pk not in pks:
+                _add(errors, index, name, unknown[name])
+            else:
+                fields[f"{name}_id"] = pk
+        model_rows[index] = fields
+    return model_rows
+
+
+def _refuse_foreign_keys(
+    *, rows: Mapping[int, dict[str, Any]], principal: Principal, errors: RowErrors
+) -> None:
+    """Refuse to overwrite stored interactions of people the caller may not see."""
+    if principal.sees_everything or not rows:
+        return
+    keys_by_source: dict[str, set[str]] = {}
+    for row in rows.values():
+        keys_by_source.setdefault(row["source"], set()).add(row["external_id"])
+    condition = reduce(
+        or_, (Q(source=source, external_id__in=ids) for source, ids in keys_by_source.items())
+    )
+    hidden = set(
+        Interaction.objects.filter(condition)
+        .exclude(employee__in=employees_writable(principal=principal).values("pk"))
+        .values_list("source", "external_id")
+    )
+    for index, row in rows.items():
+        if (row["source"], row["external_id"]) in hidden:
+            _add(errors, index, "external_id", _("This interaction belongs to someone else."))
+
+
+def _check_times(*, rows: Mapping[int, dict[str, Any]], errors: RowErrors) -> None:
+    now = timezone.now()
+    for index, row in rows.items():
+        fields = {k: v for k, v in row.items() if k not in ("employee_id", "customer_id")}
+        for field, messages in interaction_errors(
+            interaction=Interaction(**fields), now=now
+        ).items():
+            for message in messages:
+                _add(errors, index, field, message)

@@ -1,0 +1,282 @@
+"""Reads of the customer and interaction pages: who may see which customer, lists, histories."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from customers.models import Customer, Interaction
+from feedback.models import SurveyResponse
+from staff.choices import Role
+from staff.models import Employee
+from staff.selectors import employee_for_user, employees_visible_to, is_admin
+
+# Own interactions opened this recently can still be corrected or removed by their agent; older
+# ones are settled history that the scores of past periods and QA reviews rest on.
+EDITABLE_DAYS = 30
+SEARCH_LIMIT = 8
+
+CUSTOMER_SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "company": ("company", "name", "pk"),
+    "-company": ("-company", "name", "pk"),
+    "tier": ("tier", "name", "pk"),
+    "-tier": ("-tier", "name", "pk"),
+    "value": ("value_points", "name", "pk"),
+    "-value": ("-value_points", "name", "pk"),
+    "last_contact": ("last_contact", "name", "pk"),
+    "-last_contact": ("-last_contact", "name", "pk"),
+    "interactions": ("interaction_count", "name", "pk"),
+    "-interactions": ("-interaction_count", "name", "pk"),
+}
+DEFAULT_CUSTOMER_SORT = "name"
+
+
+def can_log_interactions(*, user) -> bool:
+    """Tell whether the user logs interactions: active agents, managers and admins with a record."""
+    employee = employee_for_user(user=user)
+    return (
+        employee is not None
+        and employee.is_active
+        and employee.role in (Role.AGENT, Role.MANAGER, Role.ADMIN)
+    )
+
+
+def can_read_customers(*, user) -> bool:
+    """Tell whether the user may open customer pages at all (onboarding staff may not)."""
+    if is_admin(user=user):
+        return True
+    employee = employee_for_user(user=user)
+    return (
+        employee is not None and employee.is_active and employee.role in (Role.AGENT, Role.MANAGER)
+    )
+
+
+def can_manage_personal_data(*, user) -> bool:
+    """Tell whether the user may export and erase customers' personal data."""
+    if is_admin(user=user):
+        return True
+    employee = employee_for_user(user=user)
+    return employee is not None and employee.is_active and employee.role == Role.MANAGER
+
+
+def employees_logging_for(*, user) -> QuerySet[Employee]:
+    """Return the people the user may log interactions for: themselves, and a manager's team."""
+    employee = employee_for_user(user=user)
+    if employee is None:
+        return Employee.objects.none()
+    if employee.role == Role.AGENT:
+        people = Employee.objects.filter(pk=employee.pk)
+    else:
+        people = Employee.objects.filter(
+            Q(pk__in=employees_visible_to(user=user).values("pk")) | Q(pk=employee.pk)
+        )
+    return (
+        people.filter(is_active=True)
+        .exclude(role=Role.ONBOARDING)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+def _visible_interactions(*, user) -> QuerySet[Interaction]:
+    if is_admin(user=user):
+        return Interaction.objects.all()
+    return Interaction.objects.filter(employee__in=employees_visible_to(user=user).values("pk"))
+
+
+def customers_visible_to(*, user) -> QuerySet[Customer]:
+    """Return the customers whose pages the user may open.
+
+    Admins see every customer; managers those their teams' people dealt with; agents those they
+    dealt with themselves; anyone else none.
+    """
+    if is_admin(user=user):
+        return Customer.objects.all()
+    if not can_read_customers(user=user):
+        return Customer.objects.none()
+    return Customer.objects.filter(pk__in=_visible_interactions(user=user).values("customer_id"))
+
+
+def customers_matching(*, query: str, limit: int = SEARCH_LIMIT) -> list[Customer]:
+    """Return the customers an interaction may be logged with whose name, company, e-mail or
+    external id contains the query, best matches (name starting with it) first."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        Customer.objects.filter(erased_at__isnull=True)
+        .filter(
+            Q(name__icontains=query)
+            | Q(company__icontains=query)
+            | Q(email__icontains=query)
+            | Q(external_id__iexact=query)
+        )
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def customer_list(
+    *,
+    user,
+    query: str = "",
+    tier: str = "",
+    opted_out: bool | None = None,
+    sort: str = DEFAULT_CUSTOMER_SORT,
+) -> QuerySet[Customer]:
+    """Return the visible customers matching the filters, with their (visible) contact counts."""
+    customers = customers_visible_to(user=user)
+    query = query.strip()
+    if query:
+        customers = customers.filter(
+            Q(name__icontains=query)
+            | Q(company__icontains=query)
+            | Q(email__icontains=query)
+            | Q(external_id__icontains=query)
+        )
+    if tier:
+        customers = customers.filter(tier=tier)
+    if opted_out is not None:
+        customers = customers.filter(has_opted_out_of_surveys=opted_out)
+    counted = Q()
+    if not is_admin(user=user):
+        counted = Q(interactions__employee__in=employees_visible_to(user=user).values("pk"))
+    customers = customers.annotate(
+        interaction_count=Count("interactions", filter=counted),
+        last_contact=Max("interactions__opened_at", filter=counted),
+    )
+    return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS[DEFAULT_CUSTOMER_SORT]))
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    interactions: QuerySet[Interaction]
+    responses: list[SurveyResponse]
+    open_follow_ups: list[Interaction]
+    escalations: list[Interaction]
+    interaction_count: int
+    csat_percent: float | None
+
+
+def customer_history(*, customer: Customer, user, responses_limit: int = 50) -> CustomerHistory:
+    """Return what the user may see of a customer's contacts: interactions, CSAT, follow-ups."""
+    interactions = (
+        _visible_interactions(user=user)
+        .filter(customer=customer)
+        .select_related("employee__user")
+        .order_by("-opened_at", "-pk")
+    )
+    responses = (
+        SurveyResponse.objects.filter(interaction__in=interactions.values("pk"))
+        .select_related("interaction")
+        .order_by("-submitted_at", "-pk")
+    )
+    open_follow_ups = list(
+        interactions.filter(follow_up_due__isnull=False, follow_up_done_at__isnull=True).order_by(
+            "follow_up_due", "pk"
+        )
+    )
+    escalations = list(interactions.filter(is_escalated=True))
+    totals = interactions.aggregate(count=Count("pk"))
+    csat = SurveyResponse.objects.filter(interaction__in=interactions.values("pk")).aggregate(
+        count=Count("pk"), total=Count("pk", filter=Q(csat__gte=4))
+    )
+    return CustomerHistory(
+        interactions=interactions,
+        responses=list(responses[:responses_limit]),
+        open_follow_ups=open_follow_ups,
+        escalations=escalations,
+        interaction_count=totals["count"],
+        csat_percent=(100 * csat["total"] / csat["count"]) if csat["count"] else None,
+    )
+
+
+def employee_interactions(*, employee: Employee, query: str = "") -> QuerySet[Interaction]:
+    """Return the employee's own interactions, newest first, optionally searched."""
+    interactions = Interaction.objects.filter(employee=employee).select_related("customer")
+    query = query.strip()
+    if query:
+        interactions = interactions.filter(
+            Q(subject__icontains=query)
+            | Q(customer__name__icontains=query)
+            | Q(customer__company__icontains=query)
+        )
+    return interactions.order_by("-opened_at", "-pk")
+
+
+def editable_since(*, now: dt.datetime | None = None) -> dt.datetime:
+    """Return the earliest opening time of an interaction its agent may still change."""
+    return (now or timezone.now()) - dt.timedelta(days=EDITABLE_DAYS)
+
+
+def interaction_editable_by(*, user, pk: int) -> Interaction | None:
+    """Return the user's own recent interaction with this id, or None if it is not theirs or old."""
+    employee = employee_for_user(user=user)
+    if employee is None:
+        return None
+    return (
+        Interaction.objects.filter(pk=pk, employee=employee, opened_at__gte=editable_since())
+        .select_related("customer", "employee__user")
+        .first()
+    )
+
+
+def _moment(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def customer_personal_data(*, customer: Customer) -> dict[str, Any]:
+    """Return everything stored about a customer, for a data-subject access request (GDPR)."""
+    interactions = list(Interaction.objects.filter(customer=customer).order_by("opened_at", "pk"))
+    responses = list(
+        SurveyResponse.objects.filter(interaction__customer=customer).order_by("submitted_at", "pk")
+    )
+    return {
+        "customer": {
+            "id": customer.pk,
+            "name": customer.name,
+            "company": customer.company,
+            "email": customer.email,
+            "phone": customer.phone,
+            "language": customer.language,
+            "tier": customer.tier,
+            "value_points": customer.value_points,
+            "external_id": customer.external_id,
+            "has_opted_out_of_surveys": customer.has_opted_out_of_surveys,
+            "created_at": _moment(customer.created_at),
+            "erased_at": _moment(customer.erased_at),
+        },
+        "interactions": [
+            {
+                "id": interaction.pk,
+                "channel": interaction.channel,
+                "subject": interaction.subject,
+                "notes": interaction.notes,
+                "opened_at": _moment(interaction.opened_at),
+                "first_response_at": _moment(interaction.first_response_at),
+                "resolved_at": _moment(interaction.resolved_at),
+                "is_first_contact_resolution": interaction.is_first_contact_resolution,
+                "is_escalated": interaction.is_escalated,
+                "follow_up_due": (
+                    interaction.follow_up_due.isoformat() if interaction.follow_up_due else None
+                ),
+                "follow_up_done_at": _moment(interaction.follow_up_done_at),
+            }
+            for interaction in interactions
+        ],
+        "survey_responses": [
+            {
+                "id": response.pk,
+                "interaction": response.interaction_id,
+                "csat": response.csat,
+                "nps": response.nps,
+                "comment": response.comment,
+                "language": response.language,
+                "submitted_at": _moment(response.submitted_at),
+            }
+            for response in responses
+        ],
+    }

@@ -1,0 +1,422 @@
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Interaction
+from feedback.models import SurveyResponse
+from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
+from staff.models import Employee
+
+# Clocks of helpdesks and phones that push interactions drift a little; a time this close to
+# now is taken as now rather than refused as "in the future".
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "employee",
+        "customer",
+        "channel",
+        "subject",
+        "notes",
+        "opened_at",
+        "first_response_at",
+        "resolved_at",
+        "is_first_contact_resolution",
+        "is_escalated",
+        "follow_up_due",
+        "follow_up_done_at",
+        "is_flagged_for_review",
+        "source",
+        "external_id",
+    }
+)
+_ATTNAMES = {"employee_id": "employee", "customer_id": "customer"}
+_UPSERT_BATCH_SIZE = 500
+
+
+class InteractionRowsInvalid(ValidationError):
+    """A bulk write refused as a whole; `row_errors` maps each bad row's index to its errors."""
+
+    def __init__(self, row_errors: dict[int, dict[str, list[str]]]):
+        self.row_errors = row_errors
+        super().__init__(
+            {
+                f"{index}.{field}": messages
+                for index, errors in sorted(row_errors.items())
+                for field, messages in errors.items()
+            }
+        )
+
+
+def _field_name(name: str) -> str:
+    return _ATTNAMES.get(name, name)
+
+
+def interaction_errors(*, interaction: Interaction, now: dt.datetime) -> dict[str, list[str]]:
+    """Return the interaction's inconsistent times and flags as messages per field."""
+    errors: dict[str, list[str]] = {}
+    latest = now + CLOCK_SKEW
+    for field in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
+        moment = getattr(interaction, field)
+        if moment is not None and moment > latest:
+            errors.setdefault(field, []).append(_("This time is in the future."))
+    opened_at = interaction.opened_at
+    if opened_at is not None:
+        if interaction.first_response_at and interaction.first_response_at < opened_at:
+            errors.setdefault("first_response_at", []).append(
+                _("The first response cannot be before the interaction was opened.")
+            )
+        if interaction.resolved_at and interaction.resolved_at < opened_at:
+            errors.setdefault("resolved_at", []).append(
+                _("The interaction cannot be resolved before it was opened.")
+            )
+        if interaction.follow_up_done_at and interaction.follow_up_done_at < opened_at:
+            errors.setdefault("follow_up_done_at", []).append(
+                _("The follow-up cannot be done before the interaction was opened.")
+            )
+        if interaction.follow_up_due and interaction.follow_up_due < local_day(opened_at):
+            errors.setdefault("follow_up_due", []).append(
+                _("The follow-up cannot be due before the interaction was opened.")
+            )
+    if interaction.is_first_contact_resolution and interaction.resolved_at is None:
+        errors.setdefault("is_first_contact_resolution", []).append(
+            _("Only a resolved interaction can be resolved on first contact.")
+        )
+    if interaction.follow_up_done_at is not None and interaction.follow_up_due is None:
+        errors.setdefault("follow_up_done_at", []).append(
+            _("Set the follow-up due date before marking the follow-up done.")
+        )
+    return errors
+
+
+def _merge_errors(errors: dict[str, list[str]], exc: ValidationError) -> None:
+    for field, messages in exc.message_dict.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+def interaction_validate(*, interaction: Interaction, now: dt.datetime | None = None) -> None:
+    """Raise a ValidationError naming each wrong field of the interaction."""
+    errors = interaction_errors(interaction=interaction, now=now or timezone.now())
+    # Fields already reported are excluded so their constraints do not repeat the message.
+    try:
+        interaction.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        _merge_errors(errors, exc)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _surveys_invite(*, interactions: Sequence[Interaction]) -> None:
+    """Invite the customers of just-resolved interactions to a survey, per their team."""
+    # Imported here because feedback's services import this module.
+    from feedback.services import survey_invitations_create
+
+    if interactions:
+        survey_invitations_create(interactions=interactions)
+
+
+def _moved_feedback_days(*, interaction_id: int, employee_ids: set[int]) -> set[Pair]:
+    days = feedback_days(interaction_ids=[interaction_id]).get(interaction_id, set())
+    return {(employee_id, day) for employee_id in employee_ids for day in days}
+
+
+@transaction.atomic
+def interaction_create(*, employee: Employee, customer: Customer, **fields: Any) -> Interaction:
+    """Log an interaction and mark the days it counts on for rescoring."""
+    unknown = set(map(_field_name, fields)) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown interaction fields: {', '.join(sorted(unknown))}")
+    interaction = Interaction(employee=employee, customer=customer, **fields)
+    interaction_validate(interaction=interaction)
+    interaction.save()
+    days_mark_dirty(pairs=interaction_days(interaction))
+    if interaction.resolved_at is not None:
+        _surveys_invite(interactions=[interaction])
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(*, interaction: Interaction, **fields: Any) -> Interaction:
+    """Change an interaction and mark both the days it counted on and the days it counts on now."""
+    names = {_field_name(name) for name in fields}
+    unknown = names - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown interaction fields: {', '.join(sorted(unknown))}")
+    # The stored row, locked, is the truth about the old days: the caller's copy may be stale.
+    stored = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    interaction_validate(interaction=interaction)
+    interaction.save(update_fields=[*names, "updated_at"])
+    pairs = interaction_days(stored) | interaction_days(interaction)
+    if stored.employee_id != interaction.employee_id:
+        pairs |= _moved_feedback_days(
+            interaction_id=interaction.pk,
+            employee_ids={stored.employee_id, interaction.employee_id},
+        )
+    days_mark_dirty(pairs=pairs)
+    if stored.resolved_at is None and interaction.resolved_at is not None:
+        _surveys_invite(interactions=[interaction])
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, interaction: Interaction) -> None:
+    """Delete an interaction with its feedback and mark every day they counted on."""
+    stored = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    pairs = interaction_days(stored) | _moved_feedback_days(
+        interaction_id=stored.pk, employee_ids={stored.employee_id}
+    )
+    stored.delete()
+    days_mark_dirty(pairs=pairs)
+
+
+def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Interaction, dict]:
+    known = {name: value for name, value in row.items() if _field_name(name) in EDITABLE_FIELDS}
+    interaction = Interaction(**known)
+    errors = interaction_errors(interaction=interaction, now=now)
+    for name in sorted(set(row) - set(known)):
+        errors[name] = [_("Unknown field.")]
+    if not interaction.external_id:
+        errors.setdefault("external_id", []).append(
+            _("Interactions sent in bulk need an external id.")
+        )
+    try:
+        # Parents are checked for the whole batch at once, and (source, external_id) is the
+        # key the upsert updates on, not a uniqueness error.
+        interaction.full_clean(
+            exclude=[*errors, "employee", "customer"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        _merge_errors(errors, exc)
+    return interaction, errors
+
+
+def _rows_parent_errors(
+    *, interactions: Sequence[Interaction], errors: dict[int, dict[str, list[str]]]
+) -> None:
+    employee_ids = {i.employee_id for i in interactions if i.employee_id is not None}
+    customer_ids = {i.customer_id for i in interactions if i.customer_id is not None}
+    known_employees = set(Employee.objects.filter(pk__in=employee_ids).values_list("pk", flat=True))
+    known_customers = set(Customer.objects.filter(pk__in=customer_ids).values_list("pk", flat=True))
+    for index, interaction in enumerate(interactions):
+        for field, value, known, unknown_message in (
+            ("employee", interaction.employee_id, known_employees, _("Unknown employee.")),
+            ("customer", interaction.customer_id, known_customers, _("Unknown customer.")),
+        ):
+            if value is None:
+                errors.setdefault(index, {}).setdefault(field, []).append(
+                    _("This field is required.")
+                )
+            elif value not in known:
+                errors.setdefault(index, {}).setdefault(field, []).append(unknown_message)
+
+
+@transaction.atomic
+def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
+    """Create or update interactions on (source, external_id); all rows are written or none.
+
+    Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
+    before and counts on now are marked for rescoring, in a constant number of queries.
+    """
+    now = timezone.now()
+    interactions: list[Interaction] = []
+    errors: dict[int, dict[str, list[str]]] = {}
+    first_row_of_key: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows):
+        interaction, row_errors = _row_interaction(row=row, now=now)
+        key = (interaction.source, interaction.external_id)
+        if interaction.external_id and key in first_row_of_key:
+            row_errors.setdefault("external_id", []).append(
+                _("The same external id is sent twice (rows %(first)d and %(second)d).")
+                % {"first": first_row_of_key[key], "second": index}
+            )
+        if interaction.external_id:
+            first_row_of_key.setdefault(key, index)
+        if row_errors:
+            errors[index] = row_errors
+        interactions.append(interaction)
+    _rows_parent_errors(interactions=interactions, errors=errors)
+    if errors:
+        raise InteractionRowsInvalid(errors)
+    if not interactions:
+        return []
+
+    keys_by_source: dict[str, list[str]] = {}
+    for source, external_id in first_row_of_key:
+        keys_by_source.setdefault(source, []).append(external_id)
+    stored = list(
+        Interaction.objects.select_for_update()
+        .filter(
+            reduce(
+                or_,
+                (Q(source=s, external_id__in=ids) for s, ids in keys_by_source.items()),
+            )
+        )
+        .only("source", "external_id", "employee", "opened_at", "resolved_at", "follow_up_due")
+        .order_by("pk")
+    )
+    stored_by_key = {(i.source, i.external_id): i for i in stored}
+
+    update_fields = sorted(EDITABLE_FIELDS - {"source", "external_id"} | {"updated_at"})
+    # Written in key order so two concurrent batches lock shared rows in the same order.
+    Interaction.objects.bulk_create(
+        sorted(interactions, key=lambda i: (i.source, i.external_id)),
+        batch_size=_UPSERT_BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["source", "external_id"],
+        update_fields=update_fields,
+    )
+
+    pairs: set[Pair] = set()
+    moved: dict[int, set[int]] = {}
+    resolved: list[Interaction] = []
+    for interaction in interactions:
+        pairs |= interaction_days(interaction)
+        old = stored_by_key.get((interaction.source, interaction.external_id))
+        if interaction.resolved_at is not None and (old is None or old.resolved_at is None):
+            resolved.append(interaction)
+        if old is None:
+            continue
+        pairs |= interaction_days(old)
+        if old.employee_id != interaction.employee_id:
+            moved[old.pk] = {old.employee_id, interaction.employee_id}
+    for interaction_id, days in feedback_days(interaction_ids=moved).items():
+        pairs |= {(e, day) for e in moved[interaction_id] for day in days}
+    days_mark_dirty(pairs=pairs)
+    _surveys_invite(interactions=resolved)
+    return interactions
+
+
+NEW_CUSTOMER_FIELDS = frozenset({"name", "company", "email", "phone", "language", "tier"})
+ERASED_SUBJECT = "[erased]"
+
+
+def customer_create(**fields: Any) -> Customer:
+    """Add a customer; a ValidationError names each wrong field."""
+    unknown = set(fields) - NEW_CUSTOMER_FIELDS - {"value_points", "external_id"}
+    if unknown:
+        raise TypeError(f"Unknown customer fields: {', '.join(sorted(unknown))}")
+    customer = Customer(**fields)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    employee: Employee,
+    customer: Customer | None = None,
+    new_customer: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Interaction:
+    """Log an interaction with an existing customer or one added with it, all or nothing.
+
+    Errors about the new customer are keyed `new_customer_<field>`, so a form can show them at
+    its own fields; if the interaction is refused, the new customer is not written either.
+    """
+    if (customer is None) == (new_customer is None):
+        raise TypeError("Pass exactly one of customer and new_customer.")
+    if new_customer is not None:
+        try:
+            customer = customer_create(**new_customer)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"new_customer_{field}": messages for field, messages in exc.message_dict.items()}
+            ) from None
+    return interaction_create(employee=employee, customer=customer, **fields)
+
+
+@transaction.atomic
+def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Customer:
+    """Remove a customer's personal data and keep the statistics it contributed to.
+
+    The customer row, its interactions and their survey responses stay (times, channels, flags,
+    ratings: what the scores are computed from), so no score changes and no day is marked for
+    rescoring; names, contact details, free text and external ids go. Erasing twice is harmless.
+    """
+    stored = Customer.objects.select_for_update().get(pk=customer.pk)
+    stored.name = f"Erased customer #{stored.pk}"
+    stored.company = ""
+    stored.email = ""
+    stored.phone = ""
+    stored.external_id = None
+    stored.has_opted_out_of_surveys = True
+    stored.erased_at = stored.erased_at or now or timezone.now()
+    stored.save()
+    Interaction.objects.filter(customer=stored).update(
+        subject=ERASED_SUBJECT, notes="", updated_at=timezone.now()
+    )
+    SurveyResponse.objects.filter(interaction__customer=stored).update(comment="")
+    return stored
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    cutoff: dt.datetime | None
+    interactions: int
+    survey_comments: int
+    customers: int
+
+
+def retention_cutoff(*, months: int, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Return the moment before which interactions lose their personal data (None: keep all)."""
+    if months <= 0:
+        return None
+    return (now or timezone.now()) - relativedelta(months=months)
+
+
+@transaction.atomic
+def personal_data_retention_purge(
+    *, months: int, now: dt.datetime | None = None
+) -> RetentionResult:
+    """Anonymise interactions opened more than `months` months ago, and customers seen only then.
+
+    An old interaction keeps its employee, channel, times and outcome flags, and its survey
+    response keeps its ratings: every score computed from them stays the same, so no day is
+    marked for rescoring. Its subject, notes and survey comment go. A customer with no
+    interaction since the cutoff is erased as on the customer's own erase request. Running it
+    again changes nothing.
+    """
+    now = now or timezone.now()
+    cutoff = retention_cutoff(months=months, now=now)
+    if cutoff is None:
+        return RetentionResult(cutoff=None, interactions=0, survey_comments=0, customers=0)
+    interactions = (
+        Interaction.objects.filter(opened_at__lt=cutoff)
+        .exclude(subject=ERASED_SUBJECT, notes="")
+        .update(subject=ERASED_SUBJECT, notes="", updated_at=now)
+    )
+    survey_comments = (
+        SurveyResponse.objects.filter(interaction__opened_at__lt=cutoff)
+        .exclude(comment="")
+        .update(comment="")
+    )
+    stale_customers = (
+        Customer.objects.filter(erased_at__isnull=True, created_at__lt=cutoff)
+        .exclude(interactions__opened_at__gte=cutoff)
+        .order_by("pk")
+    )
+    customers = 0
+    for customer in stale_customers.iterator(chunk_size=500):
+        customer_erase(customer=customer, now=now)
+        customers += 1
+    return RetentionResult(
+        cutoff=cutoff,
+        interactions=interactions,
+        survey_comments=survey_comments,
+        customers=customers,
+    )

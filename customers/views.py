@@ -1,0 +1,338 @@
+"""Interaction logging and customer pages."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from customers.forms import CustomerSearchForm, InteractionForm, add_service_errors
+from customers.selectors import (
+    CUSTOMER_SORTS,
+    DEFAULT_CUSTOMER_SORT,
+    EDITABLE_DAYS,
+    can_log_interactions,
+    can_manage_personal_data,
+    can_read_customers,
+    customer_history,
+    customer_list,
+    customer_personal_data,
+    customers_matching,
+    customers_visible_to,
+    editable_since,
+    employee_interactions,
+    employees_logging_for,
+    interaction_editable_by,
+)
+from customers.services import (
+    customer_erase,
+    interaction_delete,
+    interaction_log,
+    interaction_update,
+)
+from staff.choices import Role
+from staff.selectors import employee_for_user
+
+CUSTOMERS_PER_PAGE = 25
+INTERACTIONS_PER_PAGE = 25
+
+
+def _logging_employee(request):
+    if not can_log_interactions(user=request.user):
+        raise PermissionDenied(_("Only agents and managers log interactions."))
+    return employee_for_user(user=request.user)
+
+
+def _employee_choices(request, employee):
+    """Return whom the user may log for, or None when that is only themselves (no picker)."""
+    if employee.role == Role.AGENT:
+        return None
+    return employees_logging_for(user=request.user)
+
+
+def _customers_reader(request) -> None:
+    if not can_read_customers(user=request.user):
+        raise PermissionDenied(_("Your role does not give access to customers."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_log_view(request):
+    """Log an interaction: pick or add the customer, the times default to now."""
+    employee = _logging_employee(request)
+    employees = _employee_choices(request, employee)
+    if request.method == "POST":
+        query = request.POST.get("customer_query", "")
+        form = InteractionForm(
+            request.POST, employees=employees, matches=customers_matching(query=query)
+        )
+        searching = "find" in request.POST or (
+            query.strip()
+            and not request.POST.get("customer")
+            and not request.POST.get("new_customer_name", "").strip()
+        )
+        if searching:
+            # The search button (and Enter in the search box without JavaScript) only looks
+            # customers up; nothing is saved and the rest of the form is kept as typed.
+            form = InteractionForm(
+                initial=_as_initial(request.POST, matches=form.customer_choices),
+                employees=employees,
+                matches=form.customer_choices,
+            )
+            form.searched = True
+        elif form.is_valid():
+            fields = form.interaction_fields()
+            logged_for = fields.pop("employee", employee)
+            new_customer = form.new_customer()
+            try:
+                interaction = interaction_log(
+                    employee=logged_for,
+                    customer=None if new_customer else form.cleaned_data["customer"],
+                    new_customer=new_customer,
+                    **fields,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Logged “%(subject)s” with %(customer)s.")
+                    % {"subject": interaction.subject, "customer": interaction.customer},
+                )
+                return redirect("customers:interaction_log")
+    else:
+        initial = {}
+        picked = request.GET.get("customer")
+        if picked and picked.isdigit():
+            initial["customer"] = picked
+        if employees is not None:
+            initial["employee"] = employee.pk
+        form = InteractionForm(initial=initial, employees=employees)
+    recent = employee_interactions(employee=employee)[:5]
+    return render(
+        request,
+        "customers/interaction_form.html",
+        {"form": form, "recent": recent, "editable_since": editable_since()},
+    )
+
+
+def _as_initial(data, *, matches=()) -> dict:
+    """Return posted values as a new form's initial values, so a search keeps what was typed.
+
+    Without a customer picked yet, the first match is, as the search-as-you-type picker does.
+    """
+    initial = {"customer": matches[0].pk} if matches else {}
+    for name in data:
+        if name in ("csrfmiddlewaretoken", "find"):
+            continue
+        values = data.getlist(name)
+        initial[name] = values[-1] if values else ""
+    for name in ("is_resolved", "is_first_contact_resolution", "is_escalated", "is_follow_up_done"):
+        initial[name] = name in data
+    return initial
+
+
+@login_required
+@require_GET
+def customer_search(request):
+    """Return the customer picker filled with the customers matching the search (htmx)."""
+    employee = _logging_employee(request)
+    matches = customers_matching(query=request.GET.get("customer_query", ""))
+    initial = {"customer": matches[0].pk} if matches else {}
+    form = InteractionForm(
+        initial=initial, employees=_employee_choices(request, employee), matches=matches
+    )
+    form.searched = True
+    return render(request, "customers/_customer_field.html", {"form": form})
+
+
+@login_required
+@require_GET
+def interaction_list(request):
+    """List the signed-in employee's own interactions, newest first, with edit and delete."""
+    employee = _logging_employee(request)
+    query = request.GET.get("q", "")[:100]
+    interactions = employee_interactions(employee=employee, query=query)
+    page = Paginator(interactions, INTERACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/interaction_list.html",
+        {
+            "page": page,
+            "query": query,
+            "page_query": urlencode({"q": query}) if query else "",
+            "editable_since": editable_since(),
+            "editable_days": EDITABLE_DAYS,
+        },
+    )
+
+
+def _own_recent_interaction(request, pk: int):
+    employee = _logging_employee(request)
+    interaction = interaction_editable_by(user=request.user, pk=pk)
+    if interaction is not None:
+        return interaction
+    if employee_interactions(employee=employee).filter(pk=pk).exists():
+        raise PermissionDenied(
+            _("Interactions opened more than %(days)d days ago can no longer be changed.")
+            % {"days": EDITABLE_DAYS}
+        )
+    # Someone else's interaction is not there at all for this user.
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_edit(request, pk: int):
+    """Change one of the employee's own recent interactions."""
+    interaction = _own_recent_interaction(request, pk)
+    if request.method == "POST":
+        query = request.POST.get("customer_query", "")
+        form = InteractionForm(
+            request.POST, interaction=interaction, matches=customers_matching(query=query)
+        )
+        if "find" in request.POST:
+            form = InteractionForm(
+                initial=_as_initial(request.POST, matches=form.customer_choices),
+                interaction=interaction,
+                matches=form.customer_choices,
+            )
+            form.searched = True
+        elif form.is_valid():
+            try:
+                interaction_update(interaction=interaction, **form.interaction_fields())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Interaction saved."))
+                return redirect("customers:interaction_list")
+    else:
+        form = InteractionForm(interaction=interaction)
+    return render(
+        request, "customers/interaction_form.html", {"form": form, "interaction": interaction}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_remove(request, pk: int):
+    """Ask, then delete one of the employee's own recent interactions."""
+    interaction = _own_recent_interaction(request, pk)
+    if request.method == "POST":
+        interaction_delete(interaction=interaction)
+        messages.success(request, _("Interaction deleted."))
+        return redirect("customers:interaction_list")
+    return render(
+        request, "customers/interaction_confirm_delete.html", {"interaction": interaction}
+    )
+
+
+@login_required
+@require_GET
+def customer_list_view(request):
+    """List the customers the user may see, searchable, filterable, sortable, paginated."""
+    _customers_reader(request)
+    form = CustomerSearchForm(request.GET)
+    sort = request.GET.get("sort", DEFAULT_CUSTOMER_SORT)
+    if sort not in CUSTOMER_SORTS:
+        sort = DEFAULT_CUSTOMER_SORT
+    customers = customer_list(user=request.user, sort=sort, **form.filters())
+    page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = {
+        name: request.GET[name] for name in ("q", "tier", "opted_out") if request.GET.get(name)
+    }
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "filter_query": urlencode(filters),
+            "page_query": urlencode({**filters, "sort": sort}),
+            "is_filtered": bool(filters),
+        },
+    )
+
+
+def _visible_customer(request, pk: int):
+    _customers_reader(request)
+    return get_object_or_404(customers_visible_to(user=request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def customer_detail(request, pk: int):
+    """Show a customer with the contacts the user may see: history, CSAT, follow-ups."""
+    customer = _visible_customer(request, pk)
+    history = customer_history(customer=customer, user=request.user)
+    page = Paginator(history.interactions, INTERACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "history": history,
+            "page": page,
+            "today": timezone.localdate(),
+            "can_manage_personal_data": can_manage_personal_data(user=request.user),
+            "can_log": can_log_interactions(user=request.user) and customer.erased_at is None,
+        },
+    )
+
+
+def _personal_data_customer(request, pk: int):
+    customer = _visible_customer(request, pk)
+    if not can_manage_personal_data(user=request.user):
+        raise PermissionDenied(_("Only managers and administrators handle personal data."))
+    return customer
+
+
+@login_required
+@require_GET
+def customer_export(request, pk: int):
+    """Download everything stored about the customer as JSON (a data-subject access request)."""
+    customer = _personal_data_customer(request, pk)
+    data = customer_personal_data(customer=customer)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_erase_view(request, pk: int):
+    """Ask, then erase the customer's personal data; the statistics stay."""
+    customer = _personal_data_customer(request, pk)
+    if customer.erased_at is not None:
+        messages.info(request, _("This customer's personal data has already been erased."))
+        return redirect("customers:customer_detail", pk=customer.pk)
+    if request.method == "POST":
+        customer_erase(customer=customer)
+        messages.success(
+            request,
+            _("The customer's personal data was erased. Their interactions still count."),
+        )
+        return redirect("customers:customer_detail", pk=customer.pk)
+    history = customer_history(customer=customer, user=request.user)
+    return render(
+        request,
+        "customers/customer_confirm_erase.html",
+        {
+            "customer": customer,
+            "history": history,
+            "export_url": reverse("customers:customer_export", args=[customer.pk]),
+        },
+    )
