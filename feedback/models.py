@@ -1,0 +1,211 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from feedback.choices import DisputeOutcome, Rating, ReviewAction, ReviewReason, ReviewStatus
+from staff.choices import Language
+
+
+class SurveyInvitation(models.Model):
+    """A survey sent to a customer about one interaction; its link is signed and single use."""
+
+    interaction = models.OneToOneField(
+        "customers.Interaction",
+        verbose_name=_("interaction"),
+        on_delete=models.CASCADE,
+        related_name="survey_invitation",
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    # Random per invitation and part of the signed token, so a token cannot be guessed from an id.
+    nonce = models.CharField(_("nonce"), max_length=32, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{_('Survey')} #{self.pk}"
+
+
+class SurveyResponse(models.Model):
+    interaction = models.ForeignKey(
+        "customers.Interaction",
+        verbose_name=_("interaction"),
+        on_delete=models.CASCADE,
+        related_name="survey_responses",
+    )
+    invitation = models.OneToOneField(
+        SurveyInvitation,
+        verbose_name=_("invitation"),
+        on_delete=models.SET_NULL,
+        related_name="response",
+        null=True,
+        blank=True,
+    )
+    csat = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
+    nps = models.PositiveSmallIntegerField(
+        _("likelihood to recommend (0–10)"), null=True, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default="en")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    source = models.CharField(_("source"), max_length=40, default="crs")
+    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(csat__gte=1) & Q(csat__lte=5), name="survey_response_csat_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(nps__isnull=True) | (Q(nps__gte=0) & Q(nps__lte=10)),
+                name="survey_response_nps_range",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="uniq_survey_response_source_external_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["submitted_at"], name="survey_response_submitted_idx")]
+
+    def __str__(self):
+        return f"CSAT {self.csat} — {self.interaction_id}"
+
+
+class QAReview(models.Model):
+    interaction = models.ForeignKey(
+        "customers.Interaction",
+        verbose_name=_("interaction"),
+        on_delete=models.CASCADE,
+        related_name="qa_reviews",
+    )
+    reviewer = models.ForeignKey(
+        "staff.Employee",
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="qa_reviews_given",
+    )
+    # The version whose criteria this review rates (a string reference: no import of scorecards).
+    version = models.ForeignKey(
+        "scorecards.ScorecardVersion",
+        verbose_name=_("scorecard version"),
+        on_delete=models.PROTECT,
+        related_name="qa_reviews",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=ReviewReason.choices, default=ReviewReason.SAMPLE
+    )
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The moment the review's total last took effect (publication, or a dispute's resolution):
+    # the `qa` metric counts a review on this day.
+    scored_at = models.DateTimeField(_("counts from"), null=True, blank=True)
+    dispute_reason = models.TextField(_("dispute reason"), blank=True)
+    disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
+    dispute_outcome = models.CharField(
+        _("dispute outcome"), max_length=20, choices=DisputeOutcome.choices, blank=True
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "staff.Employee",
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        related_name="qa_disputes_resolved",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("QA review")
+        verbose_name_plural = _("QA reviews")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction", "reviewer"], name="uniq_qa_review_interaction_reviewer"
+            ),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | (Q(total__gte=0) & Q(total__lte=100)),
+                name="qa_review_total_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReviewStatus.DRAFT) | Q(published_at__isnull=False),
+                name="qa_review_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "scored_at"], name="qa_review_status_scored_idx")]
+
+    def __str__(self):
+        return f"{_('QA review')} #{self.pk}"
+
+
+class QARating(models.Model):
+    review = models.ForeignKey(
+        QAReview, verbose_name=_("review"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    criterion = models.ForeignKey(
+        "scorecards.QACriterion",
+        verbose_name=_("criterion"),
+        on_delete=models.PROTECT,
+        related_name="ratings",
+    )
+    # Null means "not applicable": the criterion leaves the total's denominator.
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), choices=Rating.choices, null=True, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("QA rating")
+        verbose_name_plural = _("QA ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="uniq_qa_rating_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__lte=4), name="qa_rating_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.rating}"
+
+
+class QAReviewEvent(models.Model):
+    """The review's history: who did what, when, with what total — readable by agent and manager."""
+
+    review = models.ForeignKey(
+        QAReview, verbose_name=_("review"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        "staff.Employee", verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=ReviewAction.choices)
+    note = models.TextField(_("note"), blank=True)
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("QA review event")
+        verbose_name_plural = _("QA review events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,149 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from feedback.choices import DisputeOutcome, Rating
+from feedback.models import QAReview
+from feedback.qa_services import Ratings
+
+NOT_APPLICABLE = "na"
+RATING_CHOICES = [
+    (NOT_APPLICABLE, _("N/A")),
+    *[(str(value), f"{value} — {label}") for value, label in Rating.choices],
+]
+
+
+class QAReviewForm(forms.Form):
+    """One rating (0–4 or N/A) and one comment per criterion of the review's version.
+
+    A criterion left blank is not rated yet: a draft may have some, publishing needs none.
+    """
+
+    comment = forms.CharField(
+        label=_("Overall comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, review: QAReview, language: str, **kwargs):
+        initial = kwargs.pop("initial", None) or {}
+        self.criteria = list(review.version.qa_criteria.all())
+        given = {rating.criterion_id: rating for rating in review.ratings.all()}
+        initial.setdefault("comment", review.comment)
+        for criterion in self.criteria:
+            rating = given.get(criterion.pk)
+            if rating is not None:
+                value = NOT_APPLICABLE if rating.rating is None else str(rating.rating)
+                initial.setdefault(self.rating_name(criterion.pk), value)
+                initial.setdefault(self.comment_name(criterion.pk), rating.comment)
+        super().__init__(*args, initial=initial, **kwargs)
+        for criterion in self.criteria:
+            label = criterion.localized("label", language)
+            self.fields[self.rating_name(criterion.pk)] = forms.ChoiceField(
+                label=label,
+                choices=RATING_CHOICES,
+                required=False,
+                widget=forms.RadioSelect(
+                    attrs={"data-qa-criterion": criterion.pk, "class": "form-check-input qa-rating"}
+                ),
+            )
+            self.fields[self.comment_name(criterion.pk)] = forms.CharField(
+                label=_("Comment on “%(label)s”") % {"label": label},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def rating_name(criterion_id: int) -> str:
+        return f"rating_{criterion_id}"
+
+    @staticmethod
+    def comment_name(criterion_id: int) -> str:
+        return f"comment_{criterion_id}"
+
+    def rows(self, language: str) -> list[dict]:
+        """Return, per criterion, its rule text and its two bound fields, for the template."""
+        return [
+            {
+                "criterion": criterion,
+                "label": criterion.localized("label", language),
+                "description": criterion.localized("description", language),
+                "examples": criterion.localized("examples", language),
+                "rating": self[self.rating_name(criterion.pk)],
+                "comment": self[self.comment_name(criterion.pk)],
+            }
+            for criterion in self.criteria
+        ]
+
+    def ratings(self) -> Ratings:
+        """Return the cleaned ratings as the services take them; blank criteria are left out."""
+        ratings = {}
+        for criterion in self.criteria:
+            value = self.cleaned_data.get(self.rating_name(criterion.pk))
+            if not value:
+                continue
+            rating = None if value == NOT_APPLICABLE else int(value)
+            ratings[criterion.pk] = (rating, self.cleaned_data.get(self.comment_name(criterion.pk)))
+        return ratings
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show a service's ValidationError at the fields it names."""
+        for field, messages in errors.items():
+            target = field if field in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class QADisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you disagree with this review?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("You can dispute a review once. A manager will decide and explain why."),
+    )
+
+
+class QAResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=DisputeOutcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note to the agent"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("If you adjust the review, change the ratings above before you decide."),
+    )
+
+
+class CalibrationAssignForm(forms.Form):
+    interaction = forms.ModelChoiceField(
+        label=_("Interaction"),
+        queryset=None,
+        help_text=_("Interactions of your people resolved in the last 90 days."),
+    )
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each reviewer rates the interaction on their own; choose two or more."),
+    )
+
+    def __init__(self, *args, interactions, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interaction"].queryset = interactions
+        self.fields["interaction"].label_from_instance = lambda interaction: (
+            f"{interaction.subject} — {interaction.employee.full_name} — "
+            f"{interaction.resolved_at:%Y-%m-%d}"
+        )
+        self.fields["reviewers"].queryset = reviewers
+        self.fields["reviewers"].label_from_instance = lambda employee: employee.full_name
+
+    def clean_reviewers(self):
+        reviewers = self.cleaned_data["reviewers"]
+        if len(reviewers) < 2:
+            raise forms.ValidationError(_("Choose at least two reviewers to compare."))
+        interaction = self.cleaned_data.get("interaction")
+        if interaction is not None and any(r.pk == interaction.employee_id for r in reviewers):
+            raise forms.ValidationError(_("Nobody reviews their own interactions."))
+        return reviewers

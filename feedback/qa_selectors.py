@@ -1,0 +1,346 @@
+"""Reads of the QA area: queues, the reviews a user may see, calibration, consistency, follow-ups.
+
+Who sees what is decided by `staff.selectors.employees_visible_to`: agents their own reviews
+(once published) and follow-ups, managers their teams' people, admins everyone.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from customers.models import Interaction
+from feedback.choices import ReviewReason, ReviewStatus
+from feedback.models import QARating, QAReview, QAReviewEvent
+from scorecards.dirty import organisation_zone
+from scorecards.scoring import quantize
+from staff.choices import Role
+from staff.models import Employee, Team, TeamMembership
+from staff.selectors import employee_for_user, employees_visible_to, is_admin
+
+# Reviews that count for the agent's `qa` metric (a disputed one waits for its resolution).
+SCORED_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED)
+
+REVIEW_SORTS = {
+    "-created": ("-created_at", "-pk"),
+    "created": ("created_at", "pk"),
+    "-total": ("-total", "-pk"),
+    "total": ("total", "pk"),
+    "agent": ("interaction__employee__user__first_name", "interaction__employee__user__last_name"),
+    "status": ("status", "-created_at"),
+}
+
+
+def is_reviewer(*, user) -> bool:
+    """Tell whether the user reviews interactions (managers and admins)."""
+    employee = employee_for_user(user=user)
+    return is_admin(user=user) or (employee is not None and employee.role == Role.MANAGER)
+
+
+def _with_related(reviews: QuerySet[QAReview]) -> QuerySet[QAReview]:
+    return reviews.select_related(
+        "interaction__employee__user", "interaction__customer", "reviewer__user"
+    )
+
+
+def reviews_visible_to(*, user) -> QuerySet[QAReview]:
+    """Return the reviews the user may read: drafts only their reviewer's, the rest by person."""
+    employee = employee_for_user(user=user)
+    if is_admin(user=user):
+        reviews = QAReview.objects.all()
+        if employee is not None:
+            return reviews.filter(~Q(status=ReviewStatus.DRAFT) | Q(reviewer=employee))
+        return reviews.exclude(status=ReviewStatus.DRAFT)
+    if employee is None or not employee.is_active:
+        return QAReview.objects.none()
+    people = employees_visible_to(user=user).values("pk")
+    shown = Q(interaction__employee__in=people) & ~Q(status=ReviewStatus.DRAFT)
+    return QAReview.objects.filter(shown | Q(reviewer=employee))
+
+
+def review_list(
+    *, user, status: str = "", search: str = "", sort: str = "-created"
+) -> QuerySet[QAReview]:
+    """Return the visible reviews filtered by status and by subject, agent or reviewer name."""
+    reviews = _with_related(reviews_visible_to(user=user))
+    if status in ReviewStatus.values:
+        reviews = reviews.filter(status=status)
+    if search:
+        reviews = reviews.filter(
+            Q(interaction__subject__icontains=search)
+            | Q(interaction__employee__user__first_name__icontains=search)
+            | Q(interaction__employee__user__last_name__icontains=search)
+            | Q(reviewer__user__first_name__icontains=search)
+            | Q(reviewer__user__last_name__icontains=search)
+        )
+    return reviews.order_by(*REVIEW_SORTS.get(sort, REVIEW_SORTS["-created"]))
+
+
+def review_queue(*, reviewer: Employee, search: str = "") -> QuerySet[QAReview]:
+    """Return the reviewer's drafts to finish, oldest first."""
+    reviews = _with_related(QAReview.objects.filter(reviewer=reviewer, status=ReviewStatus.DRAFT))
+    if search:
+        reviews = reviews.filter(
+            Q(interaction__subject__icontains=search)
+            | Q(interaction__employee__user__first_name__icontains=search)
+            | Q(interaction__employee__user__last_name__icontains=search)
+        )
+    return reviews.order_by("created_at", "pk")
+
+
+def flagged_to_review(*, user, reviewer: Employee) -> QuerySet[Interaction]:
+    """Return interactions flagged for review of the user's people that nobody reviews yet."""
+    return (
+        Interaction.objects.filter(
+            is_flagged_for_review=True, employee__in=employees_visible_to(user=user).values("pk")
+        )
+        .exclude(employee=reviewer)
+        .exclude(Exists(QAReview.objects.filter(interaction=OuterRef("pk"))))
+        .select_related("employee__user", "customer")
+        .order_by("opened_at", "pk")
+    )
+
+
+def interactions_visible_to(*, user) -> QuerySet[Interaction]:
+    """Return the interactions whose QA the user may see or act on."""
+    if is_admin(user=user):
+        return Interaction.objects.all()
+    return Interaction.objects.filter(employee__in=employees_visible_to(user=user).values("pk"))
+
+
+def review_detail(*, user, review_id: int) -> QAReview | None:
+    """Return one visible review with its ratings, criteria and history, or None."""
+    return (
+        _with_related(reviews_visible_to(user=user))
+        .select_related("version", "resolved_by__user")
+        .prefetch_related(
+            Prefetch("ratings", queryset=QARating.objects.select_related("criterion")),
+            Prefetch("events", queryset=QAReviewEvent.objects.select_related("actor__user")),
+            "version__qa_criteria",
+        )
+        .filter(pk=review_id)
+        .first()
+    )
+
+
+# ---- calibration -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    label: str
+    weight: Decimal
+    is_critical: bool
+    # One entry per review, in the order of `CalibrationComparison.reviews`: 0..4, None for N/A,
+    # "" when the reviewer has not rated it yet.
+    ratings: list
+    spread: int | None
+
+
+@dataclass(frozen=True)
+class CalibrationComparison:
+    interaction: Interaction
+    reviews: list[QAReview]
+    rows: list[CalibrationRow]
+    total_spread: Decimal | None
+
+
+def calibration_comparison(*, interaction: Interaction, language: str) -> CalibrationComparison:
+    """Return every review of the interaction side by side with the spread per criterion."""
+    reviews = list(
+        QAReview.objects.filter(interaction=interaction)
+        .select_related("reviewer__user", "version")
+        .prefetch_related("ratings__criterion", "version__qa_criteria")
+        .order_by("reviewer__user__first_name", "reviewer__user__last_name", "pk")
+    )
+    criteria = {}
+    for review in reviews:
+        for criterion in review.version.qa_criteria.all():
+            criteria.setdefault(criterion.code, criterion)
+    by_review = [
+        {rating.criterion.code: rating.rating for rating in review.ratings.all()}
+        for review in reviews
+    ]
+    rows = []
+    for code, criterion in criteria.items():
+        ratings = [given.get(code, "") for given in by_review]
+        rated = [value for value in ratings if isinstance(value, int)]
+        rows.append(
+            CalibrationRow(
+                label=criterion.localized("label", language),
+                weight=criterion.weight,
+                is_critical=criterion.is_critical,
+                ratings=ratings,
+                spread=max(rated) - min(rated) if rated else None,
+            )
+        )
+    totals = [review.total for review in reviews if review.total is not None]
+    return CalibrationComparison(
+        interaction=interaction,
+        reviews=reviews,
+        rows=rows,
+        total_spread=max(totals) - min(totals) if totals else None,
+    )
+
+
+def calibration_interactions(*, user) -> QuerySet[Interaction]:
+    """Return visible interactions given to several reviewers for calibration, newest first."""
+    calibrated = QAReview.objects.filter(
+        interaction=OuterRef("pk"), reason=ReviewReason.CALIBRATION
+    )
+    return (
+        interactions_visible_to(user=user)
+        .filter(Exists(calibrated))
+        .annotate(review_count=Count("qa_reviews"))
+        .select_related("employee__user", "customer")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def calibration_candidates(*, user, today: dt.date, days: int = 90) -> QuerySet[Interaction]:
+    """Return the visible interactions resolved lately, to pick one for calibration."""
+    since = dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min, organisation_zone())
+    return (
+        interactions_visible_to(user=user)
+        .filter(resolved_at__gte=since)
+        .select_related("employee__user")
+        .order_by("-resolved_at", "-pk")
+    )
+
+
+def reviewers_available() -> QuerySet[Employee]:
+    """Return the people who can review interactions: active managers and admins."""
+    return (
+        Employee.objects.filter(is_active=True, role__in=[Role.MANAGER, Role.ADMIN])
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+# ---- reviewer consistency --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewerConsistency:
+    reviewer: Employee
+    count: int
+    mean: Decimal
+    difference: Decimal
+
+
+@dataclass(frozen=True)
+class TeamConsistency:
+    team: Team
+    count: int
+    mean: Decimal | None
+    reviewers: list[ReviewerConsistency]
+
+
+def reviewer_consistency(*, team: Team, date_from: dt.date, date_to: dt.date) -> TeamConsistency:
+    """Return each reviewer's mean total of the team's reviews against the team's mean.
+
+    Reviews count by the day their total took effect, for agents who were in the team that day;
+    the team's mean is pooled over all its reviews, not an average of the reviewers' means.
+    """
+    zone = organisation_zone()
+    start = dt.datetime.combine(date_from, dt.time.min, zone)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, zone)
+    members = TeamMembership.objects.filter(team=team, starts_on__lte=date_to).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=date_from)
+    )
+    reviews = QAReview.objects.filter(
+        status__in=SCORED_STATUSES,
+        scored_at__gte=start,
+        scored_at__lt=end,
+        total__isnull=False,
+        interaction__employee__in=members.values("employee_id"),
+    )
+    overall = reviews.aggregate(count=Count("pk"), mean=Avg("total"))
+    rows = list(
+        reviews.values("reviewer").annotate(count=Count("pk"), mean=Avg("total")).order_by()
+    )
+    people = Employee.objects.select_related("user").in_bulk([row["reviewer"] for row in rows])
+    team_mean = quantize(overall["mean"]) if overall["mean"] is not None else None
+    result = [
+        ReviewerConsistency(
+            reviewer=people[row["reviewer"]],
+            count=row["count"],
+            mean=quantize(row["mean"]),
+            difference=quantize(row["mean"] - overall["mean"]),
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda item: (item.difference, item.reviewer.full_name))
+    return TeamConsistency(team=team, count=overall["count"], mean=team_mean, reviewers=result)
+
+
+# ---- follow-ups and escalations --------------------------------------------------------------
+
+
+def follow_ups_open(*, employee: Employee) -> QuerySet[Interaction]:
+    """Return the employee's follow-ups not done yet, the most overdue first."""
+    return (
+        Interaction.objects.filter(
+            employee=employee, follow_up_due__isnull=False, follow_up_done_at__isnull=True
+        )
+        .select_related("customer")
+        .order_by("follow_up_due", "pk")
+    )
+
+
+def follow_ups_done_recently(*, employee: Employee, today: dt.date) -> QuerySet[Interaction]:
+    """Return the employee's follow-ups due today that are done already."""
+    return (
+        Interaction.objects.filter(
+            employee=employee, follow_up_due=today, follow_up_done_at__isnull=False
+        )
+        .select_related("customer")
+        .order_by("-follow_up_done_at")
+    )
+
+
+def _team_people(*, user, team: Team | None, today: dt.date) -> QuerySet[Employee]:
+    people = employees_visible_to(user=user)
+    if team is not None:
+        current = TeamMembership.objects.filter(team=team, starts_on__lte=today).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+        )
+        people = people.filter(pk__in=current.values("employee_id"))
+    return people
+
+
+def team_follow_ups_overdue(
+    *, user, today: dt.date, team: Team | None = None
+) -> QuerySet[Interaction]:
+    """Return the overdue follow-ups of the user's people (of one team if given)."""
+    people = _team_people(user=user, team=team, today=today)
+    return (
+        Interaction.objects.filter(
+            employee__in=people.values("pk"),
+            follow_up_due__lt=today,
+            follow_up_done_at__isnull=True,
+        )
+        .select_related("customer", "employee__user")
+        .order_by("follow_up_due", "pk")
+    )
+
+
+def team_escalations_open(
+    *, user, today: dt.date, team: Team | None = None
+) -> QuerySet[Interaction]:
+    """Return the escalated interactions of the user's people that are not resolved yet."""
+    people = _team_people(user=user, team=team, today=today)
+    return (
+        Interaction.objects.filter(
+            employee__in=people.values("pk"), is_escalated=True, resolved_at__isnull=True
+        )
+        .select_related("customer", "employee__user")
+        .order_by("opened_at", "pk")
+    )
+
+
+def today() -> dt.date:
+    """Return the organisation's calendar day now."""
+    return timezone.localdate(timezone=organisation_zone())

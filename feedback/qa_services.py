@@ -1,0 +1,499 @@
+"""Writes of the QA area: weekly samples, drafts, publication, disputes, calibration, follow-ups.
+
+Every change to a review leaves a `QAReviewEvent` and marks the days its total counted on before
+and counts on after, so the scoring engine recomputes them. Interactions are only ever changed
+through `customers.services`, which marks their days itself.
+"""
+
+import datetime as dt
+import logging
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from customers.models import Interaction
+from customers.services import interaction_update
+from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
+from feedback.models import QARating, QAReview, QAReviewEvent
+from feedback.services import qa_review_days_changed, qa_review_publish
+from scorecards.dirty import local_day, organisation_zone, qa_review_days
+from scorecards.scoring import CriterionRating, qa_review_total, quantize
+from staff.choices import Role
+from staff.models import Employee, Team, TeamMembership
+
+logger = logging.getLogger(__name__)
+
+# The status a published version has; spelled out so this app does not import scorecards' models.
+_PUBLISHED_VERSION = "published"
+
+# criterion id -> (rating 0..4 or None for N/A, comment); a criterion left out is not rated yet.
+Ratings = Mapping[int, tuple[int | None, str]]
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    """Return the Monday of the day's ISO week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=organisation_zone())
+
+
+def _version_for(*, team: Team | None, day: dt.date):
+    """Return the team's scorecard version in force on the day, or None."""
+    if team is None or team.scorecard_id is None:
+        return None
+    return (
+        team.scorecard.versions.filter(status=_PUBLISHED_VERSION, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def _team_on(*, employee_id: int, day: dt.date) -> Team | None:
+    membership = (
+        TeamMembership.objects.filter(employee_id=employee_id, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("team__scorecard")
+        .first()
+    )
+    return membership.team if membership else None
+
+
+def interaction_review_version(*, interaction: Interaction):
+    """Return the version whose criteria a review of the interaction rates (in force that day)."""
+    day = local_day(interaction.resolved_at or interaction.opened_at)
+    return _version_for(team=_team_on(employee_id=interaction.employee_id, day=day), day=day)
+
+
+def _event(*, review: QAReview, actor: Employee, action: str, note: str = "") -> QAReviewEvent:
+    return QAReviewEvent.objects.create(
+        review=review, actor=actor, action=action, note=note, total=review.total
+    )
+
+
+# ---- starting reviews ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def qa_review_start(
+    *,
+    interaction: Interaction,
+    reviewer: Employee,
+    actor: Employee | None = None,
+    reason: str = ReviewReason.FLAGGED,
+) -> QAReview:
+    """Return the reviewer's review of the interaction, creating an empty draft if there is none."""
+    existing = QAReview.objects.filter(interaction=interaction, reviewer=reviewer).first()
+    if existing is not None:
+        return existing
+    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
+        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
+    if reviewer.pk == interaction.employee_id:
+        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
+    version = interaction_review_version(interaction=interaction)
+    if version is None:
+        raise ValidationError(
+            {"interaction": _("The agent's team has no scorecard in force to review against.")}
+        )
+    review = QAReview.objects.create(
+        interaction=interaction, reviewer=reviewer, version=version, reason=reason
+    )
+    _event(review=review, actor=actor or reviewer, action=ReviewAction.CREATED)
+    return review
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    week_start: dt.date
+    created: int
+    agents: int
+
+
+def sample_pick(*, interaction_ids: Iterable[int], size: int, week_start: dt.date, agent_id: int):
+    """Pick `size` ids at random, the same ones for the same week and agent on every run."""
+    ordered = sorted(interaction_ids)
+    rng = random.Random(f"qa-sample:{week_start.isoformat()}:{agent_id}")
+    return sorted(rng.sample(ordered, min(size, len(ordered))))
+
+
+def qa_sample_week(*, week_start: dt.date) -> SampleResult:
+    """Put each agent's weekly sample of resolved interactions in their managers' review queues.
+
+    The sample is seeded by week and agent, and an interaction already sampled is never sampled
+    again, so running this twice (or after a crash half-way) creates nothing new.
+    """
+    week_start = week_start_of(week_start)
+    week_end = week_start + dt.timedelta(days=6)
+    start, end = _local_midnight(week_start), _local_midnight(week_end + dt.timedelta(days=1))
+    memberships = (
+        TeamMembership.objects.filter(
+            starts_on__lte=week_end,
+            employee__role=Role.AGENT,
+            team__qa_sample_size__gt=0,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=week_start))
+        .select_related("team__scorecard")
+        .prefetch_related("team__managers")
+        .order_by("team_id", "employee_id")
+    )
+    created = 0
+    agents = set()
+    for membership in memberships:
+        team = membership.team
+        reviewers = sorted(
+            (m for m in team.managers.all() if m.is_active), key=lambda manager: manager.pk
+        )
+        if not reviewers:
+            logger.warning("Team %s has no manager to review its weekly QA sample", team.pk)
+            continue
+        span_start = max(start, _local_midnight(membership.starts_on))
+        span_end = end
+        if membership.ends_on is not None:
+            span_end = min(end, _local_midnight(membership.ends_on + dt.timedelta(days=1)))
+        candidates = Interaction.objects.filter(
+            employee_id=membership.employee_id,
+            resolved_at__gte=span_start,
+            resolved_at__lt=span_end,
+        ).values_list("pk", flat=True)
+        picked = sample_pick(
+            interaction_ids=candidates,
+            size=team.qa_sample_size,
+            week_start=week_start,
+            agent_id=membership.employee_id,
+        )
+        if not picked:
+            continue
+        agents.add(membership.employee_id)
+        already = set(
+            QAReview.objects.filter(
+                interaction_id__in=picked, reason=ReviewReason.SAMPLE
+            ).values_list("interaction_id", flat=True)
+        )
+        reviewer = reviewers[membership.employee_id % len(reviewers)]
+        for interaction in Interaction.objects.filter(pk__in=set(picked) - already):
+            try:
+                with transaction.atomic():
+                    review = qa_review_start(
+                        interaction=interaction, reviewer=reviewer, reason=ReviewReason.SAMPLE
+                    )
+            except ValidationError:
+                logger.info("Interaction %s has no version to review against", interaction.pk)
+                continue
+            if review.reason == ReviewReason.SAMPLE:
+                created += 1
+    return SampleResult(week_start=week_start, created=created, agents=len(agents))
+
+
+@transaction.atomic
+def interaction_flag_for_review(*, interaction: Interaction) -> Interaction:
+    """Flag an interaction so that it appears in its agent's managers' review queues."""
+    if interaction.is_flagged_for_review:
+        return interaction
+    return interaction_update(interaction=interaction, is_flagged_for_review=True)
+
+
+@transaction.atomic
+def qa_calibration_assign(
+    *, interaction: Interaction, reviewers: Iterable[Employee], actor: Employee
+) -> list[QAReview]:
+    """Give the same interaction to several reviewers, each rating it on their own."""
+    reviewers = list(reviewers)
+    if len(reviewers) < 2:
+        raise ValidationError({"reviewers": _("Choose at least two reviewers to compare.")})
+    reviews = []
+    for reviewer in reviewers:
+        review = qa_review_start(
+            interaction=interaction,
+            reviewer=reviewer,
+            actor=actor,
+            reason=ReviewReason.CALIBRATION,
+        )
+        reviews.append(review)
+    return reviews
+
+
+# ---- rating, publishing ----------------------------------------------------------------------
+
+
+def _ratings_store(*, review: QAReview, ratings: Ratings) -> None:
+    """Replace the review's ratings and recompute its total with the scoring engine's maths."""
+    criteria = {criterion.pk: criterion for criterion in review.version.qa_criteria.all()}
+    errors: dict[str, list[str]] = {}
+    for criterion_id, (rating, _comment) in ratings.items():
+        if criterion_id not in criteria:
+            errors.setdefault("__all__", []).append(
+                _("A rated criterion is not part of this review's scorecard version.")
+            )
+        elif rating is not None and (
+            isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= 4
+        ):
+            errors[f"rating_{criterion_id}"] = [_("Rate from 0 to 4, or mark it N/A.")]
+    if errors:
+        raise ValidationError(errors)
+    QARating.objects.filter(review=review).exclude(criterion_id__in=list(ratings)).delete()
+    QARating.objects.bulk_create(
+        [
+            QARating(review=review, criterion_id=criterion_id, rating=rating, comment=comment)
+            for criterion_id, (rating, comment) in sorted(ratings.items())
+        ],
+        update_conflicts=True,
+        unique_fields=["review", "criterion"],
+        update_fields=["rating", "comment"],
+    )
+    review.total = quantize(
+        qa_review_total(
+            ratings=[
+                CriterionRating(
+                    weight=criteria[criterion_id].weight,
+                    rating=rating,
+                    is_critical=criteria[criterion_id].is_critical,
+                )
+                for criterion_id, (rating, _comment) in ratings.items()
+            ]
+        )
+    )
+
+
+def _locked(review: QAReview) -> QAReview:
+    return (
+        QAReview.objects.select_for_update(of=("self",))
+        .select_related("interaction", "version")
+        .get(pk=review.pk)
+    )
+
+
+@transaction.atomic
+def qa_review_save(
+    *, review: QAReview, actor: Employee, ratings: Ratings, comment: str = "", record: bool = True
+) -> QAReview:
+    """Save a draft's ratings and comment; its total is recomputed here, never taken as given."""
+    review = _locked(review)
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationError({"__all__": _("Only a draft review can be changed.")})
+    if actor.pk != review.reviewer_id:
+        raise ValidationError({"__all__": _("Only the reviewer can change a draft.")})
+    _ratings_store(review=review, ratings=ratings)
+    review.comment = comment
+    review.save(update_fields=["total", "comment"])
+    if record:
+        _event(review=review, actor=actor, action=ReviewAction.SAVED)
+    return review
+
+
+@transaction.atomic
+def qa_review_save_and_publish(
+    *, review: QAReview, actor: Employee, ratings: Ratings, comment: str = ""
+) -> QAReview:
+    """Save a fully rated draft, publish it and tell the agent."""
+    criterion_ids = set(review.version.qa_criteria.values_list("pk", flat=True))
+    missing = criterion_ids - set(ratings)
+    if missing:
+        raise ValidationError(
+            {
+                f"rating_{criterion_id}": [_("Rate this criterion or mark it N/A.")]
+                for criterion_id in sorted(missing)
+            }
+        )
+    # The publication event carries the total; a separate "saved" entry would only repeat it.
+    review = qa_review_save(
+        review=review, actor=actor, ratings=ratings, comment=comment, record=False
+    )
+    if review.total is None:
+        raise ValidationError(
+            {"__all__": _("Rate at least one criterion; not all of them can be N/A.")}
+        )
+    review = qa_review_publish(review=review, actor=actor)
+    _notify(review=review, action=ReviewAction.PUBLISHED)
+    return review
+
+
+# ---- disputes --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def qa_review_dispute(
+    *, review: QAReview, agent: Employee, reason: str, now: dt.datetime | None = None
+) -> QAReview:
+    """Let the reviewed agent dispute a published review, once, giving a reason."""
+    review = _locked(review)
+    reason = (reason or "").strip()
+    if review.interaction.employee_id != agent.pk:
+        raise ValidationError({"__all__": _("Only the reviewed agent can dispute a review.")})
+    if review.disputed_at is not None:
+        raise ValidationError({"__all__": _("This review has already been disputed once.")})
+    if review.status != ReviewStatus.PUBLISHED:
+        raise ValidationError({"__all__": _("Only a published review can be disputed.")})
+    if not reason:
+        raise ValidationError({"reason": _("Say why you disagree with the review.")})
+    old_pairs = qa_review_days(review)
+    review.status = ReviewStatus.DISPUTED
+    review.dispute_reason = reason
+    review.disputed_at = now or timezone.now()
+    review.save(update_fields=["status", "dispute_reason", "disputed_at"])
+    _event(review=review, actor=agent, action=ReviewAction.DISPUTED, note=reason)
+    # A disputed review stops counting until it is resolved.
+    qa_review_days_changed(review=review, old_pairs=old_pairs)
+    _notify(review=review, action=ReviewAction.DISPUTED)
+    return review
+
+
+@transaction.atomic
+def qa_review_resolve(
+    *,
+    review: QAReview,
+    manager: Employee,
+    outcome: str,
+    note: str,
+    ratings: Ratings | None = None,
+    now: dt.datetime | None = None,
+) -> QAReview:
+    """Close a dispute: uphold the review as published, or adjust its ratings; both need a note."""
+    review = _locked(review)
+    note = (note or "").strip()
+    if review.status != ReviewStatus.DISPUTED:
+        raise ValidationError({"__all__": _("Only a disputed review can be resolved.")})
+    if not manager.is_manager:
+        raise ValidationError({"__all__": _("Only a manager can resolve a dispute.")})
+    if outcome not in DisputeOutcome.values:
+        raise ValidationError({"outcome": _("Choose whether the review is upheld or adjusted.")})
+    if not note:
+        raise ValidationError({"note": _("Explain the decision to the agent.")})
+    now = now or timezone.now()
+    old_pairs = qa_review_days(review)
+    if outcome == DisputeOutcome.ADJUSTED:
+        if ratings is None:
+            raise ValidationError({"__all__": _("Give the adjusted ratings.")})
+        criterion_ids = set(review.version.qa_criteria.values_list("pk", flat=True))
+        missing = criterion_ids - set(ratings)
+        if missing:
+            raise ValidationError(
+                {f"rating_{pk}": [_("Rate this criterion or mark it N/A.")] for pk in missing}
+            )
+        _ratings_store(review=review, ratings=ratings)
+        if review.total is None:
+            raise ValidationError(
+                {"__all__": _("Rate at least one criterion; not all of them can be N/A.")}
+            )
+        # The adjusted total takes effect on the day of the decision.
+        review.scored_at = now
+    review.status = ReviewStatus.RESOLVED
+    review.dispute_outcome = outcome
+    review.resolution_note = note
+    review.resolved_at = now
+    review.resolved_by = manager
+    review.save(
+        update_fields=[
+            "status",
+            "dispute_outcome",
+            "resolution_note",
+            "resolved_at",
+            "resolved_by",
+            "total",
+            "scored_at",
+        ]
+    )
+    _event(review=review, actor=manager, action=ReviewAction.RESOLVED, note=note)
+    qa_review_days_changed(review=review, old_pairs=old_pairs)
+    _notify(review=review, action=ReviewAction.RESOLVED)
+    return review
+
+
+def _notify(*, review: QAReview, action: str) -> None:
+    # Imported here: the task module imports this one.
+    from feedback.qa_tasks import qa_review_email_send
+
+    transaction.on_commit(
+        lambda: _publish_or_warn(qa_review_email_send, review.pk, action), robust=True
+    )
+
+
+def _publish_or_warn(task, review_id: int, action: str) -> None:
+    try:
+        task.apply_async(args=[review_id, action], retry=False)
+    except Exception:
+        # The review is saved; a lost notification must not turn into an error page.
+        logger.warning("Could not queue the QA review e-mail", exc_info=True)
+
+
+# ---- follow-ups ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_up_mark_done(*, interaction: Interaction, now: dt.datetime | None = None):
+    """Mark an interaction's follow-up done now (once); its due day is rescored."""
+    stored = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    if stored.follow_up_due is None:
+        raise ValidationError({"follow_up_done_at": _("This interaction has no follow-up.")})
+    if stored.follow_up_done_at is not None:
+        return stored
+    return interaction_update(interaction=stored, follow_up_done_at=now or timezone.now())
+
+
+# ---- notifications ---------------------------------------------------------------------------
+
+EMAIL_SUBJECT_TEMPLATE = "feedback/email/qa_review_subject.txt"
+EMAIL_BODY_TEMPLATE = "feedback/email/qa_review_body.txt"
+
+
+def qa_review_recipients(*, review: QAReview, action: str) -> list[Employee]:
+    """Return who hears of a change: the agent, or the managers of a dispute."""
+    if action == ReviewAction.DISPUTED:
+        day = local_day(review.disputed_at) or timezone.localdate()
+        team_ids = (
+            TeamMembership.objects.filter(
+                employee_id=review.interaction.employee_id, starts_on__lte=day
+            )
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            .values("team_id")
+        )
+        return list(
+            Employee.objects.filter(managed_teams__in=team_ids, is_active=True)
+            .select_related("user")
+            .distinct()
+            .order_by("pk")
+        )
+    return [Employee.objects.select_related("user").get(pk=review.interaction.employee_id)]
+
+
+def qa_review_email_send(*, review_id: int, action: str, base_url: str = "") -> int:
+    """E-mail the people concerned by a review's publication, dispute or resolution."""
+    review = (
+        QAReview.objects.select_related("interaction__employee__user", "reviewer__user")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None:
+        return 0
+    messages = []
+    for person in qa_review_recipients(review=review, action=action):
+        if not person.user.email:
+            continue
+        with translation.override(person.language):
+            context = {
+                "action": action,
+                "name": person.full_name,
+                "agent_name": review.interaction.employee.full_name,
+                "reviewer_name": review.reviewer.full_name,
+                "subject": review.interaction.subject,
+                "total": review.total,
+                "outcome": review.get_dispute_outcome_display() if review.dispute_outcome else "",
+                "note": review.resolution_note if action == ReviewAction.RESOLVED else "",
+                "reason": review.dispute_reason if action == ReviewAction.DISPUTED else "",
+                "url": base_url + reverse("qa:review_detail", args=[review.pk]),
+            }
+            subject = " ".join(render_to_string(EMAIL_SUBJECT_TEMPLATE, context).split())
+            body = render_to_string(EMAIL_BODY_TEMPLATE, context)
+        messages.append(EmailMessage(subject=subject, body=body, to=[person.user.email]))
+    if messages:
+        get_connection().send_messages(messages)
+    return len(messages)

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from feedback import qa_views as views
+
+app_name = "qa"
+
+urlpatterns = [
+    path("qa/", views.queue, name="queue"),
+    path("qa/reviews/", views.review_list, name="my_reviews"),
+    path("qa/reviews/<int:review_id>/", views.review_detail, name="review_detail"),
+    path("qa/reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
+    path("qa/reviews/<int:review_id>/dispute/", views.review_dispute, name="review_dispute"),
+    path("qa/reviews/<int:review_id>/resolve/", views.review_resolve, name="review_resolve"),
+    path(
+        "qa/interactions/<int:interaction_id>/flag/",
+        views.interaction_flag,
+        name="interaction_flag",
+    ),
+    path(
+        "qa/interactions/<int:interaction_id>/review/",
+        views.interaction_review_start,
+        name="interaction_review_start",
+    ),
+    path("qa/calibration/", views.calibration_list, name="calibration_list"),
+    path(
+        "qa/calibration/<int:interaction_id>/",
+        views.calibration_detail,
+        name="calibration_detail",
+    ),
+    path("qa/consistency/", views.consistency, name="consistency"),
+    path("follow-ups/", views.my_follow_ups, name="my_follow_ups"),
+    path("follow-ups/team/", views.team_follow_ups, name="team_follow_ups"),
+    path("follow-ups/<int:interaction_id>/done/", views.follow_up_done, name="follow_up_done"),
+]

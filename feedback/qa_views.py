@@ -1,0 +1,515 @@
+"""Pages of the QA area: review queue and form, disputes, calibration, consistency, follow-ups.
+
+Views parse input, call one service or selector and render; who may see what is decided by the
+selectors (`employees_visible_to` underneath), so every URL checks it the same way.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from feedback import qa_selectors as selectors
+from feedback import qa_services as services
+from feedback.choices import DisputeOutcome, ReviewStatus
+from feedback.models import QAReview
+from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
+from staff.choices import Role
+from staff.models import Employee
+from staff.selectors import employee_for_user, employees_visible_to, teams_visible_to
+
+PER_PAGE = 25
+CONSISTENCY_PERIODS = (30, 90, 180)
+
+
+def _employee(request) -> Employee:
+    employee = employee_for_user(user=request.user)
+    if employee is None or not employee.is_active:
+        raise PermissionDenied(_("Only employees have reviews and follow-ups."))
+    return employee
+
+
+def _reviewer(request) -> Employee:
+    employee = _employee(request)
+    if employee.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied(_("Only managers review interactions."))
+    return employee
+
+
+def _page(request, items):
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _query(request, *, without: str = "page") -> str:
+    """Return the request's query string without the page, for pagination links."""
+    query = request.GET.copy()
+    query.pop(without, None)
+    return query.urlencode()
+
+
+def _next_or(request, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _language() -> str:
+    return translation.get_language() or "en"
+
+
+# ---- queue and lists -------------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    """Show the reviewer's drafts (weekly sample, calibration, started) and flagged interactions."""
+    reviewer = _reviewer(request)
+    search = request.GET.get("q", "").strip()
+    drafts = _page(request, selectors.review_queue(reviewer=reviewer, search=search))
+    flagged = selectors.flagged_to_review(user=request.user, reviewer=reviewer)[:PER_PAGE]
+    disputes = selectors.review_list(user=request.user, status=ReviewStatus.DISPUTED)
+    return render(
+        request,
+        "feedback/qa/queue.html",
+        {
+            "page": drafts,
+            "flagged": flagged,
+            "disputes": disputes.exclude(interaction__employee=reviewer)[:PER_PAGE],
+            "q": search,
+            "query": _query(request),
+        },
+    )
+
+
+@login_required
+def review_list(request):
+    """List the reviews the user may read, with status filter, search, sorting and pages."""
+    employee = _employee(request)
+    status = request.GET.get("status", "")
+    search = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "-created")
+    if sort not in selectors.REVIEW_SORTS:
+        sort = "-created"
+    reviews = selectors.review_list(user=request.user, status=status, search=search, sort=sort)
+    return render(
+        request,
+        "feedback/qa/review_list.html",
+        {
+            "page": _page(request, reviews),
+            "query": _query(request),
+            "status": status,
+            "statuses": ReviewStatus.choices,
+            "q": search,
+            "sort": sort,
+            "is_reviewer": employee.role in (Role.MANAGER, Role.ADMIN),
+        },
+    )
+
+
+# ---- one review ------------------------------------------------------------------------------
+
+
+def _visible_review(request, review_id: int) -> QAReview:
+    review = selectors.review_detail(user=request.user, review_id=review_id)
+    if review is None:
+        raise Http404
+    return review
+
+
+def _can_resolve(request, employee: Employee, review: QAReview) -> bool:
+    return (
+        review.status == ReviewStatus.DISPUTED
+        and employee.is_manager
+        and employees_visible_to(user=request.user)
+        .filter(pk=review.interaction.employee_id)
+        .exists()
+    )
+
+
+@login_required
+def review_detail(request, review_id: int):
+    """Show a review's ratings, comments and history; the agent may dispute it from here."""
+    employee = _employee(request)
+    review = _visible_review(request, review_id)
+    if review.status == ReviewStatus.DRAFT and review.reviewer_id == employee.pk:
+        return redirect("qa:review_edit", review.pk)
+    can_dispute = (
+        review.status == ReviewStatus.PUBLISHED
+        and review.disputed_at is None
+        and review.interaction.employee_id == employee.pk
+    )
+    return render(
+        request,
+        "feedback/qa/review_detail.html",
+        _detail_context(
+            request,
+            employee,
+            review,
+            dispute_form=QADisputeForm() if can_dispute else None,
+        ),
+    )
+
+
+def _detail_context(request, employee: Employee, review: QAReview, *, dispute_form) -> dict:
+    language = _language()
+    given = {rating.criterion_id: rating for rating in review.ratings.all()}
+    rows = [
+        {
+            "label": criterion.localized("label", language),
+            "description": criterion.localized("description", language),
+            "is_critical": criterion.is_critical,
+            "weight": criterion.weight,
+            "rating": given.get(criterion.pk),
+        }
+        for criterion in review.version.qa_criteria.all()
+    ]
+    return {
+        "review": review,
+        "rows": rows,
+        "events": list(review.events.all()),
+        "can_dispute": dispute_form is not None,
+        "dispute_form": dispute_form,
+        "can_resolve": _can_resolve(request, employee, review),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request, review_id: int):
+    """Rate a draft: save it to finish later, or publish it to the agent."""
+    employee = _employee(request)
+    review = _visible_review(request, review_id)
+    if review.reviewer_id != employee.pk:
+        raise Http404
+    if review.status != ReviewStatus.DRAFT:
+        messages.info(request, _("This review is published; it can no longer be edited."))
+        return redirect("qa:review_detail", review.pk)
+    language = _language()
+    form = QAReviewForm(request.POST or None, review=review, language=language)
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("action") == "publish"
+        try:
+            if publish:
+                services.qa_review_save_and_publish(
+                    review=review,
+                    actor=employee,
+                    ratings=form.ratings(),
+                    comment=form.cleaned_data["comment"],
+                )
+            else:
+                services.qa_review_save(
+                    review=review,
+                    actor=employee,
+                    ratings=form.ratings(),
+                    comment=form.cleaned_data["comment"],
+                )
+        except ValidationError as error:
+            form.add_service_errors(error.message_dict)
+        else:
+            if publish:
+                messages.success(request, _("Review published. The agent has been notified."))
+                return redirect("qa:queue")
+            messages.success(request, _("Draft saved."))
+            return redirect("qa:review_edit", review.pk)
+    return render(
+        request,
+        "feedback/qa/review_form.html",
+        {
+            "review": review,
+            "form": form,
+            "rows": form.rows(language),
+            "criteria_data": [
+                {
+                    "id": criterion.pk,
+                    "weight": str(criterion.weight),
+                    "critical": criterion.is_critical,
+                }
+                for criterion in form.criteria
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_dispute(request, review_id: int):
+    """Record the agent's dispute of a published review (once, with a reason)."""
+    employee = _employee(request)
+    review = _visible_review(request, review_id)
+    form = QADisputeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.qa_review_dispute(
+                review=review, agent=employee, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error("reason" if field == "reason" else None, message)
+        else:
+            messages.success(
+                request, _("Your dispute has been sent. A manager will decide and explain why.")
+            )
+            return redirect("qa:review_detail", review.pk)
+    return render(
+        request,
+        "feedback/qa/review_detail.html",
+        _detail_context(request, employee, review, dispute_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_resolve(request, review_id: int):
+    """Let a manager of the agent uphold a disputed review or adjust its ratings, with a note."""
+    employee = _reviewer(request)
+    review = _visible_review(request, review_id)
+    if not _can_resolve(request, employee, review):
+        raise Http404
+    language = _language()
+    data = request.POST or None
+    ratings_form = QAReviewForm(data, review=review, language=language)
+    form = QAResolveForm(data)
+    if request.method == "POST" and form.is_valid() and ratings_form.is_valid():
+        outcome = form.cleaned_data["outcome"]
+        try:
+            services.qa_review_resolve(
+                review=review,
+                manager=employee,
+                outcome=outcome,
+                note=form.cleaned_data["note"],
+                ratings=ratings_form.ratings() if outcome == DisputeOutcome.ADJUSTED else None,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    if field in form.fields:
+                        form.add_error(field, message)
+                    elif field in ratings_form.fields:
+                        ratings_form.add_error(field, message)
+                    else:
+                        form.add_error(None, message)
+        else:
+            messages.success(request, _("Dispute resolved. The agent has been notified."))
+            return redirect("qa:review_detail", review.pk)
+    return render(
+        request,
+        "feedback/qa/review_resolve.html",
+        {
+            "review": review,
+            "form": form,
+            "ratings_form": ratings_form,
+            "rows": ratings_form.rows(language),
+            "criteria_data": [
+                {
+                    "id": criterion.pk,
+                    "weight": str(criterion.weight),
+                    "critical": criterion.is_critical,
+                }
+                for criterion in ratings_form.criteria
+            ],
+            "events": list(review.events.all()),
+        },
+    )
+
+
+# ---- interactions: flag, start a review ------------------------------------------------------
+
+
+@login_required
+@require_POST
+def interaction_flag(request, interaction_id: int):
+    """Flag one of the user's (or their people's) interactions for a QA review."""
+    _employee(request)
+    interaction = get_object_or_404(
+        selectors.interactions_visible_to(user=request.user), pk=interaction_id
+    )
+    services.interaction_flag_for_review(interaction=interaction)
+    messages.success(request, _("Flagged for review. A manager will review it."))
+    return _next_or(request, reverse("qa:my_reviews"))
+
+
+@login_required
+@require_POST
+def interaction_review_start(request, interaction_id: int):
+    """Open (or create) the reviewer's draft of a visible interaction and go to its form."""
+    reviewer = _reviewer(request)
+    interaction = get_object_or_404(
+        selectors.interactions_visible_to(user=request.user), pk=interaction_id
+    )
+    try:
+        review = services.qa_review_start(interaction=interaction, reviewer=reviewer)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("qa:queue")
+    return redirect("qa:review_edit", review.pk)
+
+
+# ---- calibration and consistency -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calibration_list(request):
+    """List calibrated interactions; assign a new one to several reviewers."""
+    reviewer = _reviewer(request)
+    form = CalibrationAssignForm(
+        request.POST or None,
+        interactions=selectors.calibration_candidates(user=request.user, today=selectors.today()),
+        reviewers=selectors.reviewers_available(),
+    )
+    if request.method == "POST" and form.is_valid():
+        interaction = form.cleaned_data["interaction"]
+        try:
+            services.qa_calibration_assign(
+                interaction=interaction,
+                reviewers=form.cleaned_data["reviewers"],
+                actor=reviewer,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request, _("The interaction is in each reviewer's queue for calibration.")
+            )
+            return redirect("qa:calibration_detail", interaction.pk)
+    return render(
+        request,
+        "feedback/qa/calibration_list.html",
+        {
+            "page": _page(request, selectors.calibration_interactions(user=request.user)),
+            "query": _query(request),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def calibration_detail(request, interaction_id: int):
+    """Show every reviewer's ratings of one interaction side by side, with the spread."""
+    _reviewer(request)
+    interaction = get_object_or_404(
+        selectors.interactions_visible_to(user=request.user).select_related(
+            "employee__user", "customer"
+        ),
+        pk=interaction_id,
+    )
+    comparison = selectors.calibration_comparison(interaction=interaction, language=_language())
+    return render(request, "feedback/qa/calibration_detail.html", {"comparison": comparison})
+
+
+@login_required
+def consistency(request):
+    """Show each reviewer's mean total against their team's, so harsh or lenient ones stand out."""
+    _reviewer(request)
+    try:
+        days = int(request.GET.get("days", 90))
+    except ValueError:
+        days = 90
+    if days not in CONSISTENCY_PERIODS:
+        days = 90
+    date_to = selectors.today()
+    date_from = date_to - dt.timedelta(days=days - 1)
+    teams = teams_visible_to(user=request.user).order_by("name")
+    slug = request.GET.get("team", "")
+    if slug:
+        teams = teams.filter(slug=slug)
+    reports = [
+        selectors.reviewer_consistency(team=team, date_from=date_from, date_to=date_to)
+        for team in teams
+    ]
+    return render(
+        request,
+        "feedback/qa/consistency.html",
+        {
+            "reports": reports,
+            "days": days,
+            "periods": CONSISTENCY_PERIODS,
+            "date_from": date_from,
+            "date_to": date_to,
+            "team_slug": slug,
+            "all_teams": teams_visible_to(user=request.user).order_by("name"),
+        },
+    )
+
+
+# ---- follow-ups ------------------------------------------------------------------------------
+
+
+@login_required
+def my_follow_ups(request):
+    """List the agent's open follow-ups: overdue first (highlighted), then today, then later."""
+    employee = _employee(request)
+    today = selectors.today()
+    open_items = list(selectors.follow_ups_open(employee=employee))
+    return render(
+        request,
+        "feedback/followups/mine.html",
+        {
+            "today": today,
+            "overdue": [i for i in open_items if i.follow_up_due < today],
+            "due_today": [i for i in open_items if i.follow_up_due == today],
+            "upcoming": [i for i in open_items if i.follow_up_due > today],
+            "done_today": selectors.follow_ups_done_recently(employee=employee, today=today),
+        },
+    )
+
+
+@login_required
+def team_follow_ups(request):
+    """Show a manager their people's overdue follow-ups and open escalations."""
+    _reviewer(request)
+    today = selectors.today()
+    teams = teams_visible_to(user=request.user).order_by("name")
+    slug = request.GET.get("team", "")
+    team = teams.filter(slug=slug).first() if slug else None
+    overdue = selectors.team_follow_ups_overdue(user=request.user, today=today, team=team)
+    escalations = selectors.team_escalations_open(user=request.user, today=today, team=team)
+    return render(
+        request,
+        "feedback/followups/team.html",
+        {
+            "today": today,
+            "teams": teams,
+            "team": team,
+            "overdue": Paginator(overdue, PER_PAGE).get_page(request.GET.get("page")),
+            "escalations": Paginator(escalations, PER_PAGE).get_page(request.GET.get("epage")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow_up_done(request, interaction_id: int):
+    """Mark a follow-up done with one click (the agent's own, or one of a manager's people)."""
+    _employee(request)
+    interaction = get_object_or_404(
+        selectors.interactions_visible_to(user=request.user), pk=interaction_id
+    )
+    try:
+        services.follow_up_mark_done(interaction=interaction)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Follow-up with %(customer)s marked done.") % {"customer": interaction.customer},
+        )
+    return _next_or(request, reverse("qa:my_follow_ups"))

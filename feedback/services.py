@@ -1,0 +1,381 @@
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Interaction
+from customers.services import CLOCK_SKEW
+from feedback import tasks as survey_tasks
+from feedback.choices import ReviewAction, ReviewStatus
+from feedback.models import QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.survey_selectors import survey_invitation_check_open, survey_token
+from scorecards.dirty import (
+    Pair,
+    days_mark_dirty,
+    local_day,
+    qa_review_days,
+    survey_response_days,
+)
+from staff.models import Employee, Team, TeamMembership
+
+
+def _survey_response_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+    errors: dict[str, list[str]] = {}
+    if isinstance(response.csat, bool) or response.csat not in range(1, 6):
+        errors["csat"] = [_("Rate satisfaction from 1 to 5.")]
+    if response.nps is not None and (
+        isinstance(response.nps, bool) or response.nps not in range(11)
+    ):
+        errors["nps"] = [_("Rate the likelihood to recommend from 0 to 10.")]
+    if response.submitted_at > now + CLOCK_SKEW:
+        errors["submitted_at"] = [_("This time is in the future.")]
+    elif response.submitted_at < response.interaction.opened_at:
+        errors["submitted_at"] = [_("A survey cannot be answered before the interaction.")]
+    return errors
+
+
+@transaction.atomic
+def survey_response_create(
+    *,
+    interaction: Interaction,
+    csat: int,
+    nps: int | None = None,
+    comment: str = "",
+    submitted_at: dt.datetime | None = None,
+    invitation: SurveyInvitation | None = None,
+    language: str | None = None,
+    source: str = "crs",
+    external_id: str | None = None,
+) -> SurveyResponse:
+    """Record a customer's survey answer and mark its day for rescoring."""
+    now = timezone.now()
+    if language is None:
+        language = invitation.language if invitation else interaction.customer.language
+    response = SurveyResponse(
+        interaction=interaction,
+        invitation=invitation,
+        csat=csat,
+        nps=nps,
+        comment=comment,
+        language=language,
+        submitted_at=submitted_at or now,
+        source=source,
+        external_id=external_id,
+    )
+    errors = _survey_response_errors(response=response, now=now)
+    try:
+        response.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    response.save()
+    days_mark_dirty(pairs=survey_response_days(response))
+    return response
+
+
+@transaction.atomic
+def survey_response_delete(*, response: SurveyResponse) -> None:
+    """Delete a survey answer and mark the day it counted on."""
+    stored = SurveyResponse.objects.select_related("interaction").get(pk=response.pk)
+    pairs = survey_response_days(stored)
+    stored.delete()
+    days_mark_dirty(pairs=pairs)
+
+
+def qa_review_days_changed(*, review: QAReview, old_pairs: Iterable[Pair] = ()) -> int:
+    """Mark the days a QA review counted on before a change and counts on now."""
+    return days_mark_dirty(pairs={*old_pairs, *qa_review_days(review)})
+
+
+@transaction.atomic
+def qa_review_publish(
+    *, review: QAReview, actor: Employee, now: dt.datetime | None = None
+) -> QAReview:
+    """Publish a rated draft review: its total counts for the agent from now on."""
+    now = now or timezone.now()
+    review = QAReview.objects.select_for_update().select_related("interaction").get(pk=review.pk)
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationError(
+            {"status": _("Only a draft review can be published.")}, code="not_draft"
+        )
+    if review.total is None:
+        raise ValidationError(
+            {"total": _("Rate at least one criterion before publishing.")}, code="not_rated"
+        )
+    review.status = ReviewStatus.PUBLISHED
+    review.published_at = now
+    review.scored_at = now
+    review.save(update_fields=["status", "published_at", "scored_at"])
+    QAReviewEvent.objects.create(
+        review=review, actor=actor, action=ReviewAction.PUBLISHED, total=review.total
+    )
+    qa_review_days_changed(review=review)
+    return review
+
+
+@transaction.atomic
+def qa_review_delete(*, review: QAReview) -> None:
+    """Delete a QA review and mark the day its total counted on."""
+    stored = QAReview.objects.select_related("interaction").get(pk=review.pk)
+    pairs = qa_review_days(stored)
+    stored.delete()
+    days_mark_dirty(pairs=pairs)
+
+
+# ---- customer surveys ----------------------------------------------------------------------
+
+# How long a survey link can be answered.
+SURVEY_VALID_DAYS = 14
+# An interaction resolved longer ago than this (a backfill, a late import) gets no survey:
+# nobody remembers a conversation from weeks ago well enough to rate it.
+SURVEY_MAX_AGE = dt.timedelta(days=7)
+SURVEY_SUBJECT_TEMPLATE = "feedback/email/survey_invitation_subject.txt"
+SURVEY_TEXT_TEMPLATE = "feedback/email/survey_invitation_body.txt"
+SURVEY_HTML_TEMPLATE = "feedback/email/survey_invitation_body.html"
+
+
+def survey_is_sampled(*, interaction_id: int, rate_percent: int) -> bool:
+    """Return whether the interaction falls in the team's survey sample.
+
+    The same interaction always lands in the same one of 100 buckets, so re-running the
+    decision (a retried request, a re-sent bulk row) never changes it.
+    """
+    digest = hashlib.sha256(f"crs-survey-sample:{interaction_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % 100 < rate_percent
+
+
+def _survey_teams(*, interactions: Sequence[Interaction]) -> dict[int, Team]:
+    """Return the team each interaction's employee was in on the day it was resolved."""
+    employee_ids = {interaction.employee_id for interaction in interactions}
+    memberships = TeamMembership.objects.filter(employee_id__in=employee_ids).select_related("team")
+    by_employee: dict[int, list[TeamMembership]] = {}
+    for membership in memberships:
+        by_employee.setdefault(membership.employee_id, []).append(membership)
+    teams = {}
+    for interaction in interactions:
+        day = local_day(interaction.resolved_at)
+        for membership in by_employee.get(interaction.employee_id, []):
+            if membership.starts_on <= day and (
+                membership.ends_on is None or day <= membership.ends_on
+            ):
+                teams[interaction.pk] = membership.team
+                break
+    return teams
+
+
+@transaction.atomic
+def survey_invitations_create(
+    *, interactions: Sequence[Interaction], now: dt.datetime | None = None
+) -> list[SurveyInvitation]:
+    """Invite the customers of just-resolved interactions, as their agents' teams decide.
+
+    A team surveys only its chosen channels, a sample of `survey_rate_percent`, and a customer
+    at most once per `survey_cooldown_days`; opted-out, erased and e-mail-less customers never.
+    The e-mails go out from a task once the transaction commits. A constant number of queries,
+    however many interactions.
+    """
+    now = now or timezone.now()
+    candidates = [
+        interaction
+        for interaction in interactions
+        if interaction.pk is not None
+        and interaction.resolved_at is not None
+        and interaction.resolved_at >= now - SURVEY_MAX_AGE
+    ]
+    if not candidates:
+        return []
+    teams = _survey_teams(interactions=candidates)
+    candidates = [
+        interaction
+        for interaction in candidates
+        if (team := teams.get(interaction.pk)) is not None
+        and interaction.channel in (team.survey_channels or [])
+        and survey_is_sampled(interaction_id=interaction.pk, rate_percent=team.survey_rate_percent)
+    ]
+    if not candidates:
+        return []
+    # Locked in one order, so two writers resolving the same customer's interactions at once
+    # see each other's invitation and the cooldown holds.
+    customers = {
+        customer.pk: customer
+        for customer in Customer.objects.select_for_update()
+        .filter(
+            pk__in={interaction.customer_id for interaction in candidates},
+            has_opted_out_of_surveys=False,
+            erased_at__isnull=True,
+        )
+        .exclude(email="")
+        .order_by("pk")
+    }
+    longest_cooldown = max(teams[interaction.pk].survey_cooldown_days for interaction in candidates)
+    last_invited: dict[int, dt.datetime] = {}
+    already_invited: set[int] = set()
+    for customer_id, interaction_id, created_at in SurveyInvitation.objects.filter(
+        Q(interaction__customer_id__in=customers.keys())
+        & Q(created_at__gte=now - dt.timedelta(days=longest_cooldown))
+        | Q(interaction_id__in=[interaction.pk for interaction in candidates])
+    ).values_list("interaction__customer_id", "interaction_id", "created_at"):
+        already_invited.add(interaction_id)
+        last_invited[customer_id] = max(created_at, last_invited.get(customer_id, created_at))
+
+    invitations = []
+    for interaction in sorted(candidates, key=lambda i: (i.resolved_at, i.pk)):
+        customer = customers.get(interaction.customer_id)
+        if customer is None or interaction.pk in already_invited:
+            continue
+        cooldown = dt.timedelta(days=teams[interaction.pk].survey_cooldown_days)
+        previous = last_invited.get(customer.pk)
+        if previous is not None and previous > now - cooldown:
+            continue
+        last_invited[customer.pk] = now
+        invitations.append(
+            SurveyInvitation(
+                interaction=interaction,
+                language=customer.language,
+                nonce=secrets.token_hex(16),
+                expires_at=now + dt.timedelta(days=SURVEY_VALID_DAYS),
+            )
+        )
+    created = SurveyInvitation.objects.bulk_create(invitations)
+    for invitation in created:
+        survey_tasks.enqueue_on_commit(survey_tasks.survey_invitation_send, invitation.pk)
+    return created
+
+
+def _site_url() -> str:
+    # The worker that mails has no request to take the host from.
+    return settings.CRS_SITE_URL.rstrip("/")
+
+
+def survey_invitation_message(*, invitation: SurveyInvitation) -> EmailMultiAlternatives:
+    """Render the invitation e-mail, text and HTML, in the invitation's language."""
+    customer = invitation.interaction.customer
+    token = survey_token(invitation=invitation)
+    with translation.override(invitation.language):
+        context = {
+            "customer_name": customer.name,
+            "subject": invitation.interaction.subject,
+            "survey_url": _site_url() + reverse("surveys:survey", args=[token]),
+            "opt_out_url": _site_url() + reverse("surveys:opt_out", args=[token]),
+            "expires_on": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+            "language_code": invitation.language,
+        }
+        subject = " ".join(render_to_string(SURVEY_SUBJECT_TEMPLATE, context).split())
+        text = render_to_string(SURVEY_TEXT_TEMPLATE, context)
+        html = render_to_string(SURVEY_HTML_TEMPLATE, context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[customer.email],
+        headers={"Content-Language": invitation.language},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def survey_invitation_send(*, invitation_id: int, now: dt.datetime | None = None) -> bool:
+    """E-mail one survey invitation, once; return whether it was sent.
+
+    The row stays locked while mailing and is marked sent in the same transaction, so a
+    duplicate or retried task sends nothing. A customer who opted out or was erased since the
+    invitation was made, or a survey already closed, gets no e-mail.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = (
+            SurveyInvitation.objects.select_for_update(of=("self",))
+            .select_related("interaction__customer")
+            .filter(pk=invitation_id, sent_at__isnull=True, used_at__isnull=True)
+            .first()
+        )
+        if invitation is None or invitation.expires_at <= now:
+            return False
+        customer = invitation.interaction.customer
+        if customer.has_opted_out_of_surveys or customer.erased_at or not customer.email:
+            return False
+        survey_invitation_message(invitation=invitation).send()
+        invitation.sent_at = now
+        invitation.save(update_fields=["sent_at"])
+    return True
+
+
+# An invitation this old and still unsent lost its task (a broker that was down at commit, a
+# worker that died for good); younger ones may still be on their way.
+SURVEY_SEND_GRACE = dt.timedelta(minutes=15)
+
+
+def survey_invitations_unsent(*, now: dt.datetime | None = None) -> list[int]:
+    """Return the ids of open invitations whose e-mail should have gone out by now."""
+    now = now or timezone.now()
+    return list(
+        SurveyInvitation.objects.filter(
+            sent_at__isnull=True,
+            used_at__isnull=True,
+            expires_at__gt=now,
+            created_at__lte=now - SURVEY_SEND_GRACE,
+            interaction__customer__has_opted_out_of_surveys=False,
+            interaction__customer__erased_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def survey_response_submit(
+    *,
+    invitation: SurveyInvitation,
+    csat: int,
+    nps: int | None = None,
+    comment: str = "",
+    language: str | None = None,
+    now: dt.datetime | None = None,
+) -> SurveyResponse:
+    """Store the customer's answer to an invitation, once.
+
+    The invitation row is locked first, so of two submissions at the same moment the second
+    waits, then finds it answered and raises SurveyAlreadyAnswered; the one-to-one link from
+    response to invitation refuses a second response even without the lock.
+    """
+    now = now or timezone.now()
+    stored = (
+        SurveyInvitation.objects.select_for_update(of=("self",))
+        .select_related("interaction__customer")
+        .get(pk=invitation.pk)
+    )
+    survey_invitation_check_open(invitation=stored, now=now)
+    response = survey_response_create(
+        interaction=stored.interaction,
+        invitation=stored,
+        csat=csat,
+        nps=nps,
+        comment=comment.strip(),
+        language=language or stored.language,
+        submitted_at=now,
+    )
+    stored.used_at = now
+    stored.save(update_fields=["used_at"])
+    return response
+
+
+@transaction.atomic
+def survey_opt_out(*, invitation: SurveyInvitation) -> Customer:
+    """Stop all future surveys to the invitation's customer; opting out twice is harmless."""
+    customer = Customer.objects.select_for_update().get(pk=invitation.interaction.customer_id)
+    if not customer.has_opted_out_of_surveys:
+        customer.has_opted_out_of_surveys = True
+        customer.save(update_fields=["has_opted_out_of_surveys"])
+    return customer
