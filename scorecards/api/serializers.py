@@ -1,0 +1,222 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from scorecards.choices import Band, MetricCode
+from scorecards.models import Metric, QACriterion, Scorecard, ScorecardVersion
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Metric
+        fields = [
+            "code",
+            "label",
+            "weight",
+            "target",
+            "floor",
+            "min_sample",
+            "rule_what",
+            "rule_why",
+            "rule_how",
+        ]
+
+
+class QACriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QACriterion
+        fields = ["code", "label", "description", "examples", "weight", "is_critical"]
+
+
+class ScorecardVersionSerializer(serializers.ModelSerializer):
+    metrics = MetricSerializer(many=True, read_only=True)
+    qa_criteria = QACriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ScorecardVersion
+        fields = [
+            "number",
+            "status",
+            "effective_from",
+            "published_at",
+            "intro",
+            "change_summary",
+            "sla_minutes",
+            "green_from",
+            "amber_from",
+            "metrics",
+            "qa_criteria",
+        ]
+
+
+class ScorecardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Scorecard
+        fields = ["id", "name", "slug", "description"]
+
+
+class ScorecardDetailSerializer(ScorecardSerializer):
+    version_in_force = ScorecardVersionSerializer(
+        allow_null=True, read_only=True, help_text=_("Null when no version is in force yet.")
+    )
+
+    class Meta(ScorecardSerializer.Meta):
+        fields = [*ScorecardSerializer.Meta.fields, "version_in_force"]
+
+
+# ---- score rows ----------------------------------------------------------------------------
+
+
+# Read once: the enum builds this list anew on every access, thousands of times per page.
+METRIC_CODES = tuple(MetricCode.values)
+
+
+def _number(value) -> float | None:
+    # Floats, not Decimals: JSON has only one number type, and encoding Decimals one by one
+    # through the encoder's fallback is most of the cost of rendering a page.
+    return None if value is None else float(value)
+
+
+class MetricFigureSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text=_("Null when the metric is N/A."))
+    score = serializers.FloatField(allow_null=True, help_text=_("0–100; null when N/A."))
+    num = serializers.FloatField()
+    den = serializers.FloatField()
+
+
+MetricFiguresSerializer = type(
+    "MetricFiguresSerializer",
+    (serializers.Serializer,),
+    {code: MetricFigureSerializer() for code in METRIC_CODES},
+)
+
+
+class SubjectSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["employee", "team"])
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    external_id = serializers.CharField(allow_null=True)
+
+
+def _subject(row: dict) -> dict:
+    if row.get("employee_id") is not None:
+        first, last = row["employee__user__first_name"], row["employee__user__last_name"]
+        return {
+            "type": "employee",
+            "id": row["employee_id"],
+            # As Employee.full_name: the full name, else the user name.
+            "name": f"{first} {last}".strip() or row["employee__user__username"],
+            "external_id": row["employee__external_id"],
+        }
+    return {"type": "team", "id": row["team_id"], "name": row["team__name"], "external_id": None}
+
+
+def metric_figures(*, stats, values) -> dict:
+    """Return every metric's value, score, num and den; value and score None when N/A."""
+    figures = {}
+    for code in METRIC_CODES:
+        num, den = stats[code]
+        value, score = values.get(code, (None, None))
+        figures[code] = {
+            "value": _number(value),
+            "score": _number(score),
+            "num": _number(num),
+            "den": _number(den),
+        }
+    return figures
+
+
+class ScoreRowSerializer(serializers.Serializer):
+    """A subject's daily score row: total, band and every metric's figures."""
+
+    id = serializers.IntegerField()
+    subject = SubjectSerializer()
+    team = serializers.SlugField()
+    date = serializers.DateField()
+    scorecard = serializers.SlugField()
+    version = serializers.IntegerField()
+    total = serializers.FloatField(allow_null=True, help_text=_("Null for a day with no data."))
+    band = serializers.ChoiceField(choices=[*Band.values, ""])
+    metrics = MetricFiguresSerializer()
+    computed_at = serializers.DateTimeField()
+
+    def to_representation(self, row):
+        # Built by hand from a `values()` row (`SCORE_ROW_VALUES`): a page of rows of forty
+        # figures each through model instances and field objects is several times slower.
+        stored = row["metric_scores"] or {}
+        values = {
+            code: (figure.get("value"), figure.get("score"))
+            for code, figure in stored.items()
+            if isinstance(figure, dict)
+        }
+        stats = {code: (row[f"{code}_num"], row[f"{code}_den"]) for code in METRIC_CODES}
+        return {
+            "id": row["id"],
+            "subject": _subject(row),
+            "team": row["team__slug"],
+            "date": row["day"].isoformat(),
+            "scorecard": row["version__scorecard__slug"],
+            "version": row["version__number"],
+            "total": _number(row["total"]),
+            "band": row["band"],
+            "metrics": metric_figures(stats=stats, values=values),
+            "computed_at": _DATETIME.to_representation(row["computed_at"]),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
+# The columns a daily score row is built from (`ScoreRowSerializer`), for `values()`.
+SCORE_ROW_VALUES = (
+    "id",
+    "day",
+    "total",
+    "band",
+    "metric_scores",
+    "computed_at",
+    *(f"{code}_{part}" for code in METRIC_CODES for part in ("num", "den")),
+    "team_id",
+    "team__slug",
+    "team__name",
+    "version__number",
+    "version__scorecard__slug",
+)
+EMPLOYEE_SCORE_ROW_VALUES = (
+    *SCORE_ROW_VALUES,
+    "employee_id",
+    "employee__external_id",
+    "employee__user__username",
+    "employee__user__first_name",
+    "employee__user__last_name",
+)
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    group_by = serializers.ChoiceField(choices=["employee", "team"], default="employee")
+    date_from = serializers.DateField(
+        required=False, help_text=_("Default: 29 days before date_to.")
+    )
+    date_to = serializers.DateField(required=False, help_text=_("Default: today."))
+    team = serializers.SlugField(required=False, help_text=_("Only this team (slug)."))
+
+    def validate(self, attrs):
+        date_from, date_to = attrs.get("date_from"), attrs.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            raise serializers.ValidationError(
+                {"date_to": _("The end date is before the start date.")}
+            )
+        return attrs
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    """A subject's figures pooled over the period, scored once (never an average of days)."""
+
+    subject = SubjectSerializer()
+    team = serializers.SlugField(allow_null=True)
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    days = serializers.IntegerField(help_text=_("Scored days in the period."))
+    scorecard = serializers.SlugField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    total = serializers.FloatField(allow_null=True)
+    band = serializers.ChoiceField(choices=[*Band.values, ""])
+    metrics = MetricFiguresSerializer()

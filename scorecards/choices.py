@@ -1,0 +1,46 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MetricCode(models.TextChoices):
+    RESPONSE_SLA = "response_sla", _("Response within SLA")
+    FIRST_RESPONSE_MINUTES = "first_response_minutes", _("First response time")
+    FCR = "fcr", _("First contact resolution")
+    RESOLUTION_HOURS = "resolution_hours", _("Resolution time")
+    FOLLOW_UP = "follow_up", _("Follow-ups on time")
+    ESCALATION = "escalation", _("Escalation rate")
+    CSAT = "csat", _("Customer satisfaction")
+    NPS = "nps", _("Net promoter score")
+    QA = "qa", _("Quality review")
+    VOLUME = "volume", _("Interactions resolved")
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Band(models.TextChoices):
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+
+
+class ChangeKind(models.TextChoices):
+    NEW_HIRE = "new_hire", _("New hire / joined team")
+    POLICY = "policy", _("Policy change")
+    PROCEDURE = "procedure", _("Procedure change")
+    TRAINING = "training", _("Training")
+    SCORECARD = "scorecard", _("New scorecard version")
+    OTHER = "other", _("Other")
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("In progress")
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+
+
+class AlertKind(models.TextChoices):
+    RED_STREAK = "red_streak", _("Red three days running")
+    DROP = "drop", _("Dropped 10+ points week on week")

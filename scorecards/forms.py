@@ -1,0 +1,434 @@
+"""Forms of the scorecard pages: they parse input; the services decide what is valid."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from scorecards.choices import ChangeKind, MetricCode
+from scorecards.models import Metric, QACriterion, ScorecardVersion
+from scorecards.selectors import METRIC_VALUE_RANGES, Period
+from scorecards.services import goal_validate
+
+
+class GoalForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Metric"), choices=MetricCode.choices)
+    target = forms.DecimalField(
+        label=_("Target"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Percentages 0–100, NPS −100 to 100, minutes and hours 0 or more."),
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    why = forms.CharField(
+        label=_("Why this goal matters to me"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("In your own words: what will be better for you or your customers?"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(name in cleaned for name in ("metric", "target", "starts_on", "ends_on", "why")):
+            try:
+                goal_validate(**{name: cleaned[name] for name in self.fields})
+            except ValidationError as error:
+                # The service holds the rules; its errors are keyed by field, shown at the field.
+                self.add_error(None, error)
+        return cleaned
+
+
+# ---- team pages ----------------------------------------------------------------------------
+
+PERIOD_DAYS = (7, 30, 90)
+DEFAULT_PERIOD_DAYS = 30
+# A year and a day: enough for any comparison a dashboard shows, and a bound on the work.
+MAX_PERIOD_DAYS = 366
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    """The period picker of the team pages: the last 7, 30 or 90 days, or custom dates."""
+
+    days = forms.TypedChoiceField(
+        label=_("Period"),
+        choices=[(days, _("Last %(days)s days") % {"days": days}) for days in PERIOD_DAYS],
+        coerce=int,
+        required=False,
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from is None and date_to is None:
+            return cleaned
+        if date_from is None:
+            self.add_error("date_from", _("Give the first day of the period too."))
+        if date_to is None:
+            self.add_error("date_to", _("Give the last day of the period too."))
+        if date_from is None or date_to is None:
+            return cleaned
+        if date_to > self.today:
+            self.add_error("date_to", _("The period cannot end after today."))
+        elif date_from > date_to:
+            self.add_error("date_from", _("The first day must not be after the last day."))
+        elif (date_to - date_from).days + 1 > MAX_PERIOD_DAYS:
+            self.add_error(
+                "date_from",
+                _("Choose at most %(days)s days.") % {"days": MAX_PERIOD_DAYS},
+            )
+        return cleaned
+
+    def period(self) -> Period:
+        """Return the chosen period; the default one when the form is invalid or empty."""
+        cleaned = self.cleaned_data if self.is_valid() else {}
+        if cleaned.get("date_from") and cleaned.get("date_to"):
+            return Period(date_from=cleaned["date_from"], date_to=cleaned["date_to"])
+        days = cleaned.get("days") or DEFAULT_PERIOD_DAYS
+        return Period(date_from=self.today - dt.timedelta(days=days - 1), date_to=self.today)
+
+    @property
+    def is_custom(self) -> bool:
+        """Tell whether the period is given by dates rather than a number of days."""
+        return self.is_valid() and bool(self.cleaned_data.get("date_from"))
+
+
+class ChangeEventForm(forms.Form):
+    """Record a change by hand: its day, its team (or everyone), kind, title and notes."""
+
+    day = forms.DateField(label=_("Day"), widget=_date_input())
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=None,
+        required=False,
+        empty_label=_("Everyone"),
+        help_text=_("Leave as “Everyone” for a change that applies to every team."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        # New scorecard versions are recorded when they are published.
+        choices=[
+            (value, label) for value, label in ChangeKind.choices if value != ChangeKind.SCORECARD
+        ],
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, teams, may_choose_everyone: bool, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.may_choose_everyone = may_choose_everyone
+        self.today = today
+        if not may_choose_everyone:
+            self.fields["team"].required = True
+            self.fields["team"].empty_label = None
+            self.fields["team"].help_text = ""
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day > self.today:
+            raise ValidationError(
+                _("A change is recorded once it has happened: choose today or a past day."),
+                code="future_day",
+            )
+        return day
+
+    def clean_team(self):
+        team = self.cleaned_data.get("team")
+        if team is None and not self.may_choose_everyone:
+            raise ValidationError(
+                _("Only an administrator can record a change for everyone."), code="everyone"
+            )
+        return team
+
+
+class ChangeEventFilterForm(forms.Form):
+    """Narrow the change events to one team."""
+
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, required=False, empty_label=_("All teams")
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+# ---- rules, onboarding and the scorecard editor --------------------------------------------
+
+
+class RuleAcknowledgeForm(forms.Form):
+    """The version the reader saw: acknowledging only counts for the rules on their screen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+ONBOARDING_SHOW_CHOICES = [
+    ("all", _("New hires and everyone yet to acknowledge")),
+    ("pending", _("Yet to acknowledge the rules in force")),
+    ("new", _("New hires of the last 90 days")),
+]
+ONBOARDING_SORT_CHOICES = [
+    ("status", _("Not acknowledged first")),
+    ("name", _("Name")),
+    ("hire_date", _("Newest hire first")),
+    ("team", _("Team")),
+]
+
+
+class OnboardingFilterForm(forms.Form):
+    show = forms.ChoiceField(label=_("Show"), choices=ONBOARDING_SHOW_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=ONBOARDING_SORT_CHOICES, required=False)
+
+    def cleaned_or_default(self) -> dict:
+        """Return the chosen filter and order, falling back to the defaults on bad input."""
+        cleaned = self.cleaned_data if self.is_valid() else {}
+        return {"show": cleaned.get("show") or "all", "sort": cleaned.get("sort") or "status"}
+
+
+class OnboardingReminderForm(forms.Form):
+    # Empty means everyone the list shows who has yet to acknowledge.
+    employee = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    show = forms.ChoiceField(
+        choices=ONBOARDING_SHOW_CHOICES, required=False, widget=forms.HiddenInput
+    )
+
+
+def _positive(value, *, message):
+    if value is not None and value <= 0:
+        raise ValidationError(message, code="not_positive")
+    return value
+
+
+class ScorecardVersionDraftForm(forms.ModelForm):
+    class Meta:
+        model = ScorecardVersion
+        fields = ["sla_minutes", "green_from", "amber_from", "intro", "change_summary"]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 4}),
+            "change_summary": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "sla_minutes": _("An interaction answered within this many minutes meets the SLA."),
+            "green_from": _("A total at or above this is green."),
+            "amber_from": _("A total at or above this (and below green) is amber; below is red."),
+            "intro": _("The first thing a new hire reads on the rules page."),
+            "change_summary": _("In a sentence or two, what changes for the team and why."),
+        }
+
+    def clean_sla_minutes(self):
+        return _positive(
+            self.cleaned_data.get("sla_minutes"),
+            message=_("The SLA must be at least one minute."),
+        )
+
+    def clean_green_from(self):
+        green = self.cleaned_data.get("green_from")
+        if green is not None and not 0 < green <= 100:
+            raise ValidationError(_("Green must start above 0 and at most at 100."), code="range")
+        return green
+
+    def clean_amber_from(self):
+        amber = self.cleaned_data.get("amber_from")
+        if amber is not None and amber < 0:
+            raise ValidationError(_("Amber cannot start below 0."), code="range")
+        return amber
+
+    def clean(self):
+        cleaned = super().clean()
+        green, amber = cleaned.get("green_from"), cleaned.get("amber_from")
+        if green is not None and amber is not None and amber >= green:
+            self.add_error(
+                "amber_from",
+                ValidationError(
+                    _("Amber must start below green (%(green)s)."),
+                    code="bands_order",
+                    params={"green": green},
+                ),
+            )
+        return cleaned
+
+
+class MetricForm(forms.ModelForm):
+    class Meta:
+        model = Metric
+        fields = [
+            "code",
+            "label",
+            "weight",
+            "target",
+            "floor",
+            "min_sample",
+            "rule_what",
+            "rule_why",
+            "rule_how",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("rule_what", "rule_why", "rule_how")
+        }
+        help_texts = {
+            "label": _("Leave empty to use the catalog name."),
+            "weight": _("Its share of the total: weight divided by the sum of all weights."),
+            "target": _("The value that scores 100."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].required = False
+
+    def clean_weight(self):
+        return _positive(
+            self.cleaned_data.get("weight"), message=_("The weight must be more than 0.")
+        )
+
+    def clean_min_sample(self):
+        return _positive(
+            self.cleaned_data.get("min_sample"),
+            message=_("The minimum sample must be at least 1."),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        if code and not cleaned.get("label"):
+            cleaned["label"] = str(MetricCode(code).label)
+        low, high = METRIC_VALUE_RANGES.get(code, (None, None))
+        for name in ("target", "floor"):
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            if (low is not None and value < low) or (high is not None and value > high):
+                self.add_error(name, _value_range_error(low=low, high=high))
+        target, floor = cleaned.get("target"), cleaned.get("floor")
+        if target is not None and floor is not None and target == floor:
+            self.add_error(
+                "floor",
+                ValidationError(
+                    _("The floor must differ from the target: it is the value that scores 0."),
+                    code="target_equals_floor",
+                ),
+            )
+        return cleaned
+
+
+def _value_range_error(*, low, high) -> ValidationError:
+    if high is None:
+        return ValidationError(
+            _("This metric cannot go below %(low)s."), code="range", params={"low": low}
+        )
+    return ValidationError(
+        _("This metric runs from %(low)s to %(high)s."),
+        code="range",
+        params={"low": low, "high": high},
+    )
+
+
+class QACriterionForm(forms.ModelForm):
+    class Meta:
+        model = QACriterion
+        fields = ["code", "label", "description", "examples", "weight", "is_critical"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "examples": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"code": _("Short and unique, e.g. greeting.")}
+
+    def clean_weight(self):
+        return _positive(
+            self.cleaned_data.get("weight"), message=_("The weight must be more than 0.")
+        )
+
+
+class _VersionPartFormSet(forms.BaseModelFormSet):
+    """The metrics or criteria of a draft: each code once; the rows kept, in order."""
+
+    duplicate_message = _("%(code)s is listed twice: keep one row for it.")
+
+    def clean(self):
+        # The model formset's own uniqueness check is replaced: it would compare against the
+        # rows stored now, which the save replaces as a whole.
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.kept_forms():
+            code = form.cleaned_data["code"]
+            if code in seen:
+                form.add_error(
+                    "code",
+                    ValidationError(
+                        self.duplicate_message, code="duplicate", params={"code": code}
+                    ),
+                )
+            seen.add(code)
+
+    def kept_forms(self) -> list[forms.Form]:
+        """Return the filled-in forms not marked for removal, in the order shown."""
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+        ]
+
+    def kept_rows(self) -> list[dict]:
+        """Return the cleaned rows to keep, without the formset's bookkeeping fields."""
+        return [
+            {name: form.cleaned_data[name] for name in form.Meta.fields}
+            for form in self.kept_forms()
+        ]
+
+
+class MetricFormSetBase(_VersionPartFormSet):
+    def clean(self):
+        super().clean()
+        if not any(self.errors) and not self.kept_forms():
+            raise ValidationError(
+                _("Keep at least one metric: a scorecard without metrics scores nothing."),
+                code="no_metrics",
+            )
+
+
+MetricFormSet = forms.modelformset_factory(
+    Metric, form=MetricForm, formset=MetricFormSetBase, extra=1, can_delete=True
+)
+QACriterionFormSet = forms.modelformset_factory(
+    QACriterion, form=QACriterionForm, formset=_VersionPartFormSet, extra=1, can_delete=True
+)
+
+
+class VersionPublishForm(forms.Form):
+    effective_from = forms.DateField(
+        label=_("Takes effect on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Days from this date on are scored with this version."),
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_effective_from(self):
+        day = self.cleaned_data["effective_from"]
+        if day < self.today:
+            raise ValidationError(
+                _("Rules cannot take effect in the past: choose today or a later day."),
+                code="in_the_past",
+            )
+        return day

@@ -1,0 +1,142 @@
+"""Fill an empty database with demo data, or with a large synthetic set for benchmarks."""
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from scorecards import demo
+
+LABELS = {
+    "teams": gettext_lazy("teams"),
+    "employees": gettext_lazy("employees"),
+    "agents": gettext_lazy("agents"),
+    "customers": gettext_lazy("customers"),
+    "change_events": gettext_lazy("change events"),
+    "interactions": gettext_lazy("interactions"),
+    "survey_invitations": gettext_lazy("survey invitations"),
+    "survey_responses": gettext_lazy("survey responses"),
+    "qa_reviews": gettext_lazy("QA reviews"),
+    "qa_ratings": gettext_lazy("QA ratings"),
+    "goals": gettext_lazy("goals"),
+    "rule_acknowledgements": gettext_lazy("rule acknowledgements"),
+}
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(_("--today must be a date as YYYY-MM-DD.")) from error
+
+
+class _Progress:
+    """Let tqdm redraw its bar in place on the command's stderr, which ends every write."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(text, ending="")
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty database with the demo organisation (teams, staff, customers, 90 days "
+        "of interactions and feedback, scores), or with --scale a large set for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when any team exists."
+        )
+        parser.add_argument(
+            "--today", type=_day, help="Last day of data, YYYY-MM-DD (default: today)."
+        )
+        parser.add_argument(
+            "--scale",
+            action="store_true",
+            help="A large synthetic set for benchmarks; scores are not computed.",
+        )
+        parser.add_argument("--agents", type=int, help="Agents (default 40; with --scale 1000).")
+        parser.add_argument(
+            "--days", type=int, help="Days of interactions (default 90; with --scale 30)."
+        )
+        parser.add_argument(
+            "--per-day",
+            type=int,
+            default=60,
+            help="With --scale: interactions per agent and day (default 60).",
+        )
+        parser.add_argument("--customers", type=int, default=300, help="Customers (default 300).")
+        parser.add_argument(
+            "--skip-scores", action="store_true", help="Load the data but compute no scores."
+        )
+
+    def handle(self, *args, **options):
+        if not demo.demo_database_is_empty():
+            if options["if_empty"]:
+                self.stdout.write(_("Teams already exist: no demo data loaded."))
+                return
+            raise CommandError(
+                _("The database already holds teams: seed_demo fills an empty database only.")
+            )
+        today = options["today"] or timezone.localdate()
+        started = time.monotonic()
+        try:
+            if options["scale"]:
+                counts = demo.demo_seed_scale(
+                    seed=options["seed"],
+                    today=today,
+                    agents=options["agents"] or 1000,
+                    per_day=options["per_day"],
+                    days=options["days"] or 30,
+                    progress=_Progress(self.stderr),
+                )
+            else:
+                days = options["days"] or 90
+                counts = demo.demo_seed(
+                    seed=options["seed"],
+                    today=today,
+                    agents=options["agents"] or 40,
+                    days=days,
+                    customers=options["customers"],
+                    report=self.stderr.write,
+                )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo data loaded in %(seconds).1f s:") % {"seconds": time.monotonic() - started}
+            )
+        )
+        for key, count in counts.items():
+            self.stdout.write(f"  {LABELS.get(key, key)}: {count:,}")
+        if options["scale"] or options["skip_scores"]:
+            return
+        date_from = today - dt.timedelta(days=days - 1)
+        self.stderr.write(_("Computing scores from %(from)s to %(to)s…") % {
+            "from": date_from.isoformat(),
+            "to": today.isoformat(),
+        })  # fmt: skip
+        started = time.monotonic()
+        if demo.demo_scores_compute(date_from=date_from, date_to=today):
+            self.stdout.write(
+                _("Scores computed in %(seconds).1f s.") % {"seconds": time.monotonic() - started}
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "Scores not computed: scorecards.services.scores_compute is not "
+                        "available. Run compute_scores for these days once it is."
+                    )
+                )
+            )

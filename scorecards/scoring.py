@@ -1,0 +1,313 @@
+"""The scoring maths of SPEC §4: metric values and scores, totals, bands, pooling, QA totals.
+
+Pure Python on `Decimal`: no ORM, no settings, no I/O, so every rule is unit- and property-tested
+and the daily computation, the period and team summaries and the API all share one implementation.
+Numbers are `int` or `Decimal`; floats are refused, because one binary rounding error in a sum of
+minutes would make a pooled period disagree with its days.
+"""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from functools import wraps
+from types import MappingProxyType
+from typing import ParamSpec, TypeVar
+
+# Metric codes are spelled out here rather than imported from scorecards.choices, which pulls in
+# Django; tests check that both lists stay the same.
+_PERCENT = Decimal(100)
+_UNIT = Decimal(1)
+
+FACTOR: Mapping[str, Decimal] = MappingProxyType(
+    {
+        "response_sla": _PERCENT,
+        "first_response_minutes": _UNIT,
+        "fcr": _PERCENT,
+        "resolution_hours": _UNIT,
+        "follow_up": _PERCENT,
+        "escalation": _PERCENT,
+        "csat": _PERCENT,
+        "nps": _PERCENT,
+        "qa": _UNIT,
+        "volume": _UNIT,
+    }
+)
+
+HIGHER_IS_BETTER: Mapping[str, bool] = MappingProxyType(
+    {
+        "response_sla": True,
+        "first_response_minutes": False,
+        "fcr": True,
+        "resolution_hours": False,
+        "follow_up": True,
+        "escalation": False,
+        "csat": True,
+        "nps": True,
+        "qa": True,
+        "volume": True,
+    }
+)
+
+GREEN = "green"
+AMBER = "amber"
+RED = "red"
+NO_BAND = ""
+
+MAX_RATING = 4
+
+# 40 significant digits hold any sum the daily rows can store (18 digits) with room for division;
+# trapping makes a bad input fail loudly instead of turning into NaN or Infinity.
+_CONTEXT = Context(
+    prec=40,
+    rounding=ROUND_HALF_EVEN,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _exact(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run the function in the module's decimal context, whatever the caller's context is."""
+
+    @wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with localcontext(_CONTEXT):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def to_decimal(number: int | Decimal, *, name: str = "number") -> Decimal:
+    """Return an int or a finite Decimal as a Decimal; refuse floats and anything else."""
+    # bool is an int, but True as a count is always a bug upstream.
+    if isinstance(number, bool) or not isinstance(number, int | Decimal):
+        raise TypeError(f"{name} must be an int or a Decimal, not {type(number).__name__}")
+    result = Decimal(str(number))
+    if not result.is_finite():
+        raise ValueError(f"{name} must be finite, not {result}")
+    return result
+
+
+def _check_code(code: str) -> None:
+    if code not in FACTOR:
+        raise ValueError(f"unknown metric code {code!r}")
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    """A scorecard version's metric, as plain data."""
+
+    code: str
+    weight: Decimal
+    target: Decimal
+    floor: Decimal
+    min_sample: int = 1
+
+    def __post_init__(self) -> None:
+        _check_code(self.code)
+        # Frozen, so normalise through object.__setattr__: rules built from ints compare and
+        # compute like rules built from the DecimalFields of a Metric.
+        for name in ("weight", "target", "floor"):
+            object.__setattr__(self, name, to_decimal(getattr(self, name), name=name))
+        if self.weight <= 0:
+            raise ValueError(f"weight of {self.code} must be positive, not {self.weight}")
+        if self.target == self.floor:
+            raise ValueError(f"target and floor of {self.code} must differ")
+        if isinstance(self.min_sample, bool) or not isinstance(self.min_sample, int):
+            raise TypeError(f"min_sample of {self.code} must be an int")
+        if self.min_sample < 1:
+            raise ValueError(f"min_sample of {self.code} must be at least 1")
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """A metric's sufficient statistics with its value and score; value and score None when N/A."""
+
+    num: Decimal
+    den: Decimal
+    value: Decimal | None
+    score: Decimal | None
+
+    @property
+    def is_available(self) -> bool:
+        """Tell whether the metric counts towards the total."""
+        return self.score is not None
+
+
+@dataclass(frozen=True)
+class DayScore:
+    """A subject's score for a day, a pooled period or a team: total None means an empty day."""
+
+    total: Decimal | None
+    band: str
+    metrics: dict[str, MetricResult]
+
+
+@dataclass(frozen=True)
+class CriterionRating:
+    """One QA criterion's rating (0..4, None for N/A) with the criterion's weight."""
+
+    weight: Decimal
+    rating: int | None
+    is_critical: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", to_decimal(self.weight, name="weight"))
+        if self.weight <= 0:
+            raise ValueError(f"weight must be positive, not {self.weight}")
+        if self.rating is not None:
+            if isinstance(self.rating, bool) or not isinstance(self.rating, int):
+                raise TypeError("rating must be an int or None")
+            if not 0 <= self.rating <= MAX_RATING:
+                raise ValueError(f"rating must be between 0 and {MAX_RATING}, not {self.rating}")
+
+
+@_exact
+def metric_value(*, code: str, num: int | Decimal, den: int | Decimal) -> Decimal | None:
+    """Return num / den times the metric's factor, or None when there is nothing to divide by."""
+    _check_code(code)
+    num = to_decimal(num, name="num")
+    den = to_decimal(den, name="den")
+    if den < 0:
+        raise ValueError(f"den of {code} must not be negative, not {den}")
+    if den == 0:
+        return None
+    return num / den * FACTOR[code]
+
+
+@_exact
+def metric_score(*, value: int | Decimal, target: int | Decimal, floor: int | Decimal) -> Decimal:
+    """Return clamp((value - floor) / (target - floor), 0, 1) x 100."""
+    value = to_decimal(value, name="value")
+    target = to_decimal(target, name="target")
+    floor = to_decimal(floor, name="floor")
+    if target == floor:
+        raise ValueError("target and floor must differ")
+    # One formula for both directions: with target < floor (lower is better) the divisor is
+    # negative, so a value below the floor moves the ratio up towards 1.
+    ratio = (value - floor) / (target - floor)
+    return min(max(ratio, _ZERO), _ONE) * _HUNDRED
+
+
+@_exact
+def metric_result(*, rule: MetricRule, num: int | Decimal, den: int | Decimal) -> MetricResult:
+    """Score a metric's num and den under its rule; N/A below the minimum sample."""
+    num = to_decimal(num, name="num")
+    den = to_decimal(den, name="den")
+    value = metric_value(code=rule.code, num=num, den=den)
+    if value is None or den < rule.min_sample:
+        return MetricResult(num=num, den=den, value=None, score=None)
+    score = metric_score(value=value, target=rule.target, floor=rule.floor)
+    return MetricResult(num=num, den=den, value=value, score=score)
+
+
+@_exact
+def weighted_total(
+    *, results: Mapping[str, MetricResult], rules: Sequence[MetricRule]
+) -> Decimal | None:
+    """Return the weighted mean score over the rules' available metrics, None when none is."""
+    weighted_sum = _ZERO
+    weight_sum = _ZERO
+    for rule in rules:
+        result = results.get(rule.code)
+        if result is None or result.score is None:
+            continue
+        weighted_sum += rule.weight * result.score
+        weight_sum += rule.weight
+    if weight_sum == 0:
+        return None
+    return weighted_sum / weight_sum
+
+
+def band_for(*, total: Decimal | None, green_from: Decimal, amber_from: Decimal) -> str:
+    """Return the band a total falls in, or "" for an empty day."""
+    green_from = to_decimal(green_from, name="green_from")
+    amber_from = to_decimal(amber_from, name="amber_from")
+    if amber_from > green_from:
+        raise ValueError(f"amber_from {amber_from} must not exceed green_from {green_from}")
+    if total is None:
+        return NO_BAND
+    total = to_decimal(total, name="total")
+    if total >= green_from:
+        return GREEN
+    if total >= amber_from:
+        return AMBER
+    return RED
+
+
+@_exact
+def score_stats(
+    *,
+    stats: Mapping[str, tuple[Decimal, Decimal]],
+    rules: Sequence[MetricRule],
+    green_from: Decimal,
+    amber_from: Decimal,
+) -> DayScore:
+    """Score per-metric (num, den) under a version's rules: each metric, the total and the band."""
+    metrics: dict[str, MetricResult] = {}
+    for rule in rules:
+        num, den = stats.get(rule.code, (_ZERO, _ZERO))
+        metrics[rule.code] = metric_result(rule=rule, num=num, den=den)
+    total = weighted_total(results=metrics, rules=rules)
+    # The band follows the total as stored and shown (two places), so a page never reads
+    # "80.00" next to an amber badge.
+    band = band_for(total=quantize(total), green_from=green_from, amber_from=amber_from)
+    return DayScore(total=total, band=band, metrics=metrics)
+
+
+@_exact
+def pool(
+    rows: Iterable[Mapping[str, tuple[Decimal, Decimal]]],
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Sum num and den per metric code over days or people: pooled, never averaged."""
+    pooled: dict[str, tuple[Decimal, Decimal]] = {}
+    for row in rows:
+        for code, (num, den) in row.items():
+            pooled_num, pooled_den = pooled.get(code, (_ZERO, _ZERO))
+            pooled[code] = (
+                pooled_num + to_decimal(num, name="num"),
+                pooled_den + to_decimal(den, name="den"),
+            )
+    return pooled
+
+
+@_exact
+def qa_review_total(*, ratings: Iterable[CriterionRating]) -> Decimal | None:
+    """Return a QA review's total 0..100 over its rated criteria, None when nothing is rated."""
+    weighted_sum = _ZERO
+    weight_sum = _ZERO
+    critical_failed = False
+    for criterion in ratings:
+        if criterion.rating is None:
+            continue
+        if criterion.is_critical and criterion.rating == 0:
+            critical_failed = True
+        weighted_sum += criterion.weight * criterion.rating
+        weight_sum += criterion.weight
+    if weight_sum == 0:
+        return None
+    if critical_failed:
+        return _ZERO
+    return weighted_sum / (weight_sum * MAX_RATING) * _HUNDRED
+
+
+@_exact
+def quantize(value: Decimal | None, places: int = 2) -> Decimal | None:
+    """Round half up to the given decimal places for storage; None stays None."""
+    if value is None:
+        return None
+    value = to_decimal(value, name="value")
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

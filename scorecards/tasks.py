@@ -1,0 +1,168 @@
+"""Celery tasks of the scoring engine (SPEC §5): thin, idempotent, JSON arguments only.
+
+Every task acknowledges late and is rejected back to the queue when its worker dies, so a
+killed worker loses nothing; the work itself is an upsert, so running it twice is harmless.
+Only named transient errors are retried.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+from functools import partial
+
+import kombu.exceptions
+import redis.exceptions
+from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from scorecards import alerts, runs, services
+from scorecards.dirty import days_mark_dirty
+from scorecards.selectors import day_range
+
+logger = logging.getLogger(__name__)
+
+# A lost database or broker connection, a deadlock or a serialisation failure: worth another
+# try after a pause. Anything else is a bug and fails loudly.
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+# What a publish raises when the broker is down, refusing or silent.
+BROKER_ERRORS = (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError)
+
+_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def enqueue_on_commit(task: Task, *args) -> None:
+    """Publish the task once the current transaction commits, never failing the caller.
+
+    With the broker down or hung the publish gives up within the short broker timeouts and
+    logs a warning: the days are already on the dirty list, so the next run catches up.
+    """
+    transaction.on_commit(partial(_publish_or_warn, task, args), robust=True)
+
+
+def _publish_or_warn(task: Task, args: tuple) -> None:
+    try:
+        task.apply_async(args=args, retry=False)
+    except BROKER_ERRORS:
+        logger.warning(
+            "Could not publish %s; the dirty list keeps its days for the next run",
+            task.name,
+            exc_info=True,
+        )
+
+
+@shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
+def scores_refresh() -> None:
+    """Hand the due work to the workers: past days to finalise, today in chunks, dirty days."""
+    today = timezone.localdate()
+    # Publishing inside the transaction that claims the dirty rows: if the broker refuses,
+    # the claim rolls back and the rows stay for the next run. A chunk published just before
+    # a failed commit only computes its days once more.
+    with transaction.atomic():
+        runs.fill_state_start(days=[today])
+        for work in runs.scores_plan(today=today):
+            _dispatch(work)
+
+
+def _dispatch(work: runs.ScoreWork) -> None:
+    date_from, date_to = work.date_from.isoformat(), work.date_to.isoformat()
+    if work.is_final:
+        scores_finalise.apply_async(kwargs={"day": date_from}, retry=False)
+        return
+    if work.employee_ids is None:
+        chunks = runs.employee_chunks(date_from=work.date_from, date_to=work.date_to)
+    else:
+        chunks = runs.chunked(work.employee_ids)
+    for employee_ids in chunks:
+        scores_compute_chunk.apply_async(args=[employee_ids, date_from, date_to], retry=False)
+
+
+@shared_task(**_TASK_OPTIONS, soft_time_limit=25 * 60, time_limit=30 * 60)
+def scores_finalise(day: str | None = None) -> None:
+    """Score a past day (yesterday by default) for everyone, mark it final, then judge alerts."""
+    final_day = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
+    runs.scores_finalise_day(day=final_day)
+    alerts_evaluate.delay(final_day.isoformat())
+
+
+class ScoresChunkTask(Task):
+    """A chunk that fails for good puts its days back on the dirty list for the next run."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        call = {**dict(zip(("employee_ids", "date_from", "date_to"), args, strict=False)), **kwargs}
+        days = day_range(
+            date_from=dt.date.fromisoformat(call["date_from"]),
+            date_to=dt.date.fromisoformat(call["date_to"]),
+        )
+        days_mark_dirty(pairs=[(pk, day) for pk in call["employee_ids"] for day in days])
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+
+
+@shared_task(base=ScoresChunkTask, **_TASK_OPTIONS, soft_time_limit=10 * 60, time_limit=12 * 60)
+def scores_compute_chunk(employee_ids: list[int], date_from: str, date_to: str) -> None:
+    """Score the employees and their teams over the days; judge alerts on final days."""
+    final_days = runs.scores_compute_chunk_run(
+        employee_ids=employee_ids,
+        date_from=dt.date.fromisoformat(date_from),
+        date_to=dt.date.fromisoformat(date_to),
+    )
+    # Today's partial figures raise nothing; a final day rescored from the dirty list may.
+    for day in final_days:
+        alerts_evaluate.delay(day.isoformat())
+
+
+@shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
+def alerts_evaluate(day: str) -> None:
+    """Raise the day's alerts, then queue an e-mail for each one not yet sent."""
+    alert_day = dt.date.fromisoformat(day)
+    alerts.alerts_evaluate(day=alert_day)
+    for alert_id in alerts.alert_ids_to_email(day=alert_day):
+        alert_email_send.delay(alert_id)
+
+
+# A mail server that is away or hangs up is transient; a refused address or login is not.
+MAIL_TRANSIENT_ERRORS = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+@shared_task(
+    **{**_TASK_OPTIONS, "autoretry_for": (*TRANSIENT_ERRORS, *MAIL_TRANSIENT_ERRORS)},
+    soft_time_limit=60,
+    time_limit=90,
+)
+def alert_email_send(alert_id: int) -> None:
+    """E-mail one alert to its managers, once."""
+    alerts.alert_email_send(alert_id=alert_id)
+
+
+@shared_task(
+    **{**_TASK_OPTIONS, "autoretry_for": (*TRANSIENT_ERRORS, *MAIL_TRANSIENT_ERRORS)},
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+)
+def manager_digest_send(week_ending: str | None = None) -> None:
+    """E-mail each manager their teams' week (the seven days up to yesterday by default)."""
+    day = (
+        dt.date.fromisoformat(week_ending)
+        if week_ending
+        else timezone.localdate() - dt.timedelta(days=1)
+    )
+    services.manager_digest_send(week_ending=day)

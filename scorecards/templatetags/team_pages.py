@@ -1,0 +1,29 @@
+"""Filters for the team pages and the weekly digest."""
+
+from decimal import Decimal
+
+from django import template
+from django.template.defaultfilters import floatformat
+
+from scorecards.choices import Band
+
+register = template.Library()
+
+
+@register.filter
+def signed(value: Decimal | None, places: int = 1) -> str:
+    """Format a change with its sign and the active language's decimal mark: +2.5, −1.0."""
+    if value is None or value == "":
+        return ""
+    number = floatformat(abs(value), places)
+    if value > 0:
+        return f"+{number}"
+    if value < 0:
+        return f"\u2212{number}"
+    return number
+
+
+@register.filter
+def band_label(band: str) -> str:
+    """Return a band's name in the active language; "" for no band."""
+    return str(Band(band).label) if band else ""

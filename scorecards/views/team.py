@@ -1,0 +1,327 @@
+"""Pages of this area: team dashboard, compare teams, change events with their impact, alerts.
+
+Team figures are for managers of the team and admins: a team the user may not see answers 404,
+and the pages that list several teams answer 403 to anyone who manages none.
+"""
+
+import csv
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from scorecards.choices import MetricCode
+from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
+from scorecards.scoring import quantize
+from scorecards.selectors import (
+    ALERT_STATUSES,
+    MEMBER_SORT_KEYS,
+    TeamDashboard,
+    alert_list,
+    alerts_visible_to,
+    change_event_impact,
+    change_event_list,
+    change_events_visible_to,
+    manages_teams,
+    team_dashboard,
+    teams_comparison,
+)
+from scorecards.services import alert_acknowledge, change_event_record
+from scorecards.significance import MIN_SAMPLE
+from staff.selectors import employee_for_user, is_admin, teams_visible_to
+
+EVENTS_PER_PAGE = 25
+ALERTS_PER_PAGE = 25
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _require_manager(request) -> None:
+    if not manages_teams(user=request.user):
+        raise PermissionDenied(_("Team pages are for managers and administrators."))
+
+
+def _period_form(request) -> PeriodForm:
+    params = {
+        key: request.GET[key] for key in ("days", "date_from", "date_to") if key in request.GET
+    }
+    return PeriodForm(params or None, today=timezone.localdate())
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@login_required
+def team_list(request):
+    """List the teams the user manages (admins: all) with their pooled figures."""
+    _require_manager(request)
+    form = _period_form(request)
+    comparison = teams_comparison(teams=teams_visible_to(user=request.user), period=form.period())
+    return render(
+        request,
+        "scorecards/team_list.html",
+        {"comparison": comparison, "period_form": form, "quick_days": PERIOD_DAYS},
+    )
+
+
+def _sort_headers(request, *, dashboard: TeamDashboard, sort: str) -> list[dict]:
+    """Return the member table's column headers, each with the link that sorts by it."""
+    columns = [
+        ("name", _("Name")),
+        ("total", _("Total")),
+        ("band", _("Band")),
+        ("change", _("Change")),
+    ]
+    if dashboard.version is not None:
+        columns += [(metric.code, metric.label) for metric in dashboard.version.metrics.all()]
+    current_key, descending = sort.removeprefix("-"), sort.startswith("-")
+    headers = []
+    for key, label in columns:
+        is_current = key == current_key
+        # Numbers start best-first (descending); names start A to Z.
+        if is_current:
+            next_sort = key if descending else f"-{key}"
+        else:
+            next_sort = key if key == "name" else f"-{key}"
+        query = request.GET.copy()
+        query["sort"] = next_sort
+        query.pop("format", None)
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"?{query.urlencode()}#members",
+                "aria_sort": ("descending" if descending else "ascending") if is_current else "",
+            }
+        )
+    return headers
+
+
+def _trend_chart(dashboard: TeamDashboard) -> dict:
+    index = {point.day: position for position, point in enumerate(dashboard.trend)}
+    return {
+        "type": "line",
+        "labels": [date_format(point.day, "SHORT_DATE_FORMAT") for point in dashboard.trend],
+        "datasets": [
+            {
+                "label": _("Team total"),
+                "data": [_number(point.total) for point in dashboard.trend],
+                "borderColor": "#0d6efd",
+                "backgroundColor": "rgba(13, 110, 253, 0.1)",
+                "tension": 0.2,
+            }
+        ],
+        "markers": [{"x": index[event.day], "label": event.title} for event in dashboard.events],
+        "options": {"scales": {"y": {"min": 0, "max": 100}}},
+    }
+
+
+@login_required
+def team_dashboard_view(request, slug: str):
+    """Show a team's pooled figures, trend, metrics, members and open alerts for a period."""
+    team = get_object_or_404(teams_visible_to(user=request.user), slug=slug)
+    form = _period_form(request)
+    sort = request.GET.get("sort", "name")
+    if sort.removeprefix("-") not in MEMBER_SORT_KEYS:
+        sort = "name"
+    dashboard = team_dashboard(team=team, period=form.period(), sort=sort)
+    if request.GET.get("format") == "csv":
+        return _members_csv(dashboard)
+    export_query = request.GET.copy()
+    export_query["format"] = "csv"
+    context = {
+        "dashboard": dashboard,
+        "period_form": form,
+        "quick_days": PERIOD_DAYS,
+        "sort": sort,
+        "headers": _sort_headers(request, dashboard=dashboard, sort=sort),
+        "member_rows": [
+            {
+                "member": member,
+                "url": reverse("scorecards:agent_detail", args=[member.employee.pk]),
+                "metrics": [
+                    member.current.metrics.get(metric.code)
+                    for metric in (dashboard.version.metrics.all() if dashboard.version else [])
+                ],
+            }
+            for member in dashboard.members
+        ],
+        "export_url": f"?{export_query.urlencode()}",
+        "chart": _trend_chart(dashboard),
+    }
+    return render(request, "scorecards/team_dashboard.html", context)
+
+
+def _safe_cell(value) -> str:
+    """Return a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _members_csv(dashboard: TeamDashboard) -> HttpResponse:
+    period = dashboard.period
+    filename = f"{dashboard.team.slug}-{period.date_from.isoformat()}-{period.date_to.isoformat()}"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    metrics = list(dashboard.version.metrics.all()) if dashboard.version else []
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Name"), _("Total"), _("Band"), _("Change"), *[metric.label for metric in metrics]]
+    )
+    for member in dashboard.members:
+        values = []
+        for metric in metrics:
+            result = member.current.metrics.get(metric.code)
+            values.append(quantize(result.value) if result and result.value is not None else "")
+        writer.writerow(
+            [
+                _safe_cell(member.employee.full_name),
+                "" if member.current.total is None else member.current.total,
+                _safe_cell(member.current.band_label),
+                "" if member.change is None else member.change,
+                *values,
+            ]
+        )
+    return response
+
+
+@login_required
+def team_compare(request):
+    """Show every team the user may see side by side over a period, on one chart."""
+    _require_manager(request)
+    form = _period_form(request)
+    comparison = teams_comparison(teams=teams_visible_to(user=request.user), period=form.period())
+    palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997", "#6c757d"]
+    chart = {
+        "type": "line",
+        "labels": [date_format(day, "SHORT_DATE_FORMAT") for day in comparison.period.day_list()],
+        "datasets": [
+            {
+                "label": figures.team.name,
+                "data": [_number(total) for total in comparison.trend[figures.team.pk]],
+                "borderColor": palette[position % len(palette)],
+                "backgroundColor": palette[position % len(palette)],
+                "tension": 0.2,
+            }
+            for position, figures in enumerate(comparison.teams)
+        ],
+        "options": {"scales": {"y": {"min": 0, "max": 100}}},
+    }
+    rows = [
+        {
+            "figures": figures,
+            "metrics": [figures.current.metrics.get(code) for code in comparison.metric_codes],
+        }
+        for figures in comparison.teams
+    ]
+    context = {
+        "comparison": comparison,
+        "period_form": form,
+        "quick_days": PERIOD_DAYS,
+        "chart": chart,
+        "rows": rows,
+        "metric_labels": [MetricCode(code).label for code in comparison.metric_codes],
+        "trend_rows": [
+            {"day": day, "totals": [comparison.trend[f.team.pk][i] for f in comparison.teams]}
+            for i, day in enumerate(comparison.period.day_list())
+        ],
+    }
+    return render(request, "scorecards/compare_teams.html", context)
+
+
+@login_required
+def change_list(request):
+    """List the change events the user may see, newest first, optionally for one team."""
+    _require_manager(request)
+    teams = teams_visible_to(user=request.user)
+    form = ChangeEventFilterForm(request.GET or None, teams=teams)
+    team = form.cleaned_data.get("team") if form.is_valid() else None
+    page = Paginator(change_event_list(user=request.user, team=team), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter_form": form, "page": page, "query": query.urlencode()}
+    return render(request, "scorecards/change_event_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_create(request):
+    """Record a change event for one of the user's teams (admins: also for everyone)."""
+    _require_manager(request)
+    today = timezone.localdate()
+    form = ChangeEventForm(
+        request.POST or None,
+        teams=teams_visible_to(user=request.user),
+        may_choose_everyone=is_admin(user=request.user),
+        today=today,
+        initial={"day": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = change_event_record(
+                **form.cleaned_data, created_by=employee_for_user(user=request.user), today=today
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The change is recorded."))
+            return redirect("scorecards:change_impact", pk=event.pk)
+    return render(request, "scorecards/change_event_form.html", {"form": form})
+
+
+@login_required
+def change_impact(request, pk: int):
+    """Show each metric pooled over the 14 days before a change and the 14 days from it."""
+    event = get_object_or_404(
+        change_events_visible_to(user=request.user).select_related("team", "created_by__user"),
+        pk=pk,
+    )
+    impact = change_event_impact(event=event, today=timezone.localdate())
+    return render(
+        request,
+        "scorecards/change_event_impact.html",
+        {"impact": impact, "min_sample": MIN_SAMPLE},
+    )
+
+
+@login_required
+def alert_list_view(request):
+    """List the alerts of the user's teams and people, open ones first by default."""
+    _require_manager(request)
+    status = request.GET.get("status", "open")
+    if status not in ALERT_STATUSES:
+        status = "open"
+    page = Paginator(alert_list(user=request.user, status=status), ALERTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    statuses = [("open", _("Open")), ("acknowledged", _("Acknowledged")), ("all", _("All"))]
+    context = {"page": page, "status": status, "statuses": statuses}
+    return render(request, "scorecards/alert_list.html", context)
+
+
+@login_required
+@require_POST
+def alert_acknowledge_view(request, pk: int):
+    """Acknowledge an alert, recording who and when, then go back where the user came from."""
+    alert = get_object_or_404(alerts_visible_to(user=request.user), pk=pk)
+    alert_acknowledge(alert=alert, user=request.user)
+    messages.success(request, _("Alert acknowledged."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("scorecards:alert_list")
+    return redirect(next_url)
