@@ -1,0 +1,118 @@
+import pytest
+from rest_framework.test import APIClient
+
+
+@pytest.mark.django_db
+def test_anonymous_request_gets_json_401_naming_the_scheme():
+    response = APIClient().get("/api/v1/scores/employees/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Api-Key"
+    assert response.json()["errors"][0]["field"] is None
+
+
+@pytest.mark.django_db
+def test_unknown_key_is_refused():
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Api-Key nope.nope")
+    response = client.get("/api/v1/teams/")
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "authentication_failed"
+
+
+def test_malformed_json_is_a_json_400(client_for):
+    response = client_for().generic(
+        "POST", "/api/v1/interactions/", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "parse_error"
+
+
+def test_unknown_api_address_is_a_json_404(client_for):
+    response = client_for().get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "errors": [{"field": None, "message": "Not found.", "code": "not_found"}]
+    }
+
+
+def test_filter_errors_name_the_field(client_for):
+    response = client_for().get(
+        "/api/v1/scores/employees/", {"date_from": "2026-03-05", "date_to": "2026-03-01"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "date_to"
+
+
+def test_errors_stay_json_when_csv_was_asked_for(client_for):
+    response = client_for().get("/api/v1/scores/employees/", {"format": "csv", "band": "blue"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["field"] == "band"
+
+
+def test_wrong_method_is_a_json_405(client_for):
+    response = client_for().delete("/api/v1/scores/employees/")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "method_not_allowed"
+
+
+def test_unsupported_body_type_is_a_json_415(client_for):
+    response = client_for().generic(
+        "POST", "/api/v1/interactions/", "subject=x", content_type="text/plain"
+    )
+    assert response.status_code == 415
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "unsupported_media_type"
+
+
+def test_unknown_object_is_a_json_404(client_for):
+    response = client_for().get("/api/v1/scorecards/no-such-card/")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_address_without_its_trailing_slash_is_a_json_404(client_for):
+    response = client_for().get("/api/v1/teams")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/scores/employees/", {"employee": "99999999999999999999"}),
+        ("/api/v1/scores/employees/", {"date_from": "0000-00-00"}),
+        ("/api/v1/scores/employees/", {"cursor": "bm90IGEgY3Vyc29y"}),
+        ("/api/v1/scores/employees/", {"page_size": "-5"}),
+        ("/api/v1/scores/summary/", {"group_by": "planet"}),
+        ("/api/v1/interactions/", {"employee": "x"}),
+        ("/api/v1/customers/", {"q": "\x00"}),
+    ],
+)
+def test_odd_query_strings_never_cause_a_5xx(client_for, world, url, params):
+    response = client_for().get(url, params)
+    assert response.status_code < 500
+    assert response["Content-Type"] == "application/json"
+
+
+def test_format_csv_on_a_json_only_endpoint_is_a_json_404(client_for, world):
+    response = client_for().get("/api/v1/teams/", {"format": "csv"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+def test_unexpected_failure_is_a_json_500_without_details(client_for, world, monkeypatch):
+    from scorecards.api import views
+
+    def explode(**kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(views, "period_summaries", explode)
+    client = client_for()
+    client.raise_request_exception = False
+    response = client.get("/api/v1/scores/summary/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "secret" not in response.content.decode()

@@ -1,0 +1,181 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from staff.choices import ApiScope, Role
+from staff.models import ApiKey
+from tests.factories import CustomerFactory, EmployeeFactory, InteractionFactory, UserFactory
+
+S = ApiScope
+# (method, url, the scope it needs)
+ENDPOINTS = [
+    ("get", "/api/v1/scorecards/", None),
+    ("get", "/api/v1/teams/", None),
+    ("get", "/api/v1/employees/", None),
+    ("get", "/api/v1/scores/employees/", S.SCORES_READ),
+    ("get", "/api/v1/scores/teams/", S.SCORES_READ),
+    ("get", "/api/v1/scores/summary/?date_from=2026-03-01&date_to=2026-03-31", S.SCORES_READ),
+    ("get", "/api/v1/interactions/", S.INTERACTIONS_WRITE),
+    ("post", "/api/v1/interactions/", S.INTERACTIONS_WRITE),
+    ("post", "/api/v1/feedback/surveys/", S.FEEDBACK_WRITE),
+    ("get", "/api/v1/customers/", S.CUSTOMERS_READ),
+    ("post", "/api/v1/customers/", S.CUSTOMERS_WRITE),
+]
+
+
+def _call(client, method, url):
+    # An empty body: a permitted write is refused as invalid (400), never reaches a write.
+    return client.post(url, {}, format="json") if method == "post" else client.get(url)
+
+
+@pytest.mark.parametrize(("method", "url", "scope"), ENDPOINTS)
+@pytest.mark.parametrize("scopes", [[], *([s] for s in S.values), list(S.values)], ids=str)
+@pytest.mark.parametrize("restricted", [False, True], ids=["all-teams", "north-only"])
+def test_scope_sweep(client_for, world, method, url, scope, scopes, restricted):
+    teams = [world["teams"]["north"]] if restricted else []
+    response = _call(client_for(scopes=scopes, teams=teams), method, url)
+    if scope is not None and scope not in scopes:
+        assert response.status_code == 403
+        assert scope in response.json()["errors"][0]["message"]
+    else:
+        assert response.status_code == (400 if method == "post" else 200)
+
+
+def _subjects(response):
+    rows = response.json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    return {row["subject"]["id"] if "subject" in row else row["id"] for row in rows}
+
+
+@pytest.mark.parametrize(
+    ("url", "subject"),
+    [
+        ("/api/v1/scores/employees/", "agents"),
+        ("/api/v1/scores/summary/?date_from=2026-03-01&date_to=2026-03-31", "agents"),
+        ("/api/v1/scores/teams/", "teams"),
+        ("/api/v1/scores/summary/?group_by=team&date_from=2026-03-01&date_to=2026-03-31", "teams"),
+        ("/api/v1/employees/", "agents"),
+        ("/api/v1/teams/", "teams"),
+    ],
+)
+def test_a_team_restricted_key_sees_only_its_teams_rows(client_for, world, url, subject):
+    north = world[subject]["north"].pk
+    south = world[subject]["south"].pk
+    assert _subjects(client_for().get(url)) == {north, south}
+    assert _subjects(client_for(teams=[world["teams"]["north"]]).get(url)) == {north}
+
+
+def _session(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_agents_see_only_their_own_scores(world):
+    agent = world["agents"]["north"]
+    client = _session(agent.user)
+    assert _subjects(client.get("/api/v1/scores/employees/")) == {agent.pk}
+    assert _subjects(client.get("/api/v1/scores/teams/")) == set()
+
+
+def test_agents_see_only_their_own_interactions(world):
+    client = _session(world["agents"]["north"].user)
+    InteractionFactory(employee=world["agents"]["south"])
+    assert client.get("/api/v1/interactions/").json()["results"] == []
+
+
+def test_managers_see_their_teams_people(world):
+    manager = EmployeeFactory(role=Role.MANAGER)
+    world["teams"]["south"].managers.add(manager)
+    client = _session(manager.user)
+    assert _subjects(client.get("/api/v1/scores/employees/")) == {world["agents"]["south"].pk}
+    assert _subjects(client.get("/api/v1/scores/teams/")) == {world["teams"]["south"].pk}
+
+
+def test_onboarding_staff_get_no_scores(world):
+    client = _session(EmployeeFactory(role=Role.ONBOARDING).user)
+    assert client.get("/api/v1/scores/employees/").status_code == 403
+    assert client.get("/api/v1/scorecards/").status_code == 200
+
+
+@pytest.mark.parametrize("make_admin", ["role", "superuser"])
+def test_admins_see_everything(world, make_admin):
+    if make_admin == "role":
+        user = EmployeeFactory(role=Role.ADMIN).user
+    else:
+        user = UserFactory(is_superuser=True)
+    client = _session(user)
+    assert len(_subjects(client.get("/api/v1/scores/employees/"))) == 2
+
+
+def test_session_writes_need_the_csrf_token(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world["agents"]["north"].user)
+    response = client.post("/api/v1/customers/", {"name": "Ann"}, format="json")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"revoked": True}, {"expiry_date": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}],
+    ids=["revoked", "expired"],
+)
+def test_revoked_and_expired_keys_are_refused(make_key, fields):
+    _, raw = make_key(**fields)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert client.get("/api/v1/teams/").status_code == 401
+
+
+def test_keys_are_stored_hashed(make_key):
+    api_key, raw = make_key()
+    assert raw.split(".")[1] not in api_key.hashed_key
+    assert ApiKey.objects.get_from_key(raw) == api_key
+
+
+def test_last_use_is_written_at_most_once_a_minute(make_key, django_assert_num_queries):
+    api_key, raw = make_key()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    client.get("/api/v1/scorecards/")
+    api_key.refresh_from_db()
+    first = api_key.last_used_at
+    assert first is not None
+    with django_assert_num_queries(3):
+        # The key, its teams and the scorecards: no write.
+        client.get("/api/v1/scorecards/")
+    api_key.refresh_from_db()
+    assert api_key.last_used_at == first
+    ApiKey.objects.filter(pk=api_key.pk).update(
+        last_used_at=timezone.now() - dt.timedelta(minutes=2)
+    )
+    client.get("/api/v1/scorecards/")
+    api_key.refresh_from_db()
+    assert api_key.last_used_at > first
+
+
+def _customer_ids(response):
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_customers_are_limited_like_the_customer_pages(world):
+    mine, theirs = CustomerFactory(), CustomerFactory()
+    InteractionFactory(employee=world["agents"]["north"], customer=mine)
+    InteractionFactory(employee=world["agents"]["south"], customer=theirs)
+    agent = _session(world["agents"]["north"].user)
+    assert _customer_ids(agent.get("/api/v1/customers/")) == {mine.pk}
+    admin = _session(EmployeeFactory(role=Role.ADMIN).user)
+    assert {mine.pk, theirs.pk, world["customer"].pk} <= _customer_ids(
+        admin.get("/api/v1/customers/")
+    )
+
+
+def test_a_team_restricted_key_lists_only_its_teams_customers(client_for, world):
+    mine, theirs = CustomerFactory(), CustomerFactory()
+    InteractionFactory(employee=world["agents"]["north"], customer=mine)
+    InteractionFactory(employee=world["agents"]["south"], customer=theirs)
+    north = client_for(teams=[world["teams"]["north"]])
+    assert _customer_ids(north.get("/api/v1/customers/")) == {mine.pk}
+    assert {mine.pk, theirs.pk} <= _customer_ids(client_for().get("/api/v1/customers/"))

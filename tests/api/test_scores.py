@@ -1,0 +1,206 @@
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+
+from scorecards.api.renderers import csv_cell
+from scorecards.choices import MetricCode
+from tests.api.conftest import DAY
+from tests.factories import (
+    EmployeeDailyScoreFactory,
+    EmployeeFactory,
+    PublishedVersionFactory,
+    TeamMembershipFactory,
+)
+
+SUMMARY = "/api/v1/scores/summary/"
+
+
+def _csv(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_daily_rows_carry_every_metrics_figures(client_for, world):
+    rows = client_for().get("/api/v1/scores/employees/", {"team": "north"}).json()["results"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["subject"]["id"] == world["agents"]["north"].pk
+    assert (row["date"], row["version"], row["total"], row["band"]) == (
+        DAY.isoformat(),
+        world["version"].number,
+        70.0,
+        "amber",
+    )
+    assert row["metrics"]["fcr"] == {"value": 70.0, "score": 75.0, "num": 7.0, "den": 10.0}
+    assert row["metrics"]["csat"] == {"value": None, "score": None, "num": 0.0, "den": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"date_from": DAY.isoformat(), "date_to": DAY.isoformat()}, 2),
+        ({"date_from": (DAY + dt.timedelta(days=1)).isoformat()}, 0),
+        ({"band": "amber"}, 2),
+        ({"band": "green"}, 0),
+        ({"team": "south"}, 1),
+    ],
+)
+def test_filters(client_for, world, params, expected):
+    response = client_for().get("/api/v1/scores/employees/", params)
+    assert len(response.json()["results"]) == expected
+
+
+def test_employee_filter(client_for, world):
+    agent = world["agents"]["south"]
+    rows = client_for().get("/api/v1/scores/employees/", {"employee": agent.pk}).json()["results"]
+    assert [row["subject"]["id"] for row in rows] == [agent.pk]
+
+
+def test_long_ranges_are_paged_by_cursor_in_date_order(client_for, world):
+    agent = world["agents"]["north"]
+    for offset in range(1, 6):
+        EmployeeDailyScoreFactory(
+            employee=agent,
+            team=world["teams"]["north"],
+            version=world["version"],
+            day=DAY + dt.timedelta(days=offset),
+        )
+    client = client_for()
+    response = client.get("/api/v1/scores/employees/", {"employee": agent.pk, "page_size": 4})
+    first = response.json()
+    assert [row["date"] for row in first["results"]] == [
+        (DAY + dt.timedelta(days=n)).isoformat() for n in range(4)
+    ]
+    assert response["Link"].startswith(f"<{first['next']}>")
+    second = client.get(first["next"]).json()
+    assert [row["date"] for row in second["results"]] == [
+        (DAY + dt.timedelta(days=n)).isoformat() for n in (4, 5)
+    ]
+    assert second["next"] is None
+
+
+def test_csv_has_one_column_per_figure(client_for, world):
+    response = client_for().get("/api/v1/scores/employees/", {"format": "csv", "team": "north"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    (row,) = _csv(response)
+    assert row["subject.name"] == world["agents"]["north"].full_name
+    assert row["metrics.fcr.score"] == "75"
+    assert row["metrics.csat.value"] == ""
+
+
+def test_csv_neutralises_spreadsheet_formulas(client_for, world):
+    user = world["agents"]["north"].user
+    user.first_name, user.last_name = '=HYPERLINK("http://evil")', "x"
+    user.save()
+    response = client_for().get("/api/v1/scores/employees/", {"format": "csv", "team": "north"})
+    (row,) = _csv(response)
+    assert row["subject.name"].startswith("'=HYPERLINK")
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_every_formula_start_is_escaped(text):
+    assert csv_cell(text) == "'" + text
+
+
+def test_numbers_are_not_escaped():
+    assert csv_cell(Decimal("-3.5")) == "-3.5"
+    assert csv_cell(None) == ""
+
+
+def test_summary_is_pooled_not_averaged(client_for, world):
+    """Day 1: 1 of 1 resolved on first contact (100%); day 2: 1 of 9 (11%).
+
+    Averaging the days' values would give 55.6%; pooling gives 2 of 10 = 20%.
+    """
+    agent, team, version = world["agents"]["north"], world["teams"]["north"], world["version"]
+    for offset, (num, den) in ((1, (1, 1)), (2, (1, 9))):
+        EmployeeDailyScoreFactory(
+            employee=agent,
+            team=team,
+            version=version,
+            day=DAY + dt.timedelta(days=offset),
+            fcr_num=Decimal(num),
+            fcr_den=Decimal(den),
+        )
+    params = {
+        "date_from": (DAY + dt.timedelta(days=1)).isoformat(),
+        "date_to": (DAY + dt.timedelta(days=2)).isoformat(),
+    }
+    rows = client_for().get(SUMMARY, params).json()
+    (row,) = [r for r in rows if r["subject"]["id"] == agent.pk]
+    assert row["days"] == 2
+    assert row["metrics"]["fcr"]["num"] == 2.0
+    assert row["metrics"]["fcr"]["den"] == 10.0
+    assert row["metrics"]["fcr"]["value"] == pytest.approx(20.0)
+    # 20% is below the floor of 40%: score 0, and fcr is the only metric with data.
+    assert row["total"] == 0.0
+    assert row["band"] == "red"
+
+
+def test_summary_uses_the_version_in_force_on_the_last_day(client_for, world):
+    scorecard = world["version"].scorecard
+    later = PublishedVersionFactory(
+        scorecard=scorecard,
+        effective_from=DAY + dt.timedelta(days=10),
+        metrics=[{"code": MetricCode.FCR, "target": Decimal("70"), "floor": Decimal("20")}],
+    )
+    before = client_for().get(SUMMARY, {"date_from": DAY, "date_to": DAY}).json()
+    after = (
+        client_for().get(SUMMARY, {"date_from": DAY, "date_to": DAY + dt.timedelta(days=10)}).json()
+    )
+    assert {r["version"] for r in before} == {world["version"].number}
+    assert {r["version"] for r in after} == {later.number}
+    # 70% against target 70 / floor 20 scores 100.
+    assert {r["total"] for r in after} == {100.0}
+
+
+def test_summary_pools_an_employee_across_teams(client_for, world):
+    mover = EmployeeFactory()
+    TeamMembershipFactory(employee=mover, team=world["teams"]["south"])
+    for offset, team in ((0, "north"), (1, "south")):
+        EmployeeDailyScoreFactory(
+            employee=mover,
+            team=world["teams"][team],
+            version=world["version"],
+            day=DAY + dt.timedelta(days=offset),
+            fcr_num=Decimal(1),
+            fcr_den=Decimal(2),
+        )
+    rows = (
+        client_for().get(SUMMARY, {"date_from": DAY, "date_to": DAY + dt.timedelta(days=1)}).json()
+    )
+    (row,) = [r for r in rows if r["subject"]["id"] == mover.pk]
+    assert (row["team"], row["days"], row["metrics"]["fcr"]["den"]) == ("south", 2, 4.0)
+
+
+def test_team_summary_groups_by_team(client_for, world):
+    rows = client_for().get(SUMMARY, {"group_by": "team", "date_from": DAY, "date_to": DAY})
+    assert {r["subject"]["name"] for r in rows.json()} == {"North", "South"}
+
+
+def test_summary_as_csv(client_for, world):
+    response = client_for().get(SUMMARY, {"format": "csv", "date_from": DAY, "date_to": DAY})
+    assert {row["team"] for row in _csv(response)} == {"north", "south"}
+
+
+def test_summary_refuses_a_reversed_range(client_for, world):
+    response = client_for().get(SUMMARY, {"date_from": DAY, "date_to": DAY - dt.timedelta(1)})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "date_to"
+
+
+def test_score_list_queries_do_not_grow_with_rows(client_for, world, django_assert_max_num_queries):
+    client = client_for()
+    for offset in range(1, 30):
+        EmployeeDailyScoreFactory(
+            employee=world["agents"]["north"],
+            team=world["teams"]["north"],
+            version=world["version"],
+            day=DAY + dt.timedelta(days=offset),
+        )
+    # The key, its teams, last use, the page of (day, id) pairs, and that page's rows.
+    with django_assert_max_num_queries(5):
+        assert len(client.get("/api/v1/scores/employees/").json()["results"]) == 31

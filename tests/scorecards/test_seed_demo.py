@@ -1,0 +1,241 @@
+import datetime as dt
+import hashlib
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from customers.models import Interaction
+from feedback.choices import ReviewStatus
+from feedback.models import QAReview, SurveyResponse
+from scorecards.choices import MetricCode, VersionStatus
+from scorecards.models import ChangeEvent, EmployeeDailyScore, Goal, ScorecardVersion
+from scorecards.scoring import CriterionRating, qa_review_total, quantize
+from staff.choices import Role
+from staff.models import Employee, Team, TeamMembership
+
+TODAY = dt.date(2025, 10, 15)
+SMALL = ("--agents", "10", "--days", "12", "--customers", "40", "--today", TODAY.isoformat())
+LANGUAGES = ("ru", "lv", "lt")
+
+
+def seed(*options: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *options, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def digest() -> str:
+    """Hash every interaction, survey answer and review by content, not by id or creation time."""
+    interactions = Interaction.objects.order_by(
+        "opened_at", "employee__user__username"
+    ).values_list(
+        "employee__user__username",
+        "customer__external_id",
+        "channel",
+        "subject",
+        "opened_at",
+        "first_response_at",
+        "resolved_at",
+        "is_first_contact_resolution",
+        "is_escalated",
+        "follow_up_due",
+        "follow_up_done_at",
+        "source",
+        "external_id",
+    )
+    responses = SurveyResponse.objects.order_by("submitted_at", "csat").values_list(
+        "interaction__opened_at", "csat", "nps", "comment", "submitted_at"
+    )
+    reviews = QAReview.objects.order_by("interaction__opened_at", "status").values_list(
+        "interaction__opened_at", "reviewer__user__username", "status", "total", "published_at"
+    )
+    return hashlib.sha256(repr([*interactions, *responses, *reviews]).encode()).hexdigest()
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_the_demo_organisation():
+    output = seed(*SMALL)
+
+    assert "interactions" in output
+    users = {
+        employee.user.username: employee for employee in Employee.objects.select_related("user")
+    }
+    assert users["admin"].role == Role.ADMIN
+    assert users["admin"].user.is_superuser
+    assert users["admin"].user.is_staff
+    assert users["onboarding"].role == Role.ONBOARDING
+    riga = Team.objects.get(slug="riga-support")
+    assert users["manager"].role == Role.MANAGER
+    assert list(riga.managers.all()) == [users["manager"]]
+    assert users["agent"].role == Role.AGENT
+    assert users["agent"].memberships.get(ends_on__isnull=True).team == riga
+    assert set(Team.objects.values_list("name", flat=True)) == {
+        "Riga Support",
+        "Vilnius Support",
+        "Tallinn Sales",
+        "Key Accounts",
+    }
+    assert all(team.managers.count() == 1 for team in Team.objects.all())
+    assert Employee.objects.filter(role=Role.AGENT).count() == 10
+    assert {"en", "ru", "lv", "lt"} >= set(Employee.objects.values_list("language", flat=True))
+    assert Interaction.objects.exists()
+    assert SurveyResponse.objects.exists()
+    assert ChangeEvent.objects.count() == 2
+    assert Goal.objects.filter(employee=users["agent"]).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_publishes_version_one_with_every_metric_and_criterion_translated():
+    seed(*SMALL, "--skip-scores")
+
+    published = ScorecardVersion.objects.get(scorecard__slug="customer-service", number=1)
+    assert published.status == VersionStatus.PUBLISHED
+    assert published.effective_from == TODAY - dt.timedelta(days=120)
+    assert published.sla_minutes == 30
+    metrics = {metric.code: metric for metric in published.metrics.all()}
+    assert set(metrics) == set(MetricCode.values)
+    assert metrics["first_response_minutes"].target < metrics["first_response_minutes"].floor
+    assert (metrics["nps"].target, metrics["nps"].floor) == (50, -20)
+    for metric in metrics.values():
+        assert metric.rule_what
+        assert metric.rule_why
+        assert metric.rule_how
+        for language in LANGUAGES:
+            text = metric.translations[language]
+            assert all(text[key] for key in ("label", "rule_what", "rule_why", "rule_how"))
+            assert text["rule_how"] != metric.rule_how
+    criteria = list(published.qa_criteria.all())
+    assert len(criteria) == 7
+    assert [c.code for c in criteria if c.is_critical] == ["correct-escalation"]
+    for criterion in criteria:
+        assert criterion.description
+        assert criterion.examples
+        for language in LANGUAGES:
+            assert all(criterion.translations[language][key] for key in ("label", "examples"))
+    assert all(published.translations[language]["intro"] for language in LANGUAGES)
+
+    draft = ScorecardVersion.objects.get(scorecard__slug="customer-service", number=2)
+    assert draft.status == VersionStatus.DRAFT
+    assert draft.metrics.count() == 10
+    assert draft.qa_criteria.count() == 7
+    weights = dict(published.metrics.values_list("code", "weight"))
+    assert dict(draft.metrics.values_list("code", "weight")) != weights
+
+
+@pytest.mark.django_db
+def test_seed_demo_moves_one_agent_between_teams_without_overlap():
+    seed(*SMALL, "--skip-scores")
+
+    moved = Employee.objects.filter(memberships__ends_on__isnull=False).distinct().get()
+    ended, current = moved.memberships.order_by("starts_on")
+    assert current.starts_on == TODAY - dt.timedelta(days=20)
+    assert ended.ends_on == current.starts_on - dt.timedelta(days=1)
+    assert ended.team != current.team
+    assert TeamMembership.objects.filter(ends_on__isnull=True).count() == 10
+
+
+@pytest.mark.django_db
+def test_published_review_totals_follow_the_qa_formula():
+    seed(*SMALL, "--skip-scores")
+
+    reviews = QAReview.objects.filter(status=ReviewStatus.PUBLISHED).prefetch_related(
+        "ratings__criterion"
+    )
+    assert reviews.exists()
+    for review in reviews:
+        expected = qa_review_total(
+            ratings=[
+                CriterionRating(
+                    weight=rating.criterion.weight,
+                    rating=rating.rating,
+                    is_critical=rating.criterion.is_critical,
+                )
+                for rating in review.ratings.all()
+            ]
+        )
+        assert review.total == quantize(expected)
+        assert review.scored_at == review.published_at
+
+
+# Transactional: each run commits and `flush` empties the database between runs, as on a
+# fresh install.
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_is_deterministic_for_a_seed_and_day():
+    seed(*SMALL, "--skip-scores")
+    first = digest()
+    call_command("flush", interactive=False, verbosity=0)
+    seed(*SMALL, "--skip-scores")
+    second = digest()
+    call_command("flush", interactive=False, verbosity=0)
+    seed(*SMALL, "--skip-scores", "--seed", "7")
+
+    assert Interaction.objects.exists()
+    assert first == second
+    assert digest() != first
+
+
+@pytest.mark.django_db
+def test_if_empty_leaves_a_seeded_database_alone():
+    seed(*SMALL, "--skip-scores")
+    interactions = Interaction.objects.count()
+
+    output = seed(*SMALL, "--if-empty")
+
+    assert "no demo data loaded" in output
+    assert Interaction.objects.count() == interactions
+    assert Team.objects.count() == 4
+    with pytest.raises(CommandError):
+        seed(*SMALL)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["admin", "manager", "agent", "onboarding"])
+def test_demo_users_sign_in_with_the_demo_password(client, username):
+    seed(*SMALL, "--skip-scores")
+
+    response = client.post(
+        reverse("login"), {"username": username, "password": settings.CRS_DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert (
+        int(client.session["_auth_user_id"])
+        == Employee.objects.get(user__username=username).user_id
+    )
+
+
+@pytest.mark.django_db
+def test_scale_mode_loads_a_large_set_without_computing_scores():
+    output = seed(
+        "--scale", "--agents", "60", "--per-day", "5", "--days", "7", "--today",
+        TODAY.isoformat(),
+    )  # fmt: skip
+
+    assert Team.objects.count() == 1
+    assert Employee.objects.filter(role=Role.AGENT).count() == 60
+    interactions = Interaction.objects.count()
+    assert 60 * 7 * 4 <= interactions <= 60 * 7 * 6
+    assert f"interactions: {interactions:,}" in output
+    assert QAReview.objects.filter(status=ReviewStatus.PUBLISHED).count() == 60 * 3
+    assert SurveyResponse.objects.exists()
+    assert not EmployeeDailyScore.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_too_few_agents():
+    with pytest.raises(CommandError):
+        seed("--agents", "3", "--days", "2", "--today", TODAY.isoformat())
+    assert not Team.objects.exists()
+
+
+def test_demo_logins_prints_the_four_logins_and_the_password():
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    for username in ("admin", "manager", "agent", "onboarding"):
+        assert any(line.split()[:1] == [username] for line in lines)
+    assert out.getvalue().count(settings.CRS_DEMO_PASSWORD) == 4

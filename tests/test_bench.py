@@ -1,0 +1,83 @@
+"""The engine benchmark's correctness checks on a tiny data set (no timing here)."""
+
+import datetime as dt
+
+import pytest
+
+from bench import engine
+from scorecards import demo
+from scorecards.choices import VersionStatus
+from scorecards.models import EmployeeDailyScore, ScorecardVersion
+from scorecards.services import (
+    scorecard_version_draft_from,
+    scorecard_version_publish,
+    team_member_join,
+)
+from staff.models import Employee, Team
+
+TODAY = dt.date(2025, 10, 15)
+DAYS = 6
+FIRST_DAY = TODAY - dt.timedelta(days=DAYS - 1)
+
+
+@pytest.fixture
+def tiny_set(db):
+    """A scale data set of a few agents, with a version change and a team move mid-range."""
+    demo.demo_seed_scale(seed=7, today=TODAY, agents=8, per_day=6, days=DAYS)
+    version = ScorecardVersion.objects.filter(status=VersionStatus.PUBLISHED).latest("number")
+    draft = scorecard_version_draft_from(version=version)
+    draft.sla_minutes = 5
+    draft.save(update_fields=["sla_minutes"])
+    scorecard_version_publish(version=draft, effective_from=TODAY - dt.timedelta(days=2))
+    other = Team.objects.create(name="Other", slug="other", scorecard=version.scorecard)
+    mover = Employee.objects.filter(memberships__isnull=False).order_by("pk").first()
+    team_member_join(
+        employee=mover, team=other, starts_on=TODAY - dt.timedelta(days=3), today=TODAY
+    )
+    return {"version": version, "draft": draft, "mover": mover, "other": other}
+
+
+def test_our_backfill_and_the_sql_baseline_agree_on_every_num_den(tiny_set):
+    engine.baseline_table_create()
+
+    compared = engine.check_agreement(date_from=FIRST_DAY, date_to=TODAY)
+
+    assert compared == 8 * DAYS
+    rows = EmployeeDailyScore.objects.filter(employee=tiny_set["mover"])
+    assert {row.team_id for row in rows if row.day >= TODAY - dt.timedelta(days=3)} == {
+        tiny_set["other"].pk
+    }
+    assert {row.version_id for row in rows if row.day >= TODAY - dt.timedelta(days=2)} == {
+        tiny_set["draft"].pk
+    }
+    assert sum(row.volume_num for row in rows) > 0
+
+
+def test_the_check_fails_loudly_when_a_num_den_differs(tiny_set):
+    engine.baseline_table_create()
+    engine.check_agreement(date_from=FIRST_DAY, date_to=TODAY)
+    row = EmployeeDailyScore.objects.filter(csat_den__gt=0).order_by("pk").first()
+    EmployeeDailyScore.objects.filter(pk=row.pk).update(csat_num=row.csat_num + 1)
+
+    with pytest.raises(engine.Disagreement, match="csat_num"):
+        engine.agreement_assert(date_from=FIRST_DAY, date_to=TODAY)
+
+
+def test_the_naive_loop_agrees_with_our_rows_and_leaves_them_alone(tiny_set):
+    engine.baseline_table_create()
+    engine.check_agreement(date_from=FIRST_DAY, date_to=TODAY)
+    before = list(EmployeeDailyScore.objects.order_by("pk").values_list("pk", "computed_at"))
+    sample = [
+        (employee_id, FIRST_DAY + dt.timedelta(days=offset))
+        for employee_id in Employee.objects.filter(memberships__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+        for offset in range(DAYS)
+    ]
+
+    result = engine.naive_sample(employee_days=sample)
+
+    assert result.employee_days == len(sample)
+    assert result.mismatches == 0
+    after = list(EmployeeDailyScore.objects.order_by("pk").values_list("pk", "computed_at"))
+    assert after == before

@@ -1,0 +1,28 @@
+import factory
+import pytest
+from django.apps import apps
+
+from tests import factories
+
+FACTORIES = [
+    obj
+    for obj in vars(factories).values()
+    if isinstance(obj, type)
+    and issubclass(obj, factory.django.DjangoModelFactory)
+    and obj is not factory.django.DjangoModelFactory
+]
+PROJECT_APPS = ("staff", "customers", "feedback", "scorecards")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_factory", FACTORIES, ids=lambda f: f.__name__)
+def test_factory_builds_a_valid_saved_object(model_factory):
+    obj = model_factory()
+    obj.full_clean(validate_constraints=True)
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_every_project_model_has_a_factory():
+    covered = {f._meta.model for f in FACTORIES}
+    models = {m for name in PROJECT_APPS for m in apps.get_app_config(name).get_models()}
+    assert models - covered == set()

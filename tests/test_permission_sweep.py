@@ -1,0 +1,295 @@
+"""Every page URL × every role: the status each role gets, so nobody sees what is not theirs.
+
+The URL patterns come from the root URLconf itself; a page added without an expectation here
+fails `test_every_page_pattern_has_an_expectation`. The admin is checked for staff only, and
+the API has its own sweep over keys and scopes in tests/api.
+
+The objects in the URLs belong to `subject`, an agent of team A. The roles that ask for them:
+anonymous; `agent`, another agent of team A (a peer: must not see the subject's own data);
+`manager_other`, the manager of team B; `manager_own`, the manager of team A; `onboarding`;
+`admin` (the admin role, staff). "login" means a redirect to the sign-in page.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from feedback.survey_selectors import survey_token
+from scorecards.choices import MetricCode
+from staff.choices import Role
+from tests.factories import (
+    AlertFactory,
+    ChangeEventFactory,
+    CustomerFactory,
+    EmployeeFactory,
+    GoalFactory,
+    InteractionFactory,
+    PublishedQAReviewFactory,
+    PublishedVersionFactory,
+    ScorecardVersionFactory,
+    SurveyInvitationFactory,
+    TeamFactory,
+    TeamMembershipFactory,
+    UserFactory,
+)
+
+ROLES = ["anonymous", "agent", "manager_other", "manager_own", "onboarding", "admin"]
+# Patterns whose URLs are not pages: the admin and the API have their own checks.
+SKIPPED_PREFIXES = ("admin/", "api/")
+
+
+def _page_patterns(patterns=None, prefix="", namespace=""):
+    """Yield (name, route) of every page pattern in the root URLconf."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _page_patterns(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}", route
+
+
+PAGE_PATTERNS = dict(_page_patterns())
+
+
+@pytest.fixture
+def world(db):
+    """Two teams, their managers, the subject agent with data of every kind, and each role."""
+    version = PublishedVersionFactory(metrics=[{"code": MetricCode.CSAT}])
+    scorecard = version.scorecard
+    draft = ScorecardVersionFactory(scorecard=scorecard, effective_from=dt.date(2030, 1, 1))
+    team_a = TeamFactory(slug="team-a", scorecard=scorecard)
+    team_b = TeamFactory(slug="team-b", scorecard=scorecard)
+
+    def employee(role, username, team=None, **user_fields):
+        person = EmployeeFactory(user=UserFactory(username=username, **user_fields), role=role)
+        if team is not None:
+            TeamMembershipFactory(employee=person, team=team)
+        return person
+
+    subject = employee(Role.AGENT, "subject", team_a)
+    users = {
+        "agent": employee(Role.AGENT, "peer", team_a).user,
+        "manager_own": employee(Role.MANAGER, "lead-a").user,
+        "manager_other": employee(Role.MANAGER, "lead-b").user,
+        "onboarding": employee(Role.ONBOARDING, "onboarding").user,
+        "admin": employee(Role.ADMIN, "admin-role", is_staff=True).user,
+    }
+    team_a.managers.add(users["manager_own"].employee)
+    team_b.managers.add(users["manager_other"].employee)
+    interaction = InteractionFactory(
+        employee=subject,
+        customer=CustomerFactory(),
+        follow_up_due=timezone.localdate(),
+        resolved_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    review = PublishedQAReviewFactory(interaction=interaction, version=version, total=Decimal(70))
+    invitation = SurveyInvitationFactory(interaction=interaction)
+    return {
+        "scorecard": scorecard,
+        "draft": draft,
+        "team": team_a,
+        "subject": subject,
+        "users": users,
+        "goal": GoalFactory(employee=subject),
+        "event": ChangeEventFactory(team=team_a),
+        "alert": AlertFactory(employee=None, team=team_a),
+        "interaction": interaction,
+        "customer": interaction.customer,
+        "review": review,
+        "token": survey_token(invitation=invitation),
+    }
+
+
+def _kwargs(name: str, world: dict) -> dict:
+    """The URL arguments of a page, pointing at the subject's objects."""
+    yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    by_argument = {
+        "slug": world["scorecard"].slug,
+        "number": world["draft"].number,
+        "day": yesterday,
+        "goal_id": world["goal"].pk,
+        "employee_id": world["subject"].pk,
+        "review_id": world["review"].pk,
+        "interaction_id": world["interaction"].pk,
+        "token": world["token"],
+    }
+    by_name = {
+        "scorecards:team_dashboard": {"slug": world["team"].slug},
+        "scorecards:change_impact": {"pk": world["event"].pk},
+        "scorecards:alert_acknowledge": {"pk": world["alert"].pk},
+        "customers:interaction_edit": {"pk": world["interaction"].pk},
+        "customers:interaction_delete": {"pk": world["interaction"].pk},
+        "customers:customer_detail": {"pk": world["customer"].pk},
+        "customers:customer_export": {"pk": world["customer"].pk},
+        "customers:customer_erase": {"pk": world["customer"].pk},
+    }
+    if name in by_name:
+        return by_name[name]
+    route = PAGE_PATTERNS[name]
+    return {arg: value for arg, value in by_argument.items() if f":{arg}>" in route}
+
+
+def _outcome(response) -> int | str:
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith(reverse("login")):
+        return "login"
+    if response.status_code == 302 and location.startswith(reverse("admin:login")):
+        return "admin-login"
+    return response.status_code
+
+
+def _sweep(client, world, name: str) -> tuple:
+    """The outcome for each role, in ROLES order; each role's request is rolled back after."""
+    url = reverse(name, kwargs=_kwargs(name, world))
+    method = client.post if name in POST_ONLY else client.get
+    seen = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        with transaction.atomic():
+            seen.append(_outcome(method(url)))
+            transaction.set_rollback(True)
+    return tuple(seen)
+
+
+# Pages that only accept POST are swept with an empty POST (a GET answers 405 to everyone).
+POST_ONLY = {
+    "language_set",
+    "logout",
+    "qa:follow_up_done",
+    "qa:interaction_flag",
+    "qa:interaction_review_start",
+    "qa:review_dispute",
+    "scorecards:alert_acknowledge",
+    "scorecards:editor_draft_new",
+    "scorecards:editor_publish",
+    "scorecards:onboarding_remind",
+    "scorecards:rules_acknowledge",
+}
+
+L = "login"
+# What each role gets, in ROLES order:
+#   (anonymous, agent, manager_other, manager_own, onboarding, admin)
+# 404 where the object exists but is not the role's to see (no hint that it exists), 403 where
+# the whole page is not for the role.
+EXPECTED = {
+    "customers:customer_detail": (L, 404, 404, 200, 403, 200),
+    "customers:customer_erase": (L, 404, 404, 200, 403, 200),
+    "customers:customer_export": (L, 404, 404, 200, 403, 200),
+    "customers:customer_list": (L, 200, 200, 200, 403, 200),
+    "customers:customer_search": (L, 200, 200, 200, 403, 200),
+    "customers:interaction_delete": (L, 404, 404, 404, 403, 404),
+    "customers:interaction_edit": (L, 404, 404, 404, 403, 404),
+    "customers:interaction_list": (L, 200, 200, 200, 403, 200),
+    "customers:interaction_log": (L, 200, 200, 200, 403, 200),
+    "health": (200, 200, 200, 200, 200, 200),
+    "home": (L, 302, 302, 302, 200, 200),
+    "language_set": (302, 302, 302, 302, 302, 302),
+    "login": (200, 302, 302, 302, 302, 302),
+    "logout": (L, L, L, L, L, L),
+    "password_change": (L, 200, 200, 200, 200, 200),
+    "password_change_done": (L, 200, 200, 200, 200, 200),
+    "qa:calibration_detail": (L, 403, 404, 200, 403, 200),
+    "qa:calibration_list": (L, 403, 200, 200, 403, 200),
+    "qa:consistency": (L, 403, 200, 200, 403, 200),
+    "qa:follow_up_done": (L, 404, 404, 302, 404, 302),
+    "qa:interaction_flag": (L, 404, 404, 302, 404, 302),
+    "qa:interaction_review_start": (L, 403, 404, 302, 403, 302),
+    "qa:my_follow_ups": (L, 200, 200, 200, 200, 200),
+    "qa:my_reviews": (L, 200, 200, 200, 200, 200),
+    "qa:queue": (L, 403, 200, 200, 403, 200),
+    "qa:review_detail": (L, 404, 404, 200, 404, 200),
+    "qa:review_dispute": (L, 404, 404, 400, 404, 400),
+    "qa:review_edit": (L, 404, 404, 404, 404, 404),
+    "qa:review_resolve": (L, 403, 404, 404, 403, 404),
+    "qa:team_follow_ups": (L, 403, 200, 200, 403, 200),
+    "scorecards:agent_detail": (L, 404, 404, 200, 404, 200),
+    "scorecards:agent_explain": (L, 404, 404, 200, 404, 200),
+    "scorecards:agent_goal_delete": (L, 404, 404, 200, 404, 200),
+    "scorecards:agent_goal_edit": (L, 404, 404, 200, 404, 200),
+    "scorecards:agent_goal_new": (L, 404, 404, 200, 404, 200),
+    "scorecards:agent_goals": (L, 404, 404, 200, 404, 200),
+    "scorecards:alert_acknowledge": (L, 404, 404, 302, 404, 302),
+    "scorecards:alert_list": (L, 403, 200, 200, 403, 200),
+    "scorecards:change_create": (L, 403, 200, 200, 403, 200),
+    "scorecards:change_impact": (L, 404, 404, 200, 404, 200),
+    "scorecards:change_list": (L, 403, 200, 200, 403, 200),
+    "scorecards:editor_draft_new": (L, 403, 403, 403, 403, 302),
+    "scorecards:editor_preview": (L, 403, 403, 403, 403, 200),
+    "scorecards:editor_publish": (L, 403, 403, 403, 403, 200),
+    "scorecards:editor_version": (L, 403, 403, 403, 403, 200),
+    "scorecards:editor_versions": (L, 403, 403, 403, 403, 200),
+    "scorecards:me": (L, 200, 200, 200, 403, 200),
+    "scorecards:my_explain": (L, 200, 200, 200, 403, 200),
+    "scorecards:my_goal_delete": (L, 404, 404, 404, 403, 404),
+    "scorecards:my_goal_edit": (L, 404, 404, 404, 403, 404),
+    "scorecards:my_goal_new": (L, 200, 200, 200, 403, 200),
+    "scorecards:my_goals": (L, 200, 200, 200, 403, 200),
+    "scorecards:onboarding": (L, 403, 200, 200, 200, 200),
+    "scorecards:onboarding_remind": (L, 403, 302, 302, 302, 302),
+    "scorecards:rules_acknowledge": (L, 302, 302, 302, 302, 302),
+    "scorecards:rules_detail": (L, 200, 200, 200, 200, 200),
+    "scorecards:rules_list": (L, 200, 200, 200, 200, 200),
+    "scorecards:team_compare": (L, 403, 200, 200, 403, 200),
+    "scorecards:team_dashboard": (L, 404, 404, 200, 404, 200),
+    "scorecards:team_list": (L, 403, 200, 200, 403, 200),
+    "set_language": (302, 302, 302, 302, 302, 302),
+    "surveys:comments": (L, 200, 200, 200, 403, 200),
+    "surveys:opt_out": (200, 200, 200, 200, 200, 200),
+    "surveys:survey": (200, 200, 200, 200, 200, 200),
+    "surveys:thanks": (302, 302, 302, 302, 302, 302),
+}
+
+
+def test_every_page_pattern_has_an_expectation():
+    missing = sorted(set(PAGE_PATTERNS) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(PAGE_PATTERNS))
+
+    assert not missing, f"Add the expected status per role for new pages: {missing}"
+    assert not stale, f"These pages are gone; drop their expectations: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_PATTERNS))
+def test_each_role_gets_what_the_page_allows_it(client, world, name):
+    if name not in EXPECTED:
+        pytest.fail(f"No expectation for {name} ({PAGE_PATTERNS[name]})")
+
+    assert dict(zip(ROLES, _sweep(client, world, name), strict=True)) == dict(
+        zip(ROLES, EXPECTED[name], strict=True)
+    )
+
+
+@pytest.mark.parametrize("model", sorted(admin.site._registry, key=lambda m: m._meta.label))
+def test_the_admin_is_for_staff_only(client, world, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    for role in ("agent", "manager_own", "onboarding"):
+        client.force_login(world["users"][role])
+        assert _outcome(client.get(url)) == "admin-login", role
+    client.logout()
+    assert _outcome(client.get(url)) == "admin-login"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "customers:interaction_edit",
+        "customers:interaction_delete",
+        "qa:review_detail",
+        "scorecards:my_goal_edit",
+        "scorecards:my_goal_delete",
+    ],
+)
+def test_the_subject_opens_its_own_objects_that_the_peer_cannot(client, world, name):
+    # The 404s above are about who asks, not about broken objects: the owner gets the page.
+    client.force_login(world["subject"].user)
+
+    assert client.get(reverse(name, kwargs=_kwargs(name, world))).status_code == 200
