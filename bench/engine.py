@@ -1,0 +1,764 @@
+"""The scoring engine against its floor (hand-written SQL) and a naive ORM loop, same data.
+
+1. ours: `manage.py compute_scores` over the range, synchronous (employee and team rows);
+2. the floor: one INSERT ... SELECT computing the same num/den per employee and day;
+3. a naive ORM loop, one employee and one day at a time, on a sample, scaled to the same work.
+
+(1) and (2) must agree on every num/den before any ratio is printed; the naive loop is
+checked against (1) on its sample too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from io import StringIO
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from bench.report import machine, table, write_section
+from bench.report import today as report_day
+from customers.models import Interaction
+from feedback.choices import ReviewStatus
+from feedback.models import QAReview, SurveyResponse
+from scorecards import services
+from scorecards.choices import MetricCode, VersionStatus
+from scorecards.dirty import local_day, organisation_zone
+from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
+from scorecards.runs import employee_chunks, scores_compute_chunk_run
+from scorecards.scoring import quantize, score_stats
+from scorecards.selectors import STAT_COLUMNS, version_rules
+from staff.models import Employee, Team, TeamMembership
+
+BASELINE_TABLE = "bench_baseline_scores"
+GOAL_FLOOR_RATIO = Decimal("1.5")
+GOAL_NAIVE_SPEEDUP = 20
+BEAT_SECONDS = 15 * 60
+# Employee-days the naive loop runs; its time is scaled to the full backfill's employee-days.
+NAIVE_SAMPLE = 200
+
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+
+
+class Disagreement(AssertionError):
+    """Our rows and the baseline's differ: no ratio means anything until they agree."""
+
+
+def log(message: str) -> None:
+    print(f"[engine {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---- the floor: hand-written SQL --------------------------------------------------------------
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "interaction": Interaction._meta.db_table,
+        "response": SurveyResponse._meta.db_table,
+        "review": QAReview._meta.db_table,
+        "membership": TeamMembership._meta.db_table,
+        "team": Team._meta.db_table,
+        "version": ScorecardVersion._meta.db_table,
+        "baseline": BASELINE_TABLE,
+        "scores": EmployeeDailyScore._meta.db_table,
+    }
+
+
+def baseline_table_create() -> None:
+    """(Re)create the scratch table: the employee score table's keys and num/den columns."""
+    columns = ",\n".join(f"{column} numeric(18, 4) NOT NULL" for column in STAT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BASELINE_TABLE}")
+        cursor.execute(
+            f"""CREATE TABLE {BASELINE_TABLE} (
+                employee_id bigint NOT NULL,
+                day date NOT NULL,
+                team_id bigint NOT NULL,
+                version_id bigint NOT NULL,
+                {columns},
+                PRIMARY KEY (employee_id, day)
+            )"""
+        )
+
+
+def baseline_table_drop() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BASELINE_TABLE}")
+
+
+# Every planned (employee, day): the membership of that day (the latest started wins) and the
+# version in force for its team's scorecard; then one grouped pass per source, left-joined.
+_BASELINE_SQL = """
+INSERT INTO {baseline} (employee_id, day, team_id, version_id, {columns})
+WITH plan AS (
+    SELECT DISTINCT ON (m.employee_id, d.day)
+        m.employee_id, d.day, m.team_id, v.id AS version_id, v.sla_minutes
+    FROM {membership} m
+    JOIN {team} t ON t.id = m.team_id
+    CROSS JOIN LATERAL (
+        SELECT g::date AS day
+        FROM generate_series(
+            GREATEST(m.starts_on, %(date_from)s::date)::timestamp,
+            LEAST(COALESCE(m.ends_on, %(date_to)s::date), %(date_to)s::date)::timestamp,
+            interval '1 day'
+        ) AS g
+    ) d
+    JOIN LATERAL (
+        SELECT v.id, v.sla_minutes
+        FROM {version} v
+        WHERE v.scorecard_id = t.scorecard_id
+          AND v.status = %(published)s
+          AND v.effective_from <= d.day
+        ORDER BY v.effective_from DESC
+        LIMIT 1
+    ) v ON TRUE
+    WHERE m.starts_on <= %(date_to)s AND (m.ends_on IS NULL OR m.ends_on >= %(date_from)s)
+    ORDER BY m.employee_id, d.day, m.starts_on DESC
+),
+opened AS (
+    SELECT i.employee_id, p.day,
+        COUNT(*) FILTER (
+            WHERE i.first_response_at IS NOT NULL
+              AND i.first_response_at <= i.opened_at + make_interval(mins => p.sla_minutes)
+        ) AS sla_num,
+        COUNT(*) FILTER (
+            WHERE i.first_response_at IS NOT NULL
+               OR i.opened_at <= %(now)s - make_interval(mins => p.sla_minutes)
+        ) AS sla_den,
+        COUNT(i.first_response_at) AS answered,
+        SUM(i.first_response_at - i.opened_at) AS response_time
+    FROM {interaction} i
+    JOIN plan p
+      ON p.employee_id = i.employee_id AND p.day = (i.opened_at AT TIME ZONE %(zone)s)::date
+    WHERE i.opened_at >= %(start)s AND i.opened_at < %(end)s
+    GROUP BY i.employee_id, p.day
+),
+resolved AS (
+    SELECT employee_id, (resolved_at AT TIME ZONE %(zone)s)::date AS day,
+        COUNT(*) AS n,
+        COUNT(*) FILTER (WHERE is_first_contact_resolution) AS first_contact,
+        COUNT(*) FILTER (WHERE is_escalated) AS escalated,
+        SUM(resolved_at - opened_at) AS resolution_time
+    FROM {interaction}
+    WHERE resolved_at >= %(start)s AND resolved_at < %(end)s
+    GROUP BY 1, 2
+),
+follow AS (
+    SELECT employee_id, follow_up_due AS day,
+        COUNT(*) AS due,
+        COUNT(follow_up_done_at) AS done,
+        COUNT(*) FILTER (
+            WHERE (follow_up_done_at AT TIME ZONE %(zone)s)::date <= follow_up_due
+        ) AS in_time
+    FROM {interaction}
+    WHERE follow_up_due BETWEEN %(date_from)s AND %(date_to)s
+    GROUP BY 1, 2
+),
+survey AS (
+    SELECT i.employee_id, (s.submitted_at AT TIME ZONE %(zone)s)::date AS day,
+        COUNT(*) AS n,
+        COUNT(*) FILTER (WHERE s.csat >= 4) AS satisfied,
+        COUNT(s.nps) AS with_nps,
+        COUNT(*) FILTER (WHERE s.nps >= 9) - COUNT(*) FILTER (WHERE s.nps <= 6) AS net
+    FROM {response} s
+    JOIN {interaction} i ON i.id = s.interaction_id
+    WHERE s.submitted_at >= %(start)s AND s.submitted_at < %(end)s
+    GROUP BY 1, 2
+),
+qa AS (
+    SELECT i.employee_id, (q.scored_at AT TIME ZONE %(zone)s)::date AS day,
+        COUNT(*) AS n,
+        SUM(q.total) AS total
+    FROM {review} q
+    JOIN {interaction} i ON i.id = q.interaction_id
+    WHERE q.status IN %(review_statuses)s AND q.scored_at >= %(start)s AND q.scored_at < %(end)s
+    GROUP BY 1, 2
+)
+SELECT p.employee_id, p.day, p.team_id, p.version_id,
+    {values}
+FROM plan p
+LEFT JOIN opened o ON o.employee_id = p.employee_id AND o.day = p.day
+LEFT JOIN resolved r ON r.employee_id = p.employee_id AND r.day = p.day
+LEFT JOIN follow f ON f.employee_id = p.employee_id AND f.day = p.day
+LEFT JOIN survey s ON s.employee_id = p.employee_id AND s.day = p.day
+LEFT JOIN qa q ON q.employee_id = p.employee_id AND q.day = p.day
+"""
+
+# The SELECT expression of each num/den column, in MetricCode order.
+_BASELINE_VALUES = {
+    MetricCode.RESPONSE_SLA: ("COALESCE(o.sla_num, 0)", "COALESCE(o.sla_den, 0)"),
+    MetricCode.FIRST_RESPONSE_MINUTES: (
+        "COALESCE(ROUND(EXTRACT(EPOCH FROM o.response_time) / 60, 4), 0)",
+        "COALESCE(o.answered, 0)",
+    ),
+    MetricCode.FCR: ("COALESCE(r.first_contact, 0)", "COALESCE(r.n, 0)"),
+    MetricCode.RESOLUTION_HOURS: (
+        "COALESCE(ROUND(EXTRACT(EPOCH FROM r.resolution_time) / 3600, 4), 0)",
+        "COALESCE(r.n, 0)",
+    ),
+    # Until its due day is over, a follow-up counts only once it is done.
+    MetricCode.FOLLOW_UP: (
+        "COALESCE(f.in_time, 0)",
+        "COALESCE(CASE WHEN f.day < %(today)s THEN f.due ELSE f.done END, 0)",
+    ),
+    MetricCode.ESCALATION: ("COALESCE(r.escalated, 0)", "COALESCE(r.n, 0)"),
+    MetricCode.CSAT: ("COALESCE(s.satisfied, 0)", "COALESCE(s.n, 0)"),
+    MetricCode.NPS: ("COALESCE(s.net, 0)", "COALESCE(s.with_nps, 0)"),
+    MetricCode.QA: ("COALESCE(q.total, 0)", "COALESCE(q.n, 0)"),
+    # Any activity that day makes it count for volume, even with nothing resolved.
+    MetricCode.VOLUME: (
+        "COALESCE(r.n, 0)",
+        "CASE WHEN o.employee_id IS NOT NULL OR r.employee_id IS NOT NULL"
+        " OR f.employee_id IS NOT NULL OR s.employee_id IS NOT NULL"
+        " OR q.employee_id IS NOT NULL THEN 1 ELSE 0 END",
+    ),
+}
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=organisation_zone())
+
+
+def baseline_compute(*, date_from: dt.date, date_to: dt.date, now: dt.datetime) -> int:
+    """Fill the scratch table for the range with one INSERT ... SELECT; return rows inserted."""
+    values = ",\n    ".join(
+        expression for code in MetricCode.values for expression in _BASELINE_VALUES[code]
+    )
+    sql = _BASELINE_SQL.format(columns=", ".join(STAT_COLUMNS), values=values, **_tables())
+    params = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "start": _moment(date_from),
+        "end": _moment(date_to + dt.timedelta(days=1)),
+        "now": now,
+        "today": local_day(now),
+        "zone": settings.TIME_ZONE,
+        "published": VersionStatus.PUBLISHED,
+        "review_statuses": (ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED),
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {BASELINE_TABLE}")
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+# ---- ours -------------------------------------------------------------------------------------
+
+
+def scores_clear() -> None:
+    """Empty the score tables, so every backfill starts from nothing, as a first fill does."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"TRUNCATE {EmployeeDailyScore._meta.db_table}, {TeamDailyScore._meta.db_table}"
+        )
+
+
+def ours_compute(*, date_from: dt.date, date_to: dt.date) -> None:
+    """Backfill the range with `manage.py compute_scores`, synchronously."""
+    call_command(
+        "compute_scores",
+        "--from",
+        date_from.isoformat(),
+        "--to",
+        date_to.isoformat(),
+        verbosity=0,
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+
+
+def disagreements(*, date_from: dt.date, date_to: dt.date, limit: int = 5) -> tuple[int, list]:
+    """Compare our employee rows with the scratch table; return the count and a few examples."""
+    differs = " OR ".join(
+        ["e.team_id <> b.team_id", "e.version_id <> b.version_id"]
+        + [f"e.{column} <> b.{column}" for column in STAT_COLUMNS]
+    )
+    pairs = ", ".join(f"e.{column}, b.{column}" for column in STAT_COLUMNS)
+    sql = f"""
+        SELECT COALESCE(e.employee_id, b.employee_id), COALESCE(e.day, b.day),
+               e.employee_id IS NULL AS only_baseline, b.employee_id IS NULL AS only_ours,
+               {pairs}
+        FROM (SELECT * FROM {EmployeeDailyScore._meta.db_table}
+              WHERE day BETWEEN %(date_from)s AND %(date_to)s) e
+        FULL OUTER JOIN {BASELINE_TABLE} b ON b.employee_id = e.employee_id AND b.day = e.day
+        WHERE e.employee_id IS NULL OR b.employee_id IS NULL OR {differs}
+        ORDER BY 1, 2
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"date_from": date_from, "date_to": date_to})
+        rows = cursor.fetchall()
+    examples = []
+    for row in rows[:limit]:
+        employee_id, day, only_baseline, only_ours, *values = row
+        if only_baseline or only_ours:
+            examples.append(f"({employee_id}, {day}) only in {'baseline' if only_ours else 'ours'}")
+            continue
+        columns = [
+            f"{column} ours={values[2 * n]} baseline={values[2 * n + 1]}"
+            for n, column in enumerate(STAT_COLUMNS)
+            if values[2 * n] != values[2 * n + 1]
+        ]
+        examples.append(f"({employee_id}, {day}) " + "; ".join(columns or ["team/version"]))
+    return len(rows), examples
+
+
+def check_agreement(*, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> int:
+    """Compute (1) and (2) over the range and raise Disagreement unless every num/den matches.
+
+    Return how many employee-days were compared. Leaves both tables filled.
+    """
+    now = now or timezone.now()
+    ours_compute(date_from=date_from, date_to=date_to)
+    baseline_compute(date_from=date_from, date_to=date_to, now=now)
+    return agreement_assert(date_from=date_from, date_to=date_to)
+
+
+def agreement_assert(*, date_from: dt.date, date_to: dt.date) -> int:
+    count, examples = disagreements(date_from=date_from, date_to=date_to)
+    if count:
+        raise Disagreement(
+            f"compute_scores and the SQL baseline disagree on {count} employee-days "
+            f"({date_from}..{date_to}), e.g.:\n  " + "\n  ".join(examples)
+        )
+    return EmployeeDailyScore.objects.filter(day__gte=date_from, day__lte=date_to).count()
+
+
+# ---- the naive ORM loop -----------------------------------------------------------------------
+
+
+def _minutes(span: dt.timedelta, unit: Decimal) -> Decimal:
+    return quantize(Decimal(span // dt.timedelta(microseconds=1)) / unit, 4)
+
+
+def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDailyScore | None:
+    """Score one employee's day the obvious way: fetch its rows, add them up in Python, save."""
+    membership = (
+        TeamMembership.objects.filter(employee_id=employee_id, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("team")
+        .order_by("-starts_on")
+        .first()
+    )
+    if membership is None:
+        return None
+    version = (
+        ScorecardVersion.objects.filter(
+            scorecard_id=membership.team.scorecard_id,
+            status=VersionStatus.PUBLISHED,
+            effective_from__lte=day,
+        )
+        .order_by("-effective_from")
+        .first()
+    )
+    if version is None:
+        return None
+    start, end = _moment(day), _moment(day + dt.timedelta(days=1))
+    limit = dt.timedelta(minutes=version.sla_minutes)
+    stats = dict.fromkeys(MetricCode.values, (_ZERO, _ZERO))
+    active = False
+
+    opened = list(
+        Interaction.objects.filter(employee_id=employee_id, opened_at__gte=start, opened_at__lt=end)
+    )
+    if opened:
+        active = True
+        answered = [i for i in opened if i.first_response_at is not None]
+        in_sla = sum(1 for i in answered if i.first_response_at <= i.opened_at + limit)
+        counted = sum(
+            1 for i in opened if i.first_response_at is not None or i.opened_at <= now - limit
+        )
+        stats[MetricCode.RESPONSE_SLA] = (Decimal(in_sla), Decimal(counted))
+        waited = sum((i.first_response_at - i.opened_at for i in answered), dt.timedelta())
+        stats[MetricCode.FIRST_RESPONSE_MINUTES] = (
+            _minutes(waited, Decimal(60_000_000)),
+            Decimal(len(answered)),
+        )
+    resolved = list(
+        Interaction.objects.filter(
+            employee_id=employee_id, resolved_at__gte=start, resolved_at__lt=end
+        )
+    )
+    if resolved:
+        active = True
+        count = Decimal(len(resolved))
+        stats[MetricCode.FCR] = (
+            Decimal(sum(i.is_first_contact_resolution for i in resolved)),
+            count,
+        )
+        stats[MetricCode.ESCALATION] = (Decimal(sum(i.is_escalated for i in resolved)), count)
+        took = sum((i.resolved_at - i.opened_at for i in resolved), dt.timedelta())
+        stats[MetricCode.RESOLUTION_HOURS] = (_minutes(took, Decimal(3_600_000_000)), count)
+        stats[MetricCode.VOLUME] = (count, _ONE)
+    follow_ups = list(Interaction.objects.filter(employee_id=employee_id, follow_up_due=day))
+    if follow_ups:
+        active = True
+        done = [i for i in follow_ups if i.follow_up_done_at is not None]
+        in_time = sum(1 for i in done if local_day(i.follow_up_done_at) <= day)
+        due = len(follow_ups) if day < local_day(now) else len(done)
+        stats[MetricCode.FOLLOW_UP] = (Decimal(in_time), Decimal(due))
+    responses = list(
+        SurveyResponse.objects.filter(
+            interaction__employee_id=employee_id, submitted_at__gte=start, submitted_at__lt=end
+        )
+    )
+    if responses:
+        active = True
+        rated = [r for r in responses if r.nps is not None]
+        net = sum(1 for r in rated if r.nps >= 9) - sum(1 for r in rated if r.nps <= 6)
+        stats[MetricCode.CSAT] = (
+            Decimal(sum(1 for r in responses if r.csat >= 4)),
+            Decimal(len(responses)),
+        )
+        stats[MetricCode.NPS] = (Decimal(net), Decimal(len(rated)))
+    reviews = list(
+        QAReview.objects.filter(
+            interaction__employee_id=employee_id,
+            status__in=(ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED),
+            scored_at__gte=start,
+            scored_at__lt=end,
+        )
+    )
+    if reviews:
+        active = True
+        total = sum((r.total for r in reviews if r.total is not None), _ZERO)
+        stats[MetricCode.QA] = (total, Decimal(len(reviews)))
+    if active and stats[MetricCode.VOLUME][1] == 0:
+        stats[MetricCode.VOLUME] = (_ZERO, _ONE)
+
+    score = score_stats(
+        stats=stats,
+        rules=version_rules(version),
+        green_from=version.green_from,
+        amber_from=version.amber_from,
+    )
+    columns = {}
+    for code, (num, den) in stats.items():
+        columns[f"{code}_num"] = num
+        columns[f"{code}_den"] = den
+    row, _created = EmployeeDailyScore.objects.update_or_create(
+        employee_id=employee_id,
+        day=day,
+        defaults={
+            "team_id": membership.team_id,
+            "version": version,
+            "total": quantize(score.total),
+            "band": score.band,
+            "metric_scores": {
+                code: {
+                    "value": None if result.value is None else str(quantize(result.value)),
+                    "score": None if result.score is None else str(quantize(result.score)),
+                }
+                for code, result in score.metrics.items()
+            },
+            "computed_at": now,
+            **columns,
+        },
+    )
+    return row
+
+
+@dataclass(frozen=True)
+class NaiveResult:
+    seconds: float
+    employee_days: int
+    mismatches: int
+
+
+class _Rollback(Exception):
+    pass
+
+
+def naive_sample(
+    *, employee_days: list[tuple[int, dt.date]], now: dt.datetime | None = None
+) -> NaiveResult:
+    """Run the naive loop on the sample, compare its num/den with ours, and undo its writes.
+
+    Our rows for the sample must be stored already; the naive writes are rolled back so the
+    score table keeps ours.
+    """
+    now = now or timezone.now()
+    ours = {
+        (row.employee_id, row.day): [getattr(row, column) for column in STAT_COLUMNS]
+        for row in EmployeeDailyScore.objects.filter(
+            employee_id__in={e for e, _d in employee_days},
+            day__in={d for _e, d in employee_days},
+        )
+    }
+    mismatches = 0
+    seconds = 0.0
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            rows = [naive_day(employee_id=e, day=d, now=now) for e, d in employee_days]
+            seconds = time.perf_counter() - started
+            for (employee_id, day), row in zip(employee_days, rows, strict=True):
+                values = None if row is None else [getattr(row, c) for c in STAT_COLUMNS]
+                if values != ours.get((employee_id, day)):
+                    mismatches += 1
+            raise _Rollback
+    except _Rollback:
+        pass
+    return NaiveResult(seconds=seconds, employee_days=len(employee_days), mismatches=mismatches)
+
+
+# ---- the run ----------------------------------------------------------------------------------
+
+
+def data_days() -> tuple[dt.date, dt.date]:
+    """Return the first and last local day with interactions in the database."""
+    span = Interaction.objects.aggregate(first=Min("opened_at"), last=Max("opened_at"))
+    if span["first"] is None:
+        raise SystemExit("The benchmark database holds no interactions: seed it first.")
+    return local_day(span["first"]), local_day(span["last"])
+
+
+def _interactions_in(date_from: dt.date, date_to: dt.date) -> int:
+    return Interaction.objects.filter(
+        opened_at__gte=_moment(date_from), opened_at__lt=_moment(date_to + dt.timedelta(days=1))
+    ).count()
+
+
+def _timed(function, **kwargs) -> float:
+    started = time.perf_counter()
+    function(**kwargs)
+    return time.perf_counter() - started
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+# The engine's parts, timed inside its own run: reading the sources, scoring, writing rows.
+_PARTS = {
+    "reading": "employee_day_stats",
+    "scoring": "score_stats",
+    "writing": "_scores_upsert",
+}
+
+
+@contextmanager
+def parts_timed():
+    """Time the engine's parts while it runs, by wrapping them in `scorecards.services`."""
+    totals = dict.fromkeys(_PARTS, 0.0)
+    originals = {part: getattr(services, name) for part, name in _PARTS.items()}
+
+    def timed(part, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals[part] += time.perf_counter() - started
+
+        return wrapper
+
+    for part, name in _PARTS.items():
+        setattr(services, name, timed(part, originals[part]))
+    try:
+        yield totals
+    finally:
+        for part, name in _PARTS.items():
+            setattr(services, name, originals[part])
+        totals["load"] = os.getloadavg()[0]
+
+
+def _warm_up() -> None:
+    """Read the source tables once so the first measurement does not pay for a cold cache."""
+    with connection.cursor() as cursor:
+        for name in ("interaction", "response", "review"):
+            cursor.execute(f"SELECT count(*) FROM {_tables()[name]}")
+
+
+def run(args) -> None:
+    first_day, last_day = data_days()
+    agents = Employee.objects.filter(memberships__isnull=False).distinct().count()
+    total_days = (last_day - first_day).days + 1
+    log(f"data: {agents:,} agents with a team, {first_day}..{last_day} ({total_days} days)")
+    # An unanswered interaction joins response_sla's denominator once its SLA has run out, so
+    # until then (1) and (2), computed moments apart, may count it differently.
+    settles = Interaction.objects.aggregate(last=Max("opened_at"))["last"] + dt.timedelta(
+        minutes=max(ScorecardVersion.objects.values_list("sla_minutes", flat=True))
+    )
+    if settles > timezone.now():
+        log(
+            f"warning: the newest interactions reach their SLA at {settles:%H:%M} UTC; "
+            "the check may flag the last day until then"
+        )
+    sizes = sorted({max(1, round(total_days * share)) for share in (1 / 3, 2 / 3, 1)})
+    baseline_table_create()
+    _warm_up()
+    backfills = []
+    try:
+        for days in sizes:
+            date_from = last_day - dt.timedelta(days=days - 1)
+            interactions = _interactions_in(date_from, last_day)
+            log(f"{days} days ({interactions:,} interactions): our backfill…")
+            scores_clear()
+            with parts_timed() as parts:
+                ours = _timed(ours_compute, date_from=date_from, date_to=last_day)
+            now = timezone.now()
+            log(f"  ours {ours:.1f} s; SQL baseline…")
+            floor = _timed(baseline_compute, date_from=date_from, date_to=last_day, now=now)
+            log(f"  baseline {floor:.1f} s; checking agreement…")
+            compared = agreement_assert(date_from=date_from, date_to=last_day)
+            log(f"  {compared:,} employee-days agree on every num/den")
+            backfills.append((days, interactions, compared, ours, floor))
+
+        # The score table now holds the full range: sample the naive loop against it.
+        days, interactions, employee_days, ours_full, floor_full = backfills[-1]
+        date_from = last_day - dt.timedelta(days=days - 1)
+        rng = random.Random(args.seed)
+        employees = sorted(
+            EmployeeDailyScore.objects.filter(day=last_day).values_list("employee_id", flat=True)
+        )
+        sample = [
+            (rng.choice(employees), date_from + dt.timedelta(days=rng.randrange(days - 1)))
+            for _ in range(NAIVE_SAMPLE)
+        ]
+        sample = sorted(set(sample))
+        log(f"naive ORM loop on {len(sample)} employee-days…")
+        naive = naive_sample(employee_days=sample)
+        if naive.mismatches:
+            raise Disagreement(
+                f"the naive loop disagrees with compute_scores on {naive.mismatches} of "
+                f"{naive.employee_days} sampled employee-days"
+            )
+        naive_full = naive.seconds / naive.employee_days * employee_days
+        log(f"  {naive.seconds:.1f} s for the sample, {naive_full:.0f} s scaled to the backfill")
+
+        # Recomputing today: the beat's 15-minute run for everyone, measured on the last full
+        # day of data (a day's full load, the worst case of the last run before midnight).
+        day = last_day - dt.timedelta(days=1)
+        log(f"recomputing one full day ({day}) for every agent, in the beat's chunks…")
+
+        def today_run():
+            for chunk in employee_chunks(date_from=day, date_to=day):
+                scores_compute_chunk_run(employee_ids=chunk, date_from=day, date_to=day)
+
+        today_ours = _timed(today_run)
+        now = timezone.now()
+        today_floor = _timed(baseline_compute, date_from=day, date_to=day, now=now)
+        agreement_assert(date_from=day, date_to=day)
+        log(f"  ours {today_ours:.1f} s, baseline {today_floor:.1f} s")
+    finally:
+        baseline_table_drop()
+
+    report_write(
+        agents=agents,
+        backfills=backfills,
+        naive=naive,
+        naive_full=naive_full,
+        today=(day, today_ours, today_floor),
+        parts=parts,
+        args=args,
+    )
+
+
+def report_write(*, agents, backfills, naive, naive_full, today, parts, args) -> None:
+    days, interactions, employee_days, ours_full, floor_full = backfills[-1]
+    day, today_ours, today_floor = today
+    when, where = report_day(), machine()
+    floor_ratio = ours_full / floor_full
+    speedup = naive_full / ours_full
+    rows = [
+        {
+            "measure": f"(1) vs (2): {days}-day backfill, {agents:,} agents, "
+            f"{interactions:,} interactions ({employee_days:,} employee-days)",
+            "our figure": _s(ours_full),
+            "baseline figure": f"{_s(floor_full)} (SQL floor)",
+            "ratio": f"{floor_ratio:.2f}×",
+            "goal": f"≤ {GOAL_FLOOR_RATIO}× {'✅' if floor_ratio <= GOAL_FLOOR_RATIO else '❌'}",
+            "date": when,
+            "machine": where,
+        },
+        {
+            "measure": f"(1) vs (3): same backfill against a naive ORM loop per employee and "
+            f"day ({naive.employee_days} sampled employee-days, scaled)",
+            "our figure": _s(ours_full),
+            "baseline figure": f"{_s(naive_full)} (naive, scaled)",
+            "ratio": f"{speedup:.0f}× faster",
+            "goal": f"≥ {GOAL_NAIVE_SPEEDUP}× {'✅' if speedup >= GOAL_NAIVE_SPEEDUP else '❌'}",
+            "date": when,
+            "machine": where,
+        },
+    ]
+    per_million = []
+    for size_days, size_interactions, _rows, ours, floor in backfills:
+        rate = ours / size_interactions * 1_000_000
+        per_million.append(rate)
+        rows.append(
+            {
+                "measure": f"growth: {size_days}-day backfill, {size_interactions:,} interactions",
+                "our figure": f"{_s(ours)} ({rate:.1f} s per million)",
+                "baseline figure": _s(floor),
+                "ratio": f"{ours / floor:.2f}×",
+                "goal": "linear in interactions",
+                "date": when,
+                "machine": where,
+            }
+        )
+    spread = max(per_million) / min(per_million)
+    rows.append(
+        {
+            "measure": f"recompute one full day ({day}) for {agents:,} agents, "
+            "beat chunks, one process",
+            "our figure": _s(today_ours),
+            "baseline figure": _s(today_floor),
+            "ratio": f"{today_ours / today_floor:.2f}×",
+            "goal": f"well inside {BEAT_SECONDS // 60} min "
+            f"{'✅' if today_ours < BEAT_SECONDS / 10 else '❌'}",
+            "date": when,
+            "machine": where,
+        }
+    )
+    note = (
+        f"Data: `seed_demo --scale` ({agents:,} agents × ~{args.per_day} interactions/day × "
+        f"{days} days, with survey responses and QA reviews), in the `crs_bench` database; "
+        "every figure in one run of `python -m bench engine`.\n\n"
+        "(1) is `manage.py compute_scores` synchronous on empty score tables: employee rows "
+        "(num/den, scores, total, band) and team rows, upserted. (2) is one hand-written "
+        "INSERT … SELECT of the same num/den per employee and day into a scratch table "
+        "(no scores, no team rows): the floor for reading the sources and writing the rows. "
+        "Before any ratio, the run checks that (1) and (2) agree on every num/den, team and "
+        "version of every employee-day, and that the naive loop (3) agrees on its sample "
+        "(its writes are rolled back). (3) is scaled linearly from its sample. "
+        f"Time per million interactions varies by {spread:.2f}× across the three sizes "
+        "(1.00× would be perfectly linear). The one-day recompute runs the beat's chunks "
+        "one after another in one process; the workers share them out.\n"
+    )
+    rest = ours_full - parts["reading"] - parts["scoring"] - parts["writing"]
+    note += (
+        f"\nWhere the {days}-day backfill's {_s(ours_full)} go, timed inside it: reading the "
+        f"sources with our grouped queries {_s(parts['reading'])} (the whole SQL floor, "
+        f"reading and writing, takes {_s(floor_full)}); scoring in Python "
+        f"(`scoring.score_stats`, employee and team rows) {_s(parts['scoring'])}; sending the "
+        f"rows back in multi-row upserts {_s(parts['writing'])}; the rest (planning, building "
+        f"rows, pooling the teams) {_s(rest)}. The machine was shared while measuring (load "
+        f"average {parts['load']:.1f} on {os.cpu_count()} cores), so absolute times are "
+        "noisy; (1) and (2) ran back to back on the same data.\n\n"
+        "Goal (1) ≤ 1.5× (2) is not met. Reading the sources alone takes about as long as "
+        "the whole floor; the rest is per-row work the floor never does, as its INSERT … SELECT "
+        "scores nothing and never leaves the server: scoring each employee-day in Python and "
+        "sending ~30 values a row back. Closing it would mean computing the scores in SQL too, "
+        "while SPEC keeps one pure-Python scoring implementation for days, periods, teams and "
+        "the API. Already done: rows go out as plain multi-row upserts instead of "
+        "`bulk_create` (whose per-field preparation took a third of the time), and a full "
+        "backfill pools every team once at the end instead of after every chunk. Tried and "
+        "dropped: a fast path in `scoring.to_decimal` for values already Decimal (under 10%).\n"
+    )
+    markdown = "## Scoring engine\n\n" + table(rows) + "\n" + note
+    print(markdown)
+    if not args.no_write:
+        write_section("engine", markdown)
+        log("figures written to BENCHMARKS.md")
