@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -465,7 +466,7 @@ def qa_review_recipients(*, review: QAReview, action: str) -> list[Employee]:
     return [Employee.objects.select_related("user").get(pk=review.interaction.employee_id)]
 
 
-def qa_review_email_send(*, review_id: int, action: str, base_url: str = "") -> int:
+def qa_review_email_send(*, review_id: int, action: str) -> int:
     """E-mail the people concerned by a review's publication, dispute or resolution."""
     review = (
         QAReview.objects.select_related("interaction__employee__user", "reviewer__user")
@@ -489,7 +490,8 @@ def qa_review_email_send(*, review_id: int, action: str, base_url: str = "") -> 
                 "outcome": review.get_dispute_outcome_display() if review.dispute_outcome else "",
                 "note": review.resolution_note if action == ReviewAction.RESOLVED else "",
                 "reason": review.dispute_reason if action == ReviewAction.DISPUTED else "",
-                "url": base_url + reverse("qa:review_detail", args=[review.pk]),
+                "url": settings.CRS_SITE_URL.rstrip("/")
+                + reverse("qa:review_detail", args=[review.pk]),
             }
             subject = " ".join(render_to_string(EMAIL_SUBJECT_TEMPLATE, context).split())
             body = render_to_string(EMAIL_BODY_TEMPLATE, context)

@@ -11,10 +11,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -244,6 +246,12 @@ def _alert_message(*, alert: Alert, manager: Employee) -> EmailMessage:
             context.update(
                 current_total=current, previous_total=previous, points=previous - current
             )
+        link = (
+            reverse("scorecards:team_dashboard", args=[alert.team.slug])
+            if alert.team_id
+            else reverse("scorecards:agent_detail", args=[alert.employee_id])
+        )
+        context["url"] = settings.CRS_SITE_URL.rstrip("/") + link
         subject = " ".join(render_to_string(SUBJECT_TEMPLATE, context).split())
         body = render_to_string(BODY_TEMPLATE, context)
     return EmailMessage(subject=subject, body=body, to=[manager.user.email])
