@@ -9,6 +9,16 @@ from staff.choices import Role
 from tests.factories import EmployeeFactory, TeamFactory, TeamMembershipFactory
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last (the sort keeps pytest-django's order otherwise).
+
+    From the first browser test on, Playwright's sync API keeps an event loop running in the
+    main thread, and Django refuses to run an async view (/health/) from a thread with one.
+    """
+    items.sort(key=lambda item: "tests/e2e/" in str(item.path))
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """A request by the test client leaves its user's language active in the test's thread."""
