@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from crs_site.celery import enqueue_on_commit
 from customers.models import Interaction
 from customers.services import interaction_update
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
@@ -413,17 +414,7 @@ def _notify(*, review: QAReview, action: str) -> None:
     # Imported here: the task module imports this one.
     from feedback.qa_tasks import qa_review_email_send
 
-    transaction.on_commit(
-        lambda: _publish_or_warn(qa_review_email_send, review.pk, action), robust=True
-    )
-
-
-def _publish_or_warn(task, review_id: int, action: str) -> None:
-    try:
-        task.apply_async(args=[review_id, action], retry=False)
-    except Exception:
-        # The review is saved; a lost notification must not turn into an error page.
-        logger.warning("Could not queue the QA review e-mail", exc_info=True)
+    enqueue_on_commit(qa_review_email_send, review.pk, action)
 
 
 # ---- follow-ups ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from crs_site.celery import enqueue_on_commit
 from customers.models import Customer, Interaction
 from customers.services import CLOCK_SKEW
 from feedback import tasks as survey_tasks
@@ -251,7 +252,7 @@ def survey_invitations_create(
         )
     created = SurveyInvitation.objects.bulk_create(invitations)
     for invitation in created:
-        survey_tasks.enqueue_on_commit(survey_tasks.survey_invitation_send, invitation.pk)
+        enqueue_on_commit(survey_tasks.survey_invitation_send, invitation.pk)
     return created
 
 

@@ -2,12 +2,11 @@
 
 import logging
 import smtplib
-from functools import partial
 
 import kombu.exceptions
 import redis.exceptions
-from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from feedback import services
 
@@ -25,24 +24,6 @@ TRANSIENT_ERRORS = (
     ConnectionError,
     TimeoutError,
 )
-# What a publish raises when the broker is down, refusing or silent.
-BROKER_ERRORS = (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError)
-
-
-def enqueue_on_commit(task: Task, *args) -> None:
-    """Publish the task once the current transaction commits, never failing the caller.
-
-    With the broker down the invitation stays unsent (`sent_at` empty) and the write that
-    made it still succeeds: a lost survey e-mail must never cost an agent their logged work.
-    """
-    transaction.on_commit(partial(_publish_or_warn, task, args), robust=True)
-
-
-def _publish_or_warn(task: Task, args: tuple) -> None:
-    try:
-        task.apply_async(args=args, retry=False)
-    except BROKER_ERRORS:
-        logger.warning("Could not publish %s", task.name, exc_info=True)
 
 
 @shared_task(

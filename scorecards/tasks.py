@@ -8,7 +8,6 @@ Only named transient errors are retried.
 import datetime as dt
 import logging
 import smtplib
-from functools import partial
 
 import kombu.exceptions
 import redis.exceptions
@@ -31,9 +30,6 @@ TRANSIENT_ERRORS = (
     redis.exceptions.TimeoutError,
     kombu.exceptions.OperationalError,
 )
-# What a publish raises when the broker is down, refusing or silent.
-BROKER_ERRORS = (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError)
-
 _TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
@@ -43,26 +39,6 @@ _TASK_OPTIONS = {
     "retry_jitter": True,
     "max_retries": 5,
 }
-
-
-def enqueue_on_commit(task: Task, *args) -> None:
-    """Publish the task once the current transaction commits, never failing the caller.
-
-    With the broker down or hung the publish gives up within the short broker timeouts and
-    logs a warning: the days are already on the dirty list, so the next run catches up.
-    """
-    transaction.on_commit(partial(_publish_or_warn, task, args), robust=True)
-
-
-def _publish_or_warn(task: Task, args: tuple) -> None:
-    try:
-        task.apply_async(args=args, retry=False)
-    except BROKER_ERRORS:
-        logger.warning(
-            "Could not publish %s; the dirty list keeps its days for the next run",
-            task.name,
-            exc_info=True,
-        )
 
 
 @shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from crs_site.celery import enqueue_on_commit
 from scorecards import runs, tasks
 from scorecards.models import DirtyDay, EmployeeDailyScore, ScoreFillState, TeamDailyScore
 from scorecards.runs import ScoreWork, scores_plan
@@ -321,10 +322,10 @@ def test_enqueue_with_the_broker_unreachable_gives_up_and_leaves_the_day_dirty(
     use_broker(monkeypatch, f"redis://127.0.0.1:{port}/0")
 
     with (
-        caplog.at_level(logging.WARNING, logger="scorecards.tasks"),
+        caplog.at_level(logging.WARNING, logger="crs_site.celery"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
-        tasks.enqueue_on_commit(
+        enqueue_on_commit(
             tasks.scores_compute_chunk,
             [dirty.employee_id],
             dirty.day.isoformat(),
