@@ -263,7 +263,11 @@ class EmployeeDailyScore(DailyScoreBase):
                 name="employee_daily_score_total_range",
             ),
         ]
-        indexes = [models.Index(fields=["team", "day"], name="emp_score_team_day_idx")]
+        indexes = [
+            models.Index(fields=["team", "day"], name="emp_score_team_day_idx"),
+            # The API pages through rows in (day, id) order (cursor pagination).
+            models.Index(fields=["day", "id"], name="emp_score_day_id_idx"),
+        ]
 
     def __str__(self):
         return f"{self.employee_id} {self.day}: {self.total}"
