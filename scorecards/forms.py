@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.choices import ChangeKind, MetricCode
@@ -55,12 +56,17 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _period_choices() -> list[tuple[int, str]]:
+    # Called for each form, so the labels are in the language of the request, not of the import.
+    return [(days, gettext("Last %(days)s days") % {"days": days}) for days in PERIOD_DAYS]
+
+
 class PeriodForm(forms.Form):
     """The period picker of the team pages: the last 7, 30 or 90 days, or custom dates."""
 
     days = forms.TypedChoiceField(
         label=_("Period"),
-        choices=[(days, _("Last %(days)s days") % {"days": days}) for days in PERIOD_DAYS],
+        choices=_period_choices,
         coerce=int,
         required=False,
     )

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from scorecards.choices import AlertKind, ChangeKind, MetricCode
+from scorecards.forms import PeriodForm
 from scorecards.models import ChangeEvent, DirtyDay, EmployeeDailyScore
 from scorecards.selectors import Period, change_event_impact, manager_digests
 from scorecards.services import (
@@ -806,3 +807,9 @@ def test_identical_windows_at_a_bound_are_no_change():
 @pytest.mark.parametrize(("df", "exact"), [(5, 2.5706), (10, 2.2281), (30, 2.0423), (1000, 1.9623)])
 def test_t_critical_is_close_to_the_table(df, exact):
     assert t_critical(degrees_of_freedom=df) == pytest.approx(exact, rel=5e-3)
+
+
+def test_period_choices_speak_the_language_of_the_request():
+    with translation.override("lv"):
+        labels = dict(PeriodForm(today=dt.date(2026, 3, 1)).fields["days"].choices)
+    assert labels[7] == "Pēdējās 7 dienas"
