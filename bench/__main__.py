@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-BENCHMARKS = ("engine", "api", "load")
+BENCHMARKS = ("engine", "api", "pages", "load")
 
 
 def available() -> list[str]:

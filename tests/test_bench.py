@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from bench import engine
+from bench import engine, pages
 from scorecards import demo
 from scorecards.choices import VersionStatus
 from scorecards.models import EmployeeDailyScore, ScorecardVersion
@@ -81,3 +82,28 @@ def test_the_naive_loop_agrees_with_our_rows_and_leaves_them_alone(tiny_set):
     assert result.mismatches == 0
     after = list(EmployeeDailyScore.objects.order_by("pk").values_list("pk", "computed_at"))
     assert after == before
+
+
+def test_the_page_benchmark_renders_both_dashboards_with_the_same_query_count(db, monkeypatch):
+    """The page benchmark on tiny teams: every page answers, and the big team costs no queries
+    more than the small one. Its own data is rolled back."""
+    demo.demo_seed_scale(seed=7, today=timezone.localdate(), agents=3, per_day=2, days=2)
+    for name, value in {
+        "BIG_MEMBERS": 6,
+        "BIG_DAYS": 12,
+        "SMALL_MEMBERS": 2,
+        "SMALL_DAYS": 3,
+        "PER_DAY": 2,
+        "WARM_UP": 1,
+        "ROUNDS": 1,
+        "PER_ROUND": 1,
+    }.items():
+        monkeypatch.setattr(pages, name, value)
+    teams_before = Team.objects.count()
+
+    figures = pages.run(write=False)
+
+    assert figures["big_queries"] == figures["small_queries"]
+    assert figures["base_queries"] < figures["small_queries"]
+    assert {"big_ms", "small_ms", "base_ms"} <= figures.keys()
+    assert Team.objects.count() == teams_before
