@@ -38,6 +38,7 @@ from scorecards.models import (
     RuleAcknowledgement,
     Scorecard,
     ScorecardVersion,
+    ScoreFillState,
 )
 from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from staff.choices import Role
@@ -2013,6 +2014,22 @@ def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
     except ImportError:
         return False
     scores_compute(date_from=date_from, date_to=date_to, employee_ids=None)
+    # Recorded as a scheduled run would: past days final, today computed so far. Beat then
+    # has nothing to catch up, and /health/ sees a recent run.
+    now = timezone.now()
+    today = timezone.localdate()
+    ScoreFillState.objects.bulk_create(
+        [
+            ScoreFillState(day=day, is_final=day < today, started_at=now, computed_at=now)
+            for day in (
+                date_from + dt.timedelta(days=offset)
+                for offset in range((date_to - date_from).days + 1)
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["day"],
+        update_fields=["is_final", "started_at", "computed_at"],
+    )
     return True
 
 

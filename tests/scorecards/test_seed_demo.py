@@ -11,7 +11,13 @@ from customers.models import Interaction
 from feedback.choices import ReviewStatus
 from feedback.models import QAReview, SurveyResponse
 from scorecards.choices import MetricCode, VersionStatus
-from scorecards.models import ChangeEvent, EmployeeDailyScore, Goal, ScorecardVersion
+from scorecards.models import (
+    ChangeEvent,
+    EmployeeDailyScore,
+    Goal,
+    ScorecardVersion,
+    ScoreFillState,
+)
 from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
@@ -85,6 +91,9 @@ def test_seed_demo_loads_the_demo_organisation():
     assert SurveyResponse.objects.exists()
     assert ChangeEvent.objects.count() == 2
     assert Goal.objects.filter(employee=users["agent"]).exists()
+    # Scored as a scheduled run would record it: beat has nothing to catch up.
+    assert EmployeeDailyScore.objects.exists()
+    assert ScoreFillState.objects.filter(is_final=True, computed_at__isnull=False).count() == 12
 
 
 @pytest.mark.django_db
