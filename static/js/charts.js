@@ -34,13 +34,21 @@
     },
   };
   Chart.register(markerPlugin);
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
     var options = Object.assign(
-      { responsive: true, maintainAspectRatio: false, spanGaps: true, interaction: { mode: "index", intersect: false } },
+      {
+        responsive: true,
+        maintainAspectRatio: false,
+        spanGaps: true,
+        interaction: { mode: "index", intersect: false },
+        // No growing lines for people who asked their system for less motion.
+        animation: reducedMotion ? false : {},
+      },
       spec.options || {}
     );
     options.plugins = Object.assign({}, options.plugins || {}, { crsMarkers: spec.markers || [] });

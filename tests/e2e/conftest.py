@@ -57,3 +57,9 @@ def sign_in(page, live_server):
         page.get_by_role("button", name="Sign in").click()
 
     return sign_in_as
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Charts skip their growing animation, so screenshots show the final figures.
+    return {**browser_context_args, "reduced_motion": "reduce"}
