@@ -104,7 +104,8 @@ def customers_visible_to(*, user) -> QuerySet[Customer]:
 def customers_matching(*, query: str, limit: int = SEARCH_LIMIT) -> list[Customer]:
     """Return the customers an interaction may be logged with whose name, company, e-mail or
     external id contains the query, best matches (name starting with it) first."""
-    query = query.strip()
+    # No keyboard types a NUL, and PostgreSQL refuses one in a query.
+    query = query.replace("\x00", "").strip()
     if not query:
         return []
     return list(

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from crs_site.http import query_text
 from customers.forms import CustomerSearchForm, InteractionForm, add_service_errors
 from customers.selectors import (
     CUSTOMER_SORTS,
@@ -145,7 +146,7 @@ def _as_initial(data, *, matches=()) -> dict:
 def customer_search(request):
     """Return the customer picker filled with the customers matching the search (htmx)."""
     employee = _logging_employee(request)
-    matches = customers_matching(query=request.GET.get("customer_query", ""))
+    matches = customers_matching(query=query_text(request, "customer_query"))
     initial = {"customer": matches[0].pk} if matches else {}
     form = InteractionForm(
         initial=initial, employees=_employee_choices(request, employee), matches=matches
@@ -159,7 +160,7 @@ def customer_search(request):
 def interaction_list(request):
     """List the signed-in employee's own interactions, newest first, with edit and delete."""
     employee = _logging_employee(request)
-    query = request.GET.get("q", "")[:100]
+    query = query_text(request)
     interactions = employee_interactions(employee=employee, query=query)
     page = Paginator(interactions, INTERACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

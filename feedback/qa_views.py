@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crs_site.http import redirect_back, query_text
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
 from feedback.choices import DisputeOutcome, ReviewStatus
@@ -56,15 +56,6 @@ def _query(request, *, without: str = "page") -> str:
     return query.urlencode()
 
 
-def _next_or(request, fallback: str) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
 def _language() -> str:
     return translation.get_language() or "en"
 
@@ -76,7 +67,7 @@ def _language() -> str:
 def queue(request):
     """Show the reviewer's drafts (weekly sample, calibration, started) and flagged interactions."""
     reviewer = _reviewer(request)
-    search = request.GET.get("q", "").strip()
+    search = query_text(request)
     drafts = _page(request, selectors.review_queue(reviewer=reviewer, search=search))
     flagged = selectors.flagged_to_review(user=request.user, reviewer=reviewer)[:PER_PAGE]
     disputes = selectors.review_list(user=request.user, status=ReviewStatus.DISPUTED)
@@ -98,7 +89,7 @@ def review_list(request):
     """List the reviews the user may read, with status filter, search, sorting and pages."""
     employee = _employee(request)
     status = request.GET.get("status", "")
-    search = request.GET.get("q", "").strip()
+    search = query_text(request)
     sort = request.GET.get("sort", "-created")
     if sort not in selectors.REVIEW_SORTS:
         sort = "-created"
@@ -339,7 +330,7 @@ def interaction_flag(request, interaction_id: int):
     )
     services.interaction_flag_for_review(interaction=interaction)
     messages.success(request, _("Flagged for review. A manager will review it."))
-    return _next_or(request, reverse("qa:my_reviews"))
+    return redirect_back(request, reverse("qa:my_reviews"))
 
 
 @login_required
@@ -427,7 +418,7 @@ def consistency(request):
     date_to = selectors.today()
     date_from = date_to - dt.timedelta(days=days - 1)
     teams = teams_visible_to(user=request.user).order_by("name")
-    slug = request.GET.get("team", "")
+    slug = query_text(request, "team")
     if slug:
         teams = teams.filter(slug=slug)
     reports = [
@@ -477,7 +468,7 @@ def team_follow_ups(request):
     _reviewer(request)
     today = selectors.today()
     teams = teams_visible_to(user=request.user).order_by("name")
-    slug = request.GET.get("team", "")
+    slug = query_text(request, "team")
     team = teams.filter(slug=slug).first() if slug else None
     overdue = selectors.team_follow_ups_overdue(user=request.user, today=today, team=team)
     escalations = selectors.team_escalations_open(user=request.user, today=today, team=team)
@@ -512,4 +503,4 @@ def follow_up_done(request, interaction_id: int):
             request,
             _("Follow-up with %(customer)s marked done.") % {"customer": interaction.customer},
         )
-    return _next_or(request, reverse("qa:my_follow_ups"))
+    return redirect_back(request, reverse("qa:my_follow_ups"))

@@ -16,10 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from crs_site.http import redirect_back
 from scorecards.choices import MetricCode
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
 from scorecards.scoring import quantize
@@ -319,9 +319,4 @@ def alert_acknowledge_view(request, pk: int):
     alert = get_object_or_404(alerts_visible_to(user=request.user), pk=pk)
     alert_acknowledge(alert=alert, user=request.user)
     messages.success(request, _("Alert acknowledged."))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("scorecards:alert_list")
-    return redirect(next_url)
+    return redirect_back(request, "scorecards:alert_list")
