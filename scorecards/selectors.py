@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -1206,6 +1207,8 @@ class TeamDashboard:
     trend: list[TrendPoint]
     events: list[ChangeEvent]
     members: list[MemberFigures]
+    member_count: int
+    member_page: Page | None  # None: every member, in `members`
     alerts: list[Alert]
     as_of: dt.datetime | None
 
@@ -1228,6 +1231,7 @@ class TeamDashboard:
 
 MEMBER_SORT_KEYS: tuple[str, ...] = ("name", "total", "band", "change", *MetricCode.values)
 DASHBOARD_ALERT_LIMIT = 20
+MEMBERS_PER_PAGE = 25
 
 
 def _member_sort_value(member: MemberFigures, key: str):
@@ -1257,8 +1261,13 @@ def members_sorted(members: Iterable[MemberFigures], *, sort: str) -> list[Membe
     return present + missing
 
 
-def team_dashboard(*, team: Team, period: Period, sort: str = "name") -> TeamDashboard:
+def team_dashboard(
+    *, team: Team, period: Period, sort: str = "name", member_page: int | str | None = None
+) -> TeamDashboard:
     """Return the team's pooled figures, trend, members, events and open alerts for a period.
+
+    With `member_page`, `members` holds that page (MEMBERS_PER_PAGE, in `sort` order) and
+    `member_page` the Paginator's page; without it, every member.
 
     A fixed number of queries whatever the team's size or the period's length: the team's and
     every member's num/den are summed by grouped queries over both periods at once.
@@ -1274,14 +1283,36 @@ def team_dashboard(*, team: Team, period: Period, sort: str = "name") -> TeamDas
         version = version_in_force(scorecard=team.scorecard_id, day=period.date_to)
 
     member_rows = EmployeeDailyScore.objects.filter(team=team)
-    member_sums = _window_sums(rows=member_rows, group=("employee_id",), windows=windows)
-    member_ids = {
+    members_in_period = {
         span.employee_id
         for span in memberships_overlapping(
             date_from=period.date_from, date_to=period.date_to, team_ids=[team.pk]
         )
-    } | {key[0] for key, entry in member_sums.items() if entry["cur"][0]}
-    employees = Employee.objects.select_related("user").filter(pk__in=member_ids)
+    }
+    page = None
+    if member_page is not None and sort.removeprefix("-") == "name":
+        # In name order only the page's members need figures: summing every member's rows
+        # would make a large team's first page as slow as its CSV export. Who is listed comes
+        # from the memberships alone (the engine writes a team's rows only for its members).
+        member_ids = members_in_period
+        employees = sorted(
+            Employee.objects.select_related("user").filter(pk__in=member_ids),
+            key=lambda employee: employee.full_name.casefold(),
+            reverse=sort == "-name",
+        )
+        page = Paginator(employees, MEMBERS_PER_PAGE).get_page(member_page)
+        employees = list(page)
+        member_sums = _window_sums(
+            rows=member_rows.filter(employee_id__in=[employee.pk for employee in employees]),
+            group=("employee_id",),
+            windows=windows,
+        )
+    else:
+        member_sums = _window_sums(rows=member_rows, group=("employee_id",), windows=windows)
+        member_ids = members_in_period | {
+            key[0] for key, entry in member_sums.items() if entry["cur"][0]
+        }
+        employees = Employee.objects.select_related("user").filter(pk__in=member_ids)
     members = []
     for employee in employees:
         sums = member_sums.get((employee.pk,))
@@ -1295,6 +1326,11 @@ def team_dashboard(*, team: Team, period: Period, sort: str = "name") -> TeamDas
                 previous=_pooled(version=version, rows=sums["prev"][0], stats=sums["prev"][1]),
             )
         )
+    if page is None:
+        members = members_sorted(members, sort=sort)
+        if member_page is not None:
+            page = Paginator(members, MEMBERS_PER_PAGE).get_page(member_page)
+            members = list(page)
 
     stored = {
         row["day"]: row
@@ -1330,7 +1366,9 @@ def team_dashboard(*, team: Team, period: Period, sort: str = "name") -> TeamDas
         previous=_pooled(version=version, rows=team_sums["prev"][0], stats=team_sums["prev"][1]),
         trend=trend,
         events=events,
-        members=members_sorted(members, sort=sort),
+        members=members,
+        member_count=len(member_ids),
+        member_page=page,
         alerts=alerts,
         as_of=team_sums["as_of"],
     )

@@ -97,6 +97,7 @@ def _sort_headers(request, *, dashboard: TeamDashboard, sort: str) -> list[dict]
         query = request.GET.copy()
         query["sort"] = next_sort
         query.pop("format", None)
+        query.pop("page", None)
         headers.append(
             {
                 "key": key,
@@ -135,11 +136,16 @@ def team_dashboard_view(request, slug: str):
     sort = request.GET.get("sort", "name")
     if sort.removeprefix("-") not in MEMBER_SORT_KEYS:
         sort = "name"
-    dashboard = team_dashboard(team=team, period=form.period(), sort=sort)
     if request.GET.get("format") == "csv":
-        return _members_csv(dashboard)
+        return _members_csv(team_dashboard(team=team, period=form.period(), sort=sort))
+    dashboard = team_dashboard(
+        team=team, period=form.period(), sort=sort, member_page=request.GET.get("page") or 1
+    )
     export_query = request.GET.copy()
     export_query["format"] = "csv"
+    export_query.pop("page", None)
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     context = {
         "dashboard": dashboard,
         "period_form": form,
@@ -158,6 +164,7 @@ def team_dashboard_view(request, slug: str):
             for member in dashboard.members
         ],
         "export_url": f"?{export_query.urlencode()}",
+        "page_query": page_query.urlencode(),
         "chart": _trend_chart(dashboard),
     }
     return render(request, "scorecards/team_dashboard.html", context)

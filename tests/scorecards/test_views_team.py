@@ -334,6 +334,40 @@ def test_dashboard_query_count_does_not_grow_with_members_or_days(
     assert small_week == large_quarter == large_week
 
 
+def test_a_large_team_pages_its_members_and_sorting_spans_every_page(
+    client, team, version, manager, today
+):
+    people = [member(team, first_name=f"Member{n:02d}") for n in range(30)]
+    score_rows(
+        team=team,
+        version=version,
+        rows=[(person, today, {"fcr": (n % 10 + 1, 10)}) for n, person in enumerate(people)],
+    )
+    client.force_login(manager.user)
+
+    first = client.get(dashboard_url(team, days=7))
+    second = client.get(dashboard_url(team, days=7, page=2))
+    best = client.get(dashboard_url(team, days=7, sort="-fcr"))
+    export = client.get(dashboard_url(team, days=7, format="csv", page=2))
+
+    names = [row["member"].employee.user.first_name for row in first.context["member_rows"]]
+    assert names == [f"Member{n:02d}" for n in range(25)]
+    assert first.context["dashboard"].member_count == 30
+    assert "Page 1 of 2" in first.content.decode()
+    assert [row["member"].employee.user.first_name for row in second.context["member_rows"]] == [
+        f"Member{n:02d}" for n in range(25, 30)
+    ]
+    # A page's figures are the member's own, whichever page they are on.
+    on_second = second.context["member_rows"][0]["member"]
+    assert on_second.current.metrics["fcr"].value == Decimal(60)
+    # Sorting by a figure orders every member, then pages: the best are on page one.
+    top = [row["member"].current.metrics["fcr"].value for row in best.context["member_rows"]]
+    assert top[:3] == [Decimal(100)] * 3
+    assert len(top) == 25
+    # The CSV has everyone, whatever page the user was on.
+    assert len(list(csv.reader(io.StringIO(export.content.decode())))) == 31
+
+
 # ---- compare teams and the team list -------------------------------------------------------
 
 
