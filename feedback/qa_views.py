@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crs_site.http import redirect_back, query_text
+from crs_site.http import query_text, redirect_back
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
 from feedback.choices import DisputeOutcome, ReviewStatus
