@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from crs_site.http import redirect_back
 from staff.choices import Language, Role
 from staff.selectors import employee_for_user, role_for_user, teams_for_employee
 from staff.services import employee_language_set
@@ -32,12 +31,7 @@ def home(request):
 def language_set(request):
     """Switch the interface language: stored on the employee, or in a cookie when signed out."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = redirect_back(request, "/")
     if language not in Language.values:
         return response
     employee = employee_for_user(user=request.user) if request.user.is_authenticated else None
