@@ -1234,6 +1234,10 @@ DASHBOARD_ALERT_LIMIT = 20
 MEMBERS_PER_PAGE = 25
 
 
+def _name_key(employee: Employee) -> str:
+    return employee.full_name.casefold()
+
+
 def _member_sort_value(member: MemberFigures, key: str):
     if key == "total":
         return member.current.total
@@ -1252,7 +1256,7 @@ def members_sorted(members: Iterable[MemberFigures], *, sort: str) -> list[Membe
     """
     descending = sort.startswith("-")
     key = sort.removeprefix("-")
-    by_name = sorted(members, key=lambda member: member.employee.full_name.casefold())
+    by_name = sorted(members, key=lambda member: _name_key(member.employee))
     if key not in MEMBER_SORT_KEYS or key == "name":
         return by_name[::-1] if descending and key == "name" else by_name
     present = [m for m in by_name if _member_sort_value(m, key) is not None]
@@ -1270,7 +1274,7 @@ def team_dashboard(
     `member_page` the Paginator's page; without it, every member.
 
     A fixed number of queries whatever the team's size or the period's length: the team's and
-    every member's num/den are summed by grouped queries over both periods at once.
+    the members' num/den are summed by grouped queries over both periods at once.
     """
     previous = period.previous()
     windows = {"cur": period, "prev": previous}
@@ -1282,37 +1286,29 @@ def team_dashboard(
         # Nothing scored yet: the rules in force still name the metrics and their targets.
         version = version_in_force(scorecard=team.scorecard_id, day=period.date_to)
 
-    member_rows = EmployeeDailyScore.objects.filter(team=team)
-    members_in_period = {
+    # Who is listed comes from the memberships (the engine writes a team's rows only for
+    # employees who were its members that day), whatever the sort or page.
+    member_ids = {
         span.employee_id
         for span in memberships_overlapping(
             date_from=period.date_from, date_to=period.date_to, team_ids=[team.pk]
         )
     }
+    employees = list(Employee.objects.select_related("user").filter(pk__in=member_ids))
     page = None
     if member_page is not None and sort.removeprefix("-") == "name":
         # In name order only the page's members need figures: summing every member's rows
-        # would make a large team's first page as slow as its CSV export. Who is listed comes
-        # from the memberships alone (the engine writes a team's rows only for its members).
-        member_ids = members_in_period
-        employees = sorted(
-            Employee.objects.select_related("user").filter(pk__in=member_ids),
-            key=lambda employee: employee.full_name.casefold(),
-            reverse=sort == "-name",
-        )
+        # would make a large team's first page as slow as its CSV export.
+        employees.sort(key=_name_key, reverse=sort == "-name")
         page = Paginator(employees, MEMBERS_PER_PAGE).get_page(member_page)
         employees = list(page)
-        member_sums = _window_sums(
-            rows=member_rows.filter(employee_id__in=[employee.pk for employee in employees]),
-            group=("employee_id",),
-            windows=windows,
-        )
-    else:
-        member_sums = _window_sums(rows=member_rows, group=("employee_id",), windows=windows)
-        member_ids = members_in_period | {
-            key[0] for key, entry in member_sums.items() if entry["cur"][0]
-        }
-        employees = Employee.objects.select_related("user").filter(pk__in=member_ids)
+    member_sums = _window_sums(
+        rows=EmployeeDailyScore.objects.filter(
+            team=team, employee_id__in=[employee.pk for employee in employees]
+        ),
+        group=("employee_id",),
+        windows=windows,
+    )
     members = []
     for employee in employees:
         sums = member_sums.get((employee.pk,))
