@@ -4,7 +4,7 @@ import bisect
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -73,6 +73,8 @@ SCORED_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED)
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+# Read once: the enum builds its list of values anew on every access.
+METRIC_CODES: tuple[str, ...] = tuple(MetricCode.values)
 _MICROSECONDS_PER_MINUTE = Decimal(60_000_000)
 _MICROSECONDS_PER_HOUR = Decimal(3_600_000_000)
 # The num and den columns keep four decimal places; sums of minutes and hours are rounded there.
@@ -101,10 +103,15 @@ def _span(start: str, end: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
+_STORED_STEP = Decimal(1).scaleb(-_STORED_PLACES)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
 def _duration_in(total: dt.timedelta | None, unit: Decimal) -> Decimal:
+    """Return a summed duration in the unit, rounded half up to the stored places."""
     if total is None:
         return _ZERO
-    return quantize(Decimal(total // dt.timedelta(microseconds=1)) / unit, _STORED_PLACES)
+    return (Decimal(total // _MICROSECOND) / unit).quantize(_STORED_STEP, rounding=ROUND_HALF_UP)
 
 
 def stats_of_row(row: Mapping | object) -> Stats:
@@ -242,6 +249,21 @@ def employees_to_score(
 # ---- per-day statistics from the source tables ---------------------------------------------
 
 
+# The codes as plain strings for the per-row loops below, where each access to an enum member
+# costs more than the dictionary work around it.
+_NO_STATS = (_ZERO, _ZERO)
+_RESPONSE_SLA = MetricCode.RESPONSE_SLA.value
+_FIRST_RESPONSE_MINUTES = MetricCode.FIRST_RESPONSE_MINUTES.value
+_FCR = MetricCode.FCR.value
+_RESOLUTION_HOURS = MetricCode.RESOLUTION_HOURS.value
+_FOLLOW_UP = MetricCode.FOLLOW_UP.value
+_ESCALATION = MetricCode.ESCALATION.value
+_CSAT = MetricCode.CSAT.value
+_NPS = MetricCode.NPS.value
+_QA = MetricCode.QA.value
+_VOLUME = MetricCode.VOLUME.value
+
+
 @dataclass
 class DayStats:
     """An employee's sufficient statistics for one day, before a version is chosen.
@@ -255,9 +277,9 @@ class DayStats:
 
     def metric_stats(self, *, sla_minutes: int) -> Stats:
         """Return {code: (num, den)} for every metric, with response_sla for the given SLA."""
-        stats = dict.fromkeys(MetricCode.values, (_ZERO, _ZERO))
+        stats = dict.fromkeys(METRIC_CODES, _NO_STATS)
         stats.update(self.stats)
-        stats[MetricCode.RESPONSE_SLA] = self.sla.get(sla_minutes, (_ZERO, _ZERO))
+        stats[_RESPONSE_SLA] = self.sla.get(sla_minutes, _NO_STATS)
         return stats
 
 
@@ -345,7 +367,7 @@ def employee_day_stats(
     def at(employee_id: int, day: dt.date) -> DayStats:
         if (employee_id, day) not in days:
             # Any activity makes the day count for volume, even with nothing resolved.
-            days[(employee_id, day)] = DayStats(stats={MetricCode.VOLUME: (_ZERO, _ONE)})
+            days[(employee_id, day)] = DayStats(stats={_VOLUME: (_ZERO, _ONE)})
         return days[(employee_id, day)]
 
     interactions = _interactions_of(employee_ids)
@@ -358,7 +380,7 @@ def employee_day_stats(
     )
     for row in opened:
         day = at(row["employee_id"], row["day"])
-        day.stats[MetricCode.FIRST_RESPONSE_MINUTES] = (
+        day.stats[_FIRST_RESPONSE_MINUTES] = (
             _duration_in(row["response_time"], _MICROSECONDS_PER_MINUTE),
             _as_decimal(row["answered"]),
         )
@@ -378,13 +400,13 @@ def employee_day_stats(
     for row in resolved:
         count = _as_decimal(row["count"])
         day = at(row["employee_id"], row["day"])
-        day.stats[MetricCode.FCR] = (_as_decimal(row["first_contact"]), count)
-        day.stats[MetricCode.ESCALATION] = (_as_decimal(row["escalated"]), count)
-        day.stats[MetricCode.RESOLUTION_HOURS] = (
+        day.stats[_FCR] = (_as_decimal(row["first_contact"]), count)
+        day.stats[_ESCALATION] = (_as_decimal(row["escalated"]), count)
+        day.stats[_RESOLUTION_HOURS] = (
             _duration_in(row["resolution_time"], _MICROSECONDS_PER_HOUR),
             count,
         )
-        day.stats[MetricCode.VOLUME] = (count, _ONE)
+        day.stats[_VOLUME] = (count, _ONE)
 
     follow_ups = (
         interactions.filter(follow_up_due__gte=date_from, follow_up_due__lte=date_to)
@@ -400,7 +422,7 @@ def employee_day_stats(
     for row in follow_ups:
         # Until its due day is over, a follow-up counts only once it is done.
         den = row["due"] if row["follow_up_due"] < today else row["done"]
-        at(row["employee_id"], row["follow_up_due"]).stats[MetricCode.FOLLOW_UP] = (
+        at(row["employee_id"], row["follow_up_due"]).stats[_FOLLOW_UP] = (
             _as_decimal(row["in_time"]),
             _as_decimal(den),
         )
@@ -425,8 +447,8 @@ def employee_day_stats(
         .order_by()
     ):
         day = at(row["employee"], row["day"])
-        day.stats[MetricCode.CSAT] = (_as_decimal(row["satisfied"]), _as_decimal(row["count"]))
-        day.stats[MetricCode.NPS] = (
+        day.stats[_CSAT] = (_as_decimal(row["satisfied"]), _as_decimal(row["count"]))
+        day.stats[_NPS] = (
             _as_decimal(row["promoters"] - row["detractors"]),
             _as_decimal(row["with_nps"]),
         )
@@ -435,7 +457,7 @@ def employee_day_stats(
         .annotate(count=Count("pk"), total=Sum("total"))
         .order_by()
     ):
-        at(row["employee"], row["day"]).stats[MetricCode.QA] = (
+        at(row["employee"], row["day"]).stats[_QA] = (
             _as_decimal(row["total"]),
             _as_decimal(row["count"]),
         )

@@ -343,6 +343,45 @@ def test_running_twice_gives_identical_rows(agent, version):
     assert len(first[0]) == 3
 
 
+def test_rows_written_by_copy_and_by_insert_statements_are_identical(agent, version, monkeypatch):
+    # PostgreSQL gets the rows by COPY; the embedded SQLite by multi-row INSERT statements.
+    InteractionFactory(
+        employee=agent,
+        opened_at=at(DAY, 9),
+        first_response_at=at(DAY, 9, 20),
+        resolved_at=at(DAY, 13),
+        is_escalated=True,
+    )
+    PublishedQAReviewFactory(
+        interaction=InteractionFactory(employee=agent, opened_at=at(DAY, 8)),
+        scored_at=at(DAY, 15),
+    )
+
+    def snapshot():
+        rows = [
+            list(model.objects.order_by("day").values())
+            for model in (EmployeeDailyScore, TeamDailyScore)
+        ]
+        EmployeeDailyScore.objects.all().delete()
+        TeamDailyScore.objects.all().delete()
+        for row in (*rows[0], *rows[1]):
+            row.pop("id")
+        return rows
+
+    compute(day_from=DAY - dt.timedelta(days=1))
+    copied = snapshot()
+    monkeypatch.setattr("scorecards.services._copy_supported", lambda: False)
+    compute(day_from=DAY - dt.timedelta(days=1))
+    inserted = snapshot()
+
+    assert copied == inserted
+    # The day before has no data: no total, no band, the NULLs and empty strings kept apart.
+    assert copied[0][0]["band"] == ""
+    assert copied[0][0]["total"] is None
+    assert copied[0][1]["band"] != ""
+    assert copied[0][1]["total"] is not None
+
+
 def test_grouped_queries_do_not_grow_with_employees_or_days(team, django_assert_num_queries):
     employees = []
     for _n in range(30):
@@ -490,6 +529,43 @@ def test_compute_scores_command_backfills_the_range_in_chunks(agent, team, monke
     assert EmployeeDailyScore.objects.count() == 6
     assert TeamDailyScore.objects.filter(team=team).count() == 3
     assert "6 employee days, 3 team days" in out.getvalue()
+
+
+def test_compute_scores_command_scores_everyone_a_span_of_days_at_a_time(agent, team, monkeypatch):
+    monkeypatch.setattr("scorecards.management.commands.compute_scores.EMPLOYEE_DAYS_PER_SPAN", 3)
+    other = EmployeeFactory()
+    TeamMembershipFactory(employee=other, team=team, starts_on=DAY - dt.timedelta(days=1))
+    InteractionFactory(employee=other, opened_at=at(DAY, 9), resolved_at=at(DAY, 10))
+    spans = []
+    compute_employees = scores_compute_employees
+
+    def spy(**kwargs):
+        spans.append((kwargs["employee_ids"], kwargs["date_from"], kwargs["date_to"]))
+        return compute_employees(**kwargs)
+
+    monkeypatch.setattr(
+        "scorecards.management.commands.compute_scores.scores_compute_employees", spy
+    )
+    out = io.StringIO()
+
+    call_command(
+        "compute_scores",
+        "--from",
+        (DAY - dt.timedelta(days=3)).isoformat(),
+        "--to",
+        DAY.isoformat(),
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+
+    # Two employees, three employee-days a span: one day at a time, with no employee filter.
+    assert spans == [
+        (None, DAY - dt.timedelta(days=n), DAY - dt.timedelta(days=n)) for n in (3, 2, 1, 0)
+    ]
+    assert EmployeeDailyScore.objects.filter(employee=agent).count() == 4
+    assert EmployeeDailyScore.objects.filter(employee=other).count() == 2
+    assert TeamDailyScore.objects.filter(team=team).count() == 4
+    assert "6 employee days, 4 team days" in out.getvalue()
 
 
 def test_compute_scores_command_enqueues_chunks_with_async(agent, monkeypatch):

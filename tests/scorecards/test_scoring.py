@@ -468,6 +468,25 @@ POOLING_RULES = [
 
 
 @properties
+@given(data=st.data(), rules=rule_sets())
+def test_score_stats_is_exactly_the_per_metric_functions_put_together(data, rules):
+    # score_stats inlines metric_result, weighted_total and band_for for speed: same digits.
+    stats = data.draw(stats_for(rules))
+    results = {
+        rule.code: metric_result(rule=rule, num=num, den=den)
+        for rule in rules
+        for num, den in [stats.get(rule.code, (D(0), D(0)))]
+    }
+    total = weighted_total(results=results, rules=rules)
+
+    day = score_stats(stats=stats, rules=rules, green_from=GREEN_FROM, amber_from=AMBER_FROM)
+
+    assert repr(day.metrics) == repr(results)
+    assert repr(day.total) == repr(total)
+    assert day.band == band_for(total=quantize(total), green_from=GREEN_FROM, amber_from=AMBER_FROM)
+
+
+@properties
 @given(days=st.lists(day_events, max_size=10))
 def test_pooled_period_equals_recomputing_from_all_raw_events(days):
     all_events = {

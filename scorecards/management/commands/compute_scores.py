@@ -20,6 +20,10 @@ from staff.models import Employee, Team
 EMPLOYEES_PER_CHUNK = 200
 # Days per chunk: a month of rows per employee keeps a chunk's transaction short.
 DAYS_PER_CHUNK = 31
+# A synchronous backfill of everyone reads all employees at once, a span of days at a time:
+# the grouped queries then scan each source once per span instead of once per employee chunk.
+# This many employee-days per span bound the memory a span takes.
+EMPLOYEE_DAYS_PER_SPAN = 40_000
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -34,6 +38,17 @@ def _date(value: str, option: str) -> dt.date:
 
 def _chunks(items: list, size: int) -> list[list]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _periods(date_from: dt.date, date_to: dt.date, days: int) -> list[tuple[dt.date, dt.date]]:
+    """Split the range into spans of at most `days` days, in order."""
+    periods = []
+    start = date_from
+    while start <= date_to:
+        end = min(start + dt.timedelta(days=days - 1), date_to)
+        periods.append((start, end))
+        start = end + dt.timedelta(days=1)
+    return periods
 
 
 class Command(BaseCommand):
@@ -88,17 +103,17 @@ class Command(BaseCommand):
                 date_from=date_from, date_to=date_to, team_ids=team_ids
             )
 
-        periods = []
-        start = date_from
-        while start <= date_to:
-            end = min(start + dt.timedelta(days=DAYS_PER_CHUNK - 1), date_to)
-            periods.append((start, end))
-            start = end + dt.timedelta(days=1)
-        chunks = [
-            (ids, start, end)
-            for start, end in periods
-            for ids in _chunks(employee_ids, EMPLOYEES_PER_CHUNK)
-        ]
+        every_team = not employee and team_ids is None
+        if every_team and not is_async:
+            # Everyone, here and now: whole spans of days, with no employee filter.
+            days = max(1, min(DAYS_PER_CHUNK, EMPLOYEE_DAYS_PER_SPAN // max(1, len(employee_ids))))
+            chunks = [(None, start, end) for start, end in _periods(date_from, date_to, days)]
+        else:
+            chunks = [
+                (ids, start, end)
+                for start, end in _periods(date_from, date_to, DAYS_PER_CHUNK)
+                for ids in _chunks(employee_ids, EMPLOYEES_PER_CHUNK)
+            ]
         if is_async:
             self._enqueue(chunks)
         else:
@@ -107,7 +122,7 @@ class Command(BaseCommand):
                 date_from=date_from,
                 date_to=date_to,
                 team_ids=None if employee else team_ids,
-                every_team=not employee and team_ids is None,
+                every_team=every_team,
                 show_progress=options["verbosity"] > 0,
             )
 
