@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -236,13 +236,42 @@ def _copy_supported() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _scores_upsert(*, model, columns: Sequence[str], rows: Sequence[tuple], unique_fields) -> None:
+def _copy(*, model, columns: Sequence[str], rows: Sequence[tuple], table: str) -> None:
+    """Stream the rows into the table (quoted name) with PostgreSQL's COPY, as CSV."""
+    quote = connection.ops.quote_name
+    data = io.StringIO()
+    csv.writer(data, lineterminator="\n").writerows(rows)
+    data.seek(0)
+    # CSV writes None as an empty field, which COPY reads as NULL; in text columns that take
+    # no NULL an empty field is the empty string.
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    texts = [
+        quote(column)
+        for column in columns
+        if isinstance(fields[column], models.CharField | models.TextField)
+        and not fields[column].null
+    ]
+    not_null = f", FORCE_NOT_NULL ({', '.join(texts)})" if texts else ""
+    # The driver's own cursor, wrapped so that its errors are Django's (IntegrityError).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(map(quote, columns))}) FROM STDIN "
+            f"WITH (FORMAT csv{not_null})",
+            data,
+        )
+
+
+def _scores_upsert(
+    *, model, columns: Sequence[str], rows: Sequence[tuple], unique_fields, fresh: bool = False
+) -> None:
     """Insert daily score rows (tuples in `columns` order), updating them on their key.
 
     On PostgreSQL the rows are streamed with COPY into a temporary table and upserted from it
     with one INSERT ... SELECT: a multi-row INSERT of ~30 literals a row took a quarter of a
-    backfill, mostly in the server parsing them. Elsewhere (the embedded SQLite), plain
-    multi-row INSERT ... ON CONFLICT statements. Call inside a transaction.
+    backfill, mostly in the server parsing them. `fresh` says none of the rows was stored when
+    the caller looked: they are then copied straight into the table, and upserted after all
+    should a concurrent computation have written some meanwhile. Elsewhere (the embedded
+    SQLite), plain multi-row INSERT ... ON CONFLICT statements. Call inside a transaction.
     """
     if not rows:
         return
@@ -254,32 +283,25 @@ def _scores_upsert(*, model, columns: Sequence[str], rows: Sequence[tuple], uniq
         for column in columns
         if column not in unique_fields
     )
-    with connection.cursor() as cursor:
-        if _copy_supported():
-            incoming = quote(f"{model._meta.db_table}_incoming")
+    if _copy_supported():
+        if fresh:
+            try:
+                with transaction.atomic():
+                    _copy(model=model, columns=columns, rows=rows, table=table)
+                return
+            except IntegrityError:
+                pass
+        incoming = quote(f"{model._meta.db_table}_incoming")
+        with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{incoming}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {incoming} ON COMMIT DROP AS "
                 f"SELECT {names} FROM {table} WITH NO DATA"
             )
-            data = io.StringIO()
-            csv.writer(data, lineterminator="\n").writerows(rows)
-            data.seek(0)
-            # CSV writes None as an empty field, which COPY reads as NULL; in text columns
-            # that take no NULL an empty field is the empty string.
-            fields = {field.column: field for field in model._meta.concrete_fields}
-            texts = [
-                quote(column)
-                for column in columns
-                if isinstance(fields[column], models.CharField | models.TextField)
-                and not fields[column].null
-            ]
-            not_null = f", FORCE_NOT_NULL ({', '.join(texts)})" if texts else ""
-            cursor.cursor.copy_expert(
-                f"COPY {incoming} ({names}) FROM STDIN WITH (FORMAT csv{not_null})", data
-            )
+            _copy(model=model, columns=columns, rows=rows, table=incoming)
             cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {incoming}{update}")
-            return
+        return
+    with connection.cursor() as cursor:
         batch_size = min(_SCORE_BATCH_SIZE, connection.ops.bulk_batch_size(columns, rows))
         values = "(" + ", ".join(["%s"] * len(columns)) + ")"
         insert = f"INSERT INTO {table} ({names}) VALUES "
@@ -349,9 +371,11 @@ def _employee_rows_compute(
     with transaction.atomic():
         teams = {team_id for team_id, _version in planned.values()}
         stale = []
+        found = 0
         for pk, employee_id, day, team_id in stored.values_list(
             "pk", "employee_id", "day", "team_id"
         ).order_by("pk"):
+            found += 1
             teams.add(team_id)
             if (employee_id, day) not in planned:
                 stale.append(pk)
@@ -362,6 +386,7 @@ def _employee_rows_compute(
             columns=("employee_id", "day", "team_id", "version_id", *_SCORE_COLUMNS),
             rows=rows,
             unique_fields=["employee_id", "day"],
+            fresh=not found,
         )
     return len(rows), teams
 

@@ -5,10 +5,11 @@ import threading
 import zoneinfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from scorecards.choices import MetricCode
 from scorecards.models import EmployeeDailyScore, TeamDailyScore
+from scorecards.selectors import employee_day_stats
 from scorecards.services import scores_compute
 from tests.factories import (
     EmployeeFactory,
@@ -40,8 +41,7 @@ def _compute() -> None:
     scores_compute(date_from=FIRST_DAY, date_to=LAST_DAY, employee_ids=None, now=NOW)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_runs_leave_the_rows_of_one_serial_run():
+def _seed() -> None:
     version = PublishedVersionFactory(
         effective_from=dt.date(2025, 1, 1),
         metrics=[{"code": code, "target": 80, "floor": 40} for code in MetricCode.values],
@@ -64,6 +64,30 @@ def test_concurrent_runs_leave_the_rows_of_one_serial_run():
                 interaction=interaction, submitted_at=opened + dt.timedelta(hours=8)
             )
 
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_on_two_connections_gives_the_statistics_of_reading_on_one():
+    _seed()
+    EmployeeDailyScore.objects.all().delete()
+
+    def read():
+        return employee_day_stats(
+            employee_ids=None, date_from=FIRST_DAY, date_to=LAST_DAY, sla_minutes={60}, now=NOW
+        )
+
+    # Outside a transaction two of the grouped queries run on a second connection.
+    assert not connection.in_atomic_block
+    beside = read()
+    with transaction.atomic():
+        in_turn = read()
+
+    assert beside == in_turn
+    assert len(beside) == 4 * 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_leave_the_rows_of_one_serial_run():
+    _seed()
     _compute()
     serial = _snapshot()
     EmployeeDailyScore.objects.all().delete()
