@@ -204,3 +204,35 @@ def test_score_list_queries_do_not_grow_with_rows(client_for, world, django_asse
     # The key, its teams, last use, the page of (day, id) pairs, and that page's rows.
     with django_assert_max_num_queries(5):
         assert len(client.get("/api/v1/scores/employees/").json()["results"]) == 31
+
+
+@pytest.mark.parametrize("path", ["/api/v1/scores/employees/", "/api/v1/scores/teams/"])
+def test_rows_written_by_the_database_equal_the_serializers(client_for, world, path, monkeypatch):
+    # PostgreSQL writes a page's JSON itself; elsewhere the serializer does: one document.
+    agent = world["agents"]["north"]
+    agent.user.first_name = 'Zoë "Z"'
+    agent.user.last_name = "O'Brien \\ Ž"
+    agent.user.save()
+    agent.external_id = 'E-"1"'
+    agent.save()
+    world["teams"]["south"].name = 'South \\ "Ост"\t'
+    world["teams"]["south"].save()
+    EmployeeDailyScoreFactory(
+        employee=agent,
+        team=world["teams"]["north"],
+        version=world["version"],
+        day=DAY - dt.timedelta(days=1),
+        total=None,
+        band="",
+        metric_scores={"fcr": {"value": "-12.50", "score": "0.00"}, "csat": {}},
+    )
+    client = client_for()
+
+    written = client.get(path)
+    monkeypatch.setattr("scorecards.api.views.database_writes_rows", lambda: False)
+    serialized = client.get(path)
+
+    assert written.status_code == serialized.status_code == 200
+    assert written["Content-Type"] == serialized["Content-Type"]
+    assert written.json() == serialized.json()
+    assert len(written.json()["results"]) == (3 if "employees" in path else 2)
