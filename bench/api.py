@@ -188,8 +188,10 @@ class Server:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
-            # The per-key limit would turn a load test into a test of the limit.
-            "API_THROTTLE_RATE": "100000000/min",
+            # The per-key limit would turn a load test into a test of the limit. Per second:
+            # DRF's throttle keeps one timestamp per request in its window, and a minute of this
+            # load (thousands) would be a list no real limit lets grow (1,200/min by default).
+            "API_THROTTLE_RATE": "100000/s",
         }
         self.process = subprocess.Popen(
             [
@@ -377,6 +379,9 @@ def run(args) -> None:
     from staff.models import ApiKey, Employee
 
     started = dt.datetime.now(dt.UTC)
+    # The engine benchmark empties and refills the score table: plan with fresh statistics.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {EmployeeDailyScore._meta.db_table}")
     api_key, raw = ApiKey.objects.create_key(name="benchmark", scopes=list(ApiScope.values))
     headers = {"Authorization": f"Api-Key {raw}", "Content-Type": "application/json"}
     try:
@@ -448,11 +453,14 @@ def run(args) -> None:
             ),
             f"Goal at least 0.5: **{'met' if load_ratio >= 0.5 else 'not met'}** "
             f"({load_ratio:.2f}). Each score page checks the key and its teams (2 queries), "
-            "pages through the (day, id) pairs of the visible rows and then loads that page's "
-            "100 rows with their employee, team and version (2 queries), and turns 4,400 stored "
-            "figures into numbers; the bare view does none of this and only encodes rows it "
-            "already holds. The (day, id) pairs are read in the order of an index on "
-            "(day, id), so a page costs the same wherever it is in the range.",
+            "pages through the (day, id) pairs of the visible rows (1 query, in the order of an "
+            "index on (day, id), so a page costs the same wherever it is in the range), and "
+            "has PostgreSQL write that page's 100 rows as JSON with their employee, team and "
+            "version (1 query), which is sent without being decoded; the bare view does none "
+            "of this and only encodes rows it already holds. Writing the rows in the database "
+            "took the ratio from 0.19 to about 0.38; what is left is about half in those four "
+            "queries (the JSON one, 100 rows of 40 figures, the largest) and half in "
+            "authentication, filtering and paging in Python.",
         ]
     )
     print(markdown)
