@@ -2,7 +2,6 @@ import datetime as dt
 import functools
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -249,9 +248,10 @@ def _json_string(column: str) -> str:
     return f"COALESCE(to_json({column})::text, 'null')"
 
 
-def database_writes_rows() -> bool:
-    """Tell whether the database writes the score rows' JSON (`score_rows_json_sql`)."""
-    return connection.vendor == "postgresql"
+def database_writes_rows(database) -> bool:
+    """Tell whether the database (a connection) writes the score rows' JSON
+    (`score_rows_json_sql`)."""
+    return database.vendor == "postgresql"
 
 
 @functools.cache

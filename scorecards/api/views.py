@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -87,10 +87,11 @@ class _DailyScoreList(generics.ListAPIView):
         keys = self.filter_queryset(self.get_queryset()).values("id", "day")
         page = self.paginate_queryset(keys)
         ids = [key["id"] for key in page]
-        if request.accepted_renderer.format == "json" and database_writes_rows():
+        database = connections[keys.db]  # the replica's, when the router reads from one
+        if request.accepted_renderer.format == "json" and database_writes_rows(database):
             # The database writes each row's JSON; the page is sent without decoding it.
             # The ids come from the filtered queryset of rows the principal may see.
-            with connection.cursor() as cursor:
+            with database.cursor() as cursor:
                 cursor.execute(score_rows_json_sql(employee=self.employee_rows), [ids])
                 texts = dict(cursor.fetchall())
             results = ",".join(texts[key["id"]] for key in page if key["id"] in texts)
