@@ -1,20 +1,15 @@
 import datetime as dt
-import functools
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from scorecards.choices import Band, MetricCode
 from scorecards.models import (
-    EmployeeDailyScore,
     Metric,
     QACriterion,
     Scorecard,
     ScorecardVersion,
-    TeamDailyScore,
 )
-from staff.models import Employee, Team
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -240,90 +235,12 @@ class SummaryRowSerializer(serializers.Serializer):
 # ---- score rows written by PostgreSQL ------------------------------------------------------
 
 
-def _json_number(column: str) -> str:
-    return f"COALESCE({column}, 'null')"
-
-
-def _json_string(column: str) -> str:
-    return f"COALESCE(to_json({column})::text, 'null')"
-
-
 def database_writes_rows(database) -> bool:
-    """Tell whether the database (a connection) writes the score rows' JSON
-    (`score_rows_json_sql`)."""
+    """Tell whether the database (a connection) writes the score rows' JSON itself, with the
+    functions of migration scorecards 0006."""
     return database.vendor == "postgresql"
 
 
-@functools.cache
 def score_rows_json_sql(*, employee: bool) -> str:
-    """Return SQL giving (id, JSON text) for the daily score rows whose ids are in %s, each the
-    same document as `ScoreRowSerializer` (numbers written as stored: 75.0000 for 75.0).
-
-    PostgreSQL only. A page of 100 rows of forty figures is written out by the database and
-    sent on as it is, instead of being turned into Decimals, dictionaries and JSON again here;
-    with format() rather than json_build_object, which looks up the type of each of its ~60
-    arguments on every row.
-    """
-    model = EmployeeDailyScore if employee else TeamDailyScore
-    if employee:
-        # As Employee.full_name: the full name, else the user name.
-        name = "COALESCE(NULLIF(TRIM(u.first_name || ' ' || u.last_name), ''), u.username)"
-        subject = [
-            ('"type":"employee","id":%s', "s.employee_id"),
-            (',"name":%s', f"to_json({name})"),
-            (',"external_id":%s', _json_string("e.external_id")),
-        ]
-        people = (
-            f"JOIN {Employee._meta.db_table} e ON e.id = s.employee_id "
-            f"JOIN {get_user_model()._meta.db_table} u ON u.id = e.user_id"
-        )
-    else:
-        subject = [
-            ('"type":"team","id":%s', "s.team_id"),
-            (',"name":%s', "to_json(t.name)"),
-            (',"external_id":null', None),
-        ]
-        people = ""
-    parts = [
-        ('{"id":%s', "s.id"),
-        (',"subject":{', None),
-        *subject,
-        ('},"team":%s', "to_json(t.slug)"),
-        (',"date":"%s"', "to_char(s.day, 'YYYY-MM-DD')"),
-        (',"scorecard":%s', "to_json(c.slug)"),
-        (',"version":%s', "v.number"),
-        (',"total":%s', _json_number("s.total::text")),
-        (',"band":%s', "to_json(s.band)"),
-        (',"metrics":{', None),
-    ]
-    for index, code in enumerate(METRIC_CODES):
-        # Value and score are stored as numbers in JSON strings ("93.51"), written out bare.
-        parts += [
-            (
-                f'{"," if index else ""}"{code}":{{"value":%s',
-                _json_number(f"s.metric_scores->'{code}'->>'value'"),
-            ),
-            (',"score":%s', _json_number(f"s.metric_scores->'{code}'->>'score'")),
-            (',"num":%s', f"s.{code}_num"),
-            (',"den":%s}', f"s.{code}_den"),
-        ]
-    parts += [
-        (
-            '},"computed_at":"%s"}',
-            "to_char(s.computed_at AT TIME ZONE 'UTC', "
-            """'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
-        ),
-    ]
-    # One format() call per row: a chain of || or nested concat() made PostgreSQL resolve and
-    # call a few hundred operators and functions. (%% is psycopg2's escape for %.)
-    template = "".join(piece for piece, _value in parts).replace("%s", "%%s")
-    values = ", ".join(value for _piece, value in parts if value is not None)
-    return f"""
-SELECT s.id, format('{template}', {values})
-FROM {model._meta.db_table} s
-JOIN {Team._meta.db_table} t ON t.id = s.team_id
-JOIN {ScorecardVersion._meta.db_table} v ON v.id = s.version_id
-JOIN {Scorecard._meta.db_table} c ON c.id = v.scorecard_id
-{people}
-WHERE s.id = ANY(%s)
-"""
+    """Return SQL giving (id, JSON document) for the daily score rows whose ids are in %s."""
+    return f"SELECT id, document FROM score_rows_json_{'employee' if employee else 'team'}(%s)"
