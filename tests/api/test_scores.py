@@ -7,11 +7,14 @@ import pytest
 
 from scorecards.api.renderers import csv_cell
 from scorecards.choices import MetricCode
+from scorecards.services import scores_compute
 from tests.api.conftest import DAY
 from tests.factories import (
     EmployeeDailyScoreFactory,
     EmployeeFactory,
+    InteractionFactory,
     PublishedVersionFactory,
+    TeamFactory,
     TeamMembershipFactory,
 )
 
@@ -236,3 +239,39 @@ def test_rows_written_by_the_database_equal_the_serializers(client_for, world, p
     assert written["Content-Type"] == serialized["Content-Type"]
     assert written.json() == serialized.json()
     assert len(written.json()["results"]) == (3 if "employees" in path else 2)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/scores/employees/", "/api/v1/scores/teams/"])
+def test_rows_the_engine_wrote_read_the_same_both_ways(client_for, db, path, monkeypatch):
+    # Rows as the engine writes them (metric_scores for the version's metrics only).
+    version = PublishedVersionFactory(
+        effective_from=DAY - dt.timedelta(days=30),
+        sla_minutes=60,
+        metrics=[
+            {"code": code, "target": Decimal("80"), "floor": Decimal("40")}
+            for code in (MetricCode.FCR, MetricCode.FIRST_RESPONSE_MINUTES, MetricCode.CSAT)
+        ],
+    )
+    team = TeamFactory(scorecard=version.scorecard)
+    agent = EmployeeFactory()
+    TeamMembershipFactory(employee=agent, team=team, starts_on=DAY - dt.timedelta(days=30))
+    opened = dt.datetime.combine(DAY, dt.time(9), tzinfo=dt.UTC)
+    for minutes in (7, 13, 200):
+        InteractionFactory(
+            employee=agent,
+            opened_at=opened,
+            first_response_at=opened + dt.timedelta(minutes=minutes, seconds=17),
+            resolved_at=opened + dt.timedelta(hours=2),
+            is_first_contact_resolution=minutes < 100,
+        )
+    scores_compute(date_from=DAY - dt.timedelta(days=1), date_to=DAY)
+    client = client_for()
+
+    written = client.get(path)
+    monkeypatch.setattr("scorecards.api.views.database_writes_rows", lambda database: False)
+    serialized = client.get(path)
+
+    assert written.json() == serialized.json()
+    rows = written.json()["results"]
+    assert len(rows) == 2
+    assert rows[1]["metrics"]["fcr"] == {"value": 66.67, "score": 66.67, "num": 2, "den": 3}
