@@ -34,6 +34,7 @@ from scorecards.models import (
 )
 from scorecards.scoring import DayScore, pool, quantize, score_stats
 from scorecards.selectors import (
+    METRIC_CODES,
     METRIC_VALUE_RANGES,
     STAT_COLUMNS,
     DayStats,
@@ -208,11 +209,8 @@ def _cents(number: Decimal | None) -> Decimal | None:
 
 def _json_cents(number: Decimal | None) -> str:
     """Return a figure rounded half up to cents as a JSON string, or JSON null."""
-    return "null" if number is None else f'"{number.quantize(_CENT, rounding=ROUND_HALF_UP)}"'
+    return "null" if number is None else f'"{_cents(number)}"'
 
-
-# Read once: the enum builds this list anew on every access.
-_METRIC_CODES = tuple(MetricCode.values)
 
 # A daily row's scored columns, in the order `_score_values` returns them.
 _SCORE_COLUMNS = ("total", "band", "metric_scores", "computed_at", *STAT_COLUMNS)
@@ -227,7 +225,7 @@ def _score_values(*, score: DayScore, stats: Mapping, computed_at) -> tuple:
         for code, result in score.metrics.items()
     )
     values = [_cents(score.total), score.band, f"{{{metric_scores}}}", computed_at]
-    for code in _METRIC_CODES:
+    for code in METRIC_CODES:
         values.extend(stats[code])
     return tuple(values)
 

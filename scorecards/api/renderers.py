@@ -82,7 +82,7 @@ class PageJSONRenderer(JSONRenderer):
 
 
 class DayCursorPagination(CursorPagination):
-    """Page through long date ranges by (date, id) without counting or offsets."""
+    """Page through long date ranges by (date, id) without counting the rows."""
 
     ordering = ("day", "id")
     page_size = 500

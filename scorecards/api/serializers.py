@@ -3,13 +3,9 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from scorecards.choices import Band, MetricCode
-from scorecards.models import (
-    Metric,
-    QACriterion,
-    Scorecard,
-    ScorecardVersion,
-)
+from scorecards.choices import Band
+from scorecards.models import Metric, QACriterion, Scorecard, ScorecardVersion
+from scorecards.selectors import METRIC_CODES
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -71,10 +67,6 @@ class ScorecardDetailSerializer(ScorecardSerializer):
 
 
 # ---- score rows ----------------------------------------------------------------------------
-
-
-# Read once: the enum builds this list anew on every access, thousands of times per page.
-METRIC_CODES = tuple(MetricCode.values)
 
 
 def _number(value) -> float | None:
@@ -171,7 +163,8 @@ class ScoreRowSerializer(serializers.Serializer):
 
 
 def utc_timestamp(moment: dt.datetime) -> str:
-    """Return the moment in UTC as RFC 3339 with microseconds, as `ROW_JSON_SQL` writes it."""
+    """Return the moment in UTC as RFC 3339 with microseconds, as the database's functions
+    (migration scorecards 0006) write it."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
