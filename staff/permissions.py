@@ -58,7 +58,7 @@ def principal_for_api_key(*, api_key: ApiKey) -> Principal:
     if getattr(api_key, "names_teams", True):
         team_ids = frozenset(api_key.teams.values_list("pk", flat=True))
     else:
-        # Read with the key (ApiKeyManager.get_usable_keys): it names no team.
+        # Read with the key (ApiKeyManager.get_from_key): it names no team.
         team_ids = frozenset()
     return Principal(
         scopes=frozenset(api_key.scopes) & ALL_SCOPES, api_key=api_key, team_ids=team_ids or None
