@@ -97,6 +97,24 @@ def test_response_before_opening_is_refused_at_its_field(client_for, world):
     assert [e["field"] for e in response.json()["errors"]] == ["first_response_at"]
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        # Without an offset, a time is the organisation's (settings.TIME_ZONE, Riga: UTC+2).
+        ("2026-03-02T09:30:00", dt.datetime(2026, 3, 2, 7, 30, tzinfo=dt.UTC)),
+        ("2026-03-02T09:30:00Z", dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)),
+        ("2026-03-02T09:30:00-05:00", dt.datetime(2026, 3, 2, 14, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_times_without_an_offset_are_the_organisations(client_for, world, settings, sent, stored):
+    settings.TIME_ZONE = "Europe/Riga"
+    row = _row(world, 1, opened_at=sent, first_response_at=None, resolved_at=None)
+    row.update(is_first_contact_resolution=False)
+    response = client_for().post(URL, row, format="json")
+    assert response.status_code == 200, response.json()
+    assert Interaction.objects.get(external_id="T-1").opened_at == stored
+
+
 def test_more_than_a_thousand_rows_are_refused(client_for, world):
     response = client_for().post(URL, [_row(world, n) for n in range(1001)], format="json")
     assert response.status_code == 400
