@@ -30,7 +30,7 @@ BARE_PATH = "/bench/bare/"
 SCORES_PATH = "/api/v1/scores/employees/?page_size=100"
 BENCH_SOURCE = "bench-api"
 BATCH = 1000
-BATCH_ROUNDS = 5
+BATCH_ROUNDS = 7
 # Short rounds, many of them, alternating: the machine's speed drifts by a third over a minute.
 LOAD_ROUNDS = 7
 LOAD_SECONDS = 5
@@ -337,10 +337,14 @@ def _measure_batches(server: Server, headers: dict) -> dict:
             Interaction.objects.bulk_create(_model_rows(rows))
         bare.append(time.perf_counter() - started)
         Interaction.objects.filter(source=BENCH_SOURCE).delete()
+    # As for the reads: each round's ratio compares two neighbouring measurements.
     return {
         "api": statistics.median(api),
         "resend": statistics.median(resend),
         "bare": statistics.median(bare),
+        "ratio": statistics.median(a / b for a, b in zip(api, bare, strict=True)),
+        "ratios": [a / b for a, b in zip(api, bare, strict=True)],
+        "resend_ratio": statistics.median(r / b for r, b in zip(resend, bare, strict=True)),
     }
 
 
@@ -402,7 +406,7 @@ def run(args) -> None:
         _clean_up(started=started)
         api_key.delete()
 
-    batch_ratio = batches["api"] / batches["bare"]
+    batch_ratio = batches["ratio"]
     load_ratio = load["ratio"]
     data_set = (
         f"{Employee.objects.count():,} employees, {Interaction.objects.count():,} interactions, "
@@ -431,7 +435,7 @@ def run(args) -> None:
                     {
                         "what": "the same batch re-sent (no change)",
                         "median s": f"{batches['resend']:.3f}",
-                        "x bulk_create": f"{batches['resend'] / batches['bare']:.2f}",
+                        "x bulk_create": f"{batches['resend_ratio']:.2f}",
                     },
                     {
                         "what": "baseline: bare bulk_create of the same rows",
@@ -441,9 +445,11 @@ def run(args) -> None:
                 ]
             ),
             f"Goal at most 3x: **{'met' if batch_ratio <= 3 else 'not met'}** "
-            f"({batch_ratio:.2f}x). The POST includes JSON over HTTP, validation of every row, "
-            "references, the upsert on (source, external_id) and marking days for rescoring; "
-            f"the median of {BATCH_ROUNDS} rounds, each on fresh rows.",
+            f"({batch_ratio:.2f}x; the rounds: "
+            f"{', '.join(f'{ratio:.2f}' for ratio in batches['ratios'])}). The POST includes JSON "
+            "over HTTP, validation of every row, references, the upsert on (source, external_id) "
+            f"and marking days for rescoring. {BATCH_ROUNDS} alternating rounds, each on fresh "
+            "rows; the times are medians, the ratio the median of each round's ratio.",
             "",
             "### Reads: pages of 100 rows",
             "",
@@ -467,12 +473,14 @@ def run(args) -> None:
             f"{', '.join(f'{ratio:.2f}' for ratio in load['ratios'])}). Each score page "
             "checks the key, with whether it names teams (1 query; a second for the teams of "
             "a key that names some), pages through the (day, id) pairs of the visible rows "
-            "(1 query, in the order of an index on (day, id), so a page costs the same wherever "
-            "it is in the range), and has PostgreSQL write that page's 100 rows as JSON with "
+            "(1 query, starting right after the (day, id) the cursor holds, in the order of an "
+            "index on (day, id), so a page costs the same wherever it is in the range), and has "
+            "PostgreSQL write that page's 100 rows as JSON with "
             "their employee, team and version (1 query, a PL/pgSQL function whose plan is "
             "kept per connection), which is sent without being decoded; the bare view does "
             "none of this and only encodes rows it already holds. Before the rows were written "
-            "by the database the ratio was 0.19.",
+            "by the database the ratio was 0.19; before the keyset cursor, the skipped "
+            "filterset and the hand-written key lookup, 0.33 on the machine measured here.",
         ]
     )
     print(markdown)
