@@ -115,9 +115,8 @@ class EmployeeScoreList(_DailyScoreList):
     employee_rows = True
 
     def get_queryset(self):
-        rows = EmployeeDailyScore.objects.select_related(
-            "employee__user", "team", "version__scorecard"
-        )
+        # Both paths read with values(), which joins what it names: no select_related.
+        rows = EmployeeDailyScore.objects.all()
         return rows_visible(queryset=rows, principal=principal_for_request(self.request))
 
 
@@ -129,9 +128,7 @@ class TeamScoreList(_DailyScoreList):
 
     def get_queryset(self):
         teams = teams_visible(principal=principal_for_request(self.request)).values("pk")
-        return TeamDailyScore.objects.filter(team__in=teams).select_related(
-            "team", "version__scorecard"
-        )
+        return TeamDailyScore.objects.filter(team__in=teams)
 
 
 class ScoreSummary(APIView):
