@@ -9,6 +9,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from staff.filtersets import MAX_ID
+
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -161,6 +163,10 @@ class DayCursorPagination(CursorPagination):
     def _key(self, position: str | None) -> tuple[dt.date, int]:
         try:
             day, pk = (position or "").split(".")
-            return dt.date.fromisoformat(day), int(pk)
+            key = dt.date.fromisoformat(day), int(pk)
         except ValueError:
-            raise NotFound(self.invalid_cursor_message) from None
+            key = None
+        # An id the database could not compare (past bigint) is as invalid as text.
+        if key is None or not 0 < key[1] <= MAX_ID:
+            raise NotFound(self.invalid_cursor_message)
+        return key

@@ -147,6 +147,8 @@ def test_a_filtered_range_pages_within_the_filter(client_for, world):
         "bm90IGEgY3Vyc29y",  # "not a cursor"
         "cD0yMDI2LTAzLTAy",  # p=2026-03-02: a position without its id
         "cD14LjE=",  # p=x.1
+        "cD0yMDI2LTAzLTAyLjk5OTk5OTk5OTk5OTk5OTk5OTk5",  # an id past bigint
+        "cD0yMDI2LTAzLTAyLi0x",  # p=2026-03-02.-1
         "%%%",
     ],
 )
