@@ -774,7 +774,7 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         "met" if floor_ratio <= GOAL_FLOOR_RATIO else f"not met in this run ({floor_ratio:.2f}×)"
     )
     note += (
-        f"\nWhere a {days}-day backfill's {_s(sum(parts[k] for k in _PARTS) + rest)} go "
+        f"\nWhere a {days}-day backfill's {_s(ours_full)} go "
         f"(the round closest to the median), timed inside it: reading the sources with the "
         f"grouped queries {_s(parts['reading'])}; scoring in Python "
         f"(`scoring.score_stats`, employee and team rows) {_s(parts['scoring'])}; writing the "

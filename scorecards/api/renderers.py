@@ -156,9 +156,9 @@ class DayCursorPagination(CursorPagination):
         return response
 
     @staticmethod
-    def _position(row) -> str:
-        day, pk = (row["day"], row["id"]) if isinstance(row, dict) else (row.day, row.id)
-        return f"{day.isoformat()}.{pk}"
+    def _position(row: dict) -> str:
+        # The views page through values("id", "day").
+        return f"{row['day'].isoformat()}.{row['id']}"
 
     def _key(self, position: str | None) -> tuple[dt.date, int]:
         try:
