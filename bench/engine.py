@@ -30,7 +30,7 @@ from django.utils import timezone
 from bench.report import machine, table, write_section
 from bench.report import today as report_day
 from customers.models import Interaction
-from feedback.choices import ReviewStatus
+from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QAReview, SurveyResponse
 from scorecards import services
 from scorecards.choices import MetricCode, VersionStatus
@@ -38,7 +38,7 @@ from scorecards.dirty import local_day, organisation_zone
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
 from scorecards.runs import employee_chunks, scores_compute_chunk_run
 from scorecards.scoring import quantize, score_stats
-from scorecards.selectors import STAT_COLUMNS, version_rules
+from scorecards.selectors import STAT_COLUMNS, days_final_at, version_rules
 from staff.models import Employee, Team, TeamMembership
 
 BASELINE_TABLE = "bench_baseline_scores"
@@ -186,7 +186,8 @@ qa AS (
         SUM(q.total) AS total
     FROM {review} q
     JOIN {interaction} i ON i.id = q.interaction_id
-    WHERE q.status IN %(review_statuses)s AND q.scored_at >= %(start)s AND q.scored_at < %(end)s
+    WHERE q.status IN %(review_statuses)s AND q.reason <> %(calibration)s
+      AND q.scored_at >= %(start)s AND q.scored_at < %(end)s
     GROUP BY 1, 2
 )
 SELECT p.employee_id, p.day, p.team_id, p.version_id,
@@ -220,12 +221,11 @@ _BASELINE_VALUES = {
     MetricCode.CSAT: ("COALESCE(s.satisfied, 0)", "COALESCE(s.n, 0)"),
     MetricCode.NPS: ("COALESCE(s.net, 0)", "COALESCE(s.with_nps, 0)"),
     MetricCode.QA: ("COALESCE(q.total, 0)", "COALESCE(q.n, 0)"),
-    # Any activity that day makes it count for volume, even with nothing resolved.
+    # A worked day (an interaction opened or resolved) counts for volume once it is final.
     MetricCode.VOLUME: (
         "COALESCE(r.n, 0)",
-        "CASE WHEN o.employee_id IS NOT NULL OR r.employee_id IS NOT NULL"
-        " OR f.employee_id IS NOT NULL OR s.employee_id IS NOT NULL"
-        " OR q.employee_id IS NOT NULL THEN 1 ELSE 0 END",
+        "CASE WHEN (o.employee_id IS NOT NULL OR r.employee_id IS NOT NULL)"
+        " AND p.day <= %(last_final_day)s THEN 1 ELSE 0 END",
     ),
 }
 
@@ -249,7 +249,16 @@ def baseline_compute(*, date_from: dt.date, date_to: dt.date, now: dt.datetime) 
         "today": local_day(now),
         "zone": settings.TIME_ZONE,
         "published": VersionStatus.PUBLISHED,
-        "review_statuses": (ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED),
+        "review_statuses": (ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewStatus.RESOLVED),
+        "calibration": ReviewReason.CALIBRATION,
+        "last_final_day": max(
+            (
+                day
+                for day, at in days_final_at(date_from=date_from, date_to=date_to).items()
+                if now >= at
+            ),
+            default=date_from - dt.timedelta(days=1),
+        ),
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {BASELINE_TABLE}")
@@ -370,13 +379,13 @@ def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDa
     start, end = _moment(day), _moment(day + dt.timedelta(days=1))
     limit = dt.timedelta(minutes=version.sla_minutes)
     stats = dict.fromkeys(MetricCode.values, (_ZERO, _ZERO))
-    active = False
+    worked = False
 
     opened = list(
         Interaction.objects.filter(employee_id=employee_id, opened_at__gte=start, opened_at__lt=end)
     )
     if opened:
-        active = True
+        worked = True
         answered = [i for i in opened if i.first_response_at is not None]
         in_sla = sum(1 for i in answered if i.first_response_at <= i.opened_at + limit)
         counted = sum(
@@ -394,7 +403,7 @@ def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDa
         )
     )
     if resolved:
-        active = True
+        worked = True
         count = Decimal(len(resolved))
         stats[MetricCode.FCR] = (
             Decimal(sum(i.is_first_contact_resolution for i in resolved)),
@@ -403,10 +412,9 @@ def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDa
         stats[MetricCode.ESCALATION] = (Decimal(sum(i.is_escalated for i in resolved)), count)
         took = sum((i.resolved_at - i.opened_at for i in resolved), dt.timedelta())
         stats[MetricCode.RESOLUTION_HOURS] = (_minutes(took, Decimal(3_600_000_000)), count)
-        stats[MetricCode.VOLUME] = (count, _ONE)
+        stats[MetricCode.VOLUME] = (count, _ZERO)
     follow_ups = list(Interaction.objects.filter(employee_id=employee_id, follow_up_due=day))
     if follow_ups:
-        active = True
         done = [i for i in follow_ups if i.follow_up_done_at is not None]
         in_time = sum(1 for i in done if local_day(i.follow_up_done_at) <= day)
         due = len(follow_ups) if day < local_day(now) else len(done)
@@ -417,7 +425,6 @@ def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDa
         )
     )
     if responses:
-        active = True
         rated = [r for r in responses if r.nps is not None]
         net = sum(1 for r in rated if r.nps >= 9) - sum(1 for r in rated if r.nps <= 6)
         stats[MetricCode.CSAT] = (
@@ -428,17 +435,17 @@ def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDa
     reviews = list(
         QAReview.objects.filter(
             interaction__employee_id=employee_id,
-            status__in=(ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED),
+            status__in=(ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewStatus.RESOLVED),
             scored_at__gte=start,
             scored_at__lt=end,
-        )
+        ).exclude(reason=ReviewReason.CALIBRATION)
     )
     if reviews:
-        active = True
         total = sum((r.total for r in reviews if r.total is not None), _ZERO)
         stats[MetricCode.QA] = (total, Decimal(len(reviews)))
-    if active and stats[MetricCode.VOLUME][1] == 0:
-        stats[MetricCode.VOLUME] = (_ZERO, _ONE)
+    is_final = now >= days_final_at(date_from=day, date_to=day)[day]
+    if worked and is_final:
+        stats[MetricCode.VOLUME] = (stats[MetricCode.VOLUME][0], _ONE)
 
     score = score_stats(
         stats=stats,
@@ -456,8 +463,10 @@ def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDa
         defaults={
             "team_id": membership.team_id,
             "version": version,
-            "total": quantize(score.total),
-            "band": score.band,
+            "total": quantize(score.total) if worked else None,
+            "band": score.band if worked and is_final else "",
+            "is_worked": worked,
+            "is_final": is_final,
             "metric_scores": {
                 code: {
                     "value": None if result.value is None else str(quantize(result.value)),

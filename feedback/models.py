@@ -80,6 +80,18 @@ class SurveyResponse(models.Model):
         return f"CSAT {self.csat} — {self.interaction_id}"
 
 
+class QAReviewQuerySet(models.QuerySet):
+    def scored(self) -> "QAReviewQuerySet":
+        """Return the reviews that count for the agent's `qa` metric (SPEC §4 and §10).
+
+        A review counts from its first publication at its current total, whether or not it is
+        disputed; calibration reviews compare reviewers and never count.
+        """
+        return self.filter(
+            status__in=(ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewStatus.RESOLVED)
+        ).exclude(reason=ReviewReason.CALIBRATION)
+
+
 class QAReview(models.Model):
     interaction = models.ForeignKey(
         "customers.Interaction",
@@ -130,6 +142,8 @@ class QAReview(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = QAReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("QA review")

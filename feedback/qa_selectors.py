@@ -20,9 +20,6 @@ from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import employee_for_user, employees_visible_to, is_admin
 
-# Reviews that count for the agent's `qa` metric (a disputed one waits for its resolution).
-SCORED_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED)
-
 REVIEW_SORTS = {
     "-created": ("-created_at", "-pk"),
     "created": ("created_at", "pk"),
@@ -250,8 +247,7 @@ def reviewer_consistency(*, team: Team, date_from: dt.date, date_to: dt.date) ->
     members = TeamMembership.objects.filter(team=team, starts_on__lte=date_to).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=date_from)
     )
-    reviews = QAReview.objects.filter(
-        status__in=SCORED_STATUSES,
+    reviews = QAReview.objects.scored().filter(
         scored_at__gte=start,
         scored_at__lt=end,
         total__isnull=False,

@@ -337,14 +337,13 @@ def qa_review_dispute(
         raise ValidationError({"__all__": _("Only a published review can be disputed.")})
     if not reason:
         raise ValidationError({"reason": _("Say why you disagree with the review.")})
-    old_pairs = qa_review_days(review)
     review.status = ReviewStatus.DISPUTED
     review.dispute_reason = reason
     review.disputed_at = now or timezone.now()
     review.save(update_fields=["status", "dispute_reason", "disputed_at"])
     _event(review=review, actor=agent, action=ReviewAction.DISPUTED, note=reason)
-    # A disputed review stops counting until it is resolved.
-    qa_review_days_changed(review=review, old_pairs=old_pairs)
+    # A disputed review keeps counting at its published total (SPEC §4): disputing a low
+    # review must not take it out of the score, so no day is rescored here.
     _notify(review=review, action=ReviewAction.DISPUTED)
     return review
 
@@ -386,8 +385,7 @@ def qa_review_resolve(
             raise ValidationError(
                 {"__all__": _("Rate at least one criterion; not all of them can be N/A.")}
             )
-        # The adjusted total takes effect on the day of the decision.
-        review.scored_at = now
+        # The adjusted total replaces the published one on the day it was first published.
     review.status = ReviewStatus.RESOLVED
     review.dispute_outcome = outcome
     review.resolution_note = note
@@ -401,7 +399,6 @@ def qa_review_resolve(
             "resolved_at",
             "resolved_by",
             "total",
-            "scored_at",
         ]
     )
     _event(review=review, actor=manager, action=ReviewAction.RESOLVED, note=note)

@@ -1,9 +1,10 @@
 """Alerts (SPEC §5): raise them on scored days, and mail them to the subject's managers.
 
-A subject (an employee or a team) gets an alert on a day when it was red that day and the two
-days before, or when its total pooled over the seven days up to that day is ten points or more
-below the seven days before. Each (subject, kind, day) is raised once: the unique constraints
-on `Alert` make evaluating a day twice harmless.
+On final days only, a subject (an employee or a team) gets an alert when it has been red on three
+worked days running, or when its total pooled over the seven days up to that day is ten points or
+more below the seven days before. One alert per episode: while the condition persists no new
+alert is raised (nor mailed); after a recovery it may be raised again. Each (subject, kind, day)
+is raised once: the unique constraints on `Alert` make evaluating a day twice harmless.
 """
 
 import datetime as dt
@@ -25,13 +26,15 @@ from scorecards.models import Alert, EmployeeDailyScore, TeamDailyScore
 from scorecards.scoring import quantize
 from scorecards.selectors import (
     STAT_COLUMNS,
-    memberships_overlapping,
+    employees_scorecards_on,
+    period_versions,
     version_score,
-    version_timeline,
 )
 from staff.models import Employee, Team, TeamMembership
 
 RED_STREAK_DAYS = 3
+# How far back a run of red worked days is followed (someone who works once a month).
+STREAK_LOOKBACK_DAYS = 60
 DROP_WINDOW_DAYS = 7
 DROP_POINTS = Decimal(10)
 
@@ -40,8 +43,12 @@ BODY_TEMPLATE = "scorecards/email/alert_body.txt"
 
 
 def alerts_evaluate(*, day: dt.date) -> int:
-    """Raise the day's red-streak and drop alerts for employees and teams; return how many."""
+    """Raise the final day's red-streak and drop alerts for employees and teams; return how many.
+
+    Only final rows count: today's "so far" figures have no band and raise nothing.
+    """
     employee_ids, team_ids = _scored_on(day=day)
+    today = timezone.localdate()
     alerts = [
         *_red_streaks(model=EmployeeDailyScore, subject="employee", day=day),
         *_red_streaks(model=TeamDailyScore, subject="team", day=day),
@@ -49,18 +56,23 @@ def alerts_evaluate(*, day: dt.date) -> int:
             model=EmployeeDailyScore,
             subject="employee",
             day=day,
-            scorecard_of={
-                span.employee_id: span.scorecard_id
-                for span in memberships_overlapping(
-                    date_from=day, date_to=day, employee_ids=employee_ids
-                )
-            },
+            versions=period_versions(
+                scorecard_of=employees_scorecards_on(employee_ids=employee_ids, day=day),
+                date_to=day,
+                today=today,
+            ),
         ),
         *_drops(
             model=TeamDailyScore,
             subject="team",
             day=day,
-            scorecard_of=dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "scorecard")),
+            versions=period_versions(
+                scorecard_of=dict(
+                    Team.objects.filter(pk__in=team_ids).values_list("pk", "scorecard")
+                ),
+                date_to=day,
+                today=today,
+            ),
         ),
     ]
     Alert.objects.bulk_create(alerts, ignore_conflicts=True)
@@ -68,80 +80,105 @@ def alerts_evaluate(*, day: dt.date) -> int:
 
 
 def _scored_on(*, day: dt.date) -> tuple[list[int], list[int]]:
-    """Return the ids of the employees and of the teams with a score row on the day."""
+    """Return the ids of the employees and of the teams with a final score row on the day."""
     return (
-        list(EmployeeDailyScore.objects.filter(day=day).values_list("employee_id", flat=True)),
-        list(TeamDailyScore.objects.filter(day=day).values_list("team_id", flat=True)),
+        list(
+            EmployeeDailyScore.objects.filter(day=day, is_final=True).values_list(
+                "employee_id", flat=True
+            )
+        ),
+        list(
+            TeamDailyScore.objects.filter(day=day, is_final=True).values_list("team_id", flat=True)
+        ),
     )
 
 
 def _red_streaks(*, model, subject: str, day: dt.date) -> list[Alert]:
-    """Return an alert for each subject whose total was red on the day and the days before."""
-    first = day - dt.timedelta(days=RED_STREAK_DAYS - 1)
-    red_rows = model.objects.filter(day__range=(first, day), band=Band.RED, total__isnull=False)
-    streaks = (
-        red_rows.values(subject)
-        .annotate(red_days=Count("pk"))
-        .filter(red_days=RED_STREAK_DAYS)
-        .values(subject)
-    )
-    totals: dict[int, dict[str, str]] = defaultdict(dict)
-    for subject_id, row_day, total in (
-        red_rows.filter(**{f"{subject}__in": streaks})
-        .order_by(subject, "day")
-        .values_list(subject, "day", "total")
-    ):
-        totals[subject_id][row_day.isoformat()] = str(total)
-    return [
-        Alert(
-            **{f"{subject}_id": subject_id},
-            kind=AlertKind.RED_STREAK,
-            day=day,
-            details={"totals": by_day},
-        )
-        for subject_id, by_day in totals.items()
-    ]
+    """Return an alert for each subject whose red run of worked days reaches three on the day.
 
-
-def _drops(
-    *, model, subject: str, day: dt.date, scorecard_of: Mapping[int, int | None]
-) -> list[Alert]:
-    """Return an alert for each subject whose pooled week fell ten points below the week before.
-
-    Both weeks are pooled with one grouped SUM over the stored rows and scored with the
-    version in force on the day, so a version change cannot itself look like a drop.
+    Days not worked are skipped, not breaks: they have no band. An alert marks the start of an
+    episode: a fourth red day in a row raises nothing, and a run that is broken by a better
+    worked day and then reaches three red days again is a new episode. Judged from the stored
+    rows alone, so evaluating days again, or out of order, raises the same alerts.
     """
-    current_from = day - dt.timedelta(days=DROP_WINDOW_DAYS - 1)
-    previous_from = current_from - dt.timedelta(days=DROP_WINDOW_DAYS)
-    in_current = Q(day__gte=current_from)
-    in_previous = Q(day__lt=current_from)
+    worked = model.objects.filter(is_worked=True, is_final=True)
+    candidates = worked.filter(day=day, band=Band.RED).values(subject)
+    runs: dict[int, list[tuple[dt.date, str, Decimal]]] = defaultdict(list)
+    for subject_id, row_day, band, total in (
+        worked.filter(
+            **{f"{subject}__in": candidates},
+            day__lte=day,
+            day__gte=day - dt.timedelta(days=STREAK_LOOKBACK_DAYS),
+        )
+        .order_by(subject, "-day")
+        .values_list(subject, "day", "band", "total")
+    ):
+        if len(runs[subject_id]) <= RED_STREAK_DAYS:
+            runs[subject_id].append((row_day, band, total))
+    alerts = []
+    for subject_id, latest in runs.items():
+        streak = latest[:RED_STREAK_DAYS]
+        before = latest[RED_STREAK_DAYS:]
+        if len(streak) < RED_STREAK_DAYS or any(band != Band.RED for _d, band, _t in streak):
+            continue
+        if before and before[0][1] == Band.RED:
+            continue  # the episode started earlier and was alerted then
+        alerts.append(
+            Alert(
+                **{f"{subject}_id": subject_id},
+                kind=AlertKind.RED_STREAK,
+                day=day,
+                details={"totals": {d.isoformat(): str(t) for d, _b, t in reversed(streak)}},
+            )
+        )
+    return alerts
+
+
+def _drops(*, model, subject: str, day: dt.date, versions: Mapping[int, object]) -> list[Alert]:
+    """Return an alert for each subject whose pooled week fell ten points below the week before,
+    when that was not already so the day before (one alert per episode).
+
+    The weeks ending on the day and on the day before are pooled with one grouped SUM over the
+    final rows, all scored with the period rule's version for the day, so a version change
+    cannot itself look like a drop.
+    """
+    windows = {}
+    for name, end in (("now", day), ("before", day - dt.timedelta(days=1))):
+        current_from = end - dt.timedelta(days=DROP_WINDOW_DAYS - 1)
+        windows[f"{name}_cur"] = Q(day__gte=current_from, day__lte=end)
+        windows[f"{name}_prev"] = Q(
+            day__gte=current_from - dt.timedelta(days=DROP_WINDOW_DAYS), day__lt=current_from
+        )
     sums = {}
-    for column in STAT_COLUMNS:
-        sums[f"cur_{column}"] = Sum(column, filter=in_current)
-        sums[f"prev_{column}"] = Sum(column, filter=in_previous)
+    for name, within in windows.items():
+        sums[f"{name}_days"] = Count("pk", filter=within)
+        for column in STAT_COLUMNS:
+            sums[f"{name}_{column}"] = Sum(column, filter=within)
+    first = day - dt.timedelta(days=2 * DROP_WINDOW_DAYS)
     rows = (
         model.objects.filter(
-            day__range=(previous_from, day), **{f"{subject}__in": list(scorecard_of)}
+            is_final=True, day__range=(first, day), **{f"{subject}__in": list(versions)}
         )
         .values(subject)
-        .annotate(
-            scored_today=Count("pk", filter=Q(day=day)),
-            previous_days=Count("pk", filter=in_previous),
-            **sums,
-        )
-        .filter(scored_today=1, previous_days__gt=0)
+        .annotate(scored_today=Count("pk", filter=Q(day=day)), **sums)
+        .filter(scored_today=1, now_prev_days__gt=0)
         .order_by(subject)
     )
-    timeline = version_timeline(scorecard_ids={pk for pk in scorecard_of.values() if pk}, until=day)
+    current_from = day - dt.timedelta(days=DROP_WINDOW_DAYS - 1)
     alerts = []
     for row in rows:
-        version = timeline.in_force(scorecard_id=scorecard_of[row[subject]], day=day)
+        version = versions.get(row[subject])
         if version is None:
             continue
-        current = _pooled_total(version=version, row=row, prefix="cur_")
-        previous = _pooled_total(version=version, row=row, prefix="prev_")
-        if current is None or previous is None or previous - current < DROP_POINTS:
+        current = _pooled_total(version=version, row=row, prefix="now_cur_")
+        previous = _pooled_total(version=version, row=row, prefix="now_prev_")
+        if not _is_drop(current=current, previous=previous):
             continue
+        if row["before_prev_days"] and _is_drop(
+            current=_pooled_total(version=version, row=row, prefix="before_cur_"),
+            previous=_pooled_total(version=version, row=row, prefix="before_prev_"),
+        ):
+            continue  # the same drop was already there the day before
         alerts.append(
             Alert(
                 **{f"{subject}_id": row[subject]},
@@ -149,7 +186,9 @@ def _drops(
                 day=day,
                 details={
                     "current_from": current_from.isoformat(),
-                    "previous_from": previous_from.isoformat(),
+                    "previous_from": (
+                        current_from - dt.timedelta(days=DROP_WINDOW_DAYS)
+                    ).isoformat(),
                     "current_total": str(current),
                     "previous_total": str(previous),
                     "version": version.pk,
@@ -157,6 +196,10 @@ def _drops(
             )
         )
     return alerts
+
+
+def _is_drop(*, current: Decimal | None, previous: Decimal | None) -> bool:
+    return current is not None and previous is not None and previous - current >= DROP_POINTS
 
 
 def _pooled_total(*, version, row: Mapping, prefix: str) -> Decimal | None:

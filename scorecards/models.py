@@ -213,7 +213,9 @@ class QACriterion(_VersionPart):
 class DailyScoreBase(models.Model):
     """A subject's score for one day: per metric the sufficient statistics `<code>_num` and
     `<code>_den` (columns, so periods and teams pool with one SQL SUM), the derived value and
-    score per metric in `metric_scores`, and the weighted total and band."""
+    score per metric in `metric_scores`, and the weighted total and band.
+
+    A team's day is worked when any member's is, and final when the day is."""
 
     day = models.DateField(_("day"))
     version = models.ForeignKey(
@@ -222,6 +224,10 @@ class DailyScoreBase(models.Model):
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
     band = models.CharField(_("band"), max_length=10, choices=Band.choices, blank=True)
     metric_scores = models.JSONField(_("metric values and scores"), default=dict, blank=True)
+    # A worked day (an interaction opened or resolved on it) alone carries a total; a final
+    # day (every SLA deadline of its interactions passed) alone carries a band and alerts.
+    is_worked = models.BooleanField(_("worked day"), default=False)
+    is_final = models.BooleanField(_("final"), default=False)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

@@ -15,7 +15,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from scorecards.models import DirtyDay, ScoreFillState
-from scorecards.selectors import employees_to_score
+from scorecards.selectors import days_final_at, employees_to_score
 from scorecards.services import scores_compute
 
 logger = logging.getLogger(__name__)
@@ -43,16 +43,22 @@ class ScoreWork:
     is_final: bool = False
 
 
-def scores_plan(*, today: dt.date) -> list[ScoreWork]:
+def scores_plan(*, now: dt.datetime) -> list[ScoreWork]:
     """Return the work due now, claiming the dirty days it covers; call inside a transaction.
 
-    The claimed dirty rows are deleted in the caller's transaction, so they are gone only if
-    the caller also hands the work over (enqueues or computes it) before committing.
+    Past days whose SLA deadlines have all passed are finalised; today, and a past day whose
+    deadlines have not (an interaction opened at 23:50), are scored so far. The claimed dirty
+    rows are deleted in the caller's transaction, so they are gone only if the caller also
+    hands the work over (enqueues or computes it) before committing.
     """
-    final_days = _days_to_finalise(today=today)
+    today = timezone.localdate(now)
+    unfinished = _days_to_finalise(today=today)
+    final_at = days_final_at(date_from=unfinished[0], date_to=unfinished[-1]) if unfinished else {}
+    final_days = [day for day in unfinished if now >= final_at[day]]
+    so_far = [*(day for day in unfinished if now < final_at[day]), today]
     work = [ScoreWork(date_from=day, date_to=day, is_final=True) for day in final_days]
-    work.append(ScoreWork(date_from=today, date_to=today))
-    covered = {*final_days, today}
+    work.extend(ScoreWork(date_from=day, date_to=day) for day in so_far)
+    covered = {*final_days, *so_far}
     dirty: dict[dt.date, set[int]] = defaultdict(set)
     for employee_id, day in _dirty_days_claim(today=today):
         if day not in covered:
@@ -162,10 +168,17 @@ def scores_compute_chunk_run(
     return fill_state_computed(date_from=date_from, date_to=date_to)
 
 
-def scores_finalise_day(*, day: dt.date) -> None:
-    """Score a whole past day for everyone, then record it as final."""
-    fill_state_start(days=[day])
-    scores_compute(date_from=day, date_to=day)
+def scores_finalise_day(*, day: dt.date, now: dt.datetime | None = None) -> bool:
+    """Score a whole past day for everyone; record it as final if it is; return whether it is.
+
+    A day asked for before its last SLA deadline has passed is only scored so far: recording
+    it final then would leave an unanswered interaction of 23:50 never counted as a miss.
+    """
+    now = now or timezone.now()
+    is_final = now >= days_final_at(date_from=day, date_to=day)[day]
+    fill_state_start(days=[day], now=now)
+    scores_compute(date_from=day, date_to=day, now=now)
     ScoreFillState.objects.update_or_create(
-        day=day, defaults={"is_final": True, "computed_at": timezone.now()}
+        day=day, defaults={"is_final": is_final, "computed_at": now}
     )
+    return is_final

@@ -71,7 +71,6 @@ Stats = dict[str, tuple[Decimal, Decimal]]
 STAT_COLUMNS: tuple[str, ...] = tuple(
     column for code in MetricCode.values for column in (f"{code}_num", f"{code}_den")
 )
-SCORED_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.RESOLVED)
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -192,6 +191,115 @@ def version_timeline(*, scorecard_ids: Iterable[int] | None, until: dt.date) -> 
     return VersionTimeline(by_scorecard=by_scorecard)
 
 
+def employees_scorecards_on(
+    *, employee_ids: Collection[int], day: dt.date
+) -> dict[int, int | None]:
+    """Return each employee's scorecard on the day: their team's then, else their last team's.
+
+    The membership started latest on or before the day wins, as when a day is scored.
+    """
+    scorecards: dict[int, int | None] = {}
+    for employee_id, scorecard_id in (
+        TeamMembership.objects.filter(employee_id__in=list(employee_ids), starts_on__lte=day)
+        .order_by("employee_id", "starts_on", "pk")
+        .values_list("employee_id", "team__scorecard_id")
+    ):
+        scorecards[employee_id] = scorecard_id
+    return scorecards
+
+
+def period_versions(
+    *, scorecard_of: Mapping, date_to: dt.date, today: dt.date | None = None
+) -> dict:
+    """Return, per subject, the version that scores its period (SPEC §4: the one rule).
+
+    A period (a week, a goal, a dashboard range, an export, an API summary, a digest) is
+    scored with its subject's scorecard version in force on the period's last day, or today
+    if the period runs past today. `scorecard_of` maps each subject key to its scorecard id.
+    Every page, e-mail and endpoint that shows a period's total picks its version here, so
+    a manager never sees two totals for one period.
+    """
+    day = min(date_to, today or timezone.localdate())
+    timeline = version_timeline(scorecard_ids={pk for pk in scorecard_of.values() if pk}, until=day)
+    return {
+        key: timeline.in_force(scorecard_id=scorecard_id, day=day) if scorecard_id else None
+        for key, scorecard_id in scorecard_of.items()
+    }
+
+
+def days_final_at(
+    *, date_from: dt.date, date_to: dt.date, timeline: VersionTimeline | None = None
+) -> dict[dt.date, dt.datetime]:
+    """Return, per day, the moment it becomes final: its end plus the longest SLA in force.
+
+    Until then an interaction opened on the day may still turn into an SLA miss, so the day
+    is scored "so far": no band, no alert, `volume` left out (SPEC §4). `timeline`, when
+    given, must hold every scorecard's versions up to `date_to`.
+    """
+    timeline = timeline or version_timeline(scorecard_ids=None, until=date_to)
+    final_at = {}
+    for day in day_range(date_from=date_from, date_to=date_to):
+        longest = max(
+            (
+                version.sla_minutes
+                for scorecard_id in timeline.by_scorecard
+                if (version := timeline.in_force(scorecard_id=scorecard_id, day=day))
+            ),
+            default=0,
+        )
+        final_at[day] = _local_midnight(day + dt.timedelta(days=1)) + dt.timedelta(minutes=longest)
+    return final_at
+
+
+def last_final_day(*, now: dt.datetime) -> dt.date:
+    """Return the latest day that is final at `now` (yesterday once its deadlines passed)."""
+    yesterday = local_day(now) - dt.timedelta(days=1)
+    # The longest SLA would have to exceed a week for the answer to lie further back.
+    final_at = days_final_at(date_from=yesterday - dt.timedelta(days=7), date_to=yesterday)
+    return max(
+        (day for day, at in final_at.items() if now >= at), default=yesterday - dt.timedelta(days=8)
+    )
+
+
+def day_outcome(*, score: DayScore, is_worked: bool, is_final: bool) -> tuple[Decimal | None, str]:
+    """Return the (total, band) a day shows: a total on worked days only, a band once final."""
+    if not is_worked:
+        return None, ""
+    return score.total, score.band if is_final else ""
+
+
+def version_rescored_days(
+    *, version: ScorecardVersion, today: dt.date
+) -> list[tuple[int, dt.date]]:
+    """Return the (employee id, day) pairs that publishing the version makes score anew.
+
+    They are the past days from its effective date, up to today or the day before the next
+    published version takes effect, of the members of the teams that use its scorecard.
+    """
+    later = (
+        ScorecardVersion.objects.filter(
+            scorecard_id=version.scorecard_id,
+            status=VersionStatus.PUBLISHED,
+            effective_from__gt=version.effective_from,
+        )
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    last = min(today, later - dt.timedelta(days=1)) if later else today
+    if last < version.effective_from:
+        return []
+    team_ids = Team.objects.filter(scorecard_id=version.scorecard_id).values_list("pk", flat=True)
+    pairs = []
+    for span in memberships_overlapping(
+        date_from=version.effective_from, date_to=last, team_ids=list(team_ids)
+    ):
+        first = max(span.starts_on, version.effective_from)
+        end = min(span.ends_on or last, last)
+        pairs.extend((span.employee_id, day) for day in day_range(date_from=first, date_to=end))
+    return pairs
+
+
 # ---- memberships ---------------------------------------------------------------------------
 
 
@@ -271,17 +379,26 @@ class DayStats:
     """An employee's sufficient statistics for one day, before a version is chosen.
 
     `sla` keeps response_sla per SLA length, because the version in force decides which one
-    counts.
+    counts. `resolved` is the day's count for `volume`; `is_worked` says whether an interaction
+    of the employee was opened or resolved that day (SPEC §4, worked days).
     """
 
     stats: Stats = field(default_factory=dict)
     sla: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    resolved: Decimal = _ZERO
+    is_worked: bool = False
 
-    def metric_stats(self, *, sla_minutes: int) -> Stats:
-        """Return {code: (num, den)} for every metric, with response_sla for the given SLA."""
+    def metric_stats(self, *, sla_minutes: int, is_final: bool) -> Stats:
+        """Return {code: (num, den)} for every metric, with response_sla for the given SLA.
+
+        `volume` has den 1 on a final worked day only: a day not worked is no sample of how
+        much an employee resolves, and a day not yet final is progress ("so far"), which would
+        drag every period that includes today down if it counted.
+        """
         stats = dict.fromkeys(METRIC_CODES, _NO_STATS)
         stats.update(self.stats)
         stats[_RESPONSE_SLA] = self.sla.get(sla_minutes, _NO_STATS)
+        stats[_VOLUME] = (self.resolved, _ONE if self.is_worked and is_final else _ZERO)
         return stats
 
 
@@ -418,9 +535,7 @@ def employee_day_stats(
         .order_by()
     )
     responses = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    reviews = QAReview.objects.filter(
-        status__in=SCORED_REVIEW_STATUSES, scored_at__gte=start, scored_at__lt=end
-    )
+    reviews = QAReview.objects.scored().filter(scored_at__gte=start, scored_at__lt=end)
     if employee_ids is not None:
         responses = responses.filter(interaction__employee_id__in=employee_ids)
         reviews = reviews.filter(interaction__employee_id__in=employee_ids)
@@ -450,12 +565,12 @@ def employee_day_stats(
 
     def at(employee_id: int, day: dt.date) -> DayStats:
         if (employee_id, day) not in days:
-            # Any activity makes the day count for volume, even with nothing resolved.
-            days[(employee_id, day)] = DayStats(stats={_VOLUME: (_ZERO, _ONE)})
+            days[(employee_id, day)] = DayStats()
         return days[(employee_id, day)]
 
     for row in opened_rows:
         day = at(row["employee_id"], row["day"])
+        day.is_worked = True
         day.stats[_FIRST_RESPONSE_MINUTES] = (
             _duration_in(row["response_time"], _MICROSECONDS_PER_MINUTE),
             _as_decimal(row["answered"]),
@@ -470,7 +585,8 @@ def employee_day_stats(
             _duration_in(row["resolution_time"], _MICROSECONDS_PER_HOUR),
             count,
         )
-        day.stats[_VOLUME] = (count, _ONE)
+        day.resolved = count
+        day.is_worked = True
     for row in follow_up_rows:
         # Until its due day is over, a follow-up counts only once it is done.
         den = row["due"] if row["follow_up_due"] < today else row["done"]
@@ -509,7 +625,11 @@ def team_day_sums(
         rows = rows.filter(team_id__in=team_ids)
     return list(
         rows.values("team_id", "day")
-        .annotate(member_count=Count("pk"), **_column_sums())
+        .annotate(
+            member_count=Count("pk"),
+            worked_count=Count("pk", filter=Q(is_worked=True)),
+            **_column_sums(),
+        )
         .order_by("team_id", "day")
     )
 
@@ -528,17 +648,17 @@ class PeriodSummary:
     metrics: dict
 
 
-def _period_summary(*, rows: QuerySet, date_from: dt.date, date_to: dt.date) -> PeriodSummary:
+def _period_summary(
+    *, rows: QuerySet, scorecard_id: int | None, date_from: dt.date, date_to: dt.date
+) -> PeriodSummary:
     rows = rows.filter(day__gte=date_from, day__lte=date_to)
     sums = rows.aggregate(days=Count("pk"), **_column_sums())
     stats = {
         code: (_as_decimal(sums[f"{code}_num"]), _as_decimal(sums[f"{code}_den"]))
         for code in MetricCode.values
     }
-    # A period is scored with the version of its latest scored day.
-    latest = rows.order_by("-day").values_list("version_id", flat=True)[:1]
     version = (
-        ScorecardVersion.objects.prefetch_related("metrics").filter(pk__in=latest).first()
+        period_versions(scorecard_of={None: scorecard_id}, date_to=date_to)[None]
         if sums["days"]
         else None
     )
@@ -568,8 +688,10 @@ def _period_summary(*, rows: QuerySet, date_from: dt.date, date_to: dt.date) -> 
 
 def employee_period_summary(*, employee, date_from: dt.date, date_to: dt.date) -> PeriodSummary:
     """Return the employee's pooled figures over the days (one SUM query)."""
+    day = min(date_to, timezone.localdate())
     return _period_summary(
         rows=EmployeeDailyScore.objects.filter(employee=employee),
+        scorecard_id=employees_scorecards_on(employee_ids=[employee.pk], day=day).get(employee.pk),
         date_from=date_from,
         date_to=date_to,
     )
@@ -578,7 +700,10 @@ def employee_period_summary(*, employee, date_from: dt.date, date_to: dt.date) -
 def team_period_summary(*, team, date_from: dt.date, date_to: dt.date) -> PeriodSummary:
     """Return the team's pooled figures over the days (one SUM query)."""
     return _period_summary(
-        rows=TeamDailyScore.objects.filter(team=team), date_from=date_from, date_to=date_to
+        rows=TeamDailyScore.objects.filter(team=team),
+        scorecard_id=team.scorecard_id,
+        date_from=date_from,
+        date_to=date_to,
     )
 
 
@@ -649,9 +774,29 @@ class MetricLine:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """A day of a trend as its stored row shows it (no row: not scored at all)."""
+
     day: dt.date
     total: Decimal | None
     band: str
+    is_worked: bool = False
+    is_final: bool = False
+    is_scored: bool = False
+
+    @classmethod
+    def of(cls, *, day: dt.date, row: Mapping | object | None) -> "TrendPoint":
+        """Return the point of a stored daily row (a model or a dict of its columns), or None."""
+        if row is None:
+            return cls(day=day, total=None, band="")
+        get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+        return cls(
+            day=day,
+            total=get("total"),
+            band=get("band"),
+            is_worked=get("is_worked"),
+            is_final=get("is_final"),
+            is_scored=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -664,6 +809,8 @@ class GoalProgress:
     value: Decimal | None
     is_met: bool
     is_over: bool
+    # Over, and its last day final: met or missed is then judged from `value`, shown beside it.
+    is_settled: bool
 
     @property
     def percent(self) -> int:
@@ -709,8 +856,11 @@ def goals_with_pooled(*, goals: QuerySet[Goal], until: dt.date) -> QuerySet[Goal
     )
 
 
-def goal_progress_of(*, goal: Goal, until: dt.date) -> GoalProgress:
-    """Return the progress of a goal annotated by `goals_with_pooled`."""
+def goal_progress_of(*, goal: Goal, until: dt.date, final_until: dt.date) -> GoalProgress:
+    """Return the progress of a goal annotated by `goals_with_pooled`.
+
+    `final_until` is the last final day (`last_final_day`): a goal ending by then is settled.
+    """
     num, den = _as_decimal(goal.pooled_num), _as_decimal(goal.pooled_den)
     value = quantize(metric_value(code=goal.metric, num=num, den=den))
     return GoalProgress(
@@ -720,14 +870,20 @@ def goal_progress_of(*, goal: Goal, until: dt.date) -> GoalProgress:
         value=value,
         is_met=target_is_met(code=goal.metric, value=value, target=goal.target),
         is_over=goal.ends_on < until,
+        is_settled=goal.ends_on <= final_until,
     )
 
 
-def goals_progress(*, goals: QuerySet[Goal], until: dt.date) -> list[GoalProgress]:
-    """Return each goal with its metric pooled over its days up to `until` (one query)."""
+def goals_progress(
+    *, goals: QuerySet[Goal], now: dt.datetime, limit: int | None = None
+) -> list[GoalProgress]:
+    """Return each goal (the first `limit`) with its metric pooled up to today (one query)."""
+    until = local_day(now)
+    final_until = last_final_day(now=now)
+    pooled = goals_with_pooled(goals=goals, until=until)
     return [
-        goal_progress_of(goal=goal, until=until)
-        for goal in goals_with_pooled(goals=goals, until=until)
+        goal_progress_of(goal=goal, until=until, final_until=final_until)
+        for goal in (pooled[:limit] if limit is not None else pooled)
     ]
 
 
@@ -749,6 +905,8 @@ class EmployeeOverview:
     version: ScorecardVersion | None
     today: dt.date
     date_from: dt.date
+    today_point: TrendPoint
+    today_resolved: int
     today_score: DayScore | None
     period_score: DayScore | None
     period: PeriodSummary
@@ -768,7 +926,16 @@ class EmployeeOverview:
 
     @property
     def today_total(self) -> Decimal | None:
-        return quantize(self.today_score.total) if self.today_score is not None else None
+        """Return today's total so far as the engine stored it (None on a day not worked)."""
+        return self.today_point.total
+
+    @property
+    def volume_target(self) -> Decimal | None:
+        """Return the `volume` target of the version in force, for today's progress line."""
+        for line in self.metrics:
+            if line.metric.code == _VOLUME:
+                return line.metric.target
+        return None
 
     @property
     def period_total(self) -> Decimal | None:
@@ -785,26 +952,37 @@ def employee_overview(
     days: int = 30,
     language: str = "en",
     with_reviews_to_do: bool = False,
+    now: dt.datetime | None = None,
 ) -> EmployeeOverview:
     """Return an employee's day, trend, metrics, goals and feedback; queries do not grow with data.
 
-    Today's and the period's figures are scored under the version in force today, so the two
-    columns of the metric table are comparable; the period pools num and den over its days.
+    The period is scored by the period rule (`period_versions`), which for a period ending
+    today is the version in force today: the metric table's two columns are comparable.
+    Today's total and band are the stored row's: "so far" until the day is final.
     """
+    now = now or timezone.now()
     date_from = today - dt.timedelta(days=days - 1)
     team = employee_team_on(employee=employee, day=today)
     rows = {
         row.day: row
         for row in EmployeeDailyScore.objects.filter(
             employee=employee, day__gte=date_from, day__lte=today
-        ).only("day", "total", "band", "computed_at", "version_id", *STAT_COLUMNS)
+        ).only(
+            "day",
+            "total",
+            "band",
+            "is_worked",
+            "is_final",
+            "computed_at",
+            "version_id",
+            *STAT_COLUMNS,
+        )
     }
     period = employee_period_summary(employee=employee, date_from=date_from, date_to=today)
-    version = None
-    if team is not None and team.scorecard_id is not None:
+    version = period.version
+    if version is None and team is not None and team.scorecard_id is not None:
+        # Nothing scored yet: the rules in force still name the metrics and their targets.
         version = version_in_force(scorecard=team.scorecard_id, day=today)
-    if version is None:
-        version = period.version
     today_row = rows.get(today)
     today_score = period_score = None
     if version is not None:
@@ -824,11 +1002,7 @@ def employee_overview(
         for metric in (version.metrics.all() if version is not None else [])
     ]
     trend = [
-        TrendPoint(
-            day=day,
-            total=rows[day].total if day in rows else None,
-            band=rows[day].band if day in rows else "",
-        )
+        TrendPoint.of(day=day, row=rows.get(day))
         for day in day_range(date_from=date_from, date_to=today)
     ]
     reviews = QAReview.objects.filter(interaction__employee=employee).select_related(
@@ -840,21 +1014,21 @@ def employee_overview(
         version=version,
         today=today,
         date_from=date_from,
+        today_point=trend[-1],
+        today_resolved=int(today_row.volume_num) if today_row is not None else 0,
         today_score=today_score,
         period_score=period_score,
         period=period,
         as_of=max((row.computed_at for row in rows.values()), default=None),
         trend=trend,
         metrics=metrics,
-        goals=[
-            goal_progress_of(goal=goal, until=today)
-            for goal in goals_with_pooled(
-                goals=employee_goals(employee=employee).filter(
-                    ends_on__gte=today - dt.timedelta(days=days)
-                ),
-                until=today,
-            )[:RECENT_ITEMS]
-        ],
+        goals=goals_progress(
+            goals=employee_goals(employee=employee).filter(
+                ends_on__gte=today - dt.timedelta(days=days)
+            ),
+            now=now,
+            limit=RECENT_ITEMS,
+        ),
         interactions=list(
             Interaction.objects.filter(employee=employee)
             .select_related("customer")
@@ -928,6 +1102,7 @@ class DayExplanation:
     day: dt.date
     version: ScorecardVersion | None
     row: EmployeeDailyScore | None
+    point: "TrendPoint"
     stats: Stats
     score: DayScore | None
     metrics: list[MetricExplanation]
@@ -952,6 +1127,7 @@ def _day_contributions(
     reviews: Sequence[QAReview],
     sla_minutes: int,
     now: dt.datetime,
+    is_final: bool,
 ) -> tuple[Stats, dict[str, list[Contribution]]]:
     """Count a day's records the way `employee_day_stats` does, keeping each record's share.
 
@@ -1011,10 +1187,20 @@ def _day_contributions(
         _duration_in(resolution_time, _MICROSECONDS_PER_HOUR),
         stats[MetricCode.RESOLUTION_HOURS][1],
     )
-    # Any activity makes the day count for volume, even with nothing resolved.
-    active = bool(interactions or responses or reviews)
-    stats[MetricCode.VOLUME] = (stats[MetricCode.VOLUME][0], _ONE if active else _ZERO)
+    # A final worked day is one sample of volume (SPEC §4, worked days).
+    stats[MetricCode.VOLUME] = (
+        stats[MetricCode.VOLUME][0],
+        _ONE if is_final and day_is_worked(day=day, interactions=interactions) else _ZERO,
+    )
     return stats, parts
+
+
+def day_is_worked(*, day: dt.date, interactions: Iterable[Interaction]) -> bool:
+    """Tell whether any of the interactions was opened or resolved on the day (a worked day)."""
+    return any(
+        local_day(item.opened_at) == day or local_day(item.resolved_at) == day
+        for item in interactions
+    )
 
 
 def employee_day_explanation(
@@ -1056,9 +1242,9 @@ def employee_day_explanation(
         .order_by("submitted_at", "pk")
     )
     reviews = list(
-        QAReview.objects.filter(
+        QAReview.objects.scored()
+        .filter(
             interaction__employee=employee,
-            status__in=SCORED_REVIEW_STATUSES,
             scored_at__gte=start,
             scored_at__lt=end,
         )
@@ -1066,6 +1252,8 @@ def employee_day_explanation(
         .order_by("scored_at", "pk")
     )
     sla_minutes = version.sla_minutes if version is not None else 0
+    is_final = now >= days_final_at(date_from=day, date_to=day)[day]
+    is_worked = day_is_worked(day=day, interactions=interactions)
     stats, parts = _day_contributions(
         day=day,
         interactions=interactions,
@@ -1073,12 +1261,16 @@ def employee_day_explanation(
         reviews=reviews,
         sla_minutes=sla_minutes,
         now=now,
+        is_final=is_final,
     )
     if version is None:
         # Without a version there is no SLA to count against.
         stats[MetricCode.RESPONSE_SLA] = (_ZERO, _ZERO)
         parts[MetricCode.RESPONSE_SLA] = []
     score = version_score(version=version, stats=stats) if version is not None else None
+    if score is not None:
+        total, band = day_outcome(score=score, is_worked=is_worked, is_final=is_final)
+        score = DayScore(total=total, band=band, metrics=score.metrics)
     stored = stats_of_row(row) if row is not None else None
     metrics = [
         MetricExplanation(
@@ -1095,6 +1287,14 @@ def employee_day_explanation(
         day=day,
         version=version,
         row=row,
+        point=TrendPoint(
+            day=day,
+            total=score.total if score else None,
+            band=score.band if score else "",
+            is_worked=is_worked,
+            is_final=is_final,
+            is_scored=score is not None,
+        ),
         stats=stats,
         score=score,
         metrics=metrics,
@@ -1205,30 +1405,6 @@ def _window_sums(
     return result
 
 
-def _latest_versions(*, rows: QuerySet, group: str, period: Period) -> dict[int, ScorecardVersion]:
-    """Return per group the version (with metrics) of its latest scored day in the period.
-
-    Both halves of a comparison are scored with this one version, so a new version taking
-    effect cannot itself look like a change in performance.
-    """
-    in_period = rows.filter(day__gte=period.date_from, day__lte=period.date_to)
-    # A correlated subquery rather than DISTINCT ON, which SQLite (`make run`) lacks.
-    last_version = (
-        in_period.filter(**{group: OuterRef(group)}).order_by("-day").values("version_id")[:1]
-    )
-    latest = dict(
-        in_period.order_by()
-        .values(group)
-        .annotate(last_version=Subquery(last_version))
-        .values_list(group, "last_version")
-        .distinct()
-    )
-    if not latest:
-        return {}
-    versions = ScorecardVersion.objects.prefetch_related("metrics").in_bulk(set(latest.values()))
-    return {key: versions[version_id] for key, version_id in latest.items()}
-
-
 @dataclass(frozen=True)
 class MemberFigures:
     """A team member's pooled figures in the period and in the period before."""
@@ -1329,13 +1505,13 @@ def team_dashboard(
     """
     previous = period.previous()
     windows = {"cur": period, "prev": previous}
-    both = Period(date_from=previous.date_from, date_to=period.date_to)
     team_rows = TeamDailyScore.objects.filter(team=team)
     team_sums = _window_sums(rows=team_rows, group=(), windows=windows)[()]
-    version = _latest_versions(rows=team_rows, group="team_id", period=both).get(team.pk)
-    if version is None and team.scorecard_id is not None:
-        # Nothing scored yet: the rules in force still name the metrics and their targets.
-        version = version_in_force(scorecard=team.scorecard_id, day=period.date_to)
+    # Both periods are scored with the current period's version, so a new version taking
+    # effect cannot itself look like a change in performance.
+    version = period_versions(scorecard_of={team.pk: team.scorecard_id}, date_to=period.date_to)[
+        team.pk
+    ]
 
     # Who is listed comes from the memberships (the engine writes a team's rows only for
     # employees who were its members that day), whatever the sort or page.
@@ -1382,17 +1558,10 @@ def team_dashboard(
     stored = {
         row["day"]: row
         for row in team_rows.filter(day__gte=period.date_from, day__lte=period.date_to).values(
-            "day", "total", "band"
+            "day", "total", "band", "is_worked", "is_final"
         )
     }
-    trend = [
-        TrendPoint(
-            day=day,
-            total=stored[day]["total"] if day in stored else None,
-            band=stored[day]["band"] if day in stored else "",
-        )
-        for day in period.day_list()
-    ]
+    trend = [TrendPoint.of(day=day, row=stored.get(day)) for day in period.day_list()]
     events = list(
         ChangeEvent.objects.filter(Q(team=team) | Q(team__isnull=True))
         .filter(day__gte=period.date_from, day__lte=period.date_to)
@@ -1445,7 +1614,9 @@ def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsCompariso
     team_ids = [team.pk for team in teams]
     rows = TeamDailyScore.objects.filter(team_id__in=team_ids)
     sums = _window_sums(rows=rows, group=("team_id",), windows={"cur": period})
-    versions = _latest_versions(rows=rows, group="team_id", period=period)
+    versions = period_versions(
+        scorecard_of={team.pk: team.scorecard_id for team in teams}, date_to=period.date_to
+    )
     figures = []
     for team in teams:
         count, stats = sums.get((team.pk,), {}).get("cur", (0, _empty_stats()))
@@ -1457,7 +1628,9 @@ def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsCompariso
                 current=_pooled(version=version, rows=count, stats=stats),
             )
         )
-    codes = {metric.code for version in versions.values() for metric in version.metrics.all()}
+    codes = {
+        metric.code for version in versions.values() if version for metric in version.metrics.all()
+    }
     days = {day: index for index, day in enumerate(period.day_list())}
     trend = {team_id: [None] * len(days) for team_id in team_ids}
     for team_id, day, total in rows.filter(
@@ -1570,14 +1743,19 @@ def change_event_impact(
         date_to=event.day - dt.timedelta(days=1),
     )
     after = Period(date_from=event.day, date_to=event.day + dt.timedelta(days=window_days - 1))
-    rows = TeamDailyScore.objects.all()
+    # Final days only: today's "so far" figures (volume not yet counted, SLA deadlines still
+    # running) would make the days after any change look worse.
+    rows = TeamDailyScore.objects.filter(is_final=True)
     if event.team_id is not None:
         rows = rows.filter(team_id=event.team_id)
     sums = _window_sums(rows=rows, group=(), windows={"before": before, "after": after})[()]
     version = None
     if event.team_id is not None:
-        both = Period(date_from=before.date_from, date_to=after.date_to)
-        version = _latest_versions(rows=rows, group="team_id", period=both).get(event.team_id)
+        version = period_versions(
+            scorecard_of={event.team_id: event.team.scorecard_id},
+            date_to=after.date_to,
+            today=today,
+        )[event.team_id]
     (before_rows, before_stats), (after_rows, after_stats) = sums["before"], sums["after"]
     if version is not None:
         labelled = [(metric.code, metric.label) for metric in version.metrics.all()]
@@ -1675,7 +1853,6 @@ def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
     """
     week = Period(date_from=week_ending - dt.timedelta(days=6), date_to=week_ending)
     windows = {"cur": week, "prev": week.previous()}
-    both = Period(date_from=windows["prev"].date_from, date_to=week.date_to)
     managers = list(
         Employee.objects.filter(is_active=True, managed_teams__isnull=False)
         .exclude(user__email="")
@@ -1687,7 +1864,11 @@ def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
     team_ids = {team.pk for manager in managers for team in manager.managed_teams.all()}
     team_rows = TeamDailyScore.objects.filter(team_id__in=team_ids)
     team_sums = _window_sums(rows=team_rows, group=("team_id",), windows=windows)
-    versions = _latest_versions(rows=team_rows, group="team_id", period=both)
+    teams_by_id = {team.pk: team for manager in managers for team in manager.managed_teams.all()}
+    versions = period_versions(
+        scorecard_of={pk: team.scorecard_id for pk, team in teams_by_id.items()},
+        date_to=week.date_to,
+    )
     member_sums = _window_sums(
         rows=EmployeeDailyScore.objects.filter(team_id__in=team_ids),
         group=("team_id", "employee_id"),
@@ -2280,8 +2461,8 @@ def period_summaries(
     """Pool every subject's daily rows over the period in one grouped SUM query, then score it.
 
     `rows` are employee or team daily rows, already limited to what the reader may see, and
-    `subject_field` is "employee" or "team". A subject is scored with the version in force on
-    `date_to` of its team's scorecard (for an employee, the team of their latest day).
+    `subject_field` is "employee" or "team". A subject is scored by the period rule
+    (`period_versions`); an employee's scorecard is their team's on that day.
     """
     group = f"{subject_field}_id"
     grouped = (
@@ -2301,15 +2482,19 @@ def period_summaries(
         subject["scorecard_id"] = row["team__scorecard_id"]
         for column in STAT_COLUMNS:
             subject["sums"][column] += row[column] or _ZERO
-    timeline = version_timeline(
-        scorecard_ids={s["scorecard_id"] for s in pooled.values() if s["scorecard_id"]},
-        until=date_to,
-    )
+    scorecard_of = {key: subject["scorecard_id"] for key, subject in pooled.items()}
+    if subject_field == "employee":
+        scorecard_of.update(
+            employees_scorecards_on(
+                employee_ids=list(pooled), day=min(date_to, timezone.localdate())
+            )
+        )
+    versions = period_versions(scorecard_of=scorecard_of, date_to=date_to)
     summaries = []
     for subject_id, subject in pooled.items():
         sums = subject["sums"]
         stats = {code: (sums[f"{code}_num"], sums[f"{code}_den"]) for code in MetricCode.values}
-        version = timeline.in_force(scorecard_id=subject["scorecard_id"], day=date_to)
+        version = versions[subject_id]
         score = version_score(version=version, stats=stats) if version else None
         summaries.append(
             SubjectSummary(

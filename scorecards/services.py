@@ -39,16 +39,20 @@ from scorecards.selectors import (
     STAT_COLUMNS,
     DayStats,
     Stats,
+    day_outcome,
     day_range,
+    days_final_at,
     employee_day_stats,
     employees_to_score,
     goals_progress,
+    last_final_day,
     manager_digests,
     memberships_overlapping,
     response_sla_day_stats,
     stats_of_row,
     team_day_sums,
     version_in_force,
+    version_rescored_days,
     version_rules,
     version_score,
     version_timeline,
@@ -109,6 +113,11 @@ def scorecard_version_publish(
     version.status = VersionStatus.PUBLISHED
     version.published_at = now or timezone.now()
     version.save(update_fields=["status", "effective_from", "published_at"])
+    # Days already scored under the version this one replaces are rescored by the next run,
+    # whichever path published it (editor, admin, shell).
+    days_mark_dirty(
+        pairs=version_rescored_days(version=version, today=timezone.localdate(version.published_at))
+    )
     title = _("%(scorecard)s v%(number)s takes effect") % {
         "scorecard": version.scorecard.name,
         "number": version.number,
@@ -213,18 +222,30 @@ def _json_cents(number: Decimal | None) -> str:
 
 
 # A daily row's scored columns, in the order `_score_values` returns them.
-_SCORE_COLUMNS = ("total", "band", "metric_scores", "computed_at", *STAT_COLUMNS)
+_SCORE_COLUMNS = (
+    "total",
+    "band",
+    "metric_scores",
+    "is_worked",
+    "is_final",
+    "computed_at",
+    *STAT_COLUMNS,
+)
 
 
-def _score_values(*, score: DayScore, stats: Mapping, computed_at) -> tuple:
+def _score_values(
+    *, score: DayScore, stats: Mapping, is_worked: bool, is_final: bool, computed_at
+) -> tuple:
     """Return a daily row's `_SCORE_COLUMNS` as database-ready values, for `_scores_upsert`:
-    total and band, each metric's value and score rounded to cents (as JSON text, written out
-    directly: a backfill builds one per employee-day), and every num/den."""
+    total and band as the day shows them (`day_outcome`), each metric's value and score
+    rounded to cents (as JSON text, written out directly: a backfill builds one per
+    employee-day), whether the day is worked and final, and every num/den."""
     metric_scores = ", ".join(
         f'"{code}": {{"value": {_json_cents(result.value)}, "score": {_json_cents(result.score)}}}'
         for code, result in score.metrics.items()
     )
-    values = [_cents(score.total), score.band, f"{{{metric_scores}}}", computed_at]
+    total, band = day_outcome(score=score, is_worked=is_worked, is_final=is_final)
+    values = [_cents(total), band, f"{{{metric_scores}}}", is_worked, is_final, computed_at]
     for code in METRIC_CODES:
         values.extend(stats[code])
     return tuple(values)
@@ -320,10 +341,8 @@ def _employee_rows_compute(
 ) -> tuple[int, set[int]]:
     """Write the employees' rows for the days; return the row count and the teams touched."""
     spans = memberships_overlapping(date_from=date_from, date_to=date_to, employee_ids=employee_ids)
-    timeline = version_timeline(
-        scorecard_ids={span.scorecard_id for span in spans if span.scorecard_id},
-        until=date_to,
-    )
+    # Every scorecard's versions: the longest SLA in force anywhere decides when a day is final.
+    timeline = version_timeline(scorecard_ids=None, until=date_to)
     planned: dict[tuple[int, dt.date], tuple[int, ScorecardVersion]] = {}
     for span in spans:
         last = min(span.ends_on or date_to, date_to)
@@ -338,15 +357,20 @@ def _employee_rows_compute(
         sla_minutes={version.sla_minutes for _team, version in planned.values()},
         now=now,
     )
+    final = {
+        day: now >= at
+        for day, at in days_final_at(
+            date_from=date_from, date_to=date_to, timeline=timeline
+        ).items()
+    }
     empty = DayStats()
     rules = {version.pk: version_rules(version) for version in timeline.versions}
     computed_at = connection.ops.adapt_datetimefield_value(now)
     adapt_day = connection.ops.adapt_datefield_value
     rows = []
     for (employee_id, day), (team_id, version) in sorted(planned.items()):
-        stats = day_stats.get((employee_id, day), empty).metric_stats(
-            sla_minutes=version.sla_minutes
-        )
+        figures = day_stats.get((employee_id, day), empty)
+        stats = figures.metric_stats(sla_minutes=version.sla_minutes, is_final=final[day])
         score = score_stats(
             stats=stats,
             rules=rules[version.pk],
@@ -359,7 +383,13 @@ def _employee_rows_compute(
                 adapt_day(day),
                 team_id,
                 version.pk,
-                *_score_values(score=score, stats=stats, computed_at=computed_at),
+                *_score_values(
+                    score=score,
+                    stats=stats,
+                    is_worked=figures.is_worked,
+                    is_final=final[day],
+                    computed_at=computed_at,
+                ),
             )
         )
 
@@ -423,10 +453,15 @@ def scores_compute_teams(
     # Locked until commit, so two workers finishing chunks of one team take turns, and the
     # later one sums the rows both have committed.
     scorecard_of = dict(teams.values_list("pk", "scorecard_id"))
-    timeline = version_timeline(
-        scorecard_ids={pk for pk in scorecard_of.values() if pk}, until=date_to
-    )
+    # Every scorecard's versions: the longest SLA in force anywhere decides when a day is final.
+    timeline = version_timeline(scorecard_ids=None, until=date_to)
     rules = {version.pk: version_rules(version) for version in timeline.versions}
+    final = {
+        day: now >= at
+        for day, at in days_final_at(
+            date_from=date_from, date_to=date_to, timeline=timeline
+        ).items()
+    }
     computed_at = connection.ops.adapt_datetimefield_value(now)
     rows = []
     for sums in team_day_sums(team_ids=list(scorecard_of), date_from=date_from, date_to=date_to):
@@ -446,7 +481,13 @@ def scores_compute_teams(
                 sums["day"],
                 version.pk,
                 sums["member_count"],
-                *_score_values(score=score, stats=stats, computed_at=computed_at),
+                *_score_values(
+                    score=score,
+                    stats=stats,
+                    is_worked=sums["worked_count"] > 0,
+                    is_final=final[sums["day"]],
+                    computed_at=computed_at,
+                ),
             )
         )
     kept = {(row[0], row[1]) for row in rows}
@@ -709,25 +750,24 @@ def goal_delete(*, goal: Goal) -> None:
 
 
 @transaction.atomic
-def goals_settle(*, today: dt.date) -> int:
-    """Mark every open goal whose period ended before today met or missed; return how many.
+def goals_settle(*, now: dt.datetime | None = None) -> int:
+    """Judge every goal whose period is over and final met or missed; return how many changed.
 
     The goal's metric is pooled over its days (one query for all goals), so a goal with no
-    scored day at all is missed. Safe to run again: settled goals are left alone.
+    scored day at all is missed. Settled goals are judged again: a late survey answer or an
+    adjusted review can move a pooled value across the target, and the status must always
+    agree with the value shown beside it. Safe to run again.
     """
+    now = now or timezone.now()
+    ended = Goal.objects.filter(ends_on__lte=last_final_day(now=now))
     # Locked apart from the pooling query: PostgreSQL refuses FOR UPDATE with GROUP BY.
-    ended = list(
-        Goal.objects.select_for_update()
-        .filter(status=GoalStatus.OPEN, ends_on__lt=today)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    progress = goals_progress(goals=Goal.objects.filter(pk__in=ended), until=today)
-    met = [item.goal.pk for item in progress if item.is_met]
-    missed = [item.goal.pk for item in progress if not item.is_met]
-    Goal.objects.filter(pk__in=met).update(status=GoalStatus.MET)
-    Goal.objects.filter(pk__in=missed).update(status=GoalStatus.MISSED)
-    return len(met) + len(missed)
+    list(ended.select_for_update().order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for progress in goals_progress(goals=ended, now=now):
+        status = GoalStatus.MET if progress.is_met else GoalStatus.MISSED
+        if progress.goal.status != status:
+            changed += Goal.objects.filter(pk=progress.goal.pk).update(status=status)
+    return changed
 
 
 # ---- change events, team moves, alerts, digests --------------------------------------------

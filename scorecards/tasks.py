@@ -44,13 +44,14 @@ _TASK_OPTIONS = {
 @shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
 def scores_refresh() -> None:
     """Hand the due work to the workers: past days to finalise, today in chunks, dirty days."""
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     # Publishing inside the transaction that claims the dirty rows: if the broker refuses,
     # the claim rolls back and the rows stay for the next run. A chunk published just before
     # a failed commit only computes its days once more.
     with transaction.atomic():
         runs.fill_state_start(days=[today])
-        for work in runs.scores_plan(today=today):
+        for work in runs.scores_plan(now=now):
             _dispatch(work)
 
 
@@ -69,10 +70,10 @@ def _dispatch(work: runs.ScoreWork) -> None:
 
 @shared_task(**_TASK_OPTIONS, soft_time_limit=25 * 60, time_limit=30 * 60)
 def scores_finalise(day: str | None = None) -> None:
-    """Score a past day (yesterday by default) for everyone, mark it final, then judge alerts."""
+    """Score a past day (yesterday by default) for everyone; once final, judge its alerts."""
     final_day = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
-    runs.scores_finalise_day(day=final_day)
-    alerts_evaluate.delay(final_day.isoformat())
+    if runs.scores_finalise_day(day=final_day):
+        alerts_evaluate.delay(final_day.isoformat())
 
 
 class ScoresChunkTask(Task):
@@ -142,3 +143,9 @@ def manager_digest_send(week_ending: str | None = None) -> None:
         else timezone.localdate() - dt.timedelta(days=1)
     )
     services.manager_digest_send(week_ending=day)
+
+
+@shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
+def goals_settle() -> None:
+    """Judge every goal whose period is over and final met or missed (SPEC §5)."""
+    services.goals_settle()

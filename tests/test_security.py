@@ -182,6 +182,14 @@ def test_sign_in_log_lines_name_no_person_or_address(client, console_output):
 
 
 @pytest.mark.django_db
+def test_an_over_long_user_name_is_refused_at_the_field_not_a_server_error(client):
+    response = client.post(reverse("login"), {"username": "x" * 300, "password": "not-it"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+
+
+@pytest.mark.django_db
 def test_a_right_password_before_the_limit_signs_in_and_resets_the_count(client):
     user = UserFactory(username="erik")
     EmployeeFactory(user=user)

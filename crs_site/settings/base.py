@@ -309,9 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scorecards.tasks.scores_refresh",
         "schedule": crontab(minute="*/15"),
     },
-    "scores-finalise-yesterday": {
-        "task": "scorecards.tasks.scores_finalise",
-        "schedule": crontab(minute=10, hour=0),
+    # Past days are finalised by the refresh above once their last SLA deadline has passed.
+    # Goals whose period ended yesterday are settled once that day is final.
+    "goals-settle-daily": {
+        "task": "scorecards.tasks.goals_settle",
+        "schedule": crontab(minute=20, hour="*/6"),
     },
     # Monday morning, once the weekend is scored: last week for every manager.
     "manager-digest-weekly": {

@@ -25,6 +25,7 @@ from scorecards.selectors import (
     employee_overview,
     goal_progress_of,
     goals_with_pooled,
+    last_final_day,
 )
 from scorecards.services import goal_create, goal_delete, goal_update
 from staff.choices import Role
@@ -182,7 +183,8 @@ def explain(request, day: str, employee_id: int | None = None):
 def goal_list(request, employee_id: int | None = None):
     """List an employee's goals with their progress, newest first, paginated and sortable."""
     subject = _subject(request, employee_id)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     sort = request.GET.get("sort", DEFAULT_GOAL_SORT)
     if sort not in GOAL_SORTS:
         sort = DEFAULT_GOAL_SORT
@@ -190,11 +192,14 @@ def goal_list(request, employee_id: int | None = None):
         goals=employee_goals(employee=subject, ordering=GOAL_SORTS[sort]), until=today
     )
     page = Paginator(goals, GOALS_PER_PAGE).get_page(request.GET.get("page"))
+    final_until = last_final_day(now=now)
     context = {
         "subject": subject,
         "is_self": employee_id is None,
         "page": page,
-        "goals": [goal_progress_of(goal=goal, until=today) for goal in page],
+        "goals": [
+            goal_progress_of(goal=goal, until=today, final_until=final_until) for goal in page
+        ],
         "sort": sort,
     }
     return render(request, "scorecards/goal_list.html", context)

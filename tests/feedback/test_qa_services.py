@@ -276,8 +276,8 @@ def test_dispute_flow_end_to_end_keeps_history_marks_days_and_mails(
             review=review, agent=agent, reason="The customer asked for a callback."
         )
     assert review.status == ReviewStatus.DISPUTED
-    # A disputed review stops counting: its day is rescored.
-    assert dirty_days() == {(agent.pk, today)}
+    # A disputed review keeps counting at its published total: nothing to rescore.
+    assert dirty_days() == set()
     assert sorted(mail.outbox[1].to + mail.outbox[2].to) == sorted(
         [manager.user.email, second_manager.user.email]
     )
@@ -312,7 +312,9 @@ def test_dispute_flow_end_to_end_keeps_history_marks_days_and_mails(
 
 
 @pytest.mark.django_db
-def test_adjusting_marks_the_old_and_the_new_day(resolved, agent, manager, criteria):
+def test_an_adjusted_total_replaces_the_published_one_on_its_first_published_day(
+    resolved, agent, manager, criteria
+):
     ratings = {criterion.pk: (3, "") for criterion in criteria.values()}
     review = qa_services.qa_review_start(interaction=resolved, reviewer=manager)
     review = qa_services.qa_review_save_and_publish(review=review, actor=manager, ratings=ratings)
@@ -330,7 +332,9 @@ def test_adjusting_marks_the_old_and_the_new_day(resolved, agent, manager, crite
         now=later,
     )
 
-    assert dirty_days() == {(agent.pk, published_day), (agent.pk, local_day(later))}
+    review.refresh_from_db()
+    assert local_day(review.scored_at) == published_day
+    assert dirty_days() == {(agent.pk, published_day)}
 
 
 @pytest.mark.django_db

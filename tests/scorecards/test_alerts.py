@@ -16,6 +16,7 @@ from tests.factories import (
     EmployeeFactory,
     InteractionFactory,
     PublishedVersionFactory,
+    SurveyResponseFactory,
     TeamFactory,
     TeamMembershipFactory,
     UserFactory,
@@ -93,7 +94,7 @@ def test_a_day_out_of_the_red_breaks_the_streak(desk):
     assert not Alert.objects.exists()
 
 
-def test_a_pooled_week_ten_points_below_the_week_before_raises_a_drop(desk):
+def test_a_persistent_drop_raises_one_alert_on_the_day_it_begins(desk):
     team, agent = desk
     previous_week, current_week = _days(DAY - dt.timedelta(days=7), 7), _days(DAY, 7)
     for day in previous_week:
@@ -103,14 +104,65 @@ def test_a_pooled_week_ten_points_below_the_week_before_raises_a_drop(desk):
         _worked(agent, day, resolved_first_time=[index >= 4, True])
     scores_compute(date_from=previous_week[0], date_to=DAY)
 
-    alerts.alerts_evaluate(day=DAY)
+    # Judged day by day, as the runs do: the drop persists for days, one alert for it.
+    for day in current_week:
+        alerts.alerts_evaluate(day=day)
 
-    drop = Alert.objects.get(employee=agent, day=DAY)
-    assert drop.kind == AlertKind.DROP
-    assert Decimal(drop.details["previous_total"]) == Decimal("100.00")
-    assert Decimal(drop.details["current_total"]) == Decimal("78.57")
-    assert drop.details["current_from"] == current_week[0].isoformat()
-    assert _kinds(team=team) == {AlertKind.DROP}
+    drop = Alert.objects.get(employee=agent, kind=AlertKind.DROP)
+    assert drop.day < DAY
+    assert Decimal(drop.details["previous_total"]) - Decimal(drop.details["current_total"]) >= 10
+    assert drop.details["current_from"] == (drop.day - dt.timedelta(days=6)).isoformat()
+    assert Alert.objects.filter(team=team, kind=AlertKind.DROP).count() == 1
+    # Judging the last day alone, or again, adds nothing: the episode began earlier.
+    alerts.alerts_evaluate(day=DAY)
+    assert Alert.objects.filter(kind=AlertKind.DROP).count() == 2
+
+
+def test_a_red_streak_alerts_once_per_episode_and_again_after_a_recovery(desk):
+    _team, agent = desk
+    days = _days(DAY, 9)
+    bands = ["red", "red", "red", "red", "green", "red", "red", "red", "red"]
+    for day, band in zip(days, bands, strict=True):
+        _worked(agent, day, resolved_first_time=[band == "green"])
+    scores_compute(date_from=days[0], date_to=DAY)
+
+    for day in days:
+        alerts.alerts_evaluate(day=day)
+
+    raised = Alert.objects.filter(employee=agent, kind=AlertKind.RED_STREAK)
+    assert sorted(raised.values_list("day", flat=True)) == [days[2], days[7]]
+
+
+def test_days_not_worked_neither_break_nor_extend_a_red_streak(desk):
+    _team, agent = desk
+    monday, wednesday, friday = DAY - dt.timedelta(days=4), DAY - dt.timedelta(days=2), DAY
+    for day in (monday, wednesday, friday):
+        _worked(agent, day, resolved_first_time=[False])
+    # A survey answer on a day off: no interaction that day, so no score and no band.
+    interaction = InteractionFactory(employee=agent, opened_at=_at(monday, 9))
+    SurveyResponseFactory(
+        interaction=interaction, csat=1, submitted_at=_at(DAY - dt.timedelta(days=1), 12)
+    )
+    scores_compute(date_from=monday, date_to=friday)
+
+    for offset in range(5):
+        alerts.alerts_evaluate(day=monday + dt.timedelta(days=offset))
+
+    assert list(
+        Alert.objects.filter(employee=agent, kind=AlertKind.RED_STREAK).values_list(
+            "day", flat=True
+        )
+    ) == [friday]
+
+
+def test_today_so_far_raises_no_alert(desk):
+    _team, agent = desk
+    today = timezone.localdate()
+    for day in _days(today, 3):
+        _worked(agent, day, resolved_first_time=[False])
+    scores_compute(date_from=today - dt.timedelta(days=2), date_to=today)
+
+    assert alerts.alerts_evaluate(day=today) == 0
 
 
 def test_a_drop_of_less_than_ten_points_raises_nothing(desk):

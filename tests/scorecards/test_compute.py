@@ -158,7 +158,11 @@ def test_follow_up_due_on_a_day_without_interactions_is_counted_on_its_due_day(a
 
     row = row_of(agent, due)
     assert stats(row, "follow_up") == (1, 3)
-    assert stats(row, "volume") == (0, 1)
+    # Not a worked day (nothing opened or resolved): no sample for volume, and no total.
+    assert stats(row, "volume") == (0, 0)
+    assert row.is_worked is False
+    assert row.total is None
+    assert row.band == ""
     assert stats(row_of(agent, due - dt.timedelta(days=1)), "follow_up") == (0, 0)
 
 
@@ -188,7 +192,7 @@ def test_survey_responses_count_for_the_interactions_employee(agent):
     assert row.metric_scores["csat"]["value"] == "66.67"
 
 
-def test_qa_counts_published_and_resolved_reviews_on_their_scored_day(agent, version):
+def test_qa_counts_published_disputed_and_resolved_reviews_on_their_scored_day(agent, version):
     scored = at(DAY, 15)
     for status, total in ((ReviewStatus.PUBLISHED, 80), (ReviewStatus.RESOLVED, 60)):
         PublishedQAReviewFactory(
@@ -209,7 +213,8 @@ def test_qa_counts_published_and_resolved_reviews_on_their_scored_day(agent, ver
 
     compute()
 
-    assert stats(row_of(agent), "qa") == (140, 2)
+    # A disputed review keeps counting at its published total (the factory's 75).
+    assert stats(row_of(agent), "qa") == (215, 3)
 
 
 def test_each_day_is_scored_with_the_version_in_force_that_day(agent, version):

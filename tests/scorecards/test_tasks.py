@@ -180,13 +180,17 @@ def test_chunk_of_a_killed_worker_is_redelivered_and_completes_as_if_uninterrupt
 # ---- the run plan ----------------------------------------------------------------------------
 
 
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+
+
 @pytest.mark.django_db
 def test_plan_catches_up_missed_days_in_order_and_scores_today():
     today = dt.date(2026, 3, 16)
     ScoreFillStateFactory(day=today - dt.timedelta(days=4), is_final=True)
 
     with transaction.atomic():
-        plan = scores_plan(today=today)
+        plan = scores_plan(now=_noon(today))
 
     assert plan == [
         ScoreWork(date_from=day, date_to=day, is_final=True)
@@ -202,7 +206,7 @@ def test_plan_fills_a_gap_left_before_a_later_final_day():
     ScoreFillStateFactory(day=dt.date(2026, 3, 12), is_final=False)
 
     with transaction.atomic():
-        plan = scores_plan(today=today)
+        plan = scores_plan(now=_noon(today))
 
     assert [work.date_from for work in plan if work.is_final] == [dt.date(2026, 3, 12)]
 
@@ -213,7 +217,7 @@ def test_plan_bounds_the_catch_up_and_says_so(caplog):
     ScoreFillStateFactory(day=today - dt.timedelta(days=50), is_final=True)
 
     with caplog.at_level(logging.WARNING, logger="scorecards.runs"), transaction.atomic():
-        plan = scores_plan(today=today)
+        plan = scores_plan(now=_noon(today))
 
     final_days = [work.date_from for work in plan if work.is_final]
     assert final_days[0] == today - dt.timedelta(days=runs.CATCH_UP_DAYS)
@@ -234,9 +238,9 @@ def test_plan_drains_dirty_days_exactly_once_and_leaves_future_days():
     DirtyDayFactory(employee=first, day=today + dt.timedelta(days=1))
 
     with transaction.atomic():
-        plan = scores_plan(today=today)
+        plan = scores_plan(now=_noon(today))
     with transaction.atomic():
-        again = scores_plan(today=today)
+        again = scores_plan(now=_noon(today))
 
     dirty_work = ScoreWork(date_from=old, date_to=old, employee_ids=(first.pk, second.pk))
     assert plan == [ScoreWork(date_from=today, date_to=today), dirty_work]
@@ -261,12 +265,12 @@ def test_a_dirty_day_locked_by_another_run_is_skipped_not_lost():
                 f"SELECT id FROM {DirtyDay._meta.db_table} WHERE id = %s FOR UPDATE", [held.pk]
             )
             with transaction.atomic():
-                plan = scores_plan(today=today)
+                plan = scores_plan(now=_noon(today))
             cursor.execute("ROLLBACK")
     finally:
         other.close()
     with transaction.atomic():
-        later = scores_plan(today=today)
+        later = scores_plan(now=_noon(today))
 
     assert plan[-1] == ScoreWork(date_from=old, date_to=old, employee_ids=(second.pk,))
     assert later[-1] == ScoreWork(date_from=old, date_to=old, employee_ids=(first.pk,))
@@ -338,3 +342,26 @@ def test_enqueue_with_the_broker_unreachable_gives_up_and_leaves_the_day_dirty(
     assert socket_waits.worst_case_seconds <= 2
     assert "Could not publish scorecards.tasks.scores_compute_chunk" in caplog.text
     assert DirtyDay.objects.filter(pk=dirty.pk).exists()
+
+
+@pytest.mark.django_db
+def test_yesterday_is_scored_so_far_until_its_last_sla_deadline_has_passed():
+    today = dt.date(2026, 3, 16)
+    yesterday = today - dt.timedelta(days=1)
+    PublishedVersionFactory(sla_minutes=60, effective_from=dt.date(2026, 1, 1))
+    ScoreFillStateFactory(day=yesterday - dt.timedelta(days=1), is_final=True)
+    midnight = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+    with transaction.atomic():
+        early = scores_plan(now=midnight + dt.timedelta(minutes=10))
+    with transaction.atomic():
+        late = scores_plan(now=midnight + dt.timedelta(minutes=60))
+
+    assert early == [
+        ScoreWork(date_from=yesterday, date_to=yesterday),
+        ScoreWork(date_from=today, date_to=today),
+    ]
+    assert late == [
+        ScoreWork(date_from=yesterday, date_to=yesterday, is_final=True),
+        ScoreWork(date_from=today, date_to=today),
+    ]
