@@ -29,8 +29,9 @@ from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
-from scorecards.choices import ChangeKind, GoalStatus, MetricCode, VersionStatus
+from scorecards.choices import ChangeKind, MetricCode, VersionStatus
 from scorecards.models import (
+    Alert,
     ChangeEvent,
     Goal,
     Metric,
@@ -122,7 +123,7 @@ class MetricSpec:
 
 METRICS: tuple[MetricSpec, ...] = (
     MetricSpec(
-        MetricCode.RESPONSE_SLA, 12, 12, 90, 50, 3,
+        MetricCode.RESPONSE_SLA, 12, 12, 90, 50, 5,
         {
             "en": (
                 "Response within SLA",
@@ -174,7 +175,7 @@ METRICS: tuple[MetricSpec, ...] = (
         },
     ),
     MetricSpec(
-        MetricCode.FIRST_RESPONSE_MINUTES, 8, 8, 5, 60, 3,
+        MetricCode.FIRST_RESPONSE_MINUTES, 8, 8, 5, 60, 5,
         {
             "en": (
                 "First response time",
@@ -219,7 +220,7 @@ METRICS: tuple[MetricSpec, ...] = (
         },
     ),
     MetricSpec(
-        MetricCode.FCR, 14, 18, 75, 40, 3,
+        MetricCode.FCR, 14, 18, 75, 40, 5,
         {
             "en": (
                 "First contact resolution",
@@ -264,7 +265,7 @@ METRICS: tuple[MetricSpec, ...] = (
         },
     ),
     MetricSpec(
-        MetricCode.RESOLUTION_HOURS, 8, 8, 4, 48, 3,
+        MetricCode.RESOLUTION_HOURS, 8, 8, 4, 48, 5,
         {
             "en": (
                 "Resolution time",
@@ -307,7 +308,7 @@ METRICS: tuple[MetricSpec, ...] = (
         },
     ),
     MetricSpec(
-        MetricCode.FOLLOW_UP, 10, 10, 95, 60, 1,
+        MetricCode.FOLLOW_UP, 10, 10, 95, 60, 3,
         {
             "en": (
                 "Follow-ups on time",
@@ -347,7 +348,7 @@ METRICS: tuple[MetricSpec, ...] = (
         },
     ),
     MetricSpec(
-        MetricCode.ESCALATION, 6, 6, 5, 30, 3,
+        MetricCode.ESCALATION, 6, 6, 5, 30, 5,
         {
             "en": (
                 "Escalation rate",
@@ -395,7 +396,7 @@ METRICS: tuple[MetricSpec, ...] = (
         },
     ),
     MetricSpec(
-        MetricCode.CSAT, 16, 20, 90, 60, 1,
+        MetricCode.CSAT, 16, 20, 90, 60, 3,
         {
             "en": (
                 "Customer satisfaction",
@@ -432,7 +433,7 @@ METRICS: tuple[MetricSpec, ...] = (
         },
     ),
     MetricSpec(
-        MetricCode.NPS, 8, 8, 50, -20, 1,
+        MetricCode.NPS, 8, 8, 50, -20, 5,
         {
             "en": (
                 "Net promoter score",
@@ -1935,7 +1936,6 @@ class _Builder:
                         ends_on=starts - dt.timedelta(days=1),
                         why=why[language],
                         set_by=manager,
-                        status=GoalStatus.MET if rng.random() < 0.6 else GoalStatus.MISSED,
                         created_at=self.at(earlier, 11),
                     )
                 )
@@ -2008,29 +2008,47 @@ def demo_seed(
 
 
 def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
-    """Compute the scores of the seeded days; return False when scoring is not available."""
+    """Compute the scores of the seeded days as the scheduled runs would have; return False
+    when scoring is not available.
+
+    Days are recorded final once their SLA deadlines have passed, each final day's alerts are
+    judged in order (so the demo has the alerts its history would have raised, those older
+    than a week acknowledged by a manager), and ended goals are settled.
+    """
     try:
-        from scorecards.services import scores_compute
+        from scorecards import alerts, services
+        from scorecards.selectors import days_final_at
     except ImportError:
         return False
-    scores_compute(date_from=date_from, date_to=date_to, employee_ids=None)
-    # Recorded as a scheduled run would: past days final, today computed so far. Beat then
-    # has nothing to catch up, and /health/ sees a recent run.
     now = timezone.now()
-    today = timezone.localdate()
+    services.scores_compute(date_from=date_from, date_to=date_to, employee_ids=None, now=now)
+    final_at = days_final_at(date_from=date_from, date_to=date_to)
     ScoreFillState.objects.bulk_create(
         [
-            ScoreFillState(day=day, is_final=day < today, started_at=now, computed_at=now)
-            for day in (
-                date_from + dt.timedelta(days=offset)
-                for offset in range((date_to - date_from).days + 1)
-            )
+            ScoreFillState(day=day, is_final=now >= at, started_at=now, computed_at=now)
+            for day, at in final_at.items()
         ],
         update_conflicts=True,
         unique_fields=["day"],
         update_fields=["is_final", "started_at", "computed_at"],
     )
+    for day, at in sorted(final_at.items()):
+        if now >= at:
+            alerts.alerts_evaluate(day=day)
+    _demo_alerts_acknowledge(before=timezone.localdate(now) - dt.timedelta(days=7), now=now)
+    services.goals_settle(now=now)
     return True
+
+
+def _demo_alerts_acknowledge(*, before: dt.date, now: dt.datetime) -> None:
+    """Mark the older alerts seen (and mailed), as a team that reads its alerts would have."""
+    manager = Employee.objects.filter(role=Role.MANAGER, is_active=True).order_by("pk").first()
+    Alert.objects.filter(day__lt=before).update(
+        acknowledged_at=now,
+        acknowledged_by=manager.user if manager is not None else None,
+        emailed_at=now,
+    )
+    Alert.objects.filter(day__gte=before).update(emailed_at=now)
 
 
 # --- Large synthetic sets for benchmarks ------------------------------------------------------

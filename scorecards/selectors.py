@@ -236,7 +236,18 @@ def days_final_at(
     is scored "so far": no band, no alert, `volume` left out (SPEC §4). `timeline`, when
     given, must hold every scorecard's versions up to `date_to`.
     """
-    timeline = timeline or version_timeline(scorecard_ids=None, until=date_to)
+    if timeline is None:
+        # The SLA lengths alone, in one query: no metrics needed here.
+        by_scorecard: dict[int, list] = {}
+        for version in (
+            ScorecardVersion.objects.filter(
+                status=VersionStatus.PUBLISHED, effective_from__lte=date_to
+            )
+            .only("scorecard_id", "effective_from", "sla_minutes")
+            .order_by("effective_from")
+        ):
+            by_scorecard.setdefault(version.scorecard_id, []).append(version)
+        timeline = VersionTimeline(by_scorecard=by_scorecard)
     final_at = {}
     for day in day_range(date_from=date_from, date_to=date_to):
         longest = max(
