@@ -7,7 +7,7 @@ from rest_framework.serializers import Serializer
 from scorecards.api.renderers import csv_columns, csv_lines, flatten, rows_after
 
 # Rows read per query. Memory holds one chunk, whatever the length of the range.
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 1000
 
 
 def score_rows_in_order(*, queryset, values: tuple[str, ...], chunk_rows: int):
@@ -17,13 +17,15 @@ def score_rows_in_order(*, queryset, values: tuple[str, ...], chunk_rows: int):
     # walks the (day, id) index as the JSON pages do. Score rows are upserted in place, so an
     # id keeps its place while the export runs.
     ordered = queryset.order_by("day", "id").values(*values)
-    chunk = list(ordered[:chunk_rows])
-    while chunk:
+    after = ordered
+    while True:
+        chunk = list(after[:chunk_rows])
         yield from chunk
         if len(chunk) < chunk_rows:
             return
-        last = chunk[-1]
-        chunk = list(rows_after(ordered, day=last["day"], pk=last["id"])[:chunk_rows])
+        after = rows_after(ordered, day=chunk[-1]["day"], pk=chunk[-1]["id"])
+        # Released before the next chunk is read, so that only one is ever held.
+        del chunk
 
 
 def score_rows_csv(*, queryset, values: tuple[str, ...], serializer: Serializer) -> Iterator[bytes]:
