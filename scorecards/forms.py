@@ -272,7 +272,7 @@ class ScorecardVersionDraftForm(forms.ModelForm):
         return cleaned
 
 
-# The metrics whose value is a share of the day's cases (SPEC §4): one case alone makes it 0 or 100.
+# The metrics whose value is a share of the day's cases (docs/SCORING.md): one case gives 0 or 100.
 PERCENTAGE_METRICS = frozenset(code for code, factor in FACTOR.items() if factor == 100)
 
 
