@@ -1,6 +1,7 @@
 """CSV export of daily score rows: the whole filtered range, streamed in (day, id) order."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from rest_framework.serializers import Serializer
 
@@ -10,7 +11,9 @@ from scorecards.api.renderers import csv_columns, csv_lines, flatten, rows_after
 CHUNK_ROWS = 1000
 
 
-def score_rows_in_order(*, queryset, values: tuple[str, ...], chunk_rows: int):
+def score_rows_in_order(
+    *, queryset, values: tuple[str, ...], chunk_rows: int
+) -> Iterator[dict[str, Any]]:
     """Yield the queryset's rows as `values()` dicts in (day, id) order, one query per chunk."""
     # Keyset chunks rather than one server-side cursor: each query is short, holds no
     # transaction open while the client reads, works behind a transaction-pooling proxy, and
@@ -30,6 +33,9 @@ def score_rows_in_order(*, queryset, values: tuple[str, ...], chunk_rows: int):
 
 def score_rows_csv(*, queryset, values: tuple[str, ...], serializer: Serializer) -> Iterator[bytes]:
     """Yield every row of the queryset as CSV: the serializer's columns, one header line."""
+    # The database is chosen now, inside the request: the rows are read while the response
+    # streams, after the middleware that sends a GET's reads to the replica has returned.
+    queryset = queryset.using(queryset.db)
     rows = score_rows_in_order(queryset=queryset, values=values, chunk_rows=CHUNK_ROWS)
     return csv_lines(
         columns=csv_columns(serializer),

@@ -39,7 +39,10 @@ FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
     enum=["json", "csv"],
-    description="csv: one row per line, one column per figure (spreadsheet-safe).",
+    description=(
+        "csv: one row per line, one column per figure (spreadsheet-safe); the daily score lists "
+        "stream every row of the filtered range in one file, without pages."
+    ),
 )
 
 
@@ -111,7 +114,7 @@ class _DailyScoreList(generics.ListAPIView):
 
     def _csv_export(self) -> StreamingHttpResponse:
         # A spreadsheet has no way to follow a next link: the file holds the whole filtered
-        # range, streamed, so its length costs the server no memory. Filtering happens here,
+        # range, streamed, so its length costs the server no more memory. Filtering happens here,
         # so a bad filter is still a 400 before the first line is sent.
         rows = self.filter_queryset(self.get_queryset())
         lines = score_rows_csv(

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replica
 from scorecards.api.renderers import csv_cell, flatten
 from scorecards.choices import MetricCode
 from scorecards.models import EmployeeDailyScore, TeamDailyScore
@@ -290,6 +291,23 @@ def test_a_team_restricted_key_exports_only_its_teams(client_for, world, path):
     rows = _csv(client.get(path, {"format": "csv"}))
     assert len(rows) == 6
     assert {row["team"] for row in rows} == {"north"}
+
+
+def test_the_csv_reads_its_rows_where_the_request_was_routed(client_for, world, monkeypatch):
+    """The rows are read while the response streams, after the middleware that routes a GET's
+    reads (to the replica) has returned: they still come from the database it chose."""
+
+    def db_for_read(self, model, **hints):
+        if model._meta.label_lower not in REPLICA_MODELS:
+            return None
+        return "default" if _reads_from_replica.get() else "an-alias-that-does-not-exist"
+
+    client = client_for()
+    monkeypatch.setattr(ReplicaRouter, "db_for_read", db_for_read)
+
+    rows = _csv(client.get("/api/v1/scores/employees/", {"format": "csv"}))
+
+    assert len(rows) == 2
 
 
 def test_summary_is_pooled_not_averaged(client_for, world):
