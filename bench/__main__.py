@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-BENCHMARKS = ("engine", "api", "pages", "load")
+BENCHMARKS = ("engine", "api", "pages", "load", "export")
 
 
 def available() -> list[str]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecards.choices import ChangeKind, MetricCode
 from scorecards.models import Metric, QACriterion, ScorecardVersion
+from scorecards.scoring import FACTOR
 from scorecards.selectors import METRIC_VALUE_RANGES, Period
 from scorecards.services import goal_validate
 
@@ -271,6 +272,10 @@ class ScorecardVersionDraftForm(forms.ModelForm):
         return cleaned
 
 
+# The metrics whose value is a share of the day's cases (docs/SCORING.md): one case gives 0 or 100.
+PERCENTAGE_METRICS = frozenset(code for code, factor in FACTOR.items() if factor == 100)
+
+
 class MetricForm(forms.ModelForm):
     class Meta:
         model = Metric
@@ -303,6 +308,20 @@ class MetricForm(forms.ModelForm):
         return _positive(
             self.cleaned_data.get("weight"), message=_("The weight must be more than 0.")
         )
+
+    def warnings(self) -> list[str]:
+        """Return advice on the row as shown (saved or typed) that does not stop a save."""
+        # Allowed, since a team may want it, but rarely meant: a day with one answered
+        # interaction or one survey answer scores 0 or 100 on the metric.
+        if self["code"].value() in PERCENTAGE_METRICS and str(self["min_sample"].value()) == "1":
+            return [
+                gettext(
+                    "A minimum sample of 1 lets a single interaction or survey answer swing "
+                    "this percentage, and the day's score, between 0 and 100. Consider a higher "
+                    "minimum."
+                )
+            ]
+        return []
 
     def clean_min_sample(self):
         return _positive(

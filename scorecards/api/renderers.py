@@ -3,11 +3,13 @@
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Q
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.serializers import Serializer
 
 from staff.filtersets import MAX_ID
 
@@ -31,12 +33,13 @@ def csv_cell(value) -> str:
     return text
 
 
-def _flatten(row: dict, prefix: str = "") -> dict:
+def flatten(row: dict, prefix: str = "") -> dict:
+    """Return a nested row as one level, its keys joined by dots (`metrics.fcr.score`)."""
     flat = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(_flatten(value, prefix=f"{name}."))
+            flat.update(flatten(value, prefix=f"{name}."))
         else:
             flat[name] = value
     return flat
@@ -53,7 +56,7 @@ class CsvRenderer(BaseRenderer):
         if isinstance(data, dict):
             # A page renders its rows.
             data = data.get("results", [data])
-        rows = [_flatten(row) for row in data]
+        rows = [flatten(row) for row in data]
         columns: dict[str, None] = {}
         for row in rows:
             columns.update(dict.fromkeys(row))
@@ -63,6 +66,37 @@ class CsvRenderer(BaseRenderer):
         for row in rows:
             writer.writerow([csv_cell(row.get(column)) for column in columns])
         return buffer.getvalue().encode(self.charset)
+
+
+def csv_columns(serializer: Serializer, prefix: str = "") -> list[str]:
+    """Return the flattened column names of the serializer's rows, in its field order."""
+    columns = []
+    for name, field in serializer.fields.items():
+        if isinstance(field, Serializer):
+            columns += csv_columns(field, prefix=f"{prefix}{name}.")
+        else:
+            columns.append(f"{prefix}{name}")
+    return columns
+
+
+def csv_lines(*, columns: list[str], rows: Iterable[dict], batch: int = 500) -> Iterator[bytes]:
+    """Yield the header and then the flat rows as UTF-8 CSV, a batch of lines at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_cell(column) for column in columns])
+    for written, row in enumerate(rows, start=1):
+        writer.writerow([csv_cell(row.get(column)) for column in columns])
+        # Whole batches rather than single lines: a server writes each yielded piece apart.
+        if written % batch == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
 
 
 class JSONText(str):
@@ -84,6 +118,12 @@ class PageJSONRenderer(JSONRenderer):
         )
         placeholder = super().render(_RESULTS, accepted_media_type, renderer_context)
         return envelope.replace(placeholder, results.encode(), 1)
+
+
+def rows_after(queryset, *, day: dt.date, pk: int):
+    """Return the queryset's rows that come after (day, pk) in (day, id) order."""
+    # The plain bound on the day lets the (day, id) index start at the position.
+    return queryset.filter(Q(day__gt=day) | Q(day=day, id__gt=pk), day__gte=day)
 
 
 class DayCursorPagination(CursorPagination):
@@ -117,7 +157,7 @@ class DayCursorPagination(CursorPagination):
             queryset = queryset.order_by("day", "id")
             if after is not None:
                 day, pk = after
-                queryset = queryset.filter(Q(day__gt=day) | Q(day=day, id__gt=pk), day__gte=day)
+                queryset = rows_after(queryset, day=day, pk=pk)
         rows = list(queryset[: self.page_size + 1])
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from scorecards.api.renderers import csv_cell
+from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replica
+from scorecards.api.renderers import csv_cell, flatten
 from scorecards.choices import MetricCode
+from scorecards.models import EmployeeDailyScore, TeamDailyScore
 from scorecards.services import scores_compute
 from tests.api.conftest import DAY
 from tests.factories import (
@@ -14,6 +16,7 @@ from tests.factories import (
     EmployeeFactory,
     InteractionFactory,
     PublishedVersionFactory,
+    TeamDailyScoreFactory,
     TeamFactory,
     TeamMembershipFactory,
 )
@@ -22,7 +25,12 @@ SUMMARY = "/api/v1/scores/summary/"
 
 
 def _csv(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(_text(response))))
+
+
+def _text(response) -> str:
+    # The score lists stream their CSV; the summary sends it whole.
+    return response.getvalue().decode()
 
 
 def test_daily_rows_carry_every_metrics_figures(client_for, world):
@@ -185,6 +193,121 @@ def test_every_formula_start_is_escaped(text):
 def test_numbers_are_not_escaped():
     assert csv_cell(Decimal("-3.5")) == "-3.5"
     assert csv_cell(None) == ""
+
+
+def _long_range(world, *, days: int) -> None:
+    """Score both agents and both teams on each of `days` days after DAY (bulk, for speed)."""
+    later = [DAY + dt.timedelta(days=offset) for offset in range(1, days + 1)]
+    EmployeeDailyScore.objects.bulk_create(
+        EmployeeDailyScoreFactory.build(
+            employee=world["agents"][name],
+            team=world["teams"][name],
+            version=world["version"],
+            day=day,
+            band="green" if day.day == 1 else "amber",
+        )
+        for day in later
+        for name in ("north", "south")
+    )
+    TeamDailyScore.objects.bulk_create(
+        TeamDailyScoreFactory.build(team=world["teams"][name], version=world["version"], day=day)
+        for day in later
+        for name in ("north", "south")
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "model"),
+    [("/api/v1/scores/employees/", EmployeeDailyScore), ("/api/v1/scores/teams/", TeamDailyScore)],
+)
+def test_csv_holds_every_row_of_a_range_longer_than_a_page(client_for, world, path, model):
+    _long_range(world, days=300)  # 602 rows: more than a page of 500.
+
+    response = client_for().get(path, {"format": "csv"})
+
+    assert response.status_code == 200
+    assert response.streaming
+    assert "Link" not in response
+    text = _text(response)
+    assert text.count("subject.name") == 1
+    ids = [int(row["id"]) for row in csv.DictReader(io.StringIO(text))]
+    assert ids == list(model.objects.order_by("day", "id").values_list("id", flat=True))
+    assert len(ids) == 602
+
+
+def test_csv_export_reads_the_range_in_chunks_of_bounded_size(
+    client_for, world, monkeypatch, django_assert_num_queries
+):
+    _long_range(world, days=10)
+    # Chunks of 3 rows end in the middle of a day (two rows a day): 22 rows in 8 chunks.
+    monkeypatch.setattr("scorecards.api.export.CHUNK_ROWS", 3)
+    client = client_for()
+
+    # The key (with whether it names teams), its first use, and one query per chunk.
+    with django_assert_num_queries(2 + 8):
+        rows = _csv(client.get("/api/v1/scores/employees/", {"format": "csv"}))
+
+    expected = EmployeeDailyScore.objects.order_by("day", "id").values_list("id", flat=True)
+    assert [int(row["id"]) for row in rows] == list(expected)
+
+
+def test_csv_has_the_columns_of_a_json_row_in_their_order(client_for, world):
+    client = client_for()
+    json_row = client.get("/api/v1/scores/employees/").json()["results"][0]
+    response = client.get("/api/v1/scores/employees/", {"format": "csv"})
+    header = next(csv.reader(io.StringIO(_text(response))))
+    assert header == list(flatten(json_row))
+
+
+def test_an_empty_csv_range_is_the_header_alone(client_for, world):
+    params = {"format": "csv", "date_from": (DAY + dt.timedelta(days=1)).isoformat()}
+    response = client_for().get("/api/v1/scores/employees/", params)
+    lines = _text(response).splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("id,subject.type,")
+
+
+def test_csv_keeps_the_filters(client_for, world):
+    _long_range(world, days=40)
+    params = {"format": "csv", "team": "south", "band": "green", "date_to": "2026-04-30"}
+    rows = _csv(client_for().get("/api/v1/scores/employees/", params))
+    # The first of April is the only green south day up to the end of April.
+    assert [(row["team"], row["date"], row["band"]) for row in rows] == [
+        ("south", "2026-04-01", "green")
+    ]
+
+
+def test_a_bad_filter_refuses_the_csv_before_streaming(client_for, world):
+    params = {"format": "csv", "date_from": "not a date"}
+    response = client_for().get("/api/v1/scores/employees/", params)
+    assert response.status_code == 400
+    assert not response.streaming
+
+
+@pytest.mark.parametrize("path", ["/api/v1/scores/employees/", "/api/v1/scores/teams/"])
+def test_a_team_restricted_key_exports_only_its_teams(client_for, world, path):
+    _long_range(world, days=5)
+    client = client_for(teams=[world["teams"]["north"]])
+    rows = _csv(client.get(path, {"format": "csv"}))
+    assert len(rows) == 6
+    assert {row["team"] for row in rows} == {"north"}
+
+
+def test_the_csv_reads_its_rows_where_the_request_was_routed(client_for, world, monkeypatch):
+    """The rows are read while the response streams, after the middleware that routes a GET's
+    reads (to the replica) has returned: they still come from the database it chose."""
+
+    def db_for_read(self, model, **hints):
+        if model._meta.label_lower not in REPLICA_MODELS:
+            return None
+        return "default" if _reads_from_replica.get() else "an-alias-that-does-not-exist"
+
+    client = client_for()
+    monkeypatch.setattr(ReplicaRouter, "db_for_read", db_for_read)
+
+    rows = _csv(client.get("/api/v1/scores/employees/", {"format": "csv"}))
+
+    assert len(rows) == 2
 
 
 def test_summary_is_pooled_not_averaged(client_for, world):

@@ -868,3 +868,107 @@ def test_criteria_keep_their_codes_unique(client, admin, version):
 
     assert response.status_code == 200
     assert QACriterion.objects.filter(version=draft).count() == 1
+
+
+WARNING = "A minimum sample of 1 lets a single interaction or survey answer swing"
+
+
+def _warnings(response) -> list[str]:
+    return [
+        warning for form in response.context["metric_formset"].forms for warning in form.warnings()
+    ]
+
+
+def test_a_minimum_sample_of_1_on_a_percentage_is_saved_with_a_warning(client, admin, version):
+    draft = _draft(version)
+    client = signed_in(client, admin)
+    data = _draft_data(
+        draft,
+        **{
+            "metrics-0-min_sample": "1",  # fcr, a percentage
+            "metrics-1-min_sample": "5",  # csat, a percentage
+            "metrics-2-code": MetricCode.FIRST_RESPONSE_MINUTES,  # a mean, not a percentage
+            "metrics-2-weight": "1",
+            "metrics-2-target": "10",
+            "metrics-2-floor": "60",
+            "metrics-2-min_sample": "1",
+        },
+    )
+
+    response = client.post(_edit_url(draft), data, follow=True)
+
+    # Saved: the warning does not block.
+    assert response.redirect_chain == [(_edit_url(draft), 302)]
+    assert dict(draft.metrics.values_list("code", "min_sample")) == {
+        MetricCode.FCR: 1,
+        MetricCode.CSAT: 5,
+        MetricCode.FIRST_RESPONSE_MINUTES: 1,
+    }
+    page = response.content.decode()
+    assert page.count('data-testid="metric-warning"') == 1
+    assert WARNING in page
+    assert [
+        form.instance.code for form in response.context["metric_formset"].forms if form.warnings()
+    ] == [MetricCode.FCR]
+
+
+@pytest.mark.parametrize(
+    ("code", "warned"),
+    [
+        (MetricCode.RESPONSE_SLA, True),
+        (MetricCode.FCR, True),
+        (MetricCode.FOLLOW_UP, True),
+        (MetricCode.ESCALATION, True),
+        (MetricCode.CSAT, True),
+        (MetricCode.NPS, True),
+        (MetricCode.FIRST_RESPONSE_MINUTES, False),
+        (MetricCode.RESOLUTION_HOURS, False),
+        (MetricCode.QA, False),
+        (MetricCode.VOLUME, False),
+    ],
+)
+def test_the_warning_is_for_percentage_metrics_only(client, admin, version, code, warned):
+    draft = _draft(version)
+    draft.metrics.filter(code=MetricCode.CSAT).delete()
+    draft.metrics.filter(code=MetricCode.FCR).update(code=code, min_sample=1, target=1, floor=0)
+
+    response = signed_in(client, admin).get(_edit_url(draft))
+
+    assert bool(_warnings(response)) is warned
+
+
+def test_the_warning_shows_beside_an_error_in_a_draft_not_saved(client, admin, version):
+    draft = _draft(version)
+    data = _draft_data(
+        draft,
+        **{"metrics-0-min_sample": "1", "metrics-1-min_sample": "5", "metrics-1-weight": "0"},
+    )
+
+    response = signed_in(client, admin).post(_edit_url(draft), data)
+
+    assert response.status_code == 200
+    assert len(_warnings(response)) == 1
+    assert draft.metrics.get(code=MetricCode.CSAT).weight == 1
+
+
+def test_a_larger_minimum_sample_and_the_empty_row_are_not_warned(client, admin, version):
+    draft = _draft(version)
+    draft.metrics.update(min_sample=3)
+
+    response = signed_in(client, admin).get(_edit_url(draft))
+
+    # The empty row for a new metric shows a minimum of 1 but has no metric chosen yet.
+    assert _warnings(response) == []
+    assert 'data-testid="metric-warning"' not in response.content.decode()
+
+
+def test_the_warning_is_in_the_users_language(client, admin, version):
+    draft = _draft(version)
+    draft.metrics.filter(code=MetricCode.FCR).update(min_sample=1)
+    draft.metrics.filter(code=MetricCode.CSAT).update(min_sample=5)
+    admin.language = "lv"
+    admin.save()
+
+    response = signed_in(client, admin).get(_edit_url(draft), HTTP_ACCEPT_LANGUAGE="lv")
+
+    assert "Ja minimālā izlase ir 1" in response.content.decode()

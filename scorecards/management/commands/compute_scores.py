@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from scorecards.models import TeamDailyScore
@@ -52,10 +52,14 @@ def _periods(date_from: dt.date, date_to: dt.date, days: int) -> list[tuple[dt.d
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Compute employee and team scores for a range of days: synchronously in chunks, "
-        "or handed to the Celery workers with --async."
-    )
+    @property
+    def help(self) -> str:
+        # Translated when read: argparse formats the description with `re`, which a lazy
+        # string would crash (`--help`).
+        return _(
+            "Compute employee and team scores for a range of days: synchronously in chunks, "
+            "or handed to the Celery workers with --async."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="date_from", required=True, help="YYYY-MM-DD")
