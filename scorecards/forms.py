@@ -4,7 +4,8 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils import formats
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.choices import ChangeKind, MetricCode
@@ -438,22 +439,60 @@ QACriterionFormSet = forms.modelformset_factory(
 )
 
 
+# No day before this is accepted anywhere (bounded dates).
+EARLIEST_DAY = dt.date(2000, 1, 1)
+
+
 class VersionPublishForm(forms.Form):
     effective_from = forms.DateField(
         label=_("Takes effect on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Days from this date on are scored with this version."),
+        help_text=_(
+            "Days from this date on are scored with this version. A past date rescores every "
+            "day since."
+        ),
+    )
+    confirm_rescore = forms.BooleanField(
+        label=_("Yes, rescore the days already scored since that date"), required=False
     )
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, today, rescored_count=None, **kwargs):
+        """`rescored_count(day)` says how many employee-days publishing from `day` rescores."""
         super().__init__(*args, **kwargs)
         self.today = today
+        self.rescored_count = rescored_count
+        self.rescored = None
 
     def clean_effective_from(self):
         day = self.cleaned_data["effective_from"]
-        if day < self.today:
+        if day < EARLIEST_DAY:
             raise ValidationError(
-                _("Rules cannot take effect in the past: choose today or a later day."),
-                code="in_the_past",
+                _("Choose a day from %(day)s on."),
+                code="too_early",
+                params={"day": formats.date_format(EARLIEST_DAY)},
             )
         return day
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("effective_from")
+        if day is None or day >= self.today or self.rescored_count is None:
+            return cleaned
+        # A back-dated publication changes scores people have seen: say how many first.
+        self.rescored = self.rescored_count(day)
+        if self.rescored and not cleaned.get("confirm_rescore"):
+            self.add_error(
+                "confirm_rescore",
+                ValidationError(
+                    ngettext(
+                        "Publishing from %(day)s rescores %(count)s employee-day already "
+                        "scored. Tick the box to confirm.",
+                        "Publishing from %(day)s rescores %(count)s employee-days already "
+                        "scored. Tick the box to confirm.",
+                        self.rescored,
+                    ),
+                    code="confirm_rescore",
+                    params={"day": formats.date_format(day), "count": self.rescored},
+                ),
+            )
+        return cleaned

@@ -280,34 +280,35 @@ def day_outcome(*, score: DayScore, is_worked: bool, is_final: bool) -> tuple[De
 
 
 def version_rescored_days(
-    *, version: ScorecardVersion, today: dt.date
+    *, version: ScorecardVersion, today: dt.date, effective_from: dt.date | None = None
 ) -> list[tuple[int, dt.date]]:
     """Return the (employee id, day) pairs that publishing the version makes score anew.
 
-    They are the past days from its effective date, up to today or the day before the next
-    published version takes effect, of the members of the teams that use its scorecard.
+    They are the days from its effective date (or `effective_from`, the date a publication
+    proposes), up to today or the day before the next published version takes effect, of the
+    members of the teams that use its scorecard.
     """
+    first = effective_from or version.effective_from
     later = (
         ScorecardVersion.objects.filter(
             scorecard_id=version.scorecard_id,
             status=VersionStatus.PUBLISHED,
-            effective_from__gt=version.effective_from,
+            effective_from__gt=first,
         )
+        .exclude(pk=version.pk)
         .order_by("effective_from")
         .values_list("effective_from", flat=True)
         .first()
     )
     last = min(today, later - dt.timedelta(days=1)) if later else today
-    if last < version.effective_from:
+    if last < first:
         return []
     team_ids = Team.objects.filter(scorecard_id=version.scorecard_id).values_list("pk", flat=True)
     pairs = []
-    for span in memberships_overlapping(
-        date_from=version.effective_from, date_to=last, team_ids=list(team_ids)
-    ):
-        first = max(span.starts_on, version.effective_from)
+    for span in memberships_overlapping(date_from=first, date_to=last, team_ids=list(team_ids)):
+        start = max(span.starts_on, first)
         end = min(span.ends_on or last, last)
-        pairs.extend((span.employee_id, day) for day in day_range(date_from=first, date_to=end))
+        pairs.extend((span.employee_id, day) for day in day_range(date_from=start, date_to=end))
     return pairs
 
 

@@ -36,6 +36,7 @@ from scorecards.selectors import (
     scorecards_visible_to,
     simulation_rows,
     version_in_force,
+    version_rescored_days,
 )
 from scorecards.services import (
     onboarding_reminders_send,
@@ -348,7 +349,14 @@ def _publish_error_to_form(form: VersionPublishForm, error: ValidationError) -> 
 def editor_publish(request, slug: str, number: int):
     """Publish the draft from a date on; it is read-only afterwards."""
     version = _version_of(_editable_scorecard(request, slug), number)
-    form = VersionPublishForm(request.POST, today=timezone.localdate())
+    today = timezone.localdate()
+    form = VersionPublishForm(
+        request.POST,
+        today=today,
+        rescored_count=lambda day: len(
+            version_rescored_days(version=version, today=today, effective_from=day)
+        ),
+    )
     if form.is_valid():
         try:
             scorecard_version_publish(

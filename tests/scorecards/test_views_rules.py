@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.choices import MetricCode, VersionStatus
-from scorecards.models import Metric, QACriterion, RuleAcknowledgement, ScorecardVersion
+from scorecards.models import (
+    DirtyDay,
+    Metric,
+    QACriterion,
+    RuleAcknowledgement,
+    ScorecardVersion,
+)
 from scorecards.selectors import onboarding_employees, version_changes
 from scorecards.services import rule_acknowledge
 from staff.choices import Role
@@ -746,7 +752,7 @@ def test_publishing_freezes_the_draft_from_the_chosen_day(client, admin, version
     assert 'data-testid="read-only"' in response.content.decode()
 
 
-def test_publishing_in_the_past_or_on_a_taken_day_is_refused_at_the_date(client, admin, version):
+def test_publishing_on_a_taken_day_or_before_2000_is_refused_at_the_date(client, admin, version):
     draft = _draft(version)
     client = signed_in(client, admin)
     url = reverse("scorecards:editor_publish", args=["support", draft.number])
@@ -754,12 +760,39 @@ def test_publishing_in_the_past_or_on_a_taken_day_is_refused_at_the_date(client,
         scorecard=version.scorecard, number=3, effective_from=TODAY + dt.timedelta(days=5)
     )
 
-    past = client.post(url, {"effective_from": (TODAY - dt.timedelta(days=1)).isoformat()})
+    ancient = client.post(url, {"effective_from": "1999-12-31", "confirm_rescore": "on"})
     taken = client.post(url, {"effective_from": (TODAY + dt.timedelta(days=5)).isoformat()})
 
-    assert "cannot take effect in the past" in str(past.context["publish_form"].errors)
+    assert "Choose a day from" in str(ancient.context["publish_form"].errors["effective_from"])
     assert "already takes effect on" in str(taken.context["publish_form"].errors["effective_from"])
     assert ScorecardVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+
+
+def test_a_back_dated_publication_says_how_many_days_it_rescores_before_it_does(
+    client, admin, version, team, agent
+):
+    draft = _draft(version)
+    client = signed_in(client, admin)
+    url = reverse("scorecards:editor_publish", args=["support", draft.number])
+    since = TODAY - dt.timedelta(days=3)
+    data = {"effective_from": since.isoformat()}
+
+    unconfirmed = client.post(url, data)
+
+    errors = str(unconfirmed.context["publish_form"].errors["confirm_rescore"])
+    # The agent's days from three days ago up to today.
+    assert "rescores 4 employee-days already scored" in errors
+    assert 'data-testid="confirm-rescore"' in unconfirmed.content.decode()
+    assert ScorecardVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+    assert not DirtyDay.objects.exists()
+
+    client.post(url, {**data, "confirm_rescore": "on"})
+
+    draft.refresh_from_db()
+    assert (draft.status, draft.effective_from) == (VersionStatus.PUBLISHED, since)
+    assert set(DirtyDay.objects.values_list("employee_id", "day")) == {
+        (agent.pk, since + dt.timedelta(days=n)) for n in range(4)
+    }
 
 
 def _scored_days(version, team, employees, days):
