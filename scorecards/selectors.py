@@ -227,6 +227,14 @@ def period_versions(
     }
 
 
+def period_version(
+    *, scorecard_id: int | None, date_to: dt.date, today: dt.date | None = None
+) -> ScorecardVersion | None:
+    """Return the version that scores one subject's period ending on `date_to` (the rule of
+    `period_versions`)."""
+    return period_versions(scorecard_of={0: scorecard_id}, date_to=date_to, today=today)[0]
+
+
 def days_final_at(
     *, date_from: dt.date, date_to: dt.date, timeline: VersionTimeline | None = None
 ) -> dict[dt.date, dt.datetime]:
@@ -669,11 +677,7 @@ def _period_summary(
         code: (_as_decimal(sums[f"{code}_num"]), _as_decimal(sums[f"{code}_den"]))
         for code in MetricCode.values
     }
-    version = (
-        period_versions(scorecard_of={None: scorecard_id}, date_to=date_to)[None]
-        if sums["days"]
-        else None
-    )
+    version = period_version(scorecard_id=scorecard_id, date_to=date_to) if sums["days"] else None
     if version is None:
         return PeriodSummary(
             date_from=date_from,
@@ -1521,9 +1525,7 @@ def team_dashboard(
     team_sums = _window_sums(rows=team_rows, group=(), windows=windows)[()]
     # Both periods are scored with the current period's version, so a new version taking
     # effect cannot itself look like a change in performance.
-    version = period_versions(scorecard_of={team.pk: team.scorecard_id}, date_to=period.date_to)[
-        team.pk
-    ]
+    version = period_version(scorecard_id=team.scorecard_id, date_to=period.date_to)
 
     # Who is listed comes from the memberships (the engine writes a team's rows only for
     # employees who were its members that day), whatever the sort or page.
@@ -1763,11 +1765,9 @@ def change_event_impact(
     sums = _window_sums(rows=rows, group=(), windows={"before": before, "after": after})[()]
     version = None
     if event.team_id is not None:
-        version = period_versions(
-            scorecard_of={event.team_id: event.team.scorecard_id},
-            date_to=after.date_to,
-            today=today,
-        )[event.team_id]
+        version = period_version(
+            scorecard_id=event.team.scorecard_id, date_to=after.date_to, today=today
+        )
     (before_rows, before_stats), (after_rows, after_stats) = sums["before"], sums["after"]
     if version is not None:
         labelled = [(metric.code, metric.label) for metric in version.metrics.all()]
