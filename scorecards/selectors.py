@@ -2468,13 +2468,19 @@ class SubjectSummary:
 
 
 def period_summaries(
-    *, rows: QuerySet, subject_field: str, date_from: dt.date, date_to: dt.date
+    *,
+    rows: QuerySet,
+    subject_field: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    team: Team | None = None,
 ) -> list[SubjectSummary]:
     """Pool every subject's daily rows over the period in one grouped SUM query, then score it.
 
     `rows` are employee or team daily rows, already limited to what the reader may see, and
     `subject_field` is "employee" or "team". A subject is scored by the period rule
-    (`period_versions`); an employee's scorecard is their team's on that day.
+    (`period_versions`); an employee's scorecard is their team's on that day, or `team`'s
+    when the rows are those of one team (as that team's dashboard scores its members).
     """
     group = f"{subject_field}_id"
     grouped = (
@@ -2495,7 +2501,9 @@ def period_summaries(
         for column in STAT_COLUMNS:
             subject["sums"][column] += row[column] or _ZERO
     scorecard_of = {key: subject["scorecard_id"] for key, subject in pooled.items()}
-    if subject_field == "employee":
+    if team is not None:
+        scorecard_of = dict.fromkeys(pooled, team.scorecard_id)
+    elif subject_field == "employee":
         scorecard_of.update(
             employees_scorecards_on(
                 employee_ids=list(pooled), day=min(date_to, timezone.localdate())

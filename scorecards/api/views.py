@@ -170,10 +170,12 @@ class ScoreSummary(APIView):
         else:
             teams = teams_visible(principal=principal).values("pk")
             rows = TeamDailyScore.objects.filter(team__in=teams)
+        team = None
         if "team" in query.validated_data:
-            rows = rows.filter(team__slug=query.validated_data["team"])
+            team = Team.objects.filter(slug=query.validated_data["team"]).first()
+            rows = rows.filter(team=team)
         summaries = period_summaries(
-            rows=rows, subject_field=group_by, date_from=date_from, date_to=date_to
+            rows=rows, subject_field=group_by, date_from=date_from, date_to=date_to, team=team
         )
         return Response(
             _summary_rows(

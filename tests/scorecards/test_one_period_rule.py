@@ -143,3 +143,40 @@ def test_right_after_a_version_is_published_every_surface_uses_it(world, client)
 
     _assert_one_total(figures)
     assert next(iter(figures.values()))[1] == draft.number
+
+
+def test_a_moved_agent_is_scored_like_on_the_old_teams_dashboard_when_asked_for_that_team(
+    world, client
+):
+    today, first, old_team, agent = world["today"], world["first"], world["team"], world["agent"]
+    other = PublishedVersionFactory(
+        effective_from=dt.date(2024, 1, 1),
+        metrics=[{"code": MetricCode.FCR, "target": 100, "floor": 0, "weight": 1}],
+    )
+    new_team = TeamFactory(scorecard=other.scorecard, slug="elsewhere")
+    moved_on = today - dt.timedelta(days=2)
+    membership = agent.memberships.get()
+    membership.ends_on = moved_on - dt.timedelta(days=1)
+    membership.save()
+    TeamMembershipFactory(employee=agent, team=new_team, starts_on=moved_on)
+    scores_compute(date_from=first, date_to=today)
+    new_team.managers.add(world["manager"])
+
+    dashboard = team_dashboard(team=old_team, period=Period(date_from=first, date_to=today))
+    (member,) = dashboard.members
+    client.force_login(world["manager"].user)
+    summary = client.get(
+        "/api/v1/scores/summary/",
+        {
+            "group_by": "employee",
+            "team": old_team.slug,
+            "date_from": first.isoformat(),
+            "date_to": today.isoformat(),
+        },
+    ).json()
+    (subject,) = summary if isinstance(summary, list) else summary["results"]
+
+    assert (Decimal(str(subject["total"])), subject["version"]) == (
+        member.current.total,
+        dashboard.version.number,
+    )
