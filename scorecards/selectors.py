@@ -1732,11 +1732,13 @@ class ChangeImpact:
     after: Pooled
     metrics: list[MetricImpact]
     today: dt.date
+    # The last final day: only final days are compared.
+    final_until: dt.date
 
     @property
     def is_running(self) -> bool:
-        """Tell whether the days after the change are not all over yet."""
-        return self.after_period.date_to >= self.today
+        """Tell whether the days after the change are not all final yet."""
+        return self.after_period.date_to > self.final_until
 
 
 def _window_value(code: str, num: Decimal, den: Decimal) -> WindowValue:
@@ -1744,7 +1746,11 @@ def _window_value(code: str, num: Decimal, den: Decimal) -> WindowValue:
 
 
 def change_event_impact(
-    *, event: ChangeEvent, today: dt.date, window_days: int = IMPACT_WINDOW_DAYS
+    *,
+    event: ChangeEvent,
+    today: dt.date,
+    window_days: int = IMPACT_WINDOW_DAYS,
+    now: dt.datetime | None = None,
 ) -> ChangeImpact:
     """Pool each metric over the days before the event and from its day on, and compare them.
 
@@ -1798,6 +1804,7 @@ def change_event_impact(
         after=_pooled(version=version, rows=after_rows, stats=after_stats),
         metrics=metrics,
         today=today,
+        final_until=last_final_day(now=now or timezone.now()),
     )
 
 

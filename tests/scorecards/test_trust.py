@@ -13,9 +13,10 @@ from feedback.choices import DisputeOutcome
 from scorecards import runs
 from scorecards.choices import GoalStatus, MetricCode
 from scorecards.models import DirtyDay, EmployeeDailyScore, Goal, ScoreFillState
-from scorecards.selectors import employee_period_summary, goals_progress
+from scorecards.selectors import change_event_impact, employee_period_summary, goals_progress
 from scorecards.services import goals_settle, scorecard_version_publish, scores_compute
 from tests.factories import (
+    ChangeEventFactory,
     EmployeeFactory,
     GoalFactory,
     InteractionFactory,
@@ -276,3 +277,27 @@ def test_a_goal_settles_when_its_period_is_final_and_agrees_with_its_value(agent
     assert progress.is_settled
     assert progress.is_met
     assert Goal.objects.get(pk=goal.pk).status == GoalStatus.MET
+
+
+def test_change_impact_compares_final_days_only(agent):
+    today = MONDAY + dt.timedelta(days=5)
+    for offset in range(6):
+        day = MONDAY + dt.timedelta(days=offset)
+        InteractionFactory(
+            employee=agent,
+            opened_at=at(day, 9),
+            resolved_at=at(day, 10),
+            is_first_contact_resolution=True,
+        )
+    now = at(today, 12)
+    scores_compute(date_from=MONDAY, date_to=today, now=now)
+    event = ChangeEventFactory(team=agent.memberships.get().team, day=MONDAY + dt.timedelta(3))
+
+    impact = change_event_impact(event=event, today=today, now=now)
+
+    after = {metric.code: metric.after for metric in impact.metrics}
+    # The event's day and the day after are final; today (so far) is left out.
+    assert (after[MetricCode.FCR].num, after[MetricCode.FCR].den) == (2, 2)
+    assert (after[MetricCode.VOLUME].num, after[MetricCode.VOLUME].den) == (2, 2)
+    assert impact.final_until == today - dt.timedelta(days=1)
+    assert impact.is_running
