@@ -134,7 +134,18 @@ class ScoreRowSerializer(serializers.Serializer):
     scorecard = serializers.SlugField()
     version = serializers.IntegerField()
     total = serializers.FloatField(allow_null=True, help_text=_("Null for a day with no data."))
-    band = serializers.ChoiceField(choices=[*Band.values, ""])
+    band = serializers.ChoiceField(
+        choices=[*Band.values, ""], help_text=_("Empty on a day not worked or not final yet.")
+    )
+    is_worked = serializers.BooleanField(
+        help_text=_("An interaction was opened or resolved that day: only then is there a total.")
+    )
+    is_final = serializers.BooleanField(
+        help_text=_(
+            "Every SLA deadline of the day has passed: until then the figures are so far, "
+            "with no band."
+        )
+    )
     metrics = MetricFiguresSerializer()
     computed_at = serializers.DateTimeField()
 
@@ -157,6 +168,8 @@ class ScoreRowSerializer(serializers.Serializer):
             "version": row["version__number"],
             "total": _number(row["total"]),
             "band": row["band"],
+            "is_worked": row["is_worked"],
+            "is_final": row["is_final"],
             "metrics": metric_figures(stats=stats, values=values),
             "computed_at": utc_timestamp(row["computed_at"]),
         }
@@ -174,6 +187,8 @@ SCORE_ROW_VALUES = (
     "day",
     "total",
     "band",
+    "is_worked",
+    "is_final",
     "metric_scores",
     "computed_at",
     *(f"{code}_{part}" for code in METRIC_CODES for part in ("num", "den")),
