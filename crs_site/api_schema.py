@@ -8,7 +8,9 @@ of a batch.
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -85,6 +87,13 @@ def api_exception_handler(exc, context):
         # Two writers raced past validation to the same unique key; the client may retry.
         exc = exceptions.APIException(_("This conflicts with a row written at the same moment."))
         exc.status_code = status.HTTP_409_CONFLICT
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.APIException(
+            _("The request body is larger than %(size)d MB.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)},
+            code="too_large",
+        )
+        exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -142,6 +151,7 @@ _ERROR_CODES = {
     "429": gettext_lazy("Too many requests; retry after the seconds in Retry-After."),
 }
 _WRITE_ERROR_CODES = {
+    "413": gettext_lazy("The request body is larger than the limit (REQUEST_MAX_BODY_MB)."),
     "409": gettext_lazy("A concurrent request wrote the same unique key first; retry."),
 }
 
