@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
+from staff.bounds import DayFilter
 from staff.filtersets import DateRangeForm, IdFilter
 
 
@@ -25,10 +26,10 @@ class CustomerFilter(django_filters.FilterSet):
 
 
 class InteractionFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(
+    date_from = DayFilter(
         field_name="opened_at", lookup_expr="date__gte", label=_("Opened from (inclusive)")
     )
-    date_to = django_filters.DateFilter(
+    date_to = DayFilter(
         field_name="opened_at", lookup_expr="date__lte", label=_("Opened until (inclusive)")
     )
     employee = IdFilter(field_name="employee_id", label=_("Employee (id)"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer, Interaction
 from feedback.models import SurveyResponse
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
+from staff.bounds import validate_day_in_range, validate_future_day_in_range
 from staff.models import Employee
 
 # Clocks of helpdesks and phones that push interactions drift a little; a time this close to
@@ -62,9 +63,29 @@ def _field_name(name: str) -> str:
     return _ATTNAMES.get(name, name)
 
 
+def _out_of_range_errors(*, interaction: Interaction) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
+        moment = getattr(interaction, field)
+        if moment is not None:
+            try:
+                validate_day_in_range(moment)
+            except ValidationError as exc:
+                errors[field] = exc.messages
+    if interaction.follow_up_due is not None:
+        try:
+            validate_future_day_in_range(interaction.follow_up_due)
+        except ValidationError as exc:
+            errors["follow_up_due"] = exc.messages
+    return errors
+
+
 def interaction_errors(*, interaction: Interaction, now: dt.datetime) -> dict[str, list[str]]:
     """Return the interaction's inconsistent times and flags as messages per field."""
-    errors: dict[str, list[str]] = {}
+    errors = _out_of_range_errors(interaction=interaction)
+    if errors:
+        # The checks below step days from these values, which fails outside the range.
+        return errors
     latest = now + CLOCK_SKEW
     for field in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
         moment = getattr(interaction, field)

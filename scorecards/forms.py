@@ -11,21 +11,26 @@ from scorecards.choices import ChangeKind, MetricCode
 from scorecards.models import Metric, QACriterion, ScorecardVersion
 from scorecards.selectors import METRIC_VALUE_RANGES, Period
 from scorecards.services import goal_validate
+from staff.bounds import DayField, FiniteDecimalField
 
 
 class GoalForm(forms.Form):
     metric = forms.ChoiceField(label=_("Metric"), choices=MetricCode.choices)
-    target = forms.DecimalField(
+    target = FiniteDecimalField(
         label=_("Target"),
         max_digits=10,
         decimal_places=2,
         help_text=_("Percentages 0–100, NPS −100 to 100, minutes and hours 0 or more."),
     )
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    starts_on = DayField(
+        future=True,
+        label=_("Starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    ends_on = forms.DateField(
-        label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    ends_on = DayField(
+        future=True,
+        label=_("Ends on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     why = forms.CharField(
         label=_("Why this goal matters to me"),
@@ -70,8 +75,8 @@ class PeriodForm(forms.Form):
         coerce=int,
         required=False,
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    date_from = DayField(label=_("From"), required=False, widget=_date_input())
+    date_to = DayField(label=_("To"), required=False, widget=_date_input())
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +121,7 @@ class PeriodForm(forms.Form):
 class ChangeEventForm(forms.Form):
     """Record a change by hand: its day, its team (or everyone), kind, title and notes."""
 
-    day = forms.DateField(label=_("Day"), widget=_date_input())
+    day = DayField(label=_("Day"), widget=_date_input())
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=None,
@@ -226,6 +231,7 @@ class ScorecardVersionDraftForm(forms.ModelForm):
     class Meta:
         model = ScorecardVersion
         fields = ["sla_minutes", "green_from", "amber_from", "intro", "change_summary"]
+        field_classes = {"green_from": FiniteDecimalField, "amber_from": FiniteDecimalField}
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 4}),
             "change_summary": forms.Textarea(attrs={"rows": 3}),
@@ -285,6 +291,7 @@ class MetricForm(forms.ModelForm):
             "rule_why",
             "rule_how",
         ]
+        field_classes = dict.fromkeys(("weight", "target", "floor"), FiniteDecimalField)
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("rule_what", "rule_why", "rule_how")
@@ -350,6 +357,7 @@ class QACriterionForm(forms.ModelForm):
     class Meta:
         model = QACriterion
         fields = ["code", "label", "description", "examples", "weight", "is_critical"]
+        field_classes = {"weight": FiniteDecimalField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "examples": forms.Textarea(attrs={"rows": 2}),
@@ -420,7 +428,8 @@ QACriterionFormSet = forms.modelformset_factory(
 
 
 class VersionPublishForm(forms.Form):
-    effective_from = forms.DateField(
+    effective_from = DayField(
+        future=True,
         label=_("Takes effect on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Days from this date on are scored with this version."),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 from simple_history.models import HistoricalRecords
 
+from staff.bounds import stored_in_range, validate_future_day_in_range
 from staff.choices import ApiScope, Language, Role
 
 
@@ -59,7 +60,7 @@ class Employee(models.Model):
         related_name="employee",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
-    hire_date = models.DateField(_("hire date"))
+    hire_date = models.DateField(_("hire date"), validators=[validate_future_day_in_range])
     is_active = models.BooleanField(_("active"), default=True)
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
     language = models.CharField(
@@ -74,6 +75,10 @@ class Employee(models.Model):
         ordering = ["user__first_name", "user__last_name"]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], name="uniq_employee_external_id"),
+            models.CheckConstraint(
+                condition=stored_in_range("hire_date", is_date=True),
+                name="employee_hire_date_in_range",
+            ),
         ]
 
     def __str__(self):
@@ -101,8 +106,10 @@ class TeamMembership(models.Model):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships"
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), validators=[validate_future_day_in_range])
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, validators=[validate_future_day_in_range]
+    )
 
     history = HistoricalRecords()
 
@@ -114,6 +121,15 @@ class TeamMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="membership_ends_after_start",
+            ),
+            # Membership periods bound every effective-dated read: no day Python cannot step past.
+            models.CheckConstraint(
+                condition=stored_in_range("starts_on", is_date=True),
+                name="membership_starts_in_range",
+            ),
+            models.CheckConstraint(
+                condition=stored_in_range("ends_on", is_date=True, nullable=True),
+                name="membership_ends_in_range",
             ),
             models.UniqueConstraint(
                 fields=["employee"],

@@ -5,9 +5,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -24,7 +26,9 @@ from customers.filtersets import CustomerFilter, InteractionFilter
 from customers.models import Customer, Interaction
 from customers.selectors import employees_logging_for
 from customers.services import InteractionRowsInvalid, interaction_errors, interactions_upsert
+from staff.bounds import day_in_range
 from staff.choices import ApiScope
+from staff.filtersets import MAX_ID
 from staff.models import Employee
 from staff.permissions import Principal, employees_visible, rows_visible
 
@@ -37,9 +41,31 @@ class IdCursorPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def decode_cursor(self, request):
+        # The cursor is the client's to edit: a position that is not one this pagination wrote
+        # would reach SQL as a wrong type or an out-of-range value (a 500), so it is refused as
+        # an invalid cursor, as DRF refuses one it cannot decode.
+        cursor = super().decode_cursor(request)
+        position = None if cursor is None else cursor.position
+        if position is not None and not self.position_is_valid(position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def position_is_valid(self, position: str) -> bool:
+        """Whether a cursor's position is a row id."""
+        return position.isascii() and position.isdigit() and 0 < int(position) <= MAX_ID
+
 
 class OpenedCursorPagination(IdCursorPagination):
     ordering = ("-opened_at", "-id")
+
+    def position_is_valid(self, position: str) -> bool:
+        """Whether a cursor's position is a time a stored interaction can have."""
+        try:
+            moment = parse_datetime(position)
+        except ValueError:
+            return False
+        return moment is not None and day_in_range(moment)
 
 
 class CustomerList(generics.ListCreateAPIView):

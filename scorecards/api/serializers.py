@@ -6,6 +6,7 @@ from rest_framework import serializers
 from scorecards.choices import Band
 from scorecards.models import Metric, QACriterion, Scorecard, ScorecardVersion
 from scorecards.selectors import METRIC_CODES
+from staff.bounds import ApiDayField
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -195,10 +196,8 @@ EMPLOYEE_SCORE_ROW_VALUES = (
 
 class SummaryQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=["employee", "team"], default="employee")
-    date_from = serializers.DateField(
-        required=False, help_text=_("Default: 29 days before date_to.")
-    )
-    date_to = serializers.DateField(required=False, help_text=_("Default: today."))
+    date_from = ApiDayField(required=False, help_text=_("Default: 29 days before date_to."))
+    date_to = ApiDayField(required=False, help_text=_("Default: today."))
     team = serializers.SlugField(required=False, help_text=_("Only this team (slug)."))
 
     def validate(self, attrs):

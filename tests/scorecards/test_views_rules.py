@@ -682,6 +682,11 @@ def test_saving_a_draft_changes_adds_and_removes_metrics_and_criteria(client, ad
         ({"version-amber_from": "85"}, "version", "amber_from", "Amber must start below green"),
         ({"version-sla_minutes": "0"}, "version", "sla_minutes", "at least one minute"),
         ({"criteria-0-weight": "-1"}, "criterion", "weight", "The weight must be more than 0."),
+        ({"metrics-0-floor": "sNaN"}, "metric", "floor", "Enter a number."),
+        ({"metrics-0-target": "NaN"}, "metric", "target", "Enter a number."),
+        ({"metrics-0-weight": "Infinity"}, "metric", "weight", "Enter a number."),
+        ({"criteria-0-weight": "sNaN"}, "criterion", "weight", "Enter a number."),
+        ({"version-green_from": "sNaN"}, "version", "green_from", "Enter a number."),
     ],
 )
 def test_invalid_drafts_show_the_error_at_the_field_and_save_nothing(
