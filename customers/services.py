@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, Interaction
-from feedback.models import SurveyResponse
+from feedback.models import SurveyInvitation, SurveyResponse
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
 from staff.models import Employee
@@ -367,7 +367,8 @@ def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Cus
 
     The customer row, its interactions and their survey responses stay (times, channels, flags,
     ratings: what the scores are computed from), so no score changes and no day is marked for
-    rescoring; names, contact details, free text and external ids go. Erasing twice is harmless.
+    rescoring; names, contact details, free text and external ids go, and open survey links
+    close. Erasing twice is harmless.
     """
     stored = Customer.objects.select_for_update().get(pk=customer.pk)
     stored.name = f"Erased customer #{stored.pk}"
@@ -382,6 +383,11 @@ def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Cus
         subject=ERASED_SUBJECT, notes="", updated_at=timezone.now()
     )
     SurveyResponse.objects.filter(interaction__customer=stored).update(comment="")
+    # An open link would still take an answer, with a comment, about the erased customer:
+    # it closes now, and says so.
+    SurveyInvitation.objects.filter(
+        interaction__customer=stored, used_at__isnull=True, expires_at__gt=stored.erased_at
+    ).update(expires_at=stored.erased_at)
     return stored
 
 
