@@ -75,11 +75,15 @@ def employees_logging_for(*, user) -> QuerySet[Employee]:
             Q(pk__in=employees_visible_to(user=user).values("pk")) | Q(pk=employee.pk)
         )
     return (
-        people.filter(is_active=True)
-        .exclude(role=Role.ONBOARDING)
+        employees_who_log(people=people)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "pk")
     )
+
+
+def employees_who_log(*, people: QuerySet[Employee]) -> QuerySet[Employee]:
+    """Narrow people to those who can have interactions: active, and past onboarding."""
+    return people.filter(is_active=True).exclude(role=Role.ONBOARDING)
 
 
 def _visible_interactions(*, user) -> QuerySet[Interaction]:

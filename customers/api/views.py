@@ -24,7 +24,7 @@ from customers.api.serializers import (
 )
 from customers.filtersets import CustomerFilter, InteractionFilter
 from customers.models import Customer, Interaction
-from customers.selectors import employees_logging_for
+from customers.selectors import employees_logging_for, employees_who_log
 from customers.services import InteractionRowsInvalid, interaction_errors, interactions_upsert
 from staff.bounds import day_in_range
 from staff.choices import ApiScope
@@ -158,10 +158,11 @@ class InteractionList(generics.ListAPIView):
 
 def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
     """Return the people the principal may push interactions for: a user exactly those the
-    "Log interaction" page offers them, a key the people of its teams (or everyone)."""
+    "Log interaction" page offers them, a key the active people of its teams (or everyone) past
+    onboarding."""
     if principal.api_key is None:
         return employees_logging_for(user=principal.user)
-    return employees_visible(principal=principal)
+    return employees_who_log(people=employees_visible(principal=principal))
 
 
 def _field_errors(detail: Mapping | list) -> dict[str | None, list[str]]:

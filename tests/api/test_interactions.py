@@ -202,3 +202,21 @@ def test_a_session_pushes_for_exactly_the_people_the_log_page_offers(world):
     response = agent.post(URL, _row(world, 4, employee_external_id=south), format="json")
     assert response.status_code == 400
     assert Interaction.objects.count() == 2
+
+
+@pytest.mark.parametrize("change", [{"is_active": False}, {"role": Role.ONBOARDING}])
+@pytest.mark.parametrize("teams", [(), ("north",)])
+def test_no_interaction_is_pushed_for_a_deactivated_or_onboarding_employee(
+    client_for, world, change, teams
+):
+    agent = world["agents"]["north"]
+    for name, value in change.items():
+        setattr(agent, name, value)
+    agent.save()
+    client = client_for(teams=[world["teams"][name] for name in teams])
+
+    response = client.post(URL, _row(world, 1), format="json")
+
+    assert response.status_code == 400
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(0, "employee")]
+    assert not Interaction.objects.exists()
