@@ -7,6 +7,7 @@ of a batch.
 """
 
 import logging
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -39,6 +40,27 @@ class BatchInvalid(exceptions.APIException):
     def __init__(self, row_errors: dict[int, dict[str, list[str]]]):
         super().__init__()
         self.row_errors = row_errors
+
+
+class KnownFieldsOnly:
+    """Serializer mixin: refuse fields the serializer does not have, naming each one.
+
+    DRF drops them silently, so a misspelt field (`resolved` for `resolved_at`) would be written
+    as if it had not been sent.
+    """
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {str(name): [_("Unknown field.")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except exceptions.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise exceptions.ValidationError({**exc.detail, **errors}) from None
+            raise
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return value
 
 
 def _flatten(detail, *, field: str | None = None, index: int | None = None) -> list[dict]:

@@ -245,6 +245,26 @@ def _rows_parent_errors(
                 errors.setdefault(index, {}).setdefault(field, []).append(unknown_message)
 
 
+def interaction_keys_repeated(
+    *, keys: Sequence[tuple[str, str | None]]
+) -> dict[int, dict[str, list[str]]]:
+    """Name each row of a batch whose (source, external_id) an earlier row already has."""
+    errors: dict[int, dict[str, list[str]]] = {}
+    first_row_of_key: dict[tuple[str, str], int] = {}
+    for index, (source, external_id) in enumerate(keys):
+        if not external_id:
+            continue
+        first = first_row_of_key.setdefault((source, external_id), index)
+        if first != index:
+            errors[index] = {
+                "external_id": [
+                    _("The same external id is sent twice (rows %(first)d and %(second)d).")
+                    % {"first": first, "second": index}
+                ]
+            }
+    return errors
+
+
 @transaction.atomic
 def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
     """Create or update interactions on (source, external_id); all rows are written or none.
@@ -255,20 +275,14 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
     now = timezone.now()
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
-    first_row_of_key: dict[tuple[str, str], int] = {}
     for index, row in enumerate(rows):
         interaction, row_errors = _row_interaction(row=row, now=now)
-        key = (interaction.source, interaction.external_id)
-        if interaction.external_id and key in first_row_of_key:
-            row_errors.setdefault("external_id", []).append(
-                _("The same external id is sent twice (rows %(first)d and %(second)d).")
-                % {"first": first_row_of_key[key], "second": index}
-            )
-        if interaction.external_id:
-            first_row_of_key.setdefault(key, index)
         if row_errors:
             errors[index] = row_errors
         interactions.append(interaction)
+    repeated = interaction_keys_repeated(keys=[(i.source, i.external_id) for i in interactions])
+    for index, row_errors in repeated.items():
+        errors.setdefault(index, {}).setdefault("external_id", []).extend(row_errors["external_id"])
     _rows_parent_errors(interactions=interactions, errors=errors)
     if errors:
         raise InteractionRowsInvalid(errors)
@@ -276,7 +290,7 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
         return []
 
     keys_by_source: dict[str, list[str]] = {}
-    for source, external_id in first_row_of_key:
+    for source, external_id in {(i.source, i.external_id) for i in interactions}:
         keys_by_source.setdefault(source, []).append(external_id)
     stored = list(
         Interaction.objects.select_for_update()

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from crs_site.api_schema import KnownFieldsOnly
 from customers.choices import Channel
 from customers.models import Customer, Interaction
 from staff.bounds import ApiDayField, ApiMomentField
@@ -11,7 +12,7 @@ API_SOURCE = "api"
 MAX_BATCH = 1000
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(KnownFieldsOnly, serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = [
@@ -82,7 +83,7 @@ def _external_reference(label: str) -> serializers.CharField:
     )
 
 
-class InteractionWriteSerializer(serializers.Serializer):
+class InteractionWriteSerializer(KnownFieldsOnly, serializers.Serializer):
     """One interaction pushed by another tool; (source, external_id) makes re-sending an update."""
 
     customer = _reference("customer")

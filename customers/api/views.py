@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from crs_site.api_auth import principal_for_request
 from crs_site.api_schema import BatchInvalid
 from customers.api.serializers import (
+    API_SOURCE,
     MAX_BATCH,
     CustomerSerializer,
     InteractionSerializer,
@@ -25,7 +26,12 @@ from customers.api.serializers import (
 from customers.filtersets import CustomerFilter, InteractionFilter
 from customers.models import Customer, Interaction
 from customers.selectors import employees_logging_for, employees_who_log
-from customers.services import InteractionRowsInvalid, interaction_errors, interactions_upsert
+from customers.services import (
+    InteractionRowsInvalid,
+    interaction_errors,
+    interaction_keys_repeated,
+    interactions_upsert,
+)
 from staff.bounds import day_in_range
 from staff.choices import ApiScope
 from staff.filtersets import MAX_ID
@@ -137,6 +143,10 @@ class InteractionList(generics.ListAPIView):
                 valid[index] = dict(validator.run_validation(row))
             except serializers.ValidationError as exc:
                 errors[index] = _field_errors(exc.detail)
+        # Repeated keys are named with the other mistakes, not only once every row is valid.
+        for index, fields in interaction_keys_repeated(keys=_keys(rows)).items():
+            for field, messages in fields.items():
+                errors.setdefault(index, {}).setdefault(field, []).extend(messages)
         model_rows = _resolve_references(rows=valid, principal=principal, errors=errors)
         _refuse_foreign_keys(rows=model_rows, principal=principal, errors=errors)
         if errors:
@@ -163,6 +173,16 @@ def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
     if principal.api_key is None:
         return employees_logging_for(user=principal.user)
     return employees_who_log(people=employees_visible(principal=principal))
+
+
+def _keys(rows: list) -> list[tuple[str, str | None]]:
+    """The (source, external_id) each row was sent with, as far as it is readable."""
+    keys = []
+    for row in rows:
+        fields = row if isinstance(row, Mapping) else {}
+        source, external_id = fields.get("source", API_SOURCE), fields.get("external_id")
+        keys.append((str(source), external_id if isinstance(external_id, str) else None))
+    return keys
 
 
 def _field_errors(detail: Mapping | list) -> dict[str | None, list[str]]:

@@ -1,13 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from crs_site.api_schema import KnownFieldsOnly
 from feedback.models import SurveyResponse
 from staff.bounds import ApiMomentField
 from staff.choices import Language
 from staff.filtersets import MAX_ID
 
 
-class SurveyResponseWriteSerializer(serializers.Serializer):
+class SurveyResponseWriteSerializer(KnownFieldsOnly, serializers.Serializer):
     """A survey answer collected by another tool, about one interaction."""
 
     interaction = serializers.IntegerField(

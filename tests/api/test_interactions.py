@@ -220,3 +220,29 @@ def test_no_interaction_is_pushed_for_a_deactivated_or_onboarding_employee(
     assert response.status_code == 400
     assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(0, "employee")]
     assert not Interaction.objects.exists()
+
+
+def test_a_bad_batch_also_names_external_ids_sent_twice(client_for, world):
+    batch = [_row(world, n) for n in range(4)]
+    batch[1]["channel"] = "carrier pigeon"
+    batch[3]["external_id"] = batch[0]["external_id"]
+
+    response = client_for().post(URL, batch, format="json")
+
+    assert response.status_code == 400
+    errors = {(e["index"], e["field"]) for e in response.json()["errors"]}
+    assert errors == {(1, "channel"), (3, "external_id")}
+    assert not Interaction.objects.exists()
+
+
+def test_unknown_fields_are_refused_by_name(client_for, world):
+    row = _row(world, 1, resolved="2026-03-01T10:00:00", is_vip=True)
+
+    response = client_for().post(URL, [row], format="json")
+
+    assert response.status_code == 400
+    assert {(e["index"], e["field"]) for e in response.json()["errors"]} == {
+        (0, "resolved"),
+        (0, "is_vip"),
+    }
+    assert not Interaction.objects.exists()
