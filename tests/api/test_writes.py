@@ -111,3 +111,18 @@ def test_unknown_fields_are_refused_by_name(client_for, interaction, url, payloa
 
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == [unknown]
+
+
+def test_an_interaction_takes_one_answer_without_an_external_id(client_for, interaction):
+    client = client_for()
+    payload = {"interaction": interaction.pk, "csat": 5}
+
+    first = client.post(SURVEYS, payload, format="json")
+    again = client.post(SURVEYS, payload, format="json")
+    keyed = client.post(SURVEYS, {**payload, "external_id": "S-2"}, format="json")
+
+    assert first.status_code == 201
+    assert again.status_code == 400
+    assert [e["field"] for e in again.json()["errors"]] == ["interaction"]
+    assert keyed.status_code == 201
+    assert SurveyResponse.objects.count() == 2
