@@ -11,11 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
+from customers.selectors import editable_days, editable_since
 from feedback.models import SurveyInvitation, SurveyResponse
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
+from staff.choices import Role
 from staff.models import Employee
 
 # Clocks of helpdesks and phones that push interactions drift a little; a time this close to
@@ -166,9 +169,33 @@ def interaction_create(*, employee: Employee, customer: Customer, **fields: Any)
     return interaction
 
 
+def _agent_window_check(*, actor: Employee | None, opened_at: dt.datetime | None) -> None:
+    """Refuse an agent's write of an interaction opened before the days agents may write."""
+    if actor is None or actor.role != Role.AGENT or opened_at is None:
+        return
+    if opened_at < editable_since():
+        raise ValidationError(
+            {
+                "opened_at": ngettext(
+                    "Agents log and change interactions opened in the last %(days)d day.",
+                    "Agents log and change interactions opened in the last %(days)d days.",
+                    editable_days(),
+                )
+                % {"days": editable_days()}
+            },
+            code="before_agent_window",
+        )
+
+
 @transaction.atomic
-def interaction_update(*, interaction: Interaction, **fields: Any) -> Interaction:
-    """Change an interaction and mark both the days it counted on and the days it counts on now."""
+def interaction_update(
+    *, interaction: Interaction, changed_by: Employee | None = None, **fields: Any
+) -> Interaction:
+    """Change an interaction and mark both the days it counted on and the days it counts on now.
+
+    `changed_by`: the person changing it through a page (an agent only within the recent days
+    they may write); None for a tool or the system.
+    """
     names = {_field_name(name) for name in fields}
     unknown = names - EDITABLE_FIELDS
     if unknown:
@@ -177,6 +204,7 @@ def interaction_update(*, interaction: Interaction, **fields: Any) -> Interactio
     stored = Interaction.objects.select_for_update().get(pk=interaction.pk)
     for name, value in fields.items():
         setattr(interaction, name, value)
+    _agent_window_check(actor=changed_by, opened_at=interaction.opened_at)
     interaction_validate(interaction=interaction)
     interaction.save(update_fields=[*names, "updated_at"])
     pairs = interaction_days(stored) | interaction_days(interaction)
@@ -353,6 +381,7 @@ def customer_create(**fields: Any) -> Customer:
 @transaction.atomic
 def interaction_log(
     *,
+    logged_by: Employee | None = None,
     employee: Employee,
     customer: Customer | None = None,
     new_customer: Mapping[str, Any] | None = None,
@@ -361,8 +390,10 @@ def interaction_log(
     """Log an interaction with an existing customer or one added with it, all or nothing.
 
     Errors about the new customer are keyed `new_customer_<field>`, so a form can show them at
-    its own fields; if the interaction is refused, the new customer is not written either.
+    its own fields; if the interaction is refused, the new customer is not written either. An
+    agent (`logged_by`) logs only interactions opened within the recent days they may write.
     """
+    _agent_window_check(actor=logged_by, opened_at=fields.get("opened_at"))
     if (customer is None) == (new_customer is None):
         raise TypeError("Pass exactly one of customer and new_customer.")
     if new_customer is not None:

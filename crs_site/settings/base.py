@@ -344,6 +344,11 @@ CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # which has no request to take the host from.
 CRS_SITE_URL = env("CRS_SITE_URL", default="http://localhost:8000")
 
+# An agent logs, changes or removes only interactions opened within this many days: older ones
+# are settled history that past periods' scores and QA reviews rest on. Managers and the API
+# may write further back, within the accepted dates (from 2000-01-01).
+CRS_AGENT_EDIT_DAYS = env.int("CRS_AGENT_EDIT_DAYS", default=30)
+
 # Interactions opened more than this many months ago lose their personal data (subject, notes,
 # survey comment; customers not seen since are erased); their times, outcomes and ratings stay,
 # so every score stays the same. 0 keeps everything.
