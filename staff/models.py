@@ -66,8 +66,10 @@ class Employee(models.Model):
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.EN
     )
+    # When the worker last e-mailed a reminder to read the rules in force: one a day at most.
+    rules_reminded_at = models.DateTimeField(_("rules reminder sent at"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["rules_reminded_at"])
 
     class Meta:
         verbose_name = _("employee")
