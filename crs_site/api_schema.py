@@ -43,15 +43,22 @@ class BatchInvalid(exceptions.APIException):
 
 
 class KnownFieldsOnly:
-    """Serializer mixin: refuse fields the serializer does not have, naming each one.
+    """Serializer mixin: refuse fields the serializer does not have, naming each one, and
+    text fields sent as anything but a string, as the schema says.
 
-    DRF drops them silently, so a misspelt field (`resolved` for `resolved_at`) would be written
-    as if it had not been sent.
+    DRF drops unknown fields silently, so a misspelt field (`resolved` for `resolved_at`) would
+    be written as if it had not been sent, and it turns a number into text.
     """
 
     def to_internal_value(self, data):
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
         errors = {str(name): [_("Unknown field.")] for name in unknown}
+        if isinstance(data, Mapping):
+            for name, field in self.fields.items():
+                value = data.get(name)
+                is_text = isinstance(field, serializers.CharField) and not field.read_only
+                if is_text and value is not None and not isinstance(value, str):
+                    errors[name] = [field.error_messages["invalid"]]
         try:
             value = super().to_internal_value(data)
         except exceptions.ValidationError as exc:
@@ -204,6 +211,39 @@ class ApiAutoSchema(AutoSchema):
                 }
             responses[code] = response
         return responses
+
+
+# Request bodies whose serializers refuse unknown fields (KnownFieldsOnly), and the pairs of
+# fields of which each body must carry exactly one (an id or an external id).
+_STRICT_BODIES = {
+    "CustomerRequest": [],
+    "InteractionWriteRequest": [
+        ("customer", "customer_external_id"),
+        ("employee", "employee_external_id"),
+    ],
+    "SurveyResponseWriteRequest": [("interaction", "interaction_external_id")],
+}
+
+
+def strict_bodies_hook(result, generator, request, public):
+    """Say in the schema what the serializers enforce: no other fields, one of each pair, and
+    a batch of 1 to MAX_BATCH rows."""
+    from customers.api.serializers import MAX_BATCH  # the apps' API builds on this module
+
+    schemas = result.get("components", {}).get("schemas", {})
+    for variant in schemas.get("InteractionBatchRequest", {}).get("oneOf", []):
+        if variant.get("type") == "array":
+            variant.update(minItems=1, maxItems=MAX_BATCH)
+    for name, pairs in _STRICT_BODIES.items():
+        if name not in schemas:
+            continue
+        schemas[name]["additionalProperties"] = False
+        if pairs:
+            schemas[name]["allOf"] = [
+                {"oneOf": [{"required": [first]}, {"required": [second]}]}
+                for first, second in pairs
+            ]
+    return result
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from staff.bounds import DayFilter
-from staff.filtersets import DateRangeForm, IdFilter
+from staff.filtersets import BooleanFilter, DateRangeForm, IdFilter
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -37,7 +37,7 @@ class InteractionFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     source = django_filters.CharFilter(label=_("Source"))
     external_id = django_filters.CharFilter(label=_("External id"))
-    is_escalated = django_filters.BooleanFilter(label=_("Escalated"))
+    is_escalated = BooleanFilter(label=_("Escalated"))
 
     class Meta:
         model = Interaction

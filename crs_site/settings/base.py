@@ -256,6 +256,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crs_site.api_schema.strict_bodies_hook",
+    ],
 }
 
 # Celery: the broker is Redis in production and tests; `make run` uses kombu's filesystem

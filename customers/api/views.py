@@ -14,6 +14,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from crs_site.api_auth import principal_for_request
+from crs_site.api_pagination import StrictPageSize
 from crs_site.api_schema import BatchInvalid
 from customers.api.serializers import (
     API_SOURCE,
@@ -41,7 +42,7 @@ from staff.permissions import Principal, employees_visible, rows_visible
 RowErrors = dict[int, dict[str | None, list[str]]]
 
 
-class IdCursorPagination(CursorPagination):
+class IdCursorPagination(StrictPageSize, CursorPagination):
     ordering = "id"
     page_size = 200
     page_size_query_param = "page_size"

@@ -154,3 +154,33 @@ def test_json_nested_too_deeply_is_a_json_400(client_for):
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "parse_error"
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "field"),
+    [
+        ("/api/v1/scores/employees/", {"page_size": "abc"}, "page_size"),
+        ("/api/v1/scores/employees/", {"page_size": "0"}, "page_size"),
+        ("/api/v1/customers/", {"page_size": "100000"}, "page_size"),
+        ("/api/v1/employees/", {"is_active": "maybe"}, "is_active"),
+        ("/api/v1/interactions/", {"date_to": ""}, "date_to"),
+        ("/api/v1/scores/summary/", {"team": ""}, "team"),
+        ("/api/v1/scores/summary/", {"group_by": ""}, "group_by"),
+    ],
+)
+def test_query_values_the_schema_calls_invalid_are_refused_not_ignored(
+    client_for, world, url, params, field
+):
+    response = client_for().get(url, params)
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_text_fields_sent_as_numbers_are_refused(client_for, world):
+    response = client_for().post(
+        "/api/v1/customers/", {"name": "Ann", "external_id": 0}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["external_id"]
