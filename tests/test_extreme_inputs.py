@@ -100,6 +100,10 @@ def test_no_api_operation_answers_an_extreme_value_with_a_server_error(
     for value in EXTREMES:
         cache.clear()  # the throttle counts every request
         if method == "GET":
+            # One parameter at a time, so no other one's error answers first.
+            for name in query:
+                response = client.get(url, {name: value})
+                assert response.status_code < 500, (url, name, value, response.content[:300])
             response = client.get(url, dict.fromkeys(query, value))
         else:
             row = dict.fromkeys(body, value)
