@@ -7,8 +7,11 @@ of a batch.
 """
 
 import logging
+from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
@@ -37,6 +40,34 @@ class BatchInvalid(exceptions.APIException):
     def __init__(self, row_errors: dict[int, dict[str, list[str]]]):
         super().__init__()
         self.row_errors = row_errors
+
+
+class KnownFieldsOnly:
+    """Serializer mixin: refuse fields the serializer does not have, naming each one, and
+    text fields sent as anything but a string, as the schema says.
+
+    DRF drops unknown fields silently, so a misspelt field (`resolved` for `resolved_at`) would
+    be written as if it had not been sent, and it turns a number into text.
+    """
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {str(name): [_("Unknown field.")] for name in unknown}
+        if isinstance(data, Mapping):
+            for name, field in self.fields.items():
+                value = data.get(name)
+                is_text = isinstance(field, serializers.CharField) and not field.read_only
+                if is_text and value is not None and not isinstance(value, str):
+                    errors[name] = [field.error_messages["invalid"]]
+        try:
+            value = super().to_internal_value(data)
+        except exceptions.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise exceptions.ValidationError({**exc.detail, **errors}) from None
+            raise
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return value
 
 
 def _flatten(detail, *, field: str | None = None, index: int | None = None) -> list[dict]:
@@ -85,6 +116,13 @@ def api_exception_handler(exc, context):
         # Two writers raced past validation to the same unique key; the client may retry.
         exc = exceptions.APIException(_("This conflicts with a row written at the same moment."))
         exc.status_code = status.HTTP_409_CONFLICT
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.APIException(
+            _("The request body is larger than %(size)d MB.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)},
+            code="too_large",
+        )
+        exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -142,6 +180,7 @@ _ERROR_CODES = {
     "429": gettext_lazy("Too many requests; retry after the seconds in Retry-After."),
 }
 _WRITE_ERROR_CODES = {
+    "413": gettext_lazy("The request body is larger than the limit (REQUEST_MAX_BODY_MB)."),
     "409": gettext_lazy("A concurrent request wrote the same unique key first; retry."),
 }
 
@@ -172,6 +211,39 @@ class ApiAutoSchema(AutoSchema):
                 }
             responses[code] = response
         return responses
+
+
+# Request bodies whose serializers refuse unknown fields (KnownFieldsOnly), and the pairs of
+# fields of which each body must carry exactly one (an id or an external id).
+_STRICT_BODIES = {
+    "CustomerRequest": [],
+    "InteractionWriteRequest": [
+        ("customer", "customer_external_id"),
+        ("employee", "employee_external_id"),
+    ],
+    "SurveyResponseWriteRequest": [("interaction", "interaction_external_id")],
+}
+
+
+def strict_bodies_hook(result, generator, request, public):
+    """Say in the schema what the serializers enforce: no other fields, one of each pair, and
+    a batch of 1 to MAX_BATCH rows."""
+    from customers.api.serializers import MAX_BATCH  # the apps' API builds on this module
+
+    schemas = result.get("components", {}).get("schemas", {})
+    for variant in schemas.get("InteractionBatchRequest", {}).get("oneOf", []):
+        if variant.get("type") == "array":
+            variant.update(minItems=1, maxItems=MAX_BATCH)
+    for name, pairs in _STRICT_BODIES.items():
+        if name not in schemas:
+            continue
+        schemas[name]["additionalProperties"] = False
+        if pairs:
+            schemas[name]["allOf"] = [
+                {"oneOf": [{"required": [first]}, {"required": [second]}]}
+                for first, second in pairs
+            ]
+    return result
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

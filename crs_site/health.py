@@ -71,6 +71,16 @@ class ScoreRunAge(HealthCheck):
 CRITICAL = (Database,)
 
 
+def _detail(error: Exception | None, *, show_error: bool) -> str:
+    """A check's detail: "OK", the error's text for staff, else only "down".
+
+    Warnings are this module's own sentences (the age of the last score run) and are shown to all.
+    """
+    if error is None:
+        return "OK"
+    return str(error) if show_error or isinstance(error, ServiceWarning) else "down"
+
+
 class HealthView(HealthCheckView):
     """Answer JSON: ok (200), degraded (200: only non-critical checks fail) or down (503)."""
 
@@ -88,13 +98,15 @@ class HealthView(HealthCheckView):
             status, code = "degraded", 200
         else:
             status, code = "ok", 200
+        # An error's text can name the database host and port: only staff read it.
+        user = await request.auser()
         return JsonResponse(
             {
                 "status": status,
                 "checks": {
                     type(result.check).__name__: {
                         "ok": result.error is None,
-                        "detail": str(result.error) if result.error else "OK",
+                        "detail": _detail(result.error, show_error=user.is_staff),
                         "seconds": round(result.time_taken, 3),
                     }
                     for result in self.results

@@ -16,7 +16,8 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 REDACTED = "[redacted]"
 
 # Anything that authenticates or identifies a respondent: API keys in headers or text, bearer
-# and basic credentials, the signed survey token in /s/<token>/ paths, and password fields.
+# and basic credentials, the signed survey token in /s/<token>/ paths, password fields, and the
+# terms of searches.
 _PATTERNS = [
     (re.compile(r"(?i)\b(Api-Key)(\s*[:=]?\s*)[^\s'\",;]+"), rf"\1\2{REDACTED}"),
     (
@@ -26,6 +27,12 @@ _PATTERNS = [
     (re.compile(r"(?i)\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}"), rf"\1 {REDACTED}"),
     (re.compile(r"/s/[^/\s?'\"]+"), f"/s/{REDACTED}"),
     (re.compile(r"(?i)\b(password|api_key|apikey|token)=[^&\s'\"]+"), rf"\1={REDACTED}"),
+    # Search boxes (pages, admin, API filters) carry what people type: customers' names,
+    # e-mail addresses and phone numbers.
+    (
+        re.compile(r"(?i)(^|[?&])(q|search|customer_query|email|name|phone)=[^&\s'\"#]+"),
+        rf"\1\2={REDACTED}",
+    ),
 ]
 
 

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from crs_site.health import HealthView
+from staff.bounds import DayConverter
+
+# `<day:...>`: a day in the accepted range (SPEC §8); any other is a 404, never a 500.
+register_converter(DayConverter, "day")
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
-from staff.filtersets import DateRangeForm, IdFilter
+from staff.bounds import DayFilter
+from staff.filtersets import BooleanFilter, DateRangeForm, IdFilter
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -25,10 +26,10 @@ class CustomerFilter(django_filters.FilterSet):
 
 
 class InteractionFilter(django_filters.FilterSet):
-    date_from = django_filters.DateFilter(
+    date_from = DayFilter(
         field_name="opened_at", lookup_expr="date__gte", label=_("Opened from (inclusive)")
     )
-    date_to = django_filters.DateFilter(
+    date_to = DayFilter(
         field_name="opened_at", lookup_expr="date__lte", label=_("Opened until (inclusive)")
     )
     employee = IdFilter(field_name="employee_id", label=_("Employee (id)"))
@@ -36,7 +37,7 @@ class InteractionFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     source = django_filters.CharFilter(label=_("Source"))
     external_id = django_filters.CharFilter(label=_("External id"))
-    is_escalated = django_filters.BooleanFilter(label=_("Escalated"))
+    is_escalated = BooleanFilter(label=_("Escalated"))
 
     class Meta:
         model = Interaction

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
+from staff.bounds import DayField, MomentField
 from staff.choices import Language
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -81,22 +82,21 @@ class InteractionForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    opened_at = forms.DateTimeField(label=_("Opened at"), widget=_moment_input())
-    first_response_at = forms.DateTimeField(
+    opened_at = MomentField(label=_("Opened at"), widget=_moment_input())
+    first_response_at = MomentField(
         label=_("First response at"),
         required=False,
         widget=_moment_input(),
         help_text=_("Leave empty if nobody has answered yet."),
     )
     is_resolved = forms.BooleanField(label=_("Resolved"), required=False)
-    resolved_at = forms.DateTimeField(
-        label=_("Resolved at"), required=False, widget=_moment_input()
-    )
+    resolved_at = MomentField(label=_("Resolved at"), required=False, widget=_moment_input())
     is_first_contact_resolution = forms.BooleanField(
         label=_("Resolved on first contact"), required=False
     )
     is_escalated = forms.BooleanField(label=_("Escalated"), required=False)
-    follow_up_due = forms.DateField(
+    follow_up_due = DayField(
+        future=True,
         label=_("Follow-up due"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import Channel, Tier
+from staff.bounds import stored_in_range, validate_day_in_range, validate_future_day_in_range
 from staff.choices import Language
 
 SOURCE_WEB = "crs"
@@ -49,13 +50,21 @@ class Interaction(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     subject = models.CharField(_("subject"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
-    opened_at = models.DateTimeField(_("opened at"))
-    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), validators=[validate_day_in_range])
+    first_response_at = models.DateTimeField(
+        _("first response at"), null=True, blank=True, validators=[validate_day_in_range]
+    )
+    resolved_at = models.DateTimeField(
+        _("resolved at"), null=True, blank=True, validators=[validate_day_in_range]
+    )
     is_first_contact_resolution = models.BooleanField(_("resolved on first contact"), default=False)
     is_escalated = models.BooleanField(_("escalated"), default=False)
-    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
-    follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
+    follow_up_due = models.DateField(
+        _("follow-up due"), null=True, blank=True, validators=[validate_future_day_in_range]
+    )
+    follow_up_done_at = models.DateTimeField(
+        _("follow-up done at"), null=True, blank=True, validators=[validate_day_in_range]
+    )
     is_flagged_for_review = models.BooleanField(_("flagged for QA review"), default=False)
     source = models.CharField(_("source"), max_length=40, default=SOURCE_WEB)
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
@@ -86,6 +95,27 @@ class Interaction(models.Model):
             models.CheckConstraint(
                 condition=Q(follow_up_done_at__isnull=True) | Q(follow_up_due__isnull=False),
                 name="interaction_follow_up_done_requires_due",
+            ),
+            # A time Python cannot read back (year 1 local is 1 BC) would break every page and
+            # export that shows the row; the later times are bounded below by opened_at.
+            models.CheckConstraint(
+                condition=stored_in_range("opened_at"), name="interaction_opened_in_range"
+            ),
+            models.CheckConstraint(
+                condition=stored_in_range("first_response_at", nullable=True),
+                name="interaction_response_in_range",
+            ),
+            models.CheckConstraint(
+                condition=stored_in_range("resolved_at", nullable=True),
+                name="interaction_resolution_in_range",
+            ),
+            models.CheckConstraint(
+                condition=stored_in_range("follow_up_done_at", nullable=True),
+                name="interaction_follow_up_done_in_range",
+            ),
+            models.CheckConstraint(
+                condition=stored_in_range("follow_up_due", is_date=True, nullable=True),
+                name="interaction_follow_up_due_in_range",
             ),
         ]
         indexes = [

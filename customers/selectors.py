@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -13,9 +14,6 @@ from staff.choices import Role
 from staff.models import Employee
 from staff.selectors import employee_for_user, employees_visible_to, is_admin
 
-# Own interactions opened this recently can still be corrected or removed by their agent; older
-# ones are settled history that the scores of past periods and QA reviews rest on.
-EDITABLE_DAYS = 30
 SEARCH_LIMIT = 8
 
 CUSTOMER_SORTS = {
@@ -75,11 +73,15 @@ def employees_logging_for(*, user) -> QuerySet[Employee]:
             Q(pk__in=employees_visible_to(user=user).values("pk")) | Q(pk=employee.pk)
         )
     return (
-        people.filter(is_active=True)
-        .exclude(role=Role.ONBOARDING)
+        employees_who_log(people=people)
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "pk")
     )
+
+
+def employees_who_log(*, people: QuerySet[Employee]) -> QuerySet[Employee]:
+    """Narrow people to those who can have interactions: active, and past onboarding."""
+    return people.filter(is_active=True).exclude(role=Role.ONBOARDING)
 
 
 def _visible_interactions(*, user) -> QuerySet[Interaction]:
@@ -208,9 +210,14 @@ def employee_interactions(*, employee: Employee, query: str = "") -> QuerySet[In
     return interactions.order_by("-opened_at", "-pk")
 
 
+def editable_days() -> int:
+    """Return how many days back an agent may log, change or remove interactions (a setting)."""
+    return settings.CRS_AGENT_EDIT_DAYS
+
+
 def editable_since(*, now: dt.datetime | None = None) -> dt.datetime:
-    """Return the earliest opening time of an interaction its agent may still change."""
-    return (now or timezone.now()) - dt.timedelta(days=EDITABLE_DAYS)
+    """Return the earliest opening time of an interaction an agent may log or still change."""
+    return (now or timezone.now()) - dt.timedelta(days=editable_days())
 
 
 def interaction_editable_by(*, user, pk: int) -> Interaction | None:

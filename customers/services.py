@@ -11,10 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
-from feedback.models import SurveyResponse
+from customers.selectors import editable_days, editable_since
+from feedback.models import SurveyInvitation, SurveyResponse
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
+from staff.bounds import validate_day_in_range, validate_future_day_in_range
+from staff.choices import Role
 from staff.models import Employee
 
 # Clocks of helpdesks and phones that push interactions drift a little; a time this close to
@@ -62,9 +66,29 @@ def _field_name(name: str) -> str:
     return _ATTNAMES.get(name, name)
 
 
+def _out_of_range_errors(*, interaction: Interaction) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
+        moment = getattr(interaction, field)
+        if moment is not None:
+            try:
+                validate_day_in_range(moment)
+            except ValidationError as exc:
+                errors[field] = exc.messages
+    if interaction.follow_up_due is not None:
+        try:
+            validate_future_day_in_range(interaction.follow_up_due)
+        except ValidationError as exc:
+            errors["follow_up_due"] = exc.messages
+    return errors
+
+
 def interaction_errors(*, interaction: Interaction, now: dt.datetime) -> dict[str, list[str]]:
     """Return the interaction's inconsistent times and flags as messages per field."""
-    errors: dict[str, list[str]] = {}
+    errors = _out_of_range_errors(interaction=interaction)
+    if errors:
+        # The checks below step days from these values, which fails outside the range.
+        return errors
     latest = now + CLOCK_SKEW
     for field in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
         moment = getattr(interaction, field)
@@ -145,9 +169,33 @@ def interaction_create(*, employee: Employee, customer: Customer, **fields: Any)
     return interaction
 
 
+def _agent_window_check(*, actor: Employee | None, opened_at: dt.datetime | None) -> None:
+    """Refuse an agent's write of an interaction opened before the days agents may write."""
+    if actor is None or actor.role != Role.AGENT or opened_at is None:
+        return
+    if opened_at < editable_since():
+        raise ValidationError(
+            {
+                "opened_at": ngettext(
+                    "Agents log and change interactions opened in the last %(days)d day.",
+                    "Agents log and change interactions opened in the last %(days)d days.",
+                    editable_days(),
+                )
+                % {"days": editable_days()}
+            },
+            code="before_agent_window",
+        )
+
+
 @transaction.atomic
-def interaction_update(*, interaction: Interaction, **fields: Any) -> Interaction:
-    """Change an interaction and mark both the days it counted on and the days it counts on now."""
+def interaction_update(
+    *, interaction: Interaction, changed_by: Employee | None = None, **fields: Any
+) -> Interaction:
+    """Change an interaction and mark both the days it counted on and the days it counts on now.
+
+    `changed_by`: the person changing it through a page (an agent only within the recent days
+    they may write); None for a tool or the system.
+    """
     names = {_field_name(name) for name in fields}
     unknown = names - EDITABLE_FIELDS
     if unknown:
@@ -156,6 +204,7 @@ def interaction_update(*, interaction: Interaction, **fields: Any) -> Interactio
     stored = Interaction.objects.select_for_update().get(pk=interaction.pk)
     for name, value in fields.items():
         setattr(interaction, name, value)
+    _agent_window_check(actor=changed_by, opened_at=interaction.opened_at)
     interaction_validate(interaction=interaction)
     interaction.save(update_fields=[*names, "updated_at"])
     pairs = interaction_days(stored) | interaction_days(interaction)
@@ -224,6 +273,26 @@ def _rows_parent_errors(
                 errors.setdefault(index, {}).setdefault(field, []).append(unknown_message)
 
 
+def interaction_keys_repeated(
+    *, keys: Sequence[tuple[str, str | None]]
+) -> dict[int, dict[str, list[str]]]:
+    """Name each row of a batch whose (source, external_id) an earlier row already has."""
+    errors: dict[int, dict[str, list[str]]] = {}
+    first_row_of_key: dict[tuple[str, str], int] = {}
+    for index, (source, external_id) in enumerate(keys):
+        if not external_id:
+            continue
+        first = first_row_of_key.setdefault((source, external_id), index)
+        if first != index:
+            errors[index] = {
+                "external_id": [
+                    _("The same external id is sent twice (rows %(first)d and %(second)d).")
+                    % {"first": first, "second": index}
+                ]
+            }
+    return errors
+
+
 @transaction.atomic
 def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
     """Create or update interactions on (source, external_id); all rows are written or none.
@@ -234,20 +303,14 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
     now = timezone.now()
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
-    first_row_of_key: dict[tuple[str, str], int] = {}
     for index, row in enumerate(rows):
         interaction, row_errors = _row_interaction(row=row, now=now)
-        key = (interaction.source, interaction.external_id)
-        if interaction.external_id and key in first_row_of_key:
-            row_errors.setdefault("external_id", []).append(
-                _("The same external id is sent twice (rows %(first)d and %(second)d).")
-                % {"first": first_row_of_key[key], "second": index}
-            )
-        if interaction.external_id:
-            first_row_of_key.setdefault(key, index)
         if row_errors:
             errors[index] = row_errors
         interactions.append(interaction)
+    repeated = interaction_keys_repeated(keys=[(i.source, i.external_id) for i in interactions])
+    for index, row_errors in repeated.items():
+        errors.setdefault(index, {}).setdefault("external_id", []).extend(row_errors["external_id"])
     _rows_parent_errors(interactions=interactions, errors=errors)
     if errors:
         raise InteractionRowsInvalid(errors)
@@ -255,7 +318,7 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
         return []
 
     keys_by_source: dict[str, list[str]] = {}
-    for source, external_id in first_row_of_key:
+    for source, external_id in {(i.source, i.external_id) for i in interactions}:
         keys_by_source.setdefault(source, []).append(external_id)
     stored = list(
         Interaction.objects.select_for_update()
@@ -318,6 +381,7 @@ def customer_create(**fields: Any) -> Customer:
 @transaction.atomic
 def interaction_log(
     *,
+    logged_by: Employee | None = None,
     employee: Employee,
     customer: Customer | None = None,
     new_customer: Mapping[str, Any] | None = None,
@@ -326,8 +390,10 @@ def interaction_log(
     """Log an interaction with an existing customer or one added with it, all or nothing.
 
     Errors about the new customer are keyed `new_customer_<field>`, so a form can show them at
-    its own fields; if the interaction is refused, the new customer is not written either.
+    its own fields; if the interaction is refused, the new customer is not written either. An
+    agent (`logged_by`) logs only interactions opened within the recent days they may write.
     """
+    _agent_window_check(actor=logged_by, opened_at=fields.get("opened_at"))
     if (customer is None) == (new_customer is None):
         raise TypeError("Pass exactly one of customer and new_customer.")
     if new_customer is not None:
@@ -346,7 +412,8 @@ def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Cus
 
     The customer row, its interactions and their survey responses stay (times, channels, flags,
     ratings: what the scores are computed from), so no score changes and no day is marked for
-    rescoring; names, contact details, free text and external ids go. Erasing twice is harmless.
+    rescoring; names, contact details, free text and external ids go, and open survey links
+    close. Erasing twice is harmless.
     """
     stored = Customer.objects.select_for_update().get(pk=customer.pk)
     stored.name = f"Erased customer #{stored.pk}"
@@ -361,6 +428,11 @@ def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Cus
         subject=ERASED_SUBJECT, notes="", updated_at=timezone.now()
     )
     SurveyResponse.objects.filter(interaction__customer=stored).update(comment="")
+    # An open link would still take an answer, with a comment, about the erased customer:
+    # it closes now, and says so.
+    SurveyInvitation.objects.filter(
+        interaction__customer=stored, used_at__isnull=True, expires_at__gt=stored.erased_at
+    ).update(expires_at=stored.erased_at)
     return stored
 
 

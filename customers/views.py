@@ -19,7 +19,6 @@ from customers.forms import CustomerSearchForm, InteractionForm, add_service_err
 from customers.selectors import (
     CUSTOMER_SORTS,
     DEFAULT_CUSTOMER_SORT,
-    EDITABLE_DAYS,
     can_log_interactions,
     can_manage_personal_data,
     can_read_customers,
@@ -28,6 +27,7 @@ from customers.selectors import (
     customer_personal_data,
     customers_matching,
     customers_visible_to,
+    editable_days,
     editable_since,
     employee_interactions,
     employees_logging_for,
@@ -95,6 +95,7 @@ def interaction_log_view(request):
             new_customer = form.new_customer()
             try:
                 interaction = interaction_log(
+                    logged_by=employee,
                     employee=logged_for,
                     customer=None if new_customer else form.cleaned_data["customer"],
                     new_customer=new_customer,
@@ -171,7 +172,7 @@ def interaction_list(request):
             "query": query,
             "page_query": urlencode({"q": query}) if query else "",
             "editable_since": editable_since(),
-            "editable_days": EDITABLE_DAYS,
+            "editable_days": editable_days(),
         },
     )
 
@@ -184,7 +185,7 @@ def _own_recent_interaction(request, pk: int):
     if employee_interactions(employee=employee).filter(pk=pk).exists():
         raise PermissionDenied(
             _("Interactions opened more than %(days)d days ago can no longer be changed.")
-            % {"days": EDITABLE_DAYS}
+            % {"days": editable_days()}
         )
     # Someone else's interaction is not there at all for this user.
     raise Http404
@@ -209,7 +210,11 @@ def interaction_edit(request, pk: int):
             form.searched = True
         elif form.is_valid():
             try:
-                interaction_update(interaction=interaction, **form.interaction_fields())
+                interaction_update(
+                    interaction=interaction,
+                    changed_by=_logging_employee(request),
+                    **form.interaction_fields(),
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -6,6 +6,8 @@ QA review forms live in feedback/qa_forms.py.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staff.bounds import DayField
+
 # The faces a customer picks from, worst to best: the mouth of each drawn face (an SVG path in
 # a 24×24 box, so no emoji font is needed), and the words a screen reader says.
 CSAT_FACES = [
@@ -91,10 +93,10 @@ class SurveyCommentFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    date_from = forms.DateField(
+    date_from = DayField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     with_comment = forms.BooleanField(label=_("Only with a comment"), required=False)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from feedback.choices import DisputeOutcome, Rating, ReviewAction, ReviewReason, ReviewStatus
+from staff.bounds import stored_in_range, validate_day_in_range
 from staff.choices import Language
 
 
@@ -54,7 +55,7 @@ class SurveyResponse(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default="en")
-    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_at = models.DateTimeField(_("submitted at"), validators=[validate_day_in_range])
     source = models.CharField(_("source"), max_length=40, default="crs")
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
 
@@ -69,6 +70,9 @@ class SurveyResponse(models.Model):
             models.CheckConstraint(
                 condition=Q(nps__isnull=True) | (Q(nps__gte=0) & Q(nps__lte=10)),
                 name="survey_response_nps_range",
+            ),
+            models.CheckConstraint(
+                condition=stored_in_range("submitted_at"), name="survey_response_submitted_in_range"
             ),
             models.UniqueConstraint(
                 fields=["source", "external_id"], name="uniq_survey_response_source_external_id"

@@ -59,8 +59,27 @@ def survey_response_create(
     source: str = "crs",
     external_id: str | None = None,
 ) -> SurveyResponse:
-    """Record a customer's survey answer and mark its day for rescoring."""
+    """Record a customer's survey answer and mark its day for rescoring.
+
+    An answer with neither an invitation nor an external id cannot be told from a resent one:
+    an interaction takes one such answer, so a retried request cannot count a rating twice.
+    """
     now = timezone.now()
+    if invitation is None and external_id is None:
+        # Locked so that two such answers sent at once cannot both find none stored.
+        list(Interaction.objects.select_for_update().filter(pk=interaction.pk).values_list("pk"))
+        if SurveyResponse.objects.filter(
+            interaction=interaction, invitation__isnull=True, external_id__isnull=True
+        ).exists():
+            raise ValidationError(
+                {
+                    "interaction": _(
+                        "This interaction already has an answer without an external id; "
+                        "send an external id with each answer to record more than one."
+                    )
+                },
+                code="unkeyed_answer_exists",
+            )
     if language is None:
         language = invitation.language if invitation else interaction.customer.language
     response = SurveyResponse(

@@ -13,21 +13,26 @@ from scorecards.models import Metric, QACriterion, ScorecardVersion
 from scorecards.scoring import FACTOR
 from scorecards.selectors import METRIC_VALUE_RANGES, Period
 from scorecards.services import goal_validate
+from staff.bounds import DayField, FiniteDecimalField
 
 
 class GoalForm(forms.Form):
     metric = forms.ChoiceField(label=_("Metric"), choices=MetricCode.choices)
-    target = forms.DecimalField(
+    target = FiniteDecimalField(
         label=_("Target"),
         max_digits=10,
         decimal_places=2,
         help_text=_("Percentages 0–100, NPS −100 to 100, minutes and hours 0 or more."),
     )
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    starts_on = DayField(
+        future=True,
+        label=_("Starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    ends_on = forms.DateField(
-        label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    ends_on = DayField(
+        future=True,
+        label=_("Ends on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     why = forms.CharField(
         label=_("Why this goal matters to me"),
@@ -72,8 +77,8 @@ class PeriodForm(forms.Form):
         coerce=int,
         required=False,
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_input())
+    date_from = DayField(label=_("From"), required=False, widget=_date_input())
+    date_to = DayField(label=_("To"), required=False, widget=_date_input())
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +123,7 @@ class PeriodForm(forms.Form):
 class ChangeEventForm(forms.Form):
     """Record a change by hand: its day, its team (or everyone), kind, title and notes."""
 
-    day = forms.DateField(label=_("Day"), widget=_date_input())
+    day = DayField(label=_("Day"), widget=_date_input())
     team = forms.ModelChoiceField(
         label=_("Team"),
         queryset=None,
@@ -228,6 +233,7 @@ class ScorecardVersionDraftForm(forms.ModelForm):
     class Meta:
         model = ScorecardVersion
         fields = ["sla_minutes", "green_from", "amber_from", "intro", "change_summary"]
+        field_classes = {"green_from": FiniteDecimalField, "amber_from": FiniteDecimalField}
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 4}),
             "change_summary": forms.Textarea(attrs={"rows": 3}),
@@ -291,6 +297,7 @@ class MetricForm(forms.ModelForm):
             "rule_why",
             "rule_how",
         ]
+        field_classes = dict.fromkeys(("weight", "target", "floor"), FiniteDecimalField)
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("rule_what", "rule_why", "rule_how")
@@ -370,6 +377,7 @@ class QACriterionForm(forms.ModelForm):
     class Meta:
         model = QACriterion
         fields = ["code", "label", "description", "examples", "weight", "is_critical"]
+        field_classes = {"weight": FiniteDecimalField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "examples": forms.Textarea(attrs={"rows": 2}),
@@ -439,12 +447,9 @@ QACriterionFormSet = forms.modelformset_factory(
 )
 
 
-# No day before this is accepted anywhere (bounded dates).
-EARLIEST_DAY = dt.date(2000, 1, 1)
-
-
 class VersionPublishForm(forms.Form):
-    effective_from = forms.DateField(
+    effective_from = DayField(
+        future=True,
         label=_("Takes effect on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
@@ -462,16 +467,6 @@ class VersionPublishForm(forms.Form):
         self.today = today
         self.rescored_count = rescored_count
         self.rescored = None
-
-    def clean_effective_from(self):
-        day = self.cleaned_data["effective_from"]
-        if day < EARLIEST_DAY:
-            raise ValidationError(
-                _("Choose a day from %(day)s on."),
-                code="too_early",
-                params={"day": formats.date_format(EARLIEST_DAY)},
-            )
-        return day
 
     def clean(self):
         cleaned = super().clean()

@@ -3,17 +3,16 @@
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -899,8 +898,6 @@ def _digest_message(*, digest) -> EmailMessage:
 
 # ---- rules, acknowledgements and the scorecard editor --------------------------------------
 
-REMINDER_SUBJECT_TEMPLATE = "scorecards/email/onboarding_reminder_subject.txt"
-REMINDER_BODY_TEMPLATE = "scorecards/email/onboarding_reminder_body.txt"
 _EDITABLE_VERSION_FIELDS = ("sla_minutes", "green_from", "amber_from", "intro", "change_summary")
 _EDITABLE_METRIC_FIELDS = (
     "label",
@@ -926,38 +923,6 @@ def rule_acknowledge(*, employee: Employee, version: ScorecardVersion) -> RuleAc
         employee=employee, version=version
     )
     return acknowledgement
-
-
-def _reminder_message(*, employee: Employee, site_url: str) -> EmailMessage:
-    with translation.override(employee.language):
-        context = {
-            "name": employee.full_name,
-            "scorecard": employee.scorecard_name,
-            "number": employee.version_number,
-            "effective_from": date_format(employee.version_effective_from, "DATE_FORMAT"),
-            "url": site_url.rstrip("/")
-            + reverse("scorecards:rules_detail", kwargs={"slug": employee.scorecard_slug}),
-        }
-        subject = " ".join(render_to_string(REMINDER_SUBJECT_TEMPLATE, context).split())
-        body = render_to_string(REMINDER_BODY_TEMPLATE, context)
-    return EmailMessage(subject=subject, body=body, to=[employee.user.email])
-
-
-def onboarding_reminders_send(*, employees: Iterable[Employee], site_url: str) -> int:
-    """E-mail each employee, in their language, to read and acknowledge the rules in force.
-
-    `employees` come from `selectors.onboarding_employees`, whose annotations name the
-    scorecard and version; anyone who has acknowledged them, has none in force or has no
-    e-mail address is skipped. Return how many mails went.
-    """
-    messages = [
-        _reminder_message(employee=employee, site_url=site_url)
-        for employee in employees
-        if employee.is_pending and employee.user.email
-    ]
-    if messages:
-        get_connection().send_messages(messages)
-    return len(messages)
 
 
 def scorecard_version_draft_start(*, scorecard: Scorecard, day: dt.date) -> ScorecardVersion:

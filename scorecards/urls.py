@@ -26,13 +26,13 @@ urlpatterns = [
     ),
     # agent home, explain my score, goals
     path("me/", agent.overview, name="me"),
-    path("me/explain/<str:day>/", agent.explain, name="my_explain"),
+    path("me/explain/<day:day>/", agent.explain, name="my_explain"),
     path("me/goals/", agent.goal_list, name="my_goals"),
     path("me/goals/new/", agent.goal_new, name="my_goal_new"),
     path("me/goals/<int:goal_id>/edit/", agent.goal_edit, name="my_goal_edit"),
     path("me/goals/<int:goal_id>/delete/", agent.goal_remove, name="my_goal_delete"),
     path("agents/<int:employee_id>/", agent.overview, name="agent_detail"),
-    path("agents/<int:employee_id>/explain/<str:day>/", agent.explain, name="agent_explain"),
+    path("agents/<int:employee_id>/explain/<day:day>/", agent.explain, name="agent_explain"),
     path("agents/<int:employee_id>/goals/", agent.goal_list, name="agent_goals"),
     path("agents/<int:employee_id>/goals/new/", agent.goal_new, name="agent_goal_new"),
     path(

@@ -2,8 +2,10 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from staff.choices import Role
 from staff.models import Employee, TeamMembership
@@ -23,6 +25,32 @@ class DateRangeForm(forms.Form):
         return cleaned
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (as the API's schema says), or nothing; anything else is an error.
+
+    Django's own turns any other word into "not given", so a filter with a typo filtered
+    nothing and said nothing.
+    """
+
+    widget = forms.TextInput
+    _VALUES = {"true": True, "false": False, "True": True, "False": False}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in self._VALUES:
+            raise ValidationError(_("Enter true or false."), code="invalid")
+        return self._VALUES[value]
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     """Filter on a row id, refusing what is not a positive bigint before it reaches SQL."""
 
@@ -38,7 +66,7 @@ class EmployeeFilter(django_filters.FilterSet):
     team = django_filters.CharFilter(method="filter_team", label=_("Team today (slug)"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("Role"))
     external_id = django_filters.CharFilter(label=_("External id"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = BooleanFilter(label=_("Active"))
 
     class Meta:
         model = Employee

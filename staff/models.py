@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 from simple_history.models import HistoricalRecords
 
+from staff.bounds import stored_in_range, validate_future_day_in_range
 from staff.choices import ApiScope, Language, Role
 
 
@@ -59,14 +60,16 @@ class Employee(models.Model):
         related_name="employee",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
-    hire_date = models.DateField(_("hire date"))
+    hire_date = models.DateField(_("hire date"), validators=[validate_future_day_in_range])
     is_active = models.BooleanField(_("active"), default=True)
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.EN
     )
+    # When the worker last e-mailed a reminder to read the rules in force: one a day at most.
+    rules_reminded_at = models.DateTimeField(_("rules reminder sent at"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["rules_reminded_at"])
 
     class Meta:
         verbose_name = _("employee")
@@ -74,6 +77,10 @@ class Employee(models.Model):
         ordering = ["user__first_name", "user__last_name"]
         constraints = [
             models.UniqueConstraint(fields=["external_id"], name="uniq_employee_external_id"),
+            models.CheckConstraint(
+                condition=stored_in_range("hire_date", is_date=True),
+                name="employee_hire_date_in_range",
+            ),
         ]
 
     def __str__(self):
@@ -101,8 +108,10 @@ class TeamMembership(models.Model):
     team = models.ForeignKey(
         Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships"
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), validators=[validate_future_day_in_range])
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, validators=[validate_future_day_in_range]
+    )
 
     history = HistoricalRecords()
 
@@ -114,6 +123,15 @@ class TeamMembership(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="membership_ends_after_start",
+            ),
+            # Membership periods bound every effective-dated read: no day Python cannot step past.
+            models.CheckConstraint(
+                condition=stored_in_range("starts_on", is_date=True),
+                name="membership_starts_in_range",
+            ),
+            models.CheckConstraint(
+                condition=stored_in_range("ends_on", is_date=True, nullable=True),
+                name="membership_ends_in_range",
             ),
             models.UniqueConstraint(
                 fields=["employee"],
@@ -137,6 +155,17 @@ def validate_api_scopes(value):
 
 
 class ApiKeyManager(APIKeyManager):
+    def assign_key(self, obj: "ApiKey") -> str:
+        """Give the key a new secret; return it (only its hash is kept).
+
+        The library makes the row's id "<prefix>.<hash>", which puts the hash in admin URLs (and
+        so in access logs) and in the history table. The prefix alone is unique and random, so
+        it is the id here.
+        """
+        key = super().assign_key(obj)
+        obj.id = obj.prefix
+        return key
+
     def get_from_key(self, key: str) -> "ApiKey":
         """Return the usable key a client sent, with whether it names any team (`names_teams`).
 

@@ -90,6 +90,21 @@ def _():
     )
 
 
+@refuses("employee_hire_date_in_range", "a hire date in year 1")
+def _():
+    return _update(f.EmployeeFactory(), hire_date=dt.date(1, 1, 1))
+
+
+@refuses("membership_starts_in_range", "a membership starting in year 1")
+def _():
+    return _update(f.TeamMembershipFactory(), starts_on=dt.date(1, 1, 1))
+
+
+@refuses("membership_ends_in_range", "a membership ending in year 9999")
+def _():
+    return _update(f.TeamMembershipFactory(), ends_on=dt.date(9999, 12, 31))
+
+
 # customers
 
 
@@ -124,6 +139,40 @@ def _():
 @refuses("interaction_follow_up_done_requires_due", "a follow-up done that was never due")
 def _():
     return _update(f.InteractionFactory(follow_up_due=None), follow_up_done_at=timezone.now())
+
+
+# A local time in year 1 east of UTC: stored as 1 BC, which Python cannot read back.
+YEAR_ONE = dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+@refuses("interaction_opened_in_range", "an interaction opened in year 1")
+def _():
+    return _update(
+        f.InteractionFactory(first_response_at=None, resolved_at=None), opened_at=YEAR_ONE
+    )
+
+
+@refuses("interaction_response_in_range", "a first response in year 9999")
+def _():
+    return _update(f.InteractionFactory(), first_response_at=dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
+
+
+@refuses("interaction_resolution_in_range", "a resolution in year 9999")
+def _():
+    return _update(f.InteractionFactory(), resolved_at=dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
+
+
+@refuses("interaction_follow_up_done_in_range", "a follow-up done in year 9999")
+def _():
+    return _update(
+        f.InteractionFactory(follow_up_due=timezone.localdate()),
+        follow_up_done_at=dt.datetime(9999, 1, 1, tzinfo=dt.UTC),
+    )
+
+
+@refuses("interaction_follow_up_due_in_range", "a follow-up due in year 1")
+def _():
+    return _update(f.InteractionFactory(), follow_up_due=dt.date(1, 1, 1))
 
 
 # feedback
@@ -172,6 +221,11 @@ def _():
 @refuses("qa_rating_range", "a rating of 5")
 def _():
     return _update(f.QARatingFactory(), rating=5)
+
+
+@refuses("survey_response_submitted_in_range", "an answer submitted in year 1")
+def _():
+    return _update(f.SurveyResponseFactory(), submitted_at=YEAR_ONE)
 
 
 # scorecards

@@ -257,6 +257,31 @@ def test_gunicorn_access_lines_carry_the_request_id_and_no_survey_token():
     assert "secret" not in atoms["q"]
 
 
+def test_gunicorn_access_lines_leave_out_what_was_searched_for():
+    logger = gunicorn_conf.logger_class(GunicornConfig())
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[("X-Request-ID", "rid-9")])
+    query = "q=Anna+Berzina&tier=vip&customer_query=anna%40example.lv"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/customers/?{query}",
+        "PATH_INFO": "/customers/",
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://crs.example/admin/customers/customer/?{query}",
+    }
+
+    atoms = logger.atoms(response, [], environ, dt.timedelta(milliseconds=12))
+    line = gunicorn_conf.access_log_format % atoms
+
+    assert line == (
+        '"GET /customers/?q=[redacted]&tier=vip&customer_query=[redacted] HTTP/1.1" 200 512 12ms'
+        " request_id=rid-9"
+    )
+    for atom in ("q", "f", "U"):
+        assert "Berzina" not in atoms[atom]
+        assert "anna%40" not in atoms[atom]
+
+
 def test_sentry_starts_with_a_dsn_and_sends_no_personal_data(monkeypatch):
     started = {}
     monkeypatch.setattr(sentry_sdk, "init", lambda **options: started.update(options))

@@ -1,11 +1,12 @@
 """GET /health/: ok, degraded when only Redis or the score runs are behind, down without a DB."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from health_check.checks import Database
+from health_check.checks import Cache, Database
 from health_check.exceptions import ServiceUnavailable
 
 from crs_site.health import HealthView
@@ -95,6 +96,23 @@ def test_without_the_database_the_site_is_down(client, monkeypatch):
     assert status == 503
     assert body["status"] == "down"
     assert body["checks"]["Database"]["ok"] is False
+
+
+@pytest.mark.parametrize("check", [Database, Cache])
+def test_a_failed_check_says_only_down_to_anonymous_callers_and_details_to_staff(
+    client, admin_client, monkeypatch, check
+):
+    def fail(self):
+        raise ServiceUnavailable("connection to db.internal:5432 refused")
+
+    monkeypatch.setattr(check, "run", fail)
+
+    _, anonymous = _health(client)
+    _, staff = _health(admin_client)
+
+    assert anonymous["checks"][check.__name__]["detail"] == "down"
+    assert "5432" not in json.dumps(anonymous)
+    assert "db.internal:5432" in staff["checks"][check.__name__]["detail"]
 
 
 def test_health_needs_no_sign_in_and_is_never_cached(client):

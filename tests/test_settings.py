@@ -86,3 +86,16 @@ def test_production_logs_one_redacted_json_object_per_line():
     assert line["request_id"] == "-"
     assert "s3cret" not in line["message"]
     assert "t0ken" not in line["message"]
+
+
+def test_compose_passes_the_proxy_site_and_error_settings_to_every_app_container():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+    for service in ("migrate", "web", "worker", "beat"):
+        environment = compose["services"][service]["environment"]
+        assert environment["AXES_PROXY_COUNT"] == "${AXES_PROXY_COUNT:-1}"
+        assert environment["CRS_SITE_URL"].startswith("${CRS_SITE_URL:?")
+        assert environment["CSRF_TRUSTED_ORIGINS"] == "${CSRF_TRUSTED_ORIGINS:-}"
+        assert environment["SENTRY_DSN"] == "${SENTRY_DSN:-}"

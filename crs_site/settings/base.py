@@ -149,6 +149,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# The largest request body read: a batch of 1,000 interactions with notes is about 3 MB. Larger
+# bodies are refused with 413 (JSON on the API), before they are read into memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("REQUEST_MAX_BODY_MB", default=8) * 1024 * 1024
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
@@ -236,7 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["crs_site.api_auth.ScopedAccess"],
     "DEFAULT_FILTER_BACKENDS": ["crs_site.api_filters.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["crs_site.api_parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["crs_site.api_auth.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env("API_THROTTLE_RATE", default="1200/min")},
     "EXCEPTION_HANDLER": "crs_site.api_schema.api_exception_handler",
@@ -253,6 +256,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crs_site.api_schema.strict_bodies_hook",
+    ],
 }
 
 # Celery: the broker is Redis in production and tests; `make run` uses kombu's filesystem
@@ -342,6 +349,11 @@ CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # The address customers and managers reach the site at: links in e-mails sent by the worker,
 # which has no request to take the host from.
 CRS_SITE_URL = env("CRS_SITE_URL", default="http://localhost:8000")
+
+# An agent logs, changes or removes only interactions opened within this many days: older ones
+# are settled history that past periods' scores and QA reviews rest on. Managers and the API
+# may write further back, within the accepted dates (from 2000-01-01).
+CRS_AGENT_EDIT_DAYS = env.int("CRS_AGENT_EDIT_DAYS", default=30)
 
 # Interactions opened more than this many months ago lose their personal data (subject, notes,
 # survey comment; customers not seen since are erased); their times, outcomes and ratings stay,

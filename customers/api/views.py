@@ -5,15 +5,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from crs_site.api_auth import principal_for_request
+from crs_site.api_pagination import StrictPageSize
 from crs_site.api_schema import BatchInvalid
 from customers.api.serializers import (
+    API_SOURCE,
     MAX_BATCH,
     CustomerSerializer,
     InteractionSerializer,
@@ -22,24 +26,53 @@ from customers.api.serializers import (
 )
 from customers.filtersets import CustomerFilter, InteractionFilter
 from customers.models import Customer, Interaction
-from customers.selectors import employees_logging_for
-from customers.services import InteractionRowsInvalid, interaction_errors, interactions_upsert
+from customers.selectors import employees_logging_for, employees_who_log
+from customers.services import (
+    InteractionRowsInvalid,
+    interaction_errors,
+    interaction_keys_repeated,
+    interactions_upsert,
+)
+from staff.bounds import day_in_range
 from staff.choices import ApiScope
+from staff.filtersets import MAX_ID
 from staff.models import Employee
 from staff.permissions import Principal, employees_visible, rows_visible
 
 RowErrors = dict[int, dict[str | None, list[str]]]
 
 
-class IdCursorPagination(CursorPagination):
+class IdCursorPagination(StrictPageSize, CursorPagination):
     ordering = "id"
     page_size = 200
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def decode_cursor(self, request):
+        # The cursor is the client's to edit: a position that is not one this pagination wrote
+        # would reach SQL as a wrong type or an out-of-range value (a 500), so it is refused as
+        # an invalid cursor, as DRF refuses one it cannot decode.
+        cursor = super().decode_cursor(request)
+        position = None if cursor is None else cursor.position
+        if position is not None and not self.position_is_valid(position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+    def position_is_valid(self, position: str) -> bool:
+        """Whether a cursor's position is a row id."""
+        return position.isascii() and position.isdigit() and 0 < int(position) <= MAX_ID
+
 
 class OpenedCursorPagination(IdCursorPagination):
     ordering = ("-opened_at", "-id")
+
+    def position_is_valid(self, position: str) -> bool:
+        """Whether a cursor's position is a time a stored interaction can have."""
+        try:
+            moment = parse_datetime(position)
+        except ValueError:
+            return False
+        return moment is not None and day_in_range(moment)
 
 
 class CustomerList(generics.ListCreateAPIView):
@@ -111,6 +144,10 @@ class InteractionList(generics.ListAPIView):
                 valid[index] = dict(validator.run_validation(row))
             except serializers.ValidationError as exc:
                 errors[index] = _field_errors(exc.detail)
+        # Repeated keys are named with the other mistakes, not only once every row is valid.
+        for index, fields in interaction_keys_repeated(keys=_keys(rows)).items():
+            for field, messages in fields.items():
+                errors.setdefault(index, {}).setdefault(field, []).extend(messages)
         model_rows = _resolve_references(rows=valid, principal=principal, errors=errors)
         _refuse_foreign_keys(rows=model_rows, principal=principal, errors=errors)
         if errors:
@@ -132,10 +169,21 @@ class InteractionList(generics.ListAPIView):
 
 def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
     """Return the people the principal may push interactions for: a user exactly those the
-    "Log interaction" page offers them, a key the people of its teams (or everyone)."""
+    "Log interaction" page offers them, a key the active people of its teams (or everyone) past
+    onboarding."""
     if principal.api_key is None:
         return employees_logging_for(user=principal.user)
-    return employees_visible(principal=principal)
+    return employees_who_log(people=employees_visible(principal=principal))
+
+
+def _keys(rows: list) -> list[tuple[str, str | None]]:
+    """The (source, external_id) each row was sent with, as far as it is readable."""
+    keys = []
+    for row in rows:
+        fields = row if isinstance(row, Mapping) else {}
+        source, external_id = fields.get("source", API_SOURCE), fields.get("external_id")
+        keys.append((str(source), external_id if isinstance(external_id, str) else None))
+    return keys
 
 
 def _field_errors(detail: Mapping | list) -> dict[str | None, list[str]]:

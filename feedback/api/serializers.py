@@ -1,12 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from crs_site.api_schema import KnownFieldsOnly
 from feedback.models import SurveyResponse
+from staff.bounds import ApiMomentField
 from staff.choices import Language
 from staff.filtersets import MAX_ID
 
 
-class SurveyResponseWriteSerializer(serializers.Serializer):
+class SurveyResponseWriteSerializer(KnownFieldsOnly, serializers.Serializer):
     """A survey answer collected by another tool, about one interaction."""
 
     interaction = serializers.IntegerField(
@@ -23,7 +25,7 @@ class SurveyResponseWriteSerializer(serializers.Serializer):
     nps = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(choices=Language.choices, required=False)
-    submitted_at = serializers.DateTimeField(required=False)
+    submitted_at = ApiMomentField(required=False)
     source = serializers.CharField(max_length=40, required=False, default="api")
     external_id = serializers.CharField(
         max_length=100,

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from scorecards.choices import Band
 from scorecards.models import Metric, QACriterion, Scorecard, ScorecardVersion
 from scorecards.selectors import METRIC_CODES
+from staff.bounds import ApiDayField
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -210,11 +211,18 @@ EMPLOYEE_SCORE_ROW_VALUES = (
 
 class SummaryQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=["employee", "team"], default="employee")
-    date_from = serializers.DateField(
-        required=False, help_text=_("Default: 29 days before date_to.")
-    )
-    date_to = serializers.DateField(required=False, help_text=_("Default: today."))
+    date_from = ApiDayField(required=False, help_text=_("Default: 29 days before date_to."))
+    date_to = ApiDayField(required=False, help_text=_("Default: today."))
     team = serializers.SlugField(required=False, help_text=_("Only this team (slug)."))
+
+    def to_internal_value(self, data):
+        # DRF takes `team=` in a query string as no team given; the schema calls it invalid.
+        blank = {
+            name: _("This field may not be blank.") for name in self.fields if data.get(name) == ""
+        }
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         date_from, date_to = attrs.get("date_from"), attrs.get("date_to")

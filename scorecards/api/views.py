@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crs_site.api_auth import principal_for_request
+from crs_site.api_pagination import StrictPageSize
 from scorecards.api.export import score_rows_csv
 from scorecards.api.renderers import CsvRenderer, DayCursorPagination, JSONText, PageJSONRenderer
 from scorecards.api.serializers import (
@@ -78,11 +79,15 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(versions, many=True).data)
 
 
+class ScorePagination(StrictPageSize, DayCursorPagination):
+    """The score rows' cursor pagination, refusing a page size it would not serve."""
+
+
 class _DailyScoreList(generics.ListAPIView):
     serializer_class = ScoreRowSerializer
     row_values = SCORE_ROW_VALUES
     employee_rows = False
-    pagination_class = DayCursorPagination
+    pagination_class = ScorePagination
     renderer_classes = [PageJSONRenderer, CsvRenderer]
     required_scopes = {"GET": ApiScope.SCORES_READ}
 

@@ -157,24 +157,20 @@ def overview(request, employee_id: int | None = None):
 
 
 @login_required
-def explain(request, day: str, employee_id: int | None = None):
+def explain(request, day: dt.date, employee_id: int | None = None):
     """Show, per metric, the num and den of a day and the records that made them."""
     subject = _subject(request, employee_id)
-    try:
-        parsed = dt.date.fromisoformat(day)
-    except ValueError as error:
-        raise Http404 from error
-    if parsed > timezone.localdate():
+    if day > timezone.localdate():
         raise Http404
     explanation = employee_day_explanation(
-        employee=subject, day=parsed, language=translation.get_language()
+        employee=subject, day=day, language=translation.get_language()
     )
     context = {
         "subject": subject,
         "is_self": employee_id is None,
         "explanation": explanation,
-        "previous_day": parsed - dt.timedelta(days=1),
-        "next_day": parsed + dt.timedelta(days=1) if parsed < timezone.localdate() else None,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1) if day < timezone.localdate() else None,
     }
     return render(request, "scorecards/explain.html", context)
 

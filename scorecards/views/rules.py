@@ -25,6 +25,7 @@ from scorecards.forms import (
     VersionPublishForm,
 )
 from scorecards.models import Scorecard, ScorecardVersion
+from scorecards.onboarding_services import onboarding_reminders_queue
 from scorecards.selectors import (
     NEW_HIRE_DAYS,
     editor_versions,
@@ -39,7 +40,6 @@ from scorecards.selectors import (
     version_rescored_days,
 )
 from scorecards.services import (
-    onboarding_reminders_send,
     rule_acknowledge,
     scorecard_version_draft_start,
     scorecard_version_draft_update,
@@ -180,23 +180,38 @@ def onboarding_remind(request):
     if employee_id is not None and not listed.exists():
         raise Http404(_("This person is not on your onboarding list."))
     pending = list(listed.filter(is_pending=True))
-    sent = onboarding_reminders_send(employees=pending, site_url=request.build_absolute_uri("/"))
-    if sent:
+    result = onboarding_reminders_queue(
+        employees=pending, requested_by=request.user, site_url=request.build_absolute_uri("/")
+    )
+    if result.queued:
         messages.success(
             request,
-            ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent)
-            % {"count": sent},
+            ngettext(
+                "%(count)d reminder is on its way.",
+                "%(count)d reminders are on their way.",
+                result.queued,
+            )
+            % {"count": result.queued},
         )
-    skipped = len(pending) - sent
-    if skipped:
+    if result.reminded_today:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d person was already reminded today and gets no second reminder.",
+                "%(count)d people were already reminded today and get no second reminder.",
+                result.reminded_today,
+            )
+            % {"count": result.reminded_today},
+        )
+    if result.without_address:
         messages.warning(
             request,
             ngettext(
                 "%(count)d person has no e-mail address and got no reminder.",
                 "%(count)d people have no e-mail address and got no reminder.",
-                skipped,
+                result.without_address,
             )
-            % {"count": skipped},
+            % {"count": result.without_address},
         )
     if not pending:
         messages.info(request, _("Nobody listed is waiting to acknowledge the rules."))

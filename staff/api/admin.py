@@ -1,10 +1,12 @@
-"""API keys in the admin: created with scopes and teams, the key shown once, then only its hash.
+"""API keys in the admin: created with scopes and teams, the key shown once, then only its prefix.
 
 Imported by `staff.admin`, so the admin registers it with the app's other models.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
@@ -65,16 +67,26 @@ class ApiKeyAdmin(APIKeyModelAdmin):
         if change:
             obj.save()
             return
-        key = ApiKey.objects.assign_key(obj)
+        # Kept on the instance for the response below only: it is never stored.
+        obj.raw_key = ApiKey.objects.assign_key(obj)
         obj.save()
-        messages.warning(
-            request,
-            gettext(
-                "The API key for %(name)s is: %(key)s — copy it now and keep it somewhere safe: "
-                "only its hash is stored, so it cannot be shown again."
-            )
-            % {"name": obj.name, "key": key},
-        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Show the new key on the page that answers its creation, and nowhere else.
+
+        A message would carry it in the messages cookie (signed, not encrypted) and a redirect
+        in a URL; this page is not cached and cannot be shown again.
+        """
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("API key created"),
+            "api_key": obj,
+            "raw_key": obj.raw_key,
+        }
+        response = TemplateResponse(request, "admin/staff/apikey/created.html", context)
+        add_never_cache_headers(response)
+        return response
 
 
 # The library's own key model is not the one the API checks: keys made there would not work.

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -116,3 +118,69 @@ def test_unexpected_failure_is_a_json_500_without_details(client_for, world, mon
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     assert "secret" not in response.content.decode()
+
+
+def test_a_thousand_row_batch_with_notes_fits_the_body_limit(client_for, world):
+    from tests.api.test_interactions import URL, _row
+
+    rows = [_row(world, n, notes="Customer wrote at length. " * 110) for n in range(1000)]
+    body = json.dumps(rows)
+    assert len(body) > 2.5 * 1024 * 1024  # past Django's default limit
+
+    response = client_for().generic("POST", URL, body, content_type="application/json")
+
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["count"] == 1000
+
+
+def test_a_body_over_the_limit_is_a_json_413(client_for, settings):
+    body = json.dumps({"notes": "x" * (10 * 1024 * 1024)})
+
+    response = client_for().generic(
+        "POST", "/api/v1/interactions/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "too_large"
+
+
+def test_json_nested_too_deeply_is_a_json_400(client_for):
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = client_for().generic(
+        "POST", "/api/v1/interactions/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "parse_error"
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "field"),
+    [
+        ("/api/v1/scores/employees/", {"page_size": "abc"}, "page_size"),
+        ("/api/v1/scores/employees/", {"page_size": "0"}, "page_size"),
+        ("/api/v1/customers/", {"page_size": "100000"}, "page_size"),
+        ("/api/v1/employees/", {"is_active": "maybe"}, "is_active"),
+        ("/api/v1/interactions/", {"date_to": ""}, "date_to"),
+        ("/api/v1/scores/summary/", {"team": ""}, "team"),
+        ("/api/v1/scores/summary/", {"group_by": ""}, "group_by"),
+    ],
+)
+def test_query_values_the_schema_calls_invalid_are_refused_not_ignored(
+    client_for, world, url, params, field
+):
+    response = client_for().get(url, params)
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_text_fields_sent_as_numbers_are_refused(client_for, world):
+    response = client_for().post(
+        "/api/v1/customers/", {"name": "Ann", "external_id": 0}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["external_id"]

@@ -202,3 +202,47 @@ def test_a_session_pushes_for_exactly_the_people_the_log_page_offers(world):
     response = agent.post(URL, _row(world, 4, employee_external_id=south), format="json")
     assert response.status_code == 400
     assert Interaction.objects.count() == 2
+
+
+@pytest.mark.parametrize("change", [{"is_active": False}, {"role": Role.ONBOARDING}])
+@pytest.mark.parametrize("teams", [(), ("north",)])
+def test_no_interaction_is_pushed_for_a_deactivated_or_onboarding_employee(
+    client_for, world, change, teams
+):
+    agent = world["agents"]["north"]
+    for name, value in change.items():
+        setattr(agent, name, value)
+    agent.save()
+    client = client_for(teams=[world["teams"][name] for name in teams])
+
+    response = client.post(URL, _row(world, 1), format="json")
+
+    assert response.status_code == 400
+    assert [(e["index"], e["field"]) for e in response.json()["errors"]] == [(0, "employee")]
+    assert not Interaction.objects.exists()
+
+
+def test_a_bad_batch_also_names_external_ids_sent_twice(client_for, world):
+    batch = [_row(world, n) for n in range(4)]
+    batch[1]["channel"] = "carrier pigeon"
+    batch[3]["external_id"] = batch[0]["external_id"]
+
+    response = client_for().post(URL, batch, format="json")
+
+    assert response.status_code == 400
+    errors = {(e["index"], e["field"]) for e in response.json()["errors"]}
+    assert errors == {(1, "channel"), (3, "external_id")}
+    assert not Interaction.objects.exists()
+
+
+def test_unknown_fields_are_refused_by_name(client_for, world):
+    row = _row(world, 1, resolved="2026-03-01T10:00:00", is_vip=True)
+
+    response = client_for().post(URL, [row], format="json")
+
+    assert response.status_code == 400
+    assert {(e["index"], e["field"]) for e in response.json()["errors"]} == {
+        (0, "resolved"),
+        (0, "is_vip"),
+    }
+    assert not Interaction.objects.exists()

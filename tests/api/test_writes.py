@@ -94,3 +94,35 @@ def test_throttled_key_gets_429_with_retry_after(client_for, world, settings):
     assert response.json()["errors"][0]["code"] == "throttled"
     # Each key has its own allowance.
     assert client_for().get("/api/v1/teams/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        (SURVEYS, {"csat": 5, "rating": 5}),
+        ("/api/v1/customers/", {"name": "Ann", "mail": "ann@example.com"}),
+    ],
+)
+def test_unknown_fields_are_refused_by_name(client_for, interaction, url, payload):
+    payload = {"interaction": interaction.pk, **payload} if url == SURVEYS else payload
+    unknown = next(name for name in payload if name in ("rating", "mail"))
+
+    response = client_for().post(url, payload, format="json")
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [unknown]
+
+
+def test_an_interaction_takes_one_answer_without_an_external_id(client_for, interaction):
+    client = client_for()
+    payload = {"interaction": interaction.pk, "csat": 5}
+
+    first = client.post(SURVEYS, payload, format="json")
+    again = client.post(SURVEYS, payload, format="json")
+    keyed = client.post(SURVEYS, {**payload, "external_id": "S-2"}, format="json")
+
+    assert first.status_code == 201
+    assert again.status_code == 400
+    assert [e["field"] for e in again.json()["errors"]] == ["interaction"]
+    assert keyed.status_code == 201
+    assert SurveyResponse.objects.count() == 2

@@ -9,12 +9,14 @@ from django.utils import timezone
 from customers.models import Customer, Interaction
 from customers.services import ERASED_SUBJECT, customer_erase
 from feedback.models import SurveyResponse
+from feedback.survey_selectors import survey_token
 from scorecards.models import DirtyDay
 from staff.choices import Role
 from tests.factories import (
     CustomerFactory,
     EmployeeFactory,
     InteractionFactory,
+    SurveyInvitationFactory,
     SurveyResponseFactory,
     TeamMembershipFactory,
 )
@@ -272,6 +274,19 @@ def test_erase_asks_first_then_anonymises_and_keeps_the_statistics(client, manag
     assert not DirtyDay.objects.exists()
     again = client.get(erase_url(customer))
     assert again.status_code == 302
+
+
+def test_erasing_closes_the_customers_open_survey_links(client):
+    invitation = SurveyInvitationFactory(interaction=InteractionFactory())
+    token = survey_token(invitation=invitation)
+
+    customer_erase(customer=invitation.interaction.customer)
+    shown = client.get(reverse("surveys:survey", args=[token]))
+    answered = client.post(reverse("surveys:survey", args=[token]), {"csat": 5, "comment": "Hi"})
+
+    assert shown.status_code == answered.status_code == 410
+    assert "This survey has closed" in shown.content.decode()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_erased_customers_are_no_longer_offered_for_logging(client, agent):

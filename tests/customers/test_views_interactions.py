@@ -423,3 +423,53 @@ def test_log_page_query_count_does_not_grow_with_the_team(
         response = client.get(LOG_URL)
 
     assert len(response.context["form"].fields["employee"].queryset) == members + 1
+
+
+def _long_ago(days: int) -> dict:
+    opened = timezone.now() - dt.timedelta(days=days)
+    return {
+        "opened_at": moment(opened),
+        "first_response_at": moment(opened + dt.timedelta(minutes=4)),
+        "resolved_at": moment(opened + dt.timedelta(minutes=20)),
+    }
+
+
+def test_an_agent_logs_only_within_the_days_agents_may_write(agent_client, settings):
+    settings.CRS_AGENT_EDIT_DAYS = 30
+    customer = CustomerFactory()
+
+    refused = agent_client.post(LOG_URL, posted(customer=customer.pk, **_long_ago(45)))
+    settings.CRS_AGENT_EDIT_DAYS = 60
+    accepted = agent_client.post(LOG_URL, posted(customer=customer.pk, **_long_ago(45)))
+
+    assert refused.status_code == 200
+    assert "last 30 days" in " ".join(refused.context["form"].errors["opened_at"])
+    assert accepted.status_code == 302
+    assert Interaction.objects.count() == 1
+
+
+def test_an_agent_cannot_move_an_interaction_back_past_the_window(agent_client, agent):
+    interaction = InteractionFactory(
+        employee=agent, opened_at=timezone.now() - dt.timedelta(days=2)
+    )
+
+    response = agent_client.post(
+        reverse("customers:interaction_edit", args=[interaction.pk]),
+        posted(customer=interaction.customer_id, **_long_ago(400)),
+    )
+
+    assert response.status_code == 200
+    assert "opened_at" in response.context["form"].errors
+    interaction.refresh_from_db()
+    assert interaction.opened_at > timezone.now() - dt.timedelta(days=3)
+
+
+def test_a_manager_logs_further_back_for_their_team(client, manager, agent):
+    client.force_login(manager.user)
+
+    response = client.post(
+        LOG_URL, posted(customer=CustomerFactory().pk, employee=agent.pk, **_long_ago(400))
+    )
+
+    assert response.status_code == 302
+    assert Interaction.objects.get().employee == agent

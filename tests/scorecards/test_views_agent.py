@@ -392,9 +392,16 @@ def test_explain_page_refuses_bad_and_future_days(client, agent):
     client.force_login(agent.user)
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     assert client.get(reverse("scorecards:my_explain", args=["2025-13-40"])).status_code == 404
-    assert client.get(reverse("scorecards:my_explain", args=["yesterday"])).status_code == 404
+    assert client.get("/me/explain/yesterday/").status_code == 404
     url = reverse("scorecards:my_explain", args=[tomorrow.isoformat()])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "9999-12-31"])
+def test_explain_page_is_a_404_for_days_outside_the_accepted_range(client, agent, day):
+    client.force_login(agent.user)
+
+    assert client.get(f"/me/explain/{day}/").status_code == 404
 
 
 def test_manager_explains_their_agents_day(client, manager, busy_day):

@@ -8,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from scorecards import onboarding_tasks
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.models import (
     DirtyDay,
@@ -20,6 +22,7 @@ from scorecards.models import (
 from scorecards.selectors import onboarding_employees, version_changes
 from scorecards.services import rule_acknowledge
 from staff.choices import Role
+from staff.models import Employee
 from tests.factories import (
     EmployeeDailyScoreFactory,
     EmployeeFactory,
@@ -435,33 +438,100 @@ def test_agents_cannot_open_the_onboarding_page(client, agent):
     assert onboarding_employees(user=agent.user, day=TODAY).count() == 0
 
 
-def test_reminding_one_person_mails_them_the_rules_link(client, onboarding_staff, people):
-    response = signed_in(client, onboarding_staff).post(
-        reverse("scorecards:onboarding_remind"), {"employee": people["veteran"].pk}, follow=True
+@pytest.fixture
+def queued_reminders(monkeypatch):
+    """The reminder tasks published at commit, run in-process on demand (no broker here)."""
+    published = []
+    monkeypatch.setattr(
+        onboarding_tasks.onboarding_reminder_send,
+        "apply_async",
+        lambda args, retry: published.append(args),
     )
+
+    def run():
+        while published:
+            onboarding_tasks.onboarding_reminder_send.apply(args=published.pop(0))
+
+    return run
+
+
+def _remind(client, data, capture):
+    with capture(execute=True):
+        return client.post(reverse("scorecards:onboarding_remind"), data, follow=True)
+
+
+def test_reminding_one_person_mails_them_the_rules_link_through_the_worker(
+    client, onboarding_staff, people, queued_reminders, django_capture_on_commit_callbacks
+):
+    response = _remind(
+        signed_in(client, onboarding_staff),
+        {"employee": people["veteran"].pk},
+        django_capture_on_commit_callbacks,
+    )
+    assert mail.outbox == []  # the request only queues it
+    queued_reminders()
 
     assert [message.to for message in mail.outbox] == [["veteran@example.com"]]
     assert "Support" in mail.outbox[0].subject
     assert "http://testserver/rules/support/" in mail.outbox[0].body
     assert "Version 1 of the Support scorecard" in mail.outbox[0].body
-    assert "1 reminder sent." in response.content.decode()
+    assert "1 reminder is on its way." in response.content.decode()
+    people["veteran"].refresh_from_db()
+    assert people["veteran"].rules_reminded_at is not None
+
+
+def test_a_person_gets_one_reminder_a_day_however_often_it_is_asked_for(
+    client, onboarding_staff, people, queued_reminders, django_capture_on_commit_callbacks
+):
+    client = signed_in(client, onboarding_staff)
+    veteran = {"employee": people["veteran"].pk}
+
+    _remind(client, veteran, django_capture_on_commit_callbacks)
+    _remind(client, veteran, django_capture_on_commit_callbacks)  # before the worker ran
+    queued_reminders()
+    again = _remind(client, veteran, django_capture_on_commit_callbacks)
+    queued_reminders()
+
+    assert [message.to for message in mail.outbox] == [["veteran@example.com"]]
+    assert "1 person was already reminded today" in again.content.decode()
+    page = client.get(reverse("scorecards:onboarding"), {"show": "pending"}).content.decode()
+    sent_at = Employee.objects.get(pk=people["veteran"].pk).rules_reminded_at
+    assert date_format(timezone.localtime(sent_at), "SHORT_DATETIME_FORMAT") in page
+
+
+def test_a_reminder_sent_yesterday_does_not_hold_back_todays(
+    client, onboarding_staff, people, queued_reminders, django_capture_on_commit_callbacks
+):
+    Employee.objects.filter(pk=people["veteran"].pk).update(
+        rules_reminded_at=timezone.now() - dt.timedelta(days=1, hours=1)
+    )
+
+    _remind(
+        signed_in(client, onboarding_staff),
+        {"employee": people["veteran"].pk},
+        django_capture_on_commit_callbacks,
+    )
+    queued_reminders()
+
+    assert [message.to for message in mail.outbox] == [["veteran@example.com"]]
 
 
 def test_reminding_everyone_listed_skips_who_has_acknowledged_or_has_no_address(
-    client, onboarding_staff, people, team
+    client, onboarding_staff, people, team, queued_reminders, django_capture_on_commit_callbacks
 ):
     _member(team, username="noaddress", hired_days_ago=3, email=False)
 
-    response = signed_in(client, onboarding_staff).post(
-        reverse("scorecards:onboarding_remind"), {"show": "all"}, follow=True
+    response = _remind(
+        signed_in(client, onboarding_staff), {"show": "all"}, django_capture_on_commit_callbacks
     )
+    queued_reminders()
 
     assert sorted(message.to[0] for message in mail.outbox) == [
         "new@example.com",
         "veteran@example.com",
     ]
     page = response.content.decode()
-    assert "2 reminders sent." in page
+    assert "2 reminders are on their way." in page
     assert "1 person has no e-mail address" in page
 
 
@@ -688,6 +758,11 @@ def test_saving_a_draft_changes_adds_and_removes_metrics_and_criteria(client, ad
         ({"version-amber_from": "85"}, "version", "amber_from", "Amber must start below green"),
         ({"version-sla_minutes": "0"}, "version", "sla_minutes", "at least one minute"),
         ({"criteria-0-weight": "-1"}, "criterion", "weight", "The weight must be more than 0."),
+        ({"metrics-0-floor": "sNaN"}, "metric", "floor", "Enter a number."),
+        ({"metrics-0-target": "NaN"}, "metric", "target", "Enter a number."),
+        ({"metrics-0-weight": "Infinity"}, "metric", "weight", "Enter a number."),
+        ({"criteria-0-weight": "sNaN"}, "criterion", "weight", "Enter a number."),
+        ({"version-green_from": "sNaN"}, "version", "green_from", "Enter a number."),
     ],
 )
 def test_invalid_drafts_show_the_error_at_the_field_and_save_nothing(
@@ -763,7 +838,7 @@ def test_publishing_on_a_taken_day_or_before_2000_is_refused_at_the_date(client,
     ancient = client.post(url, {"effective_from": "1999-12-31", "confirm_rescore": "on"})
     taken = client.post(url, {"effective_from": (TODAY + dt.timedelta(days=5)).isoformat()})
 
-    assert "Choose a day from" in str(ancient.context["publish_form"].errors["effective_from"])
+    assert "Enter a date from" in str(ancient.context["publish_form"].errors["effective_from"])
     assert "already takes effect on" in str(taken.context["publish_form"].errors["effective_from"])
     assert ScorecardVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
 
