@@ -57,10 +57,14 @@ format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Pins with hashes: install refuses a package whose hash differs. uv keeps the versions already
+# in a lock and resolves only what pyproject.toml added; UPGRADE=1 moves every pin to the newest.
+LOCK := $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet \
+	$(if $(UPGRADE),--upgrade)
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet "uv==0.13.9"
-	$(BIN)/uv pip compile pyproject.toml -o requirements/base.lock --python-version 3.11 --quiet
-	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements/dev.lock --python-version 3.11 --quiet
+	$(LOCK) -o requirements/base.lock
+	$(LOCK) --extra dev -o requirements/dev.lock
 
 bench: install
 	$(BIN)/python -m bench
