@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test test-fast install assets messages lint format \
+.PHONY: run test test-fast install assets messages messages-check messages-update lint format \
 	lock browser clean bench
 
 $(BIN)/python:
@@ -28,6 +28,16 @@ assets: node_modules/.package-lock.json
 
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --domain=django --directory=locale
+
+# The translation workflow: `make messages-update` (extract into locale/), translate the new
+# entries, `make messages` (compile). `make messages-check` fails while a catalogue lags the
+# source; the suite runs the same check (tests/test_translations.py).
+messages-update: $(VENV)/.installed
+	$(BIN)/python -m crs_site.catalogs update
+
+messages-check: $(VENV)/.installed
+	@command -v xgettext >/dev/null 2>&1 || (echo "makemessages needs GNU gettext: apt-get install gettext" >&2; exit 1)
+	$(BIN)/python -m crs_site.catalogs check
 
 # `make run`: SQLite and a filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
 run: install
