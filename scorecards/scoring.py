@@ -1,4 +1,4 @@
-"""The scoring maths of SPEC §4: metric values and scores, totals, bands, pooling, QA totals.
+"""The scoring maths (docs/SCORING.md): metric values and scores, totals, bands, pooling, QA totals.
 
 Pure Python on `Decimal`: no ORM, no settings, no I/O, so every rule is unit- and property-tested
 and the daily computation, the period and team summaries and the API all share one implementation.
