@@ -55,16 +55,14 @@ browser:
 
 # `make test`: the lint steps, then the whole suite against PostgreSQL and Redis.
 # The migration check compares models with migration files; an in-memory database stands in.
-# --create-db stays: --reuse-db (pyproject addopts) keeps an existing test database and only runs
-# `migrate` on it, which applies new migrations but not an edited or removed one (a branch
-# switch, a squash), so a reused database can pass or fail on a schema no clone would have.
+# The test database is kept between runs (--reuse-db in pyproject) and made afresh when the
+# migrations that built it differ from those on disk (tests/conftest.py, django_db_createdb).
 test: install browser lint
 	DATABASE_URL=sqlite:// DJANGO_SETTINGS_MODULE=crs_site.settings.test $(BIN)/python manage.py makemigrations --check --dry-run -v 0
-	$(BIN)/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 # `make test-fast`: the inner loop. No browser (tests/e2e), fault (tests/faults) or Celery worker
-# tests, TEST_WORKERS processes in parallel (pytest-xdist; each gets its own test database),
-# databases reused: after editing or removing a migration, pass PYTEST_ARGS=--create-db.
+# tests, TEST_WORKERS processes in parallel (pytest-xdist; each gets its own test database).
 TEST_WORKERS ?= auto
 test-fast: $(VENV)/.installed
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --ignore=tests/e2e --ignore=tests/faults \
