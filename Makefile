@@ -1,11 +1,13 @@
-# CRS — two commands do everything: `make run` and `make test`.
+# CRS — two commands do everything: `make run` and `make test`. The other targets are listed in
+# docs/CONTRIBUTING.md.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install assets messages lint format lock browser clean bench
+.PHONY: run test test-fast install assets messages messages-check messages-update lint format \
+	lock browser clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,16 @@ assets: node_modules/.package-lock.json
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --domain=django --directory=locale
 
+# The translation workflow: `make messages-update` (extract into locale/), translate the new
+# entries, `make messages` (compile). `make messages-check` fails while a catalogue lags the
+# source; the suite runs the same check (tests/test_translations.py).
+messages-update: $(VENV)/.installed
+	$(BIN)/python -m crs_site.catalogs update
+
+messages-check: $(VENV)/.installed
+	@command -v xgettext >/dev/null 2>&1 || (echo "makemessages needs GNU gettext: apt-get install gettext" >&2; exit 1)
+	$(BIN)/python -m crs_site.catalogs check
+
 # `make run`: SQLite and a filesystem broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
 run: install
 	DJANGO_SETTINGS_MODULE=crs_site.settings.local $(BIN)/python manage.py migrate --no-input -v 0
@@ -41,26 +53,41 @@ run: install
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-# `make test`: the whole suite against PostgreSQL and Redis (creates the test database itself).
+# `make test`: the lint steps, then the whole suite against PostgreSQL and Redis.
 # The migration check compares models with migration files; an in-memory database stands in.
-test: install browser
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# The test database is kept between runs (--reuse-db in pyproject) and made afresh when the
+# migrations that built it differ from those on disk (tests/conftest.py, django_db_createdb).
+test: install browser lint
 	DATABASE_URL=sqlite:// DJANGO_SETTINGS_MODULE=crs_site.settings.test $(BIN)/python manage.py makemigrations --check --dry-run -v 0
-	$(BIN)/pytest -p no:cacheprovider --create-db $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-lint:
+# `make test-fast`: the inner loop. No browser (tests/e2e), fault (tests/faults) or Celery worker
+# tests, TEST_WORKERS processes in parallel (pytest-xdist; each gets its own test database).
+TEST_WORKERS ?= auto
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --ignore=tests/e2e --ignore=tests/faults \
+		-m "not celery_worker and not e2e" $(PYTEST_ARGS)
+
+# ruff, the import contracts between the apps (pyproject [tool.importlinter]) and mypy on the
+# typed modules (pyproject [tool.mypy]).
+lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Pins with hashes: install refuses a package whose hash differs. uv keeps the versions already
+# in a lock and resolves only what pyproject.toml added; UPGRADE=1 moves every pin to the newest.
+LOCK := $(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet \
+	$(if $(UPGRADE),--upgrade)
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet "uv==0.13.9"
-	$(BIN)/uv pip compile pyproject.toml -o requirements/base.lock --python-version 3.11 --quiet
-	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements/dev.lock --python-version 3.11 --quiet
+	$(LOCK) -o requirements/base.lock
+	$(LOCK) --extra dev -o requirements/dev.lock
 
 bench: install
 	$(BIN)/python -m bench

@@ -86,7 +86,7 @@ class SurveyResponse(models.Model):
 
 class QAReviewQuerySet(models.QuerySet):
     def scored(self) -> "QAReviewQuerySet":
-        """Return the reviews that count for the agent's `qa` metric (SPEC §4 and §10).
+        """Return the reviews that count for the agent's `qa` metric (docs/SCORING.md).
 
         A review counts from its first publication at its current total, whether or not it is
         disputed; calibration reviews compare reviewers and never count.

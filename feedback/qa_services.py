@@ -342,8 +342,8 @@ def qa_review_dispute(
     review.disputed_at = now or timezone.now()
     review.save(update_fields=["status", "dispute_reason", "disputed_at"])
     _event(review=review, actor=agent, action=ReviewAction.DISPUTED, note=reason)
-    # A disputed review keeps counting at its published total (SPEC §4): disputing a low
-    # review must not take it out of the score, so no day is rescored here.
+    # A disputed review keeps counting at its published total (docs/SCORING.md): disputing a
+    # low review must not take it out of the score, so no day is rescored here.
     _notify(review=review, action=ReviewAction.DISPUTED)
     return review
 

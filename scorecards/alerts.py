@@ -1,4 +1,4 @@
-"""Alerts (SPEC §5): raise them on scored days, and mail them to the subject's managers.
+"""Alerts (docs/SCORING.md): raise them on scored days, and mail them to the subject's managers.
 
 On final days only, a subject (an employee or a team) gets an alert when it has been red on three
 worked days running, or when its total pooled over the seven days up to that day is ten points or

@@ -7,12 +7,16 @@ services call it with the days an object touched before and after the write.
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, overload
 
 from django.conf import settings
 from django.utils import timezone
 
 from feedback.models import QAReview, SurveyResponse
 from scorecards.models import DirtyDay
+
+if TYPE_CHECKING:
+    from customers.models import Interaction
 
 Pair = tuple[int, dt.date]
 
@@ -22,6 +26,10 @@ def organisation_zone() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+@overload
+def local_day(moment: dt.datetime) -> dt.date: ...
+@overload
+def local_day(moment: None) -> None: ...
 def local_day(moment: dt.datetime | None) -> dt.date | None:
     """Return the organisation's calendar day of a moment, or None for no moment."""
     if moment is None:
@@ -44,7 +52,7 @@ def days_mark_dirty(*, pairs: Iterable[Pair]) -> int:
     return len(unique)
 
 
-def interaction_days(interaction) -> set[Pair]:
+def interaction_days(interaction: "Interaction") -> set[Pair]:
     """Return every (employee id, day) the interaction's own fields count on."""
     days = {
         local_day(interaction.opened_at),
@@ -54,13 +62,13 @@ def interaction_days(interaction) -> set[Pair]:
     return {(interaction.employee_id, day) for day in days if day is not None}
 
 
-def survey_response_days(response) -> set[Pair]:
+def survey_response_days(response: SurveyResponse) -> set[Pair]:
     """Return the (employee id, day) a survey response counts on."""
     day = local_day(response.submitted_at)
     return {(response.interaction.employee_id, day)} if day is not None else set()
 
 
-def qa_review_days(review) -> set[Pair]:
+def qa_review_days(review: QAReview) -> set[Pair]:
     """Return the (employee id, day) a QA review counts on once published or resolved."""
     day = local_day(review.scored_at)
     return {(review.interaction.employee_id, day)} if day is not None else set()

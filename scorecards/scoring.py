@@ -1,4 +1,4 @@
-"""The scoring maths of SPEC §4: metric values and scores, totals, bands, pooling, QA totals.
+"""The scoring maths (docs/SCORING.md): metric values and scores, totals, bands, pooling, QA totals.
 
 Pure Python on `Decimal`: no ORM, no settings, no I/O, so every rule is unit- and property-tested
 and the daily computation, the period and team summaries and the API all share one implementation.
@@ -105,8 +105,9 @@ def to_decimal(number: int | Decimal, *, name: str = "number") -> Decimal:
 def _number(number: int | Decimal, name: str) -> Decimal:
     """`to_decimal`, returning a finite Decimal as it is: the same value, without the copy."""
     kind = type(number)
-    if kind is Decimal and number.is_finite():
-        return number
+    # type() rather than isinstance() on this hot path; mypy narrows only on isinstance().
+    if kind is Decimal and number.is_finite():  # type: ignore[union-attr]
+        return number  # type: ignore[return-value]
     if kind is int:
         return Decimal(number)
     return to_decimal(number, name=name)
@@ -298,7 +299,7 @@ def score_stats(
             continue
         value = num / den * FACTOR[code]
         # One formula for both directions, as `metric_score`.
-        ratio = (value - rule.floor) / rule._spread
+        ratio = (value - rule.floor) / rule._spread  # type: ignore[attr-defined]  # __post_init__
         score = min(max(ratio, _ZERO), _ONE) * _HUNDRED
         metrics[code] = MetricResult(num, den, value, score)
         weighted_sum += rule.weight * score

@@ -211,7 +211,7 @@ def employees_scorecards_on(
 def period_versions(
     *, scorecard_of: Mapping, date_to: dt.date, today: dt.date | None = None
 ) -> dict:
-    """Return, per subject, the version that scores its period (SPEC §4: the one rule).
+    """Return, per subject, the version that scores its period (the one rule, docs/SCORING.md).
 
     A period (a week, a goal, a dashboard range, an export, an API summary, a digest) is
     scored with its subject's scorecard version in force on the period's last day, or today
@@ -241,7 +241,7 @@ def days_final_at(
     """Return, per day, the moment it becomes final: its end plus the longest SLA in force.
 
     Until then an interaction opened on the day may still turn into an SLA miss, so the day
-    is scored "so far": no band, no alert, `volume` left out (SPEC §4). `timeline`, when
+    is scored "so far": no band, no alert, `volume` left out (docs/SCORING.md). `timeline`, when
     given, must hold every scorecard's versions up to `date_to`.
     """
     if timeline is None:
@@ -400,7 +400,7 @@ class DayStats:
 
     `sla` keeps response_sla per SLA length, because the version in force decides which one
     counts. `resolved` is the day's count for `volume`; `is_worked` says whether an interaction
-    of the employee was opened or resolved that day (SPEC §4, worked days).
+    of the employee was opened or resolved that day (docs/SCORING.md, worked days).
     """
 
     stats: Stats = field(default_factory=dict)
@@ -1203,7 +1203,7 @@ def _day_contributions(
         _duration_in(resolution_time, _MICROSECONDS_PER_HOUR),
         stats[MetricCode.RESOLUTION_HOURS][1],
     )
-    # A final worked day is one sample of volume (SPEC §4, worked days).
+    # A final worked day is one sample of volume (docs/SCORING.md, worked days).
     stats[MetricCode.VOLUME] = (
         stats[MetricCode.VOLUME][0],
         _ONE if is_final and day_is_worked(day=day, interactions=interactions) else _ZERO,
@@ -1946,8 +1946,8 @@ def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
 
 NEW_HIRE_DAYS = 90
 
-# How each metric turns a day's work into num and den (SPEC §4), in words a new hire reads on
-# day one; the version's own rule texts say why it matters and how to do well.
+# How each metric turns a day's work into num and den (docs/SCORING.md), in words a new hire
+# reads on day one; the version's own rule texts say why it matters and how to do well.
 METRIC_COMPUTATION: Mapping[str, Promise] = {
     MetricCode.RESPONSE_SLA: _(
         "Of the interactions opened that day that are already answered or whose SLA deadline "

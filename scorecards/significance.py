@@ -1,8 +1,8 @@
 """Is a metric's change between two windows larger than noise? Pure maths on pooled counts.
 
 A change event's impact page compares a metric pooled over the days before and after the event.
-All it has per window is the metric's num and den (SPEC §4), so each family of metrics is tested
-with what those two numbers allow:
+All it has per window is the metric's num and den (docs/SCORING.md), so each family of metrics
+is tested with what those two numbers allow:
 
 - proportions (num successes of den): a two-proportion z-test with the pooled proportion;
 - means (num is a sum of den observations): a Welch comparison whose variances come from what is

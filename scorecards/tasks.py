@@ -1,4 +1,4 @@
-"""Celery tasks of the scoring engine (SPEC §5): thin, idempotent, JSON arguments only.
+"""Celery tasks of the scoring engine (docs/ARCHITECTURE.md): thin, idempotent, JSON arguments only.
 
 Every task acknowledges late and is rejected back to the queue when its worker dies, so a
 killed worker loses nothing; the work itself is an upsert, so running it twice is harmless.
@@ -147,5 +147,5 @@ def manager_digest_send(week_ending: str | None = None) -> None:
 
 @shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
 def goals_settle() -> None:
-    """Judge every goal whose period is over and final met or missed (SPEC §5)."""
+    """Judge every goal whose period is over and final met or missed (docs/SCORING.md, Goals)."""
     services.goals_settle()

@@ -1,5 +1,8 @@
+import hashlib
 import math
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,6 +20,63 @@ def pytest_collection_modifyitems(items):
     main thread, and Django refuses to run an async view (/health/) from a thread with one.
     """
     items.sort(key=lambda item: "tests/e2e/" in str(item.path))
+
+
+# Test databases are kept between runs (--reuse-db). Django then only runs `migrate` on them,
+# which applies a new migration but not an edited or removed one (a branch switch, a squash), so
+# each database carries, as its comment, a fingerprint of the migrations that built it, and one
+# built from other migrations is created afresh.
+_MIGRATIONS_MARK = "crs-migrations:"
+
+
+def _migrations_fingerprint() -> str:
+    """Hash every migration file on disk, third-party packages' included, with its name."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    digest = hashlib.sha256()
+    for key, migration in sorted(loader.disk_migrations.items()):
+        digest.update(repr(key).encode())
+        digest.update(Path(sys.modules[migration.__module__].__file__).read_bytes())
+    return _MIGRATIONS_MARK + digest.hexdigest()
+
+
+def _test_database_comment() -> str | None:
+    """Return the kept test database's comment ("" without one), None when there is none."""
+    from django.db import connection
+
+    name = connection.creation._get_test_db_name()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0] or ""
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker):
+    """Create the test database afresh on --create-db, or when other migrations built it."""
+    from django.db import connection
+
+    if request.config.getvalue("create_db") or connection.vendor != "postgresql":
+        return request.config.getvalue("create_db")
+    with django_db_blocker.unblock():
+        comment = _test_database_comment()
+    return comment is not None and comment != _migrations_fingerprint()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Mark the test database with the fingerprint of the migrations that built it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [_migrations_fingerprint()])
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Redis stopped or hung: logging and dashboards keep answering; the next run catches up.
 
-SPEC §5: with Redis or the workers down the web application keeps working on the last computed
+With Redis or the workers down the web application keeps working on the last computed
 figures; the dirty list lives in the database, so nothing is lost.
 """
 

@@ -1,6 +1,6 @@
 """A worker killed with SIGKILL in the middle of a backfill: the next one finishes the job.
 
-SPEC §5: every task acknowledges late and is an idempotent upsert, so a killed worker's chunk is
+Every task acknowledges late and is an idempotent upsert, so a killed worker's chunk is
 delivered again and the rows end up exactly as an uninterrupted run writes them.
 """
 

@@ -1,4 +1,4 @@
-"""Alerts (SPEC §5): red three days running, or a pooled week ten points below the week before."""
+"""Alerts (docs/SCORING.md): red three days running, or a pooled week ten points below the last."""
 
 import datetime as dt
 from decimal import Decimal

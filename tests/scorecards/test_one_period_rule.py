@@ -1,6 +1,6 @@
 """One period, one total: every page, export and endpoint scores a period with the version in
-force on its last day, or today if it runs past today (SPEC §4), even right after a new version
-is published and before anything is recomputed."""
+force on its last day, or today if it runs past today (docs/SCORING.md), even right after a new
+version is published and before anything is recomputed."""
 
 import csv
 import datetime as dt

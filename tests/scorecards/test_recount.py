@@ -1,10 +1,11 @@
-"""The engine against an independent recount (SPEC §4), on generated organisations.
+"""The engine against an independent recount (docs/SCORING.md), on generated organisations.
 
 Hypothesis builds a few employees' interactions, survey answers and QA reviews over a week,
 with a scorecard version taking effect mid-week and an employee moving teams mid-week, and
 picks a moment to score at (mid-day, so today and yesterday may not be final). The recount
-below is written from the SPEC's table alone, record by record in plain Python: it calls none
-of the engine's helpers, so a wrong grouped query, rounding or day rule cannot hide in both.
+below is written from the rules of docs/SCORING.md alone, record by record in plain Python: it
+calls none of the engine's helpers, so a wrong grouped query, rounding or day rule cannot hide
+in both.
 """
 
 import datetime as dt
@@ -215,7 +216,7 @@ def _build(*, data_interactions, data_surveys, data_reviews, shift):
     return employees, [team_a, team_b]
 
 
-# ---- the recount, from SPEC §4 alone ----------------------------------------------------------
+# ---- the recount, from docs/SCORING.md alone -------------------------------------------------
 
 
 def _in_force(scorecard_id, day):

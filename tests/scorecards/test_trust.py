@@ -1,4 +1,4 @@
-"""Hand-worked cases of the day rules people see first (SPEC §4, §5): worked days, "so far" and
+"""Hand-worked cases of the day rules people see first (docs/SCORING.md): worked days, "so far" and
 final days, disputes, back-dated versions, the midnight gap, goals that settle."""
 
 import datetime as dt

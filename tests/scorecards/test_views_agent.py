@@ -339,7 +339,7 @@ def test_explanation_counts_exactly_what_the_engine_counts(busy_day, version):
     assert explanation.stats[MetricCode.RESPONSE_SLA] == (2, 4)
     assert explanation.stats[MetricCode.FOLLOW_UP] == (1, 3)
     assert explanation.stats[MetricCode.NPS] == (0, 2)
-    # The disputed review keeps counting at its published total (SPEC §4).
+    # The disputed review keeps counting at its published total (docs/SCORING.md).
     assert explanation.stats[MetricCode.QA] == (Decimal("92.50"), 2)
 
 
