@@ -11,26 +11,8 @@ from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.serializers import Serializer
 
+from crs_site.spreadsheet import csv_cell
 from staff.filtersets import MAX_ID
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """Return a value as a CSV cell that no spreadsheet will run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        # 75, as a spreadsheet writes it, rather than 75.0.
-        return str(int(value))
-    text = str(value)
-    # Numbers are written as numbers: only text is escaped, so "-3.5" stays a number.
-    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def flatten(row: dict, prefix: str = "") -> dict:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crs_site.http import redirect_back
+from crs_site.spreadsheet import csv_cell
 from scorecards.choices import MetricCode
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
 from scorecards.scoring import quantize
@@ -43,7 +44,6 @@ from staff.selectors import employee_for_user, is_admin, teams_visible_to
 EVENTS_PER_PAGE = 25
 ALERTS_PER_PAGE = 25
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _require_manager(request) -> None:
@@ -170,12 +170,6 @@ def team_dashboard_view(request, slug: str):
     return render(request, "scorecards/team_dashboard.html", context)
 
 
-def _safe_cell(value) -> str:
-    """Return a CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
 def _members_csv(dashboard: TeamDashboard) -> HttpResponse:
     period = dashboard.period
     filename = f"{dashboard.team.slug}-{period.date_from.isoformat()}-{period.date_to.isoformat()}"
@@ -193,9 +187,9 @@ def _members_csv(dashboard: TeamDashboard) -> HttpResponse:
             values.append(quantize(result.value) if result and result.value is not None else "")
         writer.writerow(
             [
-                _safe_cell(member.employee.full_name),
+                csv_cell(member.employee.full_name),
                 "" if member.current.total is None else member.current.total,
-                _safe_cell(member.current.band_label),
+                csv_cell(member.current.band_label),
                 "" if member.change is None else member.change,
                 *values,
             ]

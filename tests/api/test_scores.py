@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replica
-from scorecards.api.renderers import csv_cell, flatten
+from crs_site.spreadsheet import csv_cell
+from scorecards.api.renderers import flatten
 from scorecards.choices import MetricCode
 from scorecards.models import EmployeeDailyScore, TeamDailyScore
 from scorecards.services import scores_compute
