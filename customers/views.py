@@ -23,6 +23,7 @@ from customers.selectors import (
     can_log_interactions,
     can_manage_personal_data,
     can_read_customers,
+    customer_erasable_by,
     customer_history,
     customer_list,
     customer_personal_data,
@@ -302,7 +303,7 @@ def _personal_data_customer(request, pk: int):
 def customer_export(request, pk: int):
     """Download everything stored about the customer as JSON (a data-subject access request)."""
     customer = _personal_data_customer(request, pk)
-    data = customer_personal_data(customer=customer)
+    data = customer_personal_data(customer=customer, user=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -317,6 +318,13 @@ def customer_export(request, pk: int):
 def customer_erase_view(request, pk: int):
     """Ask, then erase the customer's personal data; the statistics stay."""
     customer = _personal_data_customer(request, pk)
+    if not customer_erasable_by(user=request.user, customer=customer):
+        raise PermissionDenied(
+            _(
+                "Only an administrator, or a manager of every team that dealt with this "
+                "customer, can erase their personal data."
+            )
+        )
     if customer.erased_at is not None:
         messages.info(request, _("This customer's personal data has already been erased."))
         return redirect("customers:customer_detail", pk=customer.pk)

@@ -26,7 +26,7 @@ from customers.models import Interaction
 from customers.services import interaction_update
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, QAReviewEvent
-from feedback.services import qa_review_days_changed, qa_review_publish
+from feedback.services import qa_review_days_changed, qa_review_publish, review_counts_from
 from scorecards.dirty import local_day, organisation_zone, qa_review_days
 from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from staff.choices import Role
@@ -208,10 +208,33 @@ def interaction_flag_for_review(*, interaction: Interaction) -> Interaction:
 def qa_calibration_assign(
     *, interaction: Interaction, reviewers: Iterable[Employee], actor: Employee
 ) -> list[QAReview]:
-    """Give the same interaction to several reviewers, each rating it on their own."""
+    """Give the same interaction to several reviewers, each rating it on their own.
+
+    Reviewers are administrators or managers of the team the agent was in that day: anyone else
+    would be shown an interaction of a team that is not theirs.
+    """
     reviewers = list(reviewers)
     if len(reviewers) < 2:
         raise ValidationError({"reviewers": _("Choose at least two reviewers to compare.")})
+    teams = TeamMembership.objects.filter(employee_id=interaction.employee_id).on_day(
+        local_day(interaction.opened_at)
+    )
+    allowed = set(
+        Employee.objects.filter(
+            Q(role=Role.ADMIN) | Q(managed_teams__in=teams.values("team_id"))
+        ).values_list("pk", flat=True)
+    )
+    outsiders = [reviewer.full_name for reviewer in reviewers if reviewer.pk not in allowed]
+    if outsiders:
+        raise ValidationError(
+            {
+                "reviewers": _(
+                    "Only the agent's team managers and administrators can calibrate this "
+                    "interaction, not: %(names)s."
+                )
+                % {"names": ", ".join(sorted(outsiders))}
+            }
+        )
     reviews = []
     for reviewer in reviewers:
         review = qa_review_start(
@@ -387,7 +410,7 @@ def qa_review_resolve(
                 {"__all__": _("Rate at least one criterion; not all of them can be N/A.")}
             )
         # The adjusted total takes effect on the day of the decision.
-        review.scored_at = now
+        review.scored_at = review_counts_from(review=review, now=now)
     review.status = ReviewStatus.RESOLVED
     review.dispute_outcome = outcome
     review.resolution_note = note

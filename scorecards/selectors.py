@@ -61,8 +61,10 @@ from staff.models import Employee, Team, TeamMembership
 from staff.selectors import (
     employee_for_user,
     employees_visible_to,
+    employees_writable_by,
     is_admin,
     role_for_user,
+    rows_visible_to,
     teams_visible_to,
 )
 
@@ -738,6 +740,20 @@ def employee_goals(*, employee, ordering: Sequence[str] = ("-starts_on",)) -> Qu
         .select_related("set_by__user")
         .order_by(*ordering, "-pk")
     )
+
+
+def goals_editable_by(*, user, employee: Employee) -> QuerySet[Goal]:
+    """Return the employee's goals the user may change or delete.
+
+    A manager (or admin) changes any goal of a current member; people change their own goals
+    only those they set themselves, not one their manager set for them.
+    """
+    if not employees_writable_by(user=user).filter(pk=employee.pk).exists():
+        return Goal.objects.none()
+    goals = Goal.objects.filter(employee=employee)
+    if employee == employee_for_user(user=user):
+        return goals.filter(Q(set_by__isnull=True) | Q(set_by=employee))
+    return goals
 
 
 @dataclass(frozen=True)
@@ -1615,13 +1631,24 @@ ALERT_STATUSES = ("open", "acknowledged", "all")
 
 
 def alerts_visible_to(*, user) -> QuerySet[Alert]:
-    """Return the alerts the user may read: their teams' and their people's (admins: all)."""
+    """Return the alerts the user may read: their teams', and their people's of the days those
+    people were in their teams (admins: all)."""
     if is_admin(user=user):
         return Alert.objects.all()
     if not manages_teams(user=user):
         return Alert.objects.none()
+    of_people = rows_visible_to(
+        user=user, queryset=Alert.objects.filter(employee__isnull=False), day_field="day"
+    )
     return Alert.objects.filter(
-        Q(team__in=teams_visible_to(user=user)) | Q(employee__in=employees_visible_to(user=user))
+        Q(team__in=teams_visible_to(user=user)) | Q(pk__in=of_people.values("pk"))
+    )
+
+
+def alerts_writable_by(*, user) -> QuerySet[Alert]:
+    """Return the alerts the user may acknowledge: a former member's stay as they are."""
+    return alerts_visible_to(user=user).filter(
+        Q(employee__isnull=True) | Q(employee__in=employees_writable_by(user=user).values("pk"))
     )
 
 

@@ -12,6 +12,7 @@ from rest_framework_api_key.models import APIKey
 
 from staff.choices import ApiScope
 from staff.models import ApiKey
+from staff.services import api_key_teams_set
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -60,6 +61,10 @@ class ApiKeyAdmin(APIKeyModelAdmin):
     @admin.display(description=_("scopes"))
     def scope_list(self, api_key: ApiKey) -> str:
         return ", ".join(api_key.scopes) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        api_key_teams_set(api_key=form.instance, teams=form.cleaned_data["teams"])
 
     def save_model(self, request, obj, form, change):
         if change:

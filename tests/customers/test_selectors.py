@@ -21,6 +21,7 @@ from tests.factories import (
     InteractionFactory,
     SurveyResponseFactory,
     TeamMembershipFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_personal_data_export_holds_the_customer_their_interactions_and_answers(
     SurveyResponseFactory(interaction=first, csat=5, nps=10, comment="Great")
     InteractionFactory()
 
-    data = customer_personal_data(customer=customer)
+    data = customer_personal_data(customer=customer, user=UserFactory(is_superuser=True))
 
     assert data["customer"]["name"] == "Līga"
     assert data["customer"]["external_id"] == "L-9"
