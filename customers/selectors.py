@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
@@ -108,22 +108,42 @@ def customers_visible_to(*, user) -> QuerySet[Customer]:
     return Customer.objects.filter(pk__in=interactions_visible_to(user=user).values("customer_id"))
 
 
-def customers_matching(*, query: str, limit: int = SEARCH_LIMIT) -> list[Customer]:
-    """Return the customers an interaction may be logged with whose name, company, e-mail or
-    external id contains the query, best matches (name starting with it) first."""
+def customers_loggable(*, visible: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Return the customers an interaction may be logged with, given those the writer may see:
+    those, and the ones nobody has dealt with yet (just added).
+
+    Another team's customer stays out, so logging an interaction cannot bring its contact
+    details into view; pages and the API both refuse it as an unknown customer.
+    """
+    untouched = ~Exists(Interaction.objects.filter(customer=OuterRef("pk")))
+    return Customer.objects.filter(erased_at__isnull=True).filter(
+        Q(pk__in=visible.values("pk")) | untouched
+    )
+
+
+def customers_loggable_by(*, user) -> QuerySet[Customer]:
+    """Return the customers the user may log an interaction with (`customers_loggable`)."""
+    if is_admin(user=user):
+        return Customer.objects.filter(erased_at__isnull=True)
+    return customers_loggable(visible=customers_visible_to(user=user))
+
+
+def customers_matching(
+    *, query: str, customers: QuerySet[Customer], limit: int = SEARCH_LIMIT
+) -> list[Customer]:
+    """Return the customers among `customers` whose name, company, e-mail or external id
+    contains the query, best matches (name starting with it) first."""
     # No keyboard types a NUL, and PostgreSQL refuses one in a query.
     query = query.replace("\x00", "").strip()
     if not query:
         return []
     return list(
-        Customer.objects.filter(erased_at__isnull=True)
-        .filter(
+        customers.filter(
             Q(name__icontains=query)
             | Q(company__icontains=query)
             | Q(email__icontains=query)
             | Q(external_id__iexact=query)
-        )
-        .order_by("name", "pk")[:limit]
+        ).order_by("name", "pk")[:limit]
     )
 
 

@@ -3,7 +3,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -22,7 +22,7 @@ from customers.api.serializers import (
 )
 from customers.filtersets import CustomerFilter, InteractionFilter
 from customers.models import Customer, Interaction
-from customers.selectors import employees_logging_for
+from customers.selectors import customers_loggable, employees_logging_for
 from customers.services import InteractionRowsInvalid, interaction_errors, interactions_upsert
 from staff.choices import ApiScope
 from staff.models import Employee
@@ -66,16 +66,11 @@ def customers_visible(*, principal: Principal) -> QuerySet[Customer]:
     return customers.filter(pk__in=dealt_with.values("customer_id"))
 
 
-def customers_loggable(*, principal: Principal) -> QuerySet[Customer]:
-    """Return the customers the principal may push interactions with: those it may list, and
-    those nobody has dealt with yet (just created). Another team's customer stays unknown, so
-    an interaction cannot be written to bring its contact details into view."""
+def customers_pushed_with(*, principal: Principal) -> QuerySet[Customer]:
+    """Return the customers the principal may push interactions with (`customers_loggable`)."""
     if principal.sees_everything:
         return Customer.objects.filter(erased_at__isnull=True)
-    untouched = ~Exists(Interaction.objects.filter(customer=OuterRef("pk")))
-    return Customer.objects.filter(erased_at__isnull=True).filter(
-        Q(pk__in=customers_visible(principal=principal).values("pk")) | untouched
-    )
+    return customers_loggable(visible=customers_visible(principal=principal))
 
 
 _BATCH_REQUEST = PolymorphicProxySerializer(
@@ -174,7 +169,7 @@ def _resolve_references(
     """Turn ids and external ids into model rows, in one query per kind of parent."""
     lookups = {
         "employee": employees_pushed_for(principal=principal),
-        "customer": customers_loggable(principal=principal),
+        "customer": customers_pushed_with(principal=principal),
     }
     known: dict[str, tuple[set[int], dict[str, int]]] = {}
     for name, queryset in lookups.items():

@@ -153,7 +153,7 @@ def test_last_use_is_written_at_most_once_a_minute(make_key, django_assert_num_q
     first = api_key.last_used_at
     assert first is not None
     with django_assert_num_queries(2):
-        # The key (with whether it names teams: it names none) and the scorecards: no write.
+        # The key (for every team, so no second query for its teams) and the scorecards: no write.
         client.get("/api/v1/scorecards/")
     api_key.refresh_from_db()
     assert api_key.last_used_at == first
