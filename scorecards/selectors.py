@@ -797,6 +797,7 @@ SHOWN_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewSt
 def employee_overview(
     *,
     employee,
+    user,
     today: dt.date,
     days: int = 30,
     language: str = "en",
@@ -806,6 +807,7 @@ def employee_overview(
 
     Today's and the period's figures are scored under the version in force today, so the two
     columns of the metric table are comparable; the period pools num and den over its days.
+    The recent interactions, comments and reviews are those `user` may read (`rows_visible_to`).
     """
     date_from = today - dt.timedelta(days=days - 1)
     team = employee_team_on(employee=employee, day=today)
@@ -847,9 +849,12 @@ def employee_overview(
         )
         for day in day_range(date_from=date_from, date_to=today)
     ]
-    reviews = QAReview.objects.filter(interaction__employee=employee).select_related(
-        "interaction", "reviewer__user"
-    )
+    reviews = rows_visible_to(
+        user=user,
+        queryset=QAReview.objects.filter(interaction__employee=employee),
+        day_field="interaction__opened_at__date",
+        employee_field="interaction__employee",
+    ).select_related("interaction", "reviewer__user")
     return EmployeeOverview(
         employee=employee,
         team=team,
@@ -872,12 +877,21 @@ def employee_overview(
             )[:RECENT_ITEMS]
         ],
         interactions=list(
-            Interaction.objects.filter(employee=employee)
+            rows_visible_to(
+                user=user,
+                queryset=Interaction.objects.filter(employee=employee),
+                day_field="opened_at__date",
+            )
             .select_related("customer")
             .order_by("-opened_at", "-pk")[:RECENT_ITEMS]
         ),
         survey_comments=list(
-            SurveyResponse.objects.filter(interaction__employee=employee)
+            rows_visible_to(
+                user=user,
+                queryset=SurveyResponse.objects.filter(interaction__employee=employee),
+                day_field="interaction__opened_at__date",
+                employee_field="interaction__employee",
+            )
             .exclude(comment="")
             .select_related("interaction")
             .order_by("-submitted_at", "-pk")[:RECENT_ITEMS]
@@ -893,8 +907,12 @@ def employee_overview(
         if with_reviews_to_do
         else [],
         flagged_unreviewed=list(
-            Interaction.objects.filter(
-                employee=employee, is_flagged_for_review=True, qa_reviews__isnull=True
+            rows_visible_to(
+                user=user,
+                queryset=Interaction.objects.filter(
+                    employee=employee, is_flagged_for_review=True, qa_reviews__isnull=True
+                ),
+                day_field="opened_at__date",
             )
             .select_related("customer")
             .order_by("opened_at", "pk")[:RECENT_ITEMS]

@@ -389,6 +389,11 @@ def test_the_old_manager_reads_the_days_in_the_old_team(client, world, old_day):
     )
     alerts = client.get(reverse("scorecards:alert_list"), {"status": "all"})
     assert old_day["alert"] in alerts.context["page"].object_list
+    # The subject's page ends the day they left, with nothing of their days in team A.
+    overview = client.get(reverse("scorecards:agent_detail", args=[subject])).context["overview"]
+    assert overview.today == world["moved_on"] - dt.timedelta(days=1)
+    assert overview.interactions == [old_day["interaction"]]
+    assert overview.reviews == [old_day["review"]]
 
 
 @pytest.mark.parametrize(

@@ -155,6 +155,7 @@ def overview(request, employee_id: int | None = None):
         raise Http404
     result = employee_overview(
         employee=subject,
+        user=request.user,
         # A former member's trend ends the day they left the viewer's teams.
         today=days[1],
         days=_period(request),
