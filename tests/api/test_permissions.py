@@ -322,3 +322,13 @@ def test_an_interaction_cannot_reveal_another_teams_customer(client_for, world, 
     # A customer nobody has dealt with yet (one just created) can be written to.
     assert push(fresh, 3).status_code == 200
     assert _customer_ids(client.get("/api/v1/customers/")) == {fresh.pk}
+
+
+def test_the_old_team_is_not_told_where_a_former_member_went(client_for, world, moved):
+    old_team = client_for(teams=[world["teams"]["north"]])
+    rows = {row["id"]: row["team"] for row in old_team.get("/api/v1/employees/").json()}
+
+    assert rows == {moved["agent"].pk: None}
+    assert old_team.get("/api/v1/employees/?team=south").json() == []
+    everyone = {row["id"]: row["team"] for row in client_for().get("/api/v1/employees/").json()}
+    assert everyone[moved["agent"].pk] == "south"
