@@ -148,7 +148,7 @@ def employees_visible_to(*, user) -> QuerySet[Employee]:
     return Employee.objects.none()
 
 
-def employees_writable_by(*, user, today: dt.date | None = None) -> QuerySet[Employee]:
+def employees_writable_by(*, user) -> QuerySet[Employee]:
     """Return the people whose rows the user may change (reviews, follow-ups, goals, alerts).
 
     Admins anyone; everyone themselves; managers also the current members of their teams, not
@@ -162,12 +162,12 @@ def employees_writable_by(*, user, today: dt.date | None = None) -> QuerySet[Emp
     own = Employee.objects.filter(pk=employee_for_user(user=user).pk)
     if role == Role.AGENT:
         return own
-    return own | employees_member_on(teams=teams_visible_to(user=user), day=today)
+    return own | employees_member_on(teams=teams_visible_to(user=user))
 
 
-def employees_member_on(*, teams, day: dt.date | None = None) -> QuerySet[Employee]:
-    """Return the people who are members of one of `teams` on `day` (today if None)."""
-    members = TeamMembership.objects.filter(team__in=teams).on_day(day or timezone.localdate())
+def employees_member_on(*, teams) -> QuerySet[Employee]:
+    """Return the people who are members of one of `teams` today."""
+    members = TeamMembership.objects.filter(team__in=teams).on_day(timezone.localdate())
     return Employee.objects.filter(pk__in=members.values("employee_id"))
 
 
@@ -219,25 +219,20 @@ def employee_day_visible(*, user, employee: Employee, day: dt.date) -> bool:
     ).exists()
 
 
-def employee_visible_days(
-    *, user, employee: Employee, today: dt.date
-) -> tuple[dt.date, dt.date] | None:
-    """Return the first and last day of the person the user may read, or None for none.
+def employee_visible_until(*, user, employee: Employee, today: dt.date) -> dt.date | None:
+    """Return the last day of the person the user may read (today, or the day a former member
+    left the manager's teams), or None for a person the user may not read at all.
 
-    A manager reads a former member up to the day they left; a span is what a page of one
-    person's trend can show (the rows inside it are still limited by `rows_visible_to`).
+    It ends a page of one person's trend; the rows on it are still limited by `rows_visible_to`.
     """
     role = role_for_user(user=user)
     if role == Role.ADMIN or (role is not None and employee == employee_for_user(user=user)):
-        return employee.hire_date, today
+        return today
     if role != Role.MANAGER:
         return None
-    periods = TeamMembership.objects.filter(
+    ends = TeamMembership.objects.filter(
         team__in=teams_visible_to(user=user), employee=employee, starts_on__lte=today
-    ).values_list("starts_on", "ends_on")
-    if not periods:
+    ).values_list("ends_on", flat=True)
+    if not ends:
         return None
-    return (
-        min(starts_on for starts_on, _ends_on in periods),
-        min(today, max(ends_on or today for _starts_on, ends_on in periods)),
-    )
+    return min(today, max(end or today for end in ends))

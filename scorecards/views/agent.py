@@ -32,7 +32,7 @@ from staff.models import Employee
 from staff.selectors import (
     employee_day_visible,
     employee_for_user,
-    employee_visible_days,
+    employee_visible_until,
     employees_visible_to,
     employees_writable_by,
     is_admin,
@@ -150,14 +150,14 @@ def overview(request, employee_id: int | None = None):
     """Show an employee's day, trend, metrics, goals and feedback (the agent home)."""
     subject = _subject(request, employee_id)
     is_self = employee_id is None
-    days = employee_visible_days(user=request.user, employee=subject, today=timezone.localdate())
-    if days is None:
+    until = employee_visible_until(user=request.user, employee=subject, today=timezone.localdate())
+    if until is None:
         raise Http404
     result = employee_overview(
         employee=subject,
         user=request.user,
         # A former member's trend ends the day they left the viewer's teams.
-        today=days[1],
+        today=until,
         days=_period(request),
         language=translation.get_language(),
         with_reviews_to_do=not is_self,
