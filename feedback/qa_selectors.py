@@ -20,7 +20,13 @@ from scorecards.dirty import organisation_zone
 from scorecards.scoring import quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
-from staff.selectors import employee_for_user, is_admin, role_for_user, rows_visible_to
+from staff.selectors import (
+    employee_for_user,
+    is_admin,
+    role_for_user,
+    rows_visible_to,
+    teams_visible_to,
+)
 
 CALIBRATION_SEARCH_LIMIT = 8
 
@@ -232,10 +238,15 @@ def calibration_candidates_matching(
     )
 
 
-def reviewers_available() -> QuerySet[Employee]:
-    """Return the people who can review interactions: active managers and admins."""
+def reviewers_available(*, user) -> QuerySet[Employee]:
+    """Return the people the user may give an interaction to for calibration: active admins and
+    the active managers of the user's teams (`qa_calibration_assign` checks the agent's team)."""
+    reviewers = Employee.objects.filter(is_active=True).filter(
+        Q(role=Role.ADMIN)
+        | Q(role=Role.MANAGER, managed_teams__in=teams_visible_to(user=user).values("pk"))
+    )
     return (
-        Employee.objects.filter(is_active=True, role__in=[Role.MANAGER, Role.ADMIN])
+        Employee.objects.filter(pk__in=reviewers.values("pk"))
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "pk")
     )

@@ -366,7 +366,7 @@ def calibration_list(request):
     """List calibrated interactions; assign a new one to several reviewers."""
     reviewer = _reviewer(request)
     interactions = selectors.calibration_candidates(user=request.user, today=selectors.today())
-    reviewers = selectors.reviewers_available()
+    reviewers = selectors.reviewers_available(user=request.user)
     matches = selectors.calibration_candidates_matching(
         user=request.user,
         today=selectors.today(),
@@ -429,7 +429,7 @@ def calibration_search(request):
     form = CalibrationAssignForm(
         initial={"interaction": matches[0].pk} if matches else {},
         interactions=interactions,
-        reviewers=selectors.reviewers_available(),
+        reviewers=selectors.reviewers_available(user=request.user),
         matches=matches,
     )
     form.searched = True

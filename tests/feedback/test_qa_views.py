@@ -485,3 +485,19 @@ def test_calibration_picker_searches_as_you_type_and_without_javascript(
     )
     assert assigned.status_code == 302
     assert QAReview.objects.filter(interaction=resolved).count() == 2
+
+
+@pytest.mark.django_db
+def test_calibration_offers_only_admins_and_managers_of_the_users_teams(
+    client, manager, team, outsider
+):
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    admin = EmployeeFactory(role=Role.ADMIN)
+    EmployeeFactory(role=Role.ADMIN, is_active=False)
+    client.force_login(manager.user)
+
+    offered = client.get(reverse("qa:calibration_list")).context["form"].fields["reviewers"]
+
+    assert set(offered.queryset) == {manager, colleague, admin}
+    assert outsider[0] not in offered.queryset
