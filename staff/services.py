@@ -64,13 +64,13 @@ def membership_start(*, employee: Employee, team: Team, starts_on: dt.date) -> T
 
 
 @transaction.atomic
-def api_key_teams_set(*, api_key: ApiKey, teams) -> ApiKey:
-    """Limit the key to these teams, or open it to every team when there are none.
+def api_key_teams_set(*, api_key: ApiKey, teams, is_team_restricted: bool = False) -> ApiKey:
+    """Limit the key to these teams; with none and no restriction asked for, every team.
 
-    The restriction is stored apart from the team list, so deleting the key's teams leaves a
-    key that sees nothing rather than one that sees everything.
+    The restriction is stored apart from the team list, so a key whose teams are deleted (or
+    saved again after that) sees nothing rather than everything.
     """
     api_key.teams.set(teams)
-    api_key.is_team_restricted = api_key.teams.exists()
+    api_key.is_team_restricted = is_team_restricted or api_key.teams.exists()
     api_key.save(update_fields=["is_team_restricted"])
     return api_key

@@ -26,9 +26,13 @@ class ApiKeyForm(forms.ModelForm):
 
     class Meta:
         model = ApiKey
-        fields = ["name", "scopes", "teams", "expiry_date", "revoked"]
+        fields = ["name", "scopes", "teams", "is_team_restricted", "expiry_date", "revoked"]
         help_texts = {
             "teams": _("Leave empty for every team; otherwise the key sees only these teams."),
+            "is_team_restricted": _(
+                "Set when teams are chosen. A restricted key whose teams are all deleted sees "
+                "nothing; untick it and leave the teams empty to open the key to every team."
+            ),
         }
 
 
@@ -55,7 +59,7 @@ class ApiKeyAdmin(APIKeyModelAdmin):
         return (*super().get_readonly_fields(request, obj), "created", "last_used_at")
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "scopes", "teams", "expiry_date", "revoked"]
+        fields = ["name", "scopes", "teams", "is_team_restricted", "expiry_date", "revoked"]
         return fields if obj is None else ["prefix", *fields, "created", "last_used_at"]
 
     @admin.display(description=_("scopes"))
@@ -64,7 +68,11 @@ class ApiKeyAdmin(APIKeyModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        api_key_teams_set(api_key=form.instance, teams=form.cleaned_data["teams"])
+        api_key_teams_set(
+            api_key=form.instance,
+            teams=form.cleaned_data["teams"],
+            is_team_restricted=form.cleaned_data["is_team_restricted"],
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -10,7 +10,7 @@ from rest_framework_api_key.models import APIKey
 
 from staff.choices import ApiScope
 from staff.models import ApiKey
-from tests.factories import ApiKeyFactory
+from tests.factories import ApiKeyFactory, TeamFactory
 
 ADD = "admin:staff_apikey_add"
 
@@ -75,3 +75,25 @@ def test_changelist_shows_last_use_and_expiry(admin_client, db):
 def test_only_the_key_model_the_api_checks_is_in_the_admin():
     assert admin.site.is_registered(ApiKey)
     assert not admin.site.is_registered(APIKey)
+
+
+def test_a_key_whose_teams_were_deleted_stays_closed_when_saved_again(admin_client, world):
+    gone = TeamFactory(slug="gone", scorecard=world["version"].scorecard)
+    response = _create(admin_client, teams=[gone.pk])
+    (message,) = [str(m) for m in get_messages(response.wsgi_request) if " is: " in str(m)]
+    raw = message.split(" is: ")[1].split(" ")[0]
+    api_key = ApiKey.objects.get()
+    assert api_key.is_team_restricted
+    gone.delete()
+
+    page = admin_client.get(reverse("admin:staff_apikey_change", args=[api_key.pk]))
+    data = {"name": "renamed", "scopes": api_key.scopes, "teams": []}
+    # The admin sends back the box as the page shows it: ticked.
+    assert page.context["adminform"].form.initial["is_team_restricted"] is True
+    data["is_team_restricted"] = "on"
+    admin_client.post(reverse("admin:staff_apikey_change", args=[api_key.pk]), data)
+
+    api_key.refresh_from_db()
+    assert api_key.name == "renamed"
+    assert api_key.is_team_restricted
+    assert _api(raw).get("/api/v1/employees/").json() == []
