@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +65,7 @@ class InteractionForm(forms.Form):
     )
     customer = forms.ModelChoiceField(
         label=_("Customer"),
-        queryset=Customer.objects.filter(erased_at__isnull=True),
+        queryset=Customer.objects.none(),
         required=False,
         widget=forms.RadioSelect,
     )
@@ -109,6 +110,7 @@ class InteractionForm(forms.Form):
     def __init__(
         self,
         *args,
+        customers: QuerySet[Customer],
         employees=None,
         matches: Iterable[Customer] = (),
         interaction: Interaction | None = None,
@@ -136,6 +138,7 @@ class InteractionForm(forms.Form):
                     initial[name] = timezone.localtime(initial[name])
         initial.update(kwargs.pop("initial", None) or {})
         super().__init__(*args, initial=initial, **kwargs)
+        self.fields["customer"].queryset = customers
         if employees is None:
             del self.fields["employee"]
         else:
@@ -182,7 +185,7 @@ class InteractionForm(forms.Form):
             pk = int(value)
         except (TypeError, ValueError):
             return None
-        return Customer.objects.filter(pk=pk, erased_at__isnull=True).first()
+        return self.fields["customer"].queryset.filter(pk=pk).first()
 
     @property
     def is_adding_customer(self) -> bool:

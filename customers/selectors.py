@@ -5,14 +5,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
 from feedback.models import SurveyResponse
 from staff.choices import Role
 from staff.models import Employee
-from staff.selectors import employee_for_user, employees_visible_to, is_admin
+from staff.selectors import (
+    employee_for_user,
+    employees_writable_by,
+    is_admin,
+    role_for_user,
+    rows_visible_to,
+)
 
 SEARCH_LIMIT = 8
 
@@ -35,42 +41,34 @@ DEFAULT_CUSTOMER_SORT = "name"
 
 def can_log_interactions(*, user) -> bool:
     """Tell whether the user logs interactions: active agents, managers and admins with a record."""
-    employee = employee_for_user(user=user)
-    return (
-        employee is not None
-        and employee.is_active
-        and employee.role in (Role.AGENT, Role.MANAGER, Role.ADMIN)
+    return employee_for_user(user=user) is not None and role_for_user(user=user) in (
+        Role.AGENT,
+        Role.MANAGER,
+        Role.ADMIN,
     )
 
 
 def can_read_customers(*, user) -> bool:
     """Tell whether the user may open customer pages at all (onboarding staff may not)."""
-    if is_admin(user=user):
-        return True
-    employee = employee_for_user(user=user)
-    return (
-        employee is not None and employee.is_active and employee.role in (Role.AGENT, Role.MANAGER)
-    )
+    return role_for_user(user=user) in (Role.ADMIN, Role.AGENT, Role.MANAGER)
 
 
 def can_manage_personal_data(*, user) -> bool:
-    """Tell whether the user may export and erase customers' personal data."""
-    if is_admin(user=user):
-        return True
-    employee = employee_for_user(user=user)
-    return employee is not None and employee.is_active and employee.role == Role.MANAGER
+    """Tell whether the user may export customers' personal data (what they may see of it)."""
+    return role_for_user(user=user) in (Role.ADMIN, Role.MANAGER)
 
 
 def employees_logging_for(*, user) -> QuerySet[Employee]:
-    """Return the people the user may log interactions for: themselves, and a manager's team."""
+    """Return the people the user may log interactions for: themselves, and a manager's current
+    team members (not former ones)."""
     employee = employee_for_user(user=user)
-    if employee is None:
+    if employee is None or not can_log_interactions(user=user):
         return Employee.objects.none()
     if employee.role == Role.AGENT:
         people = Employee.objects.filter(pk=employee.pk)
     else:
         people = Employee.objects.filter(
-            Q(pk__in=employees_visible_to(user=user).values("pk")) | Q(pk=employee.pk)
+            Q(pk__in=employees_writable_by(user=user).values("pk")) | Q(pk=employee.pk)
         )
     return (
         employees_who_log(people=people)
@@ -84,10 +82,19 @@ def employees_who_log(*, people: QuerySet[Employee]) -> QuerySet[Employee]:
     return people.filter(is_active=True).exclude(role=Role.ONBOARDING)
 
 
-def _visible_interactions(*, user) -> QuerySet[Interaction]:
-    if is_admin(user=user):
-        return Interaction.objects.all()
-    return Interaction.objects.filter(employee__in=employees_visible_to(user=user).values("pk"))
+def interactions_visible_to(*, user) -> QuerySet[Interaction]:
+    """Return the interactions the user may read: by person and by the day they were opened."""
+    return rows_visible_to(
+        user=user, queryset=Interaction.objects.all(), day_field="opened_at__date"
+    )
+
+
+def interactions_writable_by(*, user) -> QuerySet[Interaction]:
+    """Return the interactions the user may act on (review, flag, follow up): those of the
+    people they may write for now, never a former member's."""
+    return interactions_visible_to(user=user).filter(
+        employee__in=employees_writable_by(user=user).values("pk")
+    )
 
 
 def customers_visible_to(*, user) -> QuerySet[Customer]:
@@ -100,25 +107,45 @@ def customers_visible_to(*, user) -> QuerySet[Customer]:
         return Customer.objects.all()
     if not can_read_customers(user=user):
         return Customer.objects.none()
-    return Customer.objects.filter(pk__in=_visible_interactions(user=user).values("customer_id"))
+    return Customer.objects.filter(pk__in=interactions_visible_to(user=user).values("customer_id"))
 
 
-def customers_matching(*, query: str, limit: int = SEARCH_LIMIT) -> list[Customer]:
-    """Return the customers an interaction may be logged with whose name, company, e-mail or
-    external id contains the query, best matches (name starting with it) first."""
+def customers_loggable(*, visible: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Return the customers an interaction may be logged with, given those the writer may see:
+    those, and the ones nobody has dealt with yet (just added).
+
+    Another team's customer stays out, so logging an interaction cannot bring its contact
+    details into view; pages and the API both refuse it as an unknown customer.
+    """
+    untouched = ~Exists(Interaction.objects.filter(customer=OuterRef("pk")))
+    return Customer.objects.filter(erased_at__isnull=True).filter(
+        Q(pk__in=visible.values("pk")) | untouched
+    )
+
+
+def customers_loggable_by(*, user) -> QuerySet[Customer]:
+    """Return the customers the user may log an interaction with (`customers_loggable`)."""
+    if is_admin(user=user):
+        return Customer.objects.filter(erased_at__isnull=True)
+    return customers_loggable(visible=customers_visible_to(user=user))
+
+
+def customers_matching(
+    *, query: str, customers: QuerySet[Customer], limit: int = SEARCH_LIMIT
+) -> list[Customer]:
+    """Return the customers among `customers` whose name, company, e-mail or external id
+    contains the query, best matches (name starting with it) first."""
     # No keyboard types a NUL, and PostgreSQL refuses one in a query.
     query = query.replace("\x00", "").strip()
     if not query:
         return []
     return list(
-        Customer.objects.filter(erased_at__isnull=True)
-        .filter(
+        customers.filter(
             Q(name__icontains=query)
             | Q(company__icontains=query)
             | Q(email__icontains=query)
             | Q(external_id__iexact=query)
-        )
-        .order_by("name", "pk")[:limit]
+        ).order_by("name", "pk")[:limit]
     )
 
 
@@ -146,7 +173,7 @@ def customer_list(
         customers = customers.filter(has_opted_out_of_surveys=opted_out)
     counted = Q()
     if not is_admin(user=user):
-        counted = Q(interactions__employee__in=employees_visible_to(user=user).values("pk"))
+        counted = Q(interactions__in=interactions_visible_to(user=user).values("pk"))
     customers = customers.annotate(
         interaction_count=Count("interactions", filter=counted),
         last_contact=Max("interactions__opened_at", filter=counted),
@@ -167,7 +194,7 @@ class CustomerHistory:
 def customer_history(*, customer: Customer, user, responses_limit: int = 50) -> CustomerHistory:
     """Return what the user may see of a customer's contacts: interactions, CSAT, follow-ups."""
     interactions = (
-        _visible_interactions(user=user)
+        interactions_visible_to(user=user)
         .filter(customer=customer)
         .select_related("employee__user")
         .order_by("-opened_at", "-pk")
@@ -236,11 +263,27 @@ def _moment(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def customer_personal_data(*, customer: Customer) -> dict[str, Any]:
-    """Return everything stored about a customer, for a data-subject access request (GDPR)."""
-    interactions = list(Interaction.objects.filter(customer=customer).order_by("opened_at", "pk"))
+def customer_erasable_by(*, user, customer: Customer) -> bool:
+    """Tell whether the user may erase the customer for everyone: an admin, or a manager who
+    may see every interaction with the customer, i.e. manages every team involved with them."""
+    if not can_manage_personal_data(user=user):
+        return False
+    unseen = Interaction.objects.filter(customer=customer).exclude(
+        pk__in=interactions_visible_to(user=user).values("pk")
+    )
+    return not unseen.exists()
+
+
+def customer_personal_data(*, customer: Customer, user) -> dict[str, Any]:
+    """Return what is stored about a customer that the user may see, for a data-subject access
+    request (GDPR): everything for an admin, a manager's own teams' contacts otherwise."""
+    interactions = list(
+        interactions_visible_to(user=user).filter(customer=customer).order_by("opened_at", "pk")
+    )
     responses = list(
-        SurveyResponse.objects.filter(interaction__customer=customer).order_by("submitted_at", "pk")
+        SurveyResponse.objects.filter(interaction__in=[i.pk for i in interactions]).order_by(
+            "submitted_at", "pk"
+        )
     )
     return {
         "customer": {

@@ -22,9 +22,11 @@ from customers.selectors import (
     can_log_interactions,
     can_manage_personal_data,
     can_read_customers,
+    customer_erasable_by,
     customer_history,
     customer_list,
     customer_personal_data,
+    customers_loggable_by,
     customers_matching,
     customers_visible_to,
     editable_days,
@@ -70,10 +72,14 @@ def interaction_log_view(request):
     """Log an interaction: pick or add the customer, the times default to now."""
     employee = _logging_employee(request)
     employees = _employee_choices(request, employee)
+    customers = customers_loggable_by(user=request.user)
     if request.method == "POST":
         query = request.POST.get("customer_query", "")
         form = InteractionForm(
-            request.POST, employees=employees, matches=customers_matching(query=query)
+            request.POST,
+            customers=customers,
+            employees=employees,
+            matches=customers_matching(query=query, customers=customers),
         )
         searching = "find" in request.POST or (
             query.strip()
@@ -85,6 +91,7 @@ def interaction_log_view(request):
             # customers up; nothing is saved and the rest of the form is kept as typed.
             form = InteractionForm(
                 initial=_as_initial(request.POST, matches=form.customer_choices),
+                customers=customers,
                 employees=employees,
                 matches=form.customer_choices,
             )
@@ -117,7 +124,7 @@ def interaction_log_view(request):
             initial["customer"] = picked
         if employees is not None:
             initial["employee"] = employee.pk
-        form = InteractionForm(initial=initial, employees=employees)
+        form = InteractionForm(initial=initial, customers=customers, employees=employees)
     recent = employee_interactions(employee=employee)[:5]
     return render(
         request,
@@ -147,10 +154,14 @@ def _as_initial(data, *, matches=()) -> dict:
 def customer_search(request):
     """Return the customer picker filled with the customers matching the search (htmx)."""
     employee = _logging_employee(request)
-    matches = customers_matching(query=query_text(request, "customer_query"))
+    customers = customers_loggable_by(user=request.user)
+    matches = customers_matching(query=query_text(request, "customer_query"), customers=customers)
     initial = {"customer": matches[0].pk} if matches else {}
     form = InteractionForm(
-        initial=initial, employees=_employee_choices(request, employee), matches=matches
+        initial=initial,
+        customers=customers,
+        employees=_employee_choices(request, employee),
+        matches=matches,
     )
     form.searched = True
     return render(request, "customers/_customer_field.html", {"form": form})
@@ -196,14 +207,19 @@ def _own_recent_interaction(request, pk: int):
 def interaction_edit(request, pk: int):
     """Change one of the employee's own recent interactions."""
     interaction = _own_recent_interaction(request, pk)
+    customers = customers_loggable_by(user=request.user)
     if request.method == "POST":
         query = request.POST.get("customer_query", "")
         form = InteractionForm(
-            request.POST, interaction=interaction, matches=customers_matching(query=query)
+            request.POST,
+            customers=customers,
+            interaction=interaction,
+            matches=customers_matching(query=query, customers=customers),
         )
         if "find" in request.POST:
             form = InteractionForm(
                 initial=_as_initial(request.POST, matches=form.customer_choices),
+                customers=customers,
                 interaction=interaction,
                 matches=form.customer_choices,
             )
@@ -221,7 +237,7 @@ def interaction_edit(request, pk: int):
                 messages.success(request, _("Interaction saved."))
                 return redirect("customers:interaction_list")
     else:
-        form = InteractionForm(interaction=interaction)
+        form = InteractionForm(customers=customers, interaction=interaction)
     return render(
         request, "customers/interaction_form.html", {"form": form, "interaction": interaction}
     )
@@ -307,7 +323,7 @@ def _personal_data_customer(request, pk: int):
 def customer_export(request, pk: int):
     """Download everything stored about the customer as JSON (a data-subject access request)."""
     customer = _personal_data_customer(request, pk)
-    data = customer_personal_data(customer=customer)
+    data = customer_personal_data(customer=customer, user=request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -322,6 +338,13 @@ def customer_export(request, pk: int):
 def customer_erase_view(request, pk: int):
     """Ask, then erase the customer's personal data; the statistics stay."""
     customer = _personal_data_customer(request, pk)
+    if not customer_erasable_by(user=request.user, customer=customer):
+        raise PermissionDenied(
+            _(
+                "Only an administrator, or a manager of every team that dealt with this "
+                "customer, can erase their personal data."
+            )
+        )
     if customer.erased_at is not None:
         messages.info(request, _("This customer's personal data has already been erased."))
         return redirect("customers:customer_detail", pk=customer.pk)

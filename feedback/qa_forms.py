@@ -1,6 +1,10 @@
+from collections.abc import Iterable
+
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Interaction
 from feedback.choices import DisputeOutcome, Rating
 from feedback.models import QAReview
 from feedback.qa_services import Ratings
@@ -117,6 +121,18 @@ class QAResolveForm(forms.Form):
 
 
 class CalibrationAssignForm(forms.Form):
+    """Pick one interaction (searched as you type, or with the Find button) and its reviewers.
+
+    Only the search's few matches are rendered, never the whole list of candidates, so the page
+    stays the same size however many interactions there are.
+    """
+
+    interaction_query = forms.CharField(
+        label=_("Find an interaction"),
+        required=False,
+        max_length=100,
+        help_text=_("Subject, agent, customer or interaction number."),
+    )
     interaction = forms.ModelChoiceField(
         label=_("Interaction"),
         queryset=None,
@@ -129,15 +145,48 @@ class CalibrationAssignForm(forms.Form):
         help_text=_("Each reviewer rates the interaction on their own; choose two or more."),
     )
 
-    def __init__(self, *args, interactions, reviewers, **kwargs):
+    def __init__(
+        self, *args, interactions, reviewers, matches: Iterable[Interaction] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["interaction"].queryset = interactions
-        self.fields["interaction"].label_from_instance = lambda interaction: (
-            f"{interaction.subject} — {interaction.employee.full_name} — "
-            f"{interaction.resolved_at:%Y-%m-%d}"
+        self.fields["interaction_query"].widget.attrs.update(
+            {
+                "type": "search",
+                "class": "form-control",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("qa:calibration_search"),
+                "hx-trigger": "input changed delay:200ms, search",
+                "hx-target": "#interaction-field",
+                "hx-swap": "innerHTML",
+                "aria-controls": "interaction-field",
+            }
         )
         self.fields["reviewers"].queryset = reviewers
         self.fields["reviewers"].label_from_instance = lambda employee: employee.full_name
+        self.searched = False
+        choices = list(matches)
+        picked = self._picked_interaction()
+        if picked is not None and picked.pk not in {choice.pk for choice in choices}:
+            choices.insert(0, picked)
+        self.interaction_choices = choices
+
+    @property
+    def picked_interaction_id(self) -> str:
+        return str(self["interaction"].value() or "")
+
+    def _picked_interaction(self) -> Interaction | None:
+        """Return the candidate already picked, so a new search keeps it on the page."""
+        try:
+            pk = int(self.picked_interaction_id)
+        except ValueError:
+            return None
+        return (
+            self.fields["interaction"]
+            .queryset.select_related("employee__user", "customer")
+            .filter(pk=pk)
+            .first()
+        )
 
     def clean_reviewers(self):
         reviewers = self.cleaned_data["reviewers"]

@@ -1,7 +1,8 @@
 """Reads of the QA area: queues, the reviews a user may see, calibration, consistency, follow-ups.
 
-Who sees what is decided by `staff.selectors.employees_visible_to`: agents their own reviews
-(once published) and follow-ups, managers their teams' people, admins everyone.
+Who sees what is decided by `staff.selectors.rows_visible_to`: agents their own reviews (once
+published) and follow-ups, managers their teams' people on the days they were members, admins
+everyone; writes go to `interactions_writable_by` (current members only).
 """
 
 import datetime as dt
@@ -12,13 +13,22 @@ from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from customers.models import Interaction
+from customers.selectors import interactions_visible_to, interactions_writable_by
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, QAReviewEvent
 from scorecards.dirty import organisation_zone
 from scorecards.scoring import quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
-from staff.selectors import employee_for_user, employees_visible_to, is_admin
+from staff.selectors import (
+    employee_for_user,
+    is_admin,
+    role_for_user,
+    rows_visible_to,
+    teams_visible_to,
+)
+
+CALIBRATION_SEARCH_LIMIT = 8
 
 REVIEW_SORTS = {
     "-created": ("-created_at", "-pk"),
@@ -32,8 +42,7 @@ REVIEW_SORTS = {
 
 def is_reviewer(*, user) -> bool:
     """Tell whether the user reviews interactions (managers and admins)."""
-    employee = employee_for_user(user=user)
-    return is_admin(user=user) or (employee is not None and employee.role == Role.MANAGER)
+    return role_for_user(user=user) in (Role.ADMIN, Role.MANAGER)
 
 
 def _with_related(reviews: QuerySet[QAReview]) -> QuerySet[QAReview]:
@@ -50,11 +59,15 @@ def reviews_visible_to(*, user) -> QuerySet[QAReview]:
         if employee is not None:
             return reviews.filter(~Q(status=ReviewStatus.DRAFT) | Q(reviewer=employee))
         return reviews.exclude(status=ReviewStatus.DRAFT)
-    if employee is None or not employee.is_active:
+    if employee is None or role_for_user(user=user) is None:
         return QAReview.objects.none()
-    people = employees_visible_to(user=user).values("pk")
-    shown = Q(interaction__employee__in=people) & ~Q(status=ReviewStatus.DRAFT)
-    return QAReview.objects.filter(shown | Q(reviewer=employee))
+    shown = rows_visible_to(
+        user=user,
+        queryset=QAReview.objects.exclude(status=ReviewStatus.DRAFT),
+        day_field="interaction__opened_at__date",
+        employee_field="interaction__employee",
+    )
+    return QAReview.objects.filter(Q(pk__in=shown.values("pk")) | Q(reviewer=employee))
 
 
 def review_list(
@@ -90,21 +103,13 @@ def review_queue(*, reviewer: Employee, search: str = "") -> QuerySet[QAReview]:
 def flagged_to_review(*, user, reviewer: Employee) -> QuerySet[Interaction]:
     """Return interactions flagged for review of the user's people that nobody reviews yet."""
     return (
-        Interaction.objects.filter(
-            is_flagged_for_review=True, employee__in=employees_visible_to(user=user).values("pk")
-        )
+        interactions_writable_by(user=user)
+        .filter(is_flagged_for_review=True)
         .exclude(employee=reviewer)
         .exclude(Exists(QAReview.objects.filter(interaction=OuterRef("pk"))))
         .select_related("employee__user", "customer")
         .order_by("opened_at", "pk")
     )
-
-
-def interactions_visible_to(*, user) -> QuerySet[Interaction]:
-    """Return the interactions whose QA the user may see or act on."""
-    if is_admin(user=user):
-        return Interaction.objects.all()
-    return Interaction.objects.filter(employee__in=employees_visible_to(user=user).values("pk"))
 
 
 def review_detail(*, user, review_id: int) -> QAReview | None:
@@ -197,20 +202,48 @@ def calibration_interactions(*, user) -> QuerySet[Interaction]:
 
 
 def calibration_candidates(*, user, today: dt.date, days: int = 90) -> QuerySet[Interaction]:
-    """Return the visible interactions resolved lately, to pick one for calibration."""
+    """Return the interactions of the user's current people resolved lately, to calibrate."""
     since = dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min, organisation_zone())
     return (
-        interactions_visible_to(user=user)
+        interactions_writable_by(user=user)
         .filter(resolved_at__gte=since)
         .select_related("employee__user")
         .order_by("-resolved_at", "-pk")
     )
 
 
-def reviewers_available() -> QuerySet[Employee]:
-    """Return the people who can review interactions: active managers and admins."""
+def calibration_candidates_matching(
+    *, user, today: dt.date, query: str, limit: int = CALIBRATION_SEARCH_LIMIT
+) -> list[Interaction]:
+    """Return the few calibration candidates whose subject, agent or customer contains the
+    query (or whose number it is), the most recently resolved first."""
+    query = query.replace("\x00", "").strip()
+    if not query:
+        return []
+    matching = (
+        Q(subject__icontains=query)
+        | Q(employee__user__first_name__icontains=query)
+        | Q(employee__user__last_name__icontains=query)
+        | Q(customer__name__icontains=query)
+    )
+    if query.isdigit() and len(query) < 19:
+        matching |= Q(pk=int(query))
+    return list(
+        calibration_candidates(user=user, today=today)
+        .filter(matching)
+        .select_related("customer")[:limit]
+    )
+
+
+def reviewers_available(*, user) -> QuerySet[Employee]:
+    """Return the people the user may give an interaction to for calibration: active admins and
+    the active managers of the user's teams (`qa_calibration_assign` checks the agent's team)."""
+    reviewers = Employee.objects.filter(is_active=True).filter(
+        Q(role=Role.ADMIN)
+        | Q(role=Role.MANAGER, managed_teams__in=teams_visible_to(user=user).values("pk"))
+    )
     return (
-        Employee.objects.filter(is_active=True, role__in=[Role.MANAGER, Role.ADMIN])
+        Employee.objects.filter(pk__in=reviewers.values("pk"))
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "pk")
     )
@@ -297,24 +330,22 @@ def follow_ups_done_recently(*, employee: Employee, today: dt.date) -> QuerySet[
     )
 
 
-def _team_people(*, user, team: Team | None, today: dt.date) -> QuerySet[Employee]:
-    people = employees_visible_to(user=user)
+def _team_interactions(*, user, team: Team | None, today: dt.date) -> QuerySet[Interaction]:
+    """Return the interactions a manager acts on: their current people's (of one team if given)."""
+    interactions = interactions_writable_by(user=user)
     if team is not None:
-        current = TeamMembership.objects.filter(team=team, starts_on__lte=today).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-        )
-        people = people.filter(pk__in=current.values("employee_id"))
-    return people
+        current = TeamMembership.objects.filter(team=team).on_day(today)
+        interactions = interactions.filter(employee__in=current.values("employee_id"))
+    return interactions
 
 
 def team_follow_ups_overdue(
     *, user, today: dt.date, team: Team | None = None
 ) -> QuerySet[Interaction]:
     """Return the overdue follow-ups of the user's people (of one team if given)."""
-    people = _team_people(user=user, team=team, today=today)
     return (
-        Interaction.objects.filter(
-            employee__in=people.values("pk"),
+        _team_interactions(user=user, team=team, today=today)
+        .filter(
             follow_up_due__lt=today,
             follow_up_done_at__isnull=True,
         )
@@ -327,11 +358,9 @@ def team_escalations_open(
     *, user, today: dt.date, team: Team | None = None
 ) -> QuerySet[Interaction]:
     """Return the escalated interactions of the user's people that are not resolved yet."""
-    people = _team_people(user=user, team=team, today=today)
     return (
-        Interaction.objects.filter(
-            employee__in=people.values("pk"), is_escalated=True, resolved_at__isnull=True
-        )
+        _team_interactions(user=user, team=team, today=today)
+        .filter(is_escalated=True, resolved_at__isnull=True)
         .select_related("customer", "employee__user")
         .order_by("opened_at", "pk")
     )

@@ -208,10 +208,33 @@ def interaction_flag_for_review(*, interaction: Interaction) -> Interaction:
 def qa_calibration_assign(
     *, interaction: Interaction, reviewers: Iterable[Employee], actor: Employee
 ) -> list[QAReview]:
-    """Give the same interaction to several reviewers, each rating it on their own."""
+    """Give the same interaction to several reviewers, each rating it on their own.
+
+    Reviewers are administrators or managers of the team the agent was in that day: anyone else
+    would be shown an interaction of a team that is not theirs.
+    """
     reviewers = list(reviewers)
     if len(reviewers) < 2:
         raise ValidationError({"reviewers": _("Choose at least two reviewers to compare.")})
+    teams = TeamMembership.objects.filter(employee_id=interaction.employee_id).on_day(
+        local_day(interaction.opened_at)
+    )
+    allowed = set(
+        Employee.objects.filter(
+            Q(role=Role.ADMIN) | Q(managed_teams__in=teams.values("team_id"))
+        ).values_list("pk", flat=True)
+    )
+    outsiders = [reviewer.full_name for reviewer in reviewers if reviewer.pk not in allowed]
+    if outsiders:
+        raise ValidationError(
+            {
+                "reviewers": _(
+                    "Only the agent's team managers and administrators can calibrate this "
+                    "interaction, not: %(names)s."
+                )
+                % {"names": ", ".join(sorted(outsiders))}
+            }
+        )
     reviews = []
     for reviewer in reviewers:
         review = qa_review_start(

@@ -22,6 +22,7 @@ urlpatterns = [
         name="interaction_review_start",
     ),
     path("qa/calibration/", views.calibration_list, name="calibration_list"),
+    path("qa/calibration/search/", views.calibration_search, name="calibration_search"),
     path(
         "qa/calibration/<int:interaction_id>/",
         views.calibration_detail,

@@ -1,7 +1,8 @@
 """Pages of the QA area: review queue and form, disputes, calibration, consistency, follow-ups.
 
 Views parse input, call one service or selector and render; who may see what is decided by the
-selectors (`employees_visible_to` underneath), so every URL checks it the same way.
+selectors (`rows_visible_to` for reads, `employees_writable_by` for writes, underneath), so every
+URL checks it the same way.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text, redirect_back
 from feedback import qa_selectors as selectors
@@ -25,7 +26,7 @@ from feedback.models import QAReview
 from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
 from staff.choices import Role
 from staff.models import Employee
-from staff.selectors import employee_for_user, employees_visible_to, teams_visible_to
+from staff.selectors import employee_for_user, employees_writable_by, teams_visible_to
 
 PER_PAGE = 25
 CONSISTENCY_PERIODS = (30, 90, 180)
@@ -123,7 +124,7 @@ def _can_resolve(request, employee: Employee, review: QAReview) -> bool:
     return (
         review.status == ReviewStatus.DISPUTED
         and employee.is_manager
-        and employees_visible_to(user=request.user)
+        and employees_writable_by(user=request.user)
         .filter(pk=review.interaction.employee_id)
         .exists()
     )
@@ -182,7 +183,13 @@ def review_edit(request, review_id: int):
     """Rate a draft: save it to finish later, or publish it to the agent."""
     employee = _employee(request)
     review = _visible_review(request, review_id)
-    if review.reviewer_id != employee.pk:
+    if (
+        review.reviewer_id != employee.pk
+        or not selectors.interactions_writable_by(user=request.user)
+        .filter(pk=review.interaction_id)
+        .exists()
+    ):
+        # A draft about someone who has left the reviewer's teams can no longer be published.
         raise Http404
     if review.status != ReviewStatus.DRAFT:
         messages.info(request, _("This review is published; it can no longer be edited."))
@@ -326,7 +333,7 @@ def interaction_flag(request, interaction_id: int):
     """Flag one of the user's (or their people's) interactions for a QA review."""
     _employee(request)
     interaction = get_object_or_404(
-        selectors.interactions_visible_to(user=request.user), pk=interaction_id
+        selectors.interactions_writable_by(user=request.user), pk=interaction_id
     )
     services.interaction_flag_for_review(interaction=interaction)
     messages.success(request, _("Flagged for review. A manager will review it."))
@@ -339,7 +346,7 @@ def interaction_review_start(request, interaction_id: int):
     """Open (or create) the reviewer's draft of a visible interaction and go to its form."""
     reviewer = _reviewer(request)
     interaction = get_object_or_404(
-        selectors.interactions_visible_to(user=request.user), pk=interaction_id
+        selectors.interactions_writable_by(user=request.user), pk=interaction_id
     )
     try:
         review = services.qa_review_start(interaction=interaction, reviewer=reviewer)
@@ -358,12 +365,31 @@ def interaction_review_start(request, interaction_id: int):
 def calibration_list(request):
     """List calibrated interactions; assign a new one to several reviewers."""
     reviewer = _reviewer(request)
-    form = CalibrationAssignForm(
-        request.POST or None,
-        interactions=selectors.calibration_candidates(user=request.user, today=selectors.today()),
-        reviewers=selectors.reviewers_available(),
+    interactions = selectors.calibration_candidates(user=request.user, today=selectors.today())
+    reviewers = selectors.reviewers_available(user=request.user)
+    matches = selectors.calibration_candidates_matching(
+        user=request.user,
+        today=selectors.today(),
+        query=request.POST.get("interaction_query", "")[:100],
     )
-    if request.method == "POST" and form.is_valid():
+    form = CalibrationAssignForm(
+        request.POST or None, interactions=interactions, reviewers=reviewers, matches=matches
+    )
+    if request.method == "POST" and "find" in request.POST:
+        # The Find button (the search without JavaScript) only looks interactions up.
+        form = CalibrationAssignForm(
+            initial={
+                "interaction_query": request.POST.get("interaction_query", ""),
+                "interaction": request.POST.get("interaction")
+                or (matches[0].pk if matches else None),
+                "reviewers": request.POST.getlist("reviewers"),
+            },
+            interactions=interactions,
+            reviewers=reviewers,
+            matches=matches,
+        )
+        form.searched = True
+    elif request.method == "POST" and form.is_valid():
         interaction = form.cleaned_data["interaction"]
         try:
             services.qa_calibration_assign(
@@ -389,6 +415,25 @@ def calibration_list(request):
             "form": form,
         },
     )
+
+
+@login_required
+@require_GET
+def calibration_search(request):
+    """Return the interaction picker filled with the candidates matching the search (htmx)."""
+    _reviewer(request)
+    interactions = selectors.calibration_candidates(user=request.user, today=selectors.today())
+    matches = selectors.calibration_candidates_matching(
+        user=request.user, today=selectors.today(), query=query_text(request, "interaction_query")
+    )
+    form = CalibrationAssignForm(
+        initial={"interaction": matches[0].pk} if matches else {},
+        interactions=interactions,
+        reviewers=selectors.reviewers_available(user=request.user),
+        matches=matches,
+    )
+    form.searched = True
+    return render(request, "feedback/qa/_interaction_field.html", {"form": form})
 
 
 @login_required
@@ -491,7 +536,7 @@ def follow_up_done(request, interaction_id: int):
     """Mark a follow-up done with one click (the agent's own, or one of a manager's people)."""
     _employee(request)
     interaction = get_object_or_404(
-        selectors.interactions_visible_to(user=request.user), pk=interaction_id
+        selectors.interactions_writable_by(user=request.user), pk=interaction_id
     )
     try:
         services.follow_up_mark_done(interaction=interaction)

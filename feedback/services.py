@@ -18,7 +18,7 @@ from crs_site.celery import enqueue_on_commit
 from customers.models import Customer, Interaction
 from customers.services import CLOCK_SKEW
 from feedback import tasks as survey_tasks
-from feedback.choices import ReviewAction, ReviewStatus
+from feedback.choices import ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
 from feedback.survey_selectors import survey_invitation_check_open, survey_token
 from scorecards.dirty import (
@@ -120,6 +120,12 @@ def qa_review_days_changed(*, review: QAReview, old_pairs: Iterable[Pair] = ()) 
     return days_mark_dirty(pairs={*old_pairs, *qa_review_days(review)})
 
 
+def review_counts_from(*, review: QAReview, now: dt.datetime) -> dt.datetime | None:
+    """Return when a review starts to count in the agent's score: never for calibration, whose
+    ratings compare reviewers with each other (SPEC §10)."""
+    return None if review.reason == ReviewReason.CALIBRATION else now
+
+
 @transaction.atomic
 def qa_review_publish(
     *, review: QAReview, actor: Employee, now: dt.datetime | None = None
@@ -137,7 +143,7 @@ def qa_review_publish(
         )
     review.status = ReviewStatus.PUBLISHED
     review.published_at = now
-    review.scored_at = now
+    review.scored_at = review_counts_from(review=review, now=now)
     review.save(update_fields=["status", "published_at", "scored_at"])
     QAReviewEvent.objects.create(
         review=review, actor=actor, action=ReviewAction.PUBLISHED, total=review.total

@@ -6,7 +6,7 @@ from django.core import signing
 from django.db.models import Q, QuerySet
 
 from feedback.models import SurveyInvitation, SurveyResponse
-from staff.selectors import employees_visible_to
+from staff.selectors import rows_visible_to
 
 # A salt of its own, so no other signed value of the site can pass for a survey link.
 _TOKEN_SALT = "feedback.survey-link"
@@ -80,8 +80,11 @@ def survey_comments(
     sort: str = "newest",
 ) -> QuerySet[SurveyResponse]:
     """Return the survey responses about the interactions of the people the user may see."""
-    responses = SurveyResponse.objects.filter(
-        interaction__employee__in=employees_visible_to(user=user)
+    responses = rows_visible_to(
+        user=user,
+        queryset=SurveyResponse.objects.all(),
+        day_field="interaction__opened_at__date",
+        employee_field="interaction__employee",
     )
     if employee_id is not None:
         responses = responses.filter(interaction__employee_id=employee_id)

@@ -61,8 +61,10 @@ from staff.models import Employee, Team, TeamMembership
 from staff.selectors import (
     employee_for_user,
     employees_visible_to,
+    employees_writable_by,
     is_admin,
     role_for_user,
+    rows_visible_to,
     teams_visible_to,
 )
 
@@ -912,6 +914,20 @@ def employee_goals(*, employee, ordering: Sequence[str] = ("-starts_on",)) -> Qu
     )
 
 
+def goals_editable_by(*, user, employee: Employee) -> QuerySet[Goal]:
+    """Return the employee's goals the user may change or delete.
+
+    A manager (or admin) changes any goal of a current member; people change their own goals
+    only those they set themselves, not one their manager set for them.
+    """
+    if not employees_writable_by(user=user).filter(pk=employee.pk).exists():
+        return Goal.objects.none()
+    goals = Goal.objects.filter(employee=employee)
+    if employee == employee_for_user(user=user):
+        return goals.filter(Q(set_by__isnull=True) | Q(set_by=employee))
+    return goals
+
+
 @dataclass(frozen=True)
 class EmployeeOverview:
     """What an agent's home (and a manager's view of that agent) shows."""
@@ -964,6 +980,7 @@ SHOWN_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewSt
 def employee_overview(
     *,
     employee,
+    user,
     today: dt.date,
     days: int = 30,
     language: str = "en",
@@ -974,7 +991,8 @@ def employee_overview(
 
     The period is scored by the period rule (`period_versions`), which for a period ending
     today is the version in force today: the metric table's two columns are comparable.
-    Today's total and band are the stored row's: "so far" until the day is final.
+    Today's total and band are the stored row's: "so far" until the day is final. The recent
+    interactions, comments and reviews are those `user` may read (`rows_visible_to`).
     """
     now = now or timezone.now()
     date_from = today - dt.timedelta(days=days - 1)
@@ -1021,9 +1039,12 @@ def employee_overview(
         TrendPoint.of(day=day, row=rows.get(day))
         for day in day_range(date_from=date_from, date_to=today)
     ]
-    reviews = QAReview.objects.filter(interaction__employee=employee).select_related(
-        "interaction", "reviewer__user"
-    )
+    reviews = rows_visible_to(
+        user=user,
+        queryset=QAReview.objects.filter(interaction__employee=employee),
+        day_field="interaction__opened_at__date",
+        employee_field="interaction__employee",
+    ).select_related("interaction", "reviewer__user")
     return EmployeeOverview(
         employee=employee,
         team=team,
@@ -1046,12 +1067,21 @@ def employee_overview(
             limit=RECENT_ITEMS,
         ),
         interactions=list(
-            Interaction.objects.filter(employee=employee)
+            rows_visible_to(
+                user=user,
+                queryset=Interaction.objects.filter(employee=employee),
+                day_field="opened_at__date",
+            )
             .select_related("customer")
             .order_by("-opened_at", "-pk")[:RECENT_ITEMS]
         ),
         survey_comments=list(
-            SurveyResponse.objects.filter(interaction__employee=employee)
+            rows_visible_to(
+                user=user,
+                queryset=SurveyResponse.objects.filter(interaction__employee=employee),
+                day_field="interaction__opened_at__date",
+                employee_field="interaction__employee",
+            )
             .exclude(comment="")
             .select_related("interaction")
             .order_by("-submitted_at", "-pk")[:RECENT_ITEMS]
@@ -1067,8 +1097,12 @@ def employee_overview(
         if with_reviews_to_do
         else [],
         flagged_unreviewed=list(
-            Interaction.objects.filter(
-                employee=employee, is_flagged_for_review=True, qa_reviews__isnull=True
+            rows_visible_to(
+                user=user,
+                queryset=Interaction.objects.filter(
+                    employee=employee, is_flagged_for_review=True, qa_reviews__isnull=True
+                ),
+                day_field="opened_at__date",
             )
             .select_related("customer")
             .order_by("opened_at", "pk")[:RECENT_ITEMS]
@@ -1812,13 +1846,24 @@ ALERT_STATUSES = ("open", "acknowledged", "all")
 
 
 def alerts_visible_to(*, user) -> QuerySet[Alert]:
-    """Return the alerts the user may read: their teams' and their people's (admins: all)."""
+    """Return the alerts the user may read: their teams', and their people's of the days those
+    people were in their teams (admins: all)."""
     if is_admin(user=user):
         return Alert.objects.all()
     if not manages_teams(user=user):
         return Alert.objects.none()
+    of_people = rows_visible_to(
+        user=user, queryset=Alert.objects.filter(employee__isnull=False), day_field="day"
+    )
     return Alert.objects.filter(
-        Q(team__in=teams_visible_to(user=user)) | Q(employee__in=employees_visible_to(user=user))
+        Q(team__in=teams_visible_to(user=user)) | Q(pk__in=of_people.values("pk"))
+    )
+
+
+def alerts_writable_by(*, user) -> QuerySet[Alert]:
+    """Return the alerts the user may acknowledge: a former member's stay as they are."""
+    return alerts_visible_to(user=user).filter(
+        Q(employee__isnull=True) | Q(employee__in=employees_writable_by(user=user).values("pk"))
     )
 
 

@@ -3,12 +3,11 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from staff.choices import Role
-from staff.models import Employee, TeamMembership
+from staff.models import Employee
 
 # The largest id a bigint column holds: a larger number is refused as input, not sent to SQL.
 MAX_ID = 2**63 - 1
@@ -73,10 +72,6 @@ class EmployeeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_team(self, queryset, name, value):
-        today = timezone.localdate()
-        members = (
-            TeamMembership.objects.filter(team__slug=value, starts_on__lte=today)
-            .exclude(ends_on__lt=today)
-            .values("employee_id")
-        )
-        return queryset.filter(pk__in=members)
+        # The team shown for each row (`current_team_slug`, annotated by the view), so a filter
+        # cannot tell what the rows do not show.
+        return queryset.filter(current_team_slug=value)

@@ -95,6 +95,12 @@ class Employee(models.Model):
         return self.role in (Role.MANAGER, Role.ADMIN)
 
 
+class TeamMembershipQuerySet(models.QuerySet):
+    def on_day(self, day) -> "TeamMembershipQuerySet":
+        """Keep the memberships covering `day`: a date, or an expression such as `OuterRef`."""
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
 class TeamMembership(models.Model):
     """An employee's membership of a team from `starts_on` to `ends_on` (inclusive, open if null).
 
@@ -114,6 +120,8 @@ class TeamMembership(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = TeamMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("team membership")
@@ -167,11 +175,11 @@ class ApiKeyManager(APIKeyManager):
         return key
 
     def get_from_key(self, key: str) -> "ApiKey":
-        """Return the usable key a client sent, with whether it names any team (`names_teams`).
+        """Return the usable key a client sent.
 
         Every API request runs this. It is one statement written once: building the same ORM
-        query with its EXISTS on each request cost more than the database spends answering it.
-        A key for every team, the usual case, then needs no second query for its teams.
+        query on each request cost more than the database spends answering it. A key for every
+        team, the usual case, then needs no second query for its teams.
         """
         prefix = key.partition(".")[0]
         found = list(self.raw(_usable_key_sql(), [prefix]))
@@ -182,12 +190,7 @@ class ApiKeyManager(APIKeyManager):
 
 @functools.cache
 def _usable_key_sql() -> str:
-    keys, links = ApiKey._meta.db_table, ApiKey.teams.through._meta
-    link_key = links.get_field("apikey").column
-    return (
-        f'SELECT k.*, EXISTS (SELECT 1 FROM "{links.db_table}" t WHERE t."{link_key}" = k.id)'
-        f' AS names_teams FROM "{keys}" k WHERE k.prefix = %s AND NOT k.revoked'
-    )
+    return f'SELECT k.* FROM "{ApiKey._meta.db_table}" k WHERE k.prefix = %s AND NOT k.revoked'
 
 
 class ApiKey(AbstractAPIKey):
@@ -198,10 +201,13 @@ class ApiKey(AbstractAPIKey):
     scopes = models.JSONField(
         _("scopes"), default=list, blank=True, validators=[validate_api_scopes]
     )
-    # Empty means every team; otherwise every row read and written is limited to these teams.
+    # Set through `staff.services.api_key_teams_set`: a key restricted to teams reads and writes
+    # only their rows. The flag outlives its teams, so a key whose teams were all deleted sees
+    # nothing instead of falling back to every team (fail closed).
     teams = models.ManyToManyField(
         Team, verbose_name=_("teams"), related_name="api_keys", blank=True
     )
+    is_team_restricted = models.BooleanField(_("restricted to teams"), default=False)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
 
     # Only the hash of a key exists, and even that stays out of the history.

@@ -12,7 +12,15 @@ from django.db.models import QuerySet
 
 from staff.choices import ApiScope, Role
 from staff.models import ApiKey, Employee, Team, TeamMembership
-from staff.selectors import employees_visible_to, role_for_user, teams_visible_to
+from staff.selectors import (
+    employees_member_on,
+    employees_visible_to,
+    employees_writable_by,
+    role_for_user,
+    rows_on_member_days,
+    rows_visible_to,
+    teams_visible_to,
+)
 
 ALL_SCOPES = frozenset(ApiScope.values)
 
@@ -40,9 +48,9 @@ class Principal:
     scopes: frozenset[str]
     user: Any = None
     api_key: ApiKey | None = None
-    # For a key: None means every team, otherwise only these teams' people.
+    # For a key: None means every team, otherwise only these teams' people (none: nothing).
     team_ids: frozenset[int] | None = None
-    # False for a signed-out visitor or a deactivated employee: nothing is visible.
+    # False for a signed-out visitor, a deactivated employee or an account without one.
     is_allowed: bool = True
 
     @property
@@ -55,27 +63,25 @@ class Principal:
 
 def principal_for_api_key(*, api_key: ApiKey) -> Principal:
     """Return the principal of an API key: its scopes, limited to its teams if it names any."""
-    if getattr(api_key, "names_teams", True):
+    team_ids = None
+    if api_key.is_team_restricted:
+        # Fail closed: a key whose teams were deleted keeps its restriction and sees nothing.
         team_ids = frozenset(api_key.teams.values_list("pk", flat=True))
-    else:
-        # Read with the key (ApiKeyManager.get_from_key): it names no team.
-        team_ids = frozenset()
     return Principal(
-        scopes=frozenset(api_key.scopes) & ALL_SCOPES, api_key=api_key, team_ids=team_ids or None
+        scopes=frozenset(api_key.scopes) & ALL_SCOPES, api_key=api_key, team_ids=team_ids
     )
 
 
 def principal_for_user(*, user) -> Principal:
-    """Return the principal of a user; a signed-out or deactivated one may see nothing."""
-    employee = getattr(user, "employee", None)
-    if not user.is_authenticated or (employee is not None and not employee.is_active):
-        return Principal(scopes=frozenset(), user=user, is_allowed=False)
+    """Return the principal of a user; one without a role (`role_for_user`) may see nothing."""
     role = role_for_user(user=user)
-    return Principal(scopes=ROLE_SCOPES.get(role, frozenset()), user=user)
+    if role is None:
+        return Principal(scopes=frozenset(), user=user, is_allowed=False)
+    return Principal(scopes=ROLE_SCOPES[role], user=user)
 
 
 def employees_visible(*, principal: Principal) -> QuerySet[Employee]:
-    """Return the employees whose rows the principal may read and write."""
+    """Return the people the principal may look up (whose rows it reads on some days)."""
     if not principal.is_allowed:
         return Employee.objects.none()
     if principal.api_key is None:
@@ -84,6 +90,17 @@ def employees_visible(*, principal: Principal) -> QuerySet[Employee]:
         return Employee.objects.all()
     members = TeamMembership.objects.filter(team_id__in=principal.team_ids)
     return Employee.objects.filter(pk__in=members.values("employee_id"))
+
+
+def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
+    """Return the people whose rows the principal may write: current members only (SPEC §8)."""
+    if not principal.is_allowed:
+        return Employee.objects.none()
+    if principal.api_key is None:
+        return employees_writable_by(user=principal.user)
+    if principal.team_ids is None:
+        return Employee.objects.all()
+    return employees_member_on(teams=principal.team_ids)
 
 
 def teams_visible(*, principal: Principal) -> QuerySet[Team]:
@@ -98,10 +115,23 @@ def teams_visible(*, principal: Principal) -> QuerySet[Team]:
 
 
 def rows_visible(
-    *, queryset: QuerySet, principal: Principal, employee_field: str = "employee"
+    *, queryset: QuerySet, principal: Principal, day_field: str, employee_field: str = "employee"
 ) -> QuerySet:
-    """Limit rows about employees (scores, interactions) to those the principal may see."""
+    """Limit rows about people to those the principal may read, by the days of membership."""
     if principal.sees_everything:
         return queryset
-    visible = employees_visible(principal=principal).values("pk")
-    return queryset.filter(**{f"{employee_field}__in": visible})
+    if not principal.is_allowed:
+        return queryset.none()
+    if principal.api_key is None:
+        return rows_visible_to(
+            user=principal.user,
+            queryset=queryset,
+            day_field=day_field,
+            employee_field=employee_field,
+        )
+    return rows_on_member_days(
+        queryset=queryset,
+        teams=principal.team_ids,
+        day_field=day_field,
+        employee_field=employee_field,
+    )

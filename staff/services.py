@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from staff.choices import Language
-from staff.models import Employee, Team, TeamMembership
+from staff.models import ApiKey, Employee, Team, TeamMembership
 
 
 @transaction.atomic
@@ -61,3 +61,16 @@ def membership_start(*, employee: Employee, team: Team, starts_on: dt.date) -> T
         current.ends_on = starts_on - dt.timedelta(days=1)
         current.save(update_fields=["ends_on"])
     return TeamMembership.objects.create(employee=employee, team=team, starts_on=starts_on)
+
+
+@transaction.atomic
+def api_key_teams_set(*, api_key: ApiKey, teams, is_team_restricted: bool = False) -> ApiKey:
+    """Limit the key to these teams; with none and no restriction asked for, every team.
+
+    The restriction is stored apart from the team list, so a key whose teams are deleted (or
+    saved again after that) sees nothing rather than everything.
+    """
+    api_key.teams.set(teams)
+    api_key.is_team_restricted = is_team_restricted or api_key.teams.exists()
+    api_key.save(update_fields=["is_team_restricted"])
+    return api_key

@@ -4,10 +4,13 @@ The URL patterns come from the root URLconf itself; a page added without an expe
 fails `test_every_page_pattern_has_an_expectation`. The admin is checked for staff only, and
 the API has its own sweep over keys and scopes in tests/api.
 
-The objects in the URLs belong to `subject`, an agent of team A. The roles that ask for them:
-anonymous; `agent`, another agent of team A (a peer: must not see the subject's own data);
-`manager_other`, the manager of team B; `manager_own`, the manager of team A; `onboarding`;
-`admin` (the admin role, staff). "login" means a redirect to the sign-in page.
+The objects in the URLs belong to `subject`, an agent of team A who moved there from team Old
+29 days ago. The roles that ask for them: anonymous; `agent`, another agent of team A (a peer:
+must not see the subject's own data); `manager_other`, the manager of team B; `manager_own`, the
+manager of team A; `onboarding`; `admin` (the admin role, staff); `manager_old`, the manager of
+team Old (reads the subject's days in team Old only, writes nothing); and the accounts without a
+role (SPEC §8): `manager_deactivated` (of team A), `agent_deactivated` (of team A) and
+`no_employee` (a user without an employee record). "login" means a redirect to the sign-in page.
 """
 
 import datetime as dt
@@ -39,6 +42,9 @@ from tests.factories import (
 )
 
 ROLES = ["anonymous", "agent", "manager_other", "manager_own", "onboarding", "admin"]
+WITHOUT_ROLE = ("manager_deactivated", "agent_deactivated", "no_employee")
+# Every role swept: those of the EXPECTED table, then those derived from it (`_expected`).
+ALL_ROLES = [*ROLES, "manager_old", *WITHOUT_ROLE]
 # Patterns whose URLs are not pages: the admin and the API have their own checks.
 SKIPPED_PREFIXES = ("admin/", "api/")
 
@@ -67,23 +73,36 @@ def world(db):
     draft = ScorecardVersionFactory(scorecard=scorecard, effective_from=dt.date(2030, 1, 1))
     team_a = TeamFactory(slug="team-a", scorecard=scorecard)
     team_b = TeamFactory(slug="team-b", scorecard=scorecard)
+    team_old = TeamFactory(slug="team-old", scorecard=scorecard)
 
-    def employee(role, username, team=None, **user_fields):
-        person = EmployeeFactory(user=UserFactory(username=username, **user_fields), role=role)
+    def employee(role, username, team=None, *, is_active=True, **user_fields):
+        person = EmployeeFactory(
+            user=UserFactory(username=username, **user_fields), role=role, is_active=is_active
+        )
         if team is not None:
             TeamMembershipFactory(employee=person, team=team)
         return person
 
-    subject = employee(Role.AGENT, "subject", team_a)
+    subject = employee(Role.AGENT, "subject")
+    moved_on = timezone.localdate() - dt.timedelta(days=29)
+    TeamMembershipFactory(employee=subject, team=team_old, ends_on=moved_on - dt.timedelta(days=1))
+    TeamMembershipFactory(employee=subject, team=team_a, starts_on=moved_on)
     users = {
         "agent": employee(Role.AGENT, "peer", team_a).user,
         "manager_own": employee(Role.MANAGER, "lead-a").user,
         "manager_other": employee(Role.MANAGER, "lead-b").user,
         "onboarding": employee(Role.ONBOARDING, "onboarding").user,
         "admin": employee(Role.ADMIN, "admin-role", is_staff=True).user,
+        "manager_old": employee(Role.MANAGER, "lead-old").user,
+        "manager_deactivated": employee(
+            Role.MANAGER, "lead-a-gone", is_active=False, is_staff=True
+        ).user,
+        "agent_deactivated": employee(Role.AGENT, "peer-gone", team_a, is_active=False).user,
+        "no_employee": UserFactory(username="no-employee"),
     }
-    team_a.managers.add(users["manager_own"].employee)
+    team_a.managers.add(users["manager_own"].employee, users["manager_deactivated"].employee)
     team_b.managers.add(users["manager_other"].employee)
+    team_old.managers.add(users["manager_old"].employee)
     interaction = InteractionFactory(
         employee=subject,
         customer=CustomerFactory(),
@@ -96,6 +115,8 @@ def world(db):
         "scorecard": scorecard,
         "draft": draft,
         "team": team_a,
+        "team_old": team_old,
+        "moved_on": moved_on,
         "subject": subject,
         "users": users,
         "goal": GoalFactory(employee=subject),
@@ -147,11 +168,11 @@ def _outcome(response) -> int | str:
 
 
 def _sweep(client, world, name: str) -> tuple:
-    """The outcome for each role, in ROLES order; each role's request is rolled back after."""
+    """The outcome for each role, in ALL_ROLES order; each role's request is rolled back after."""
     url = reverse(name, kwargs=_kwargs(name, world))
     method = client.post if name in POST_ONLY else client.get
     seen = []
-    for role in ROLES:
+    for role in ALL_ROLES:
         client.logout()
         if role != "anonymous":
             client.force_login(world["users"][role])
@@ -177,7 +198,7 @@ POST_ONLY = {
 }
 
 L = "login"
-# What each role gets, in ROLES order:
+# What each role of ROLES gets, in that order:
 #   (anonymous, agent, manager_other, manager_own, onboarding, admin)
 # 404 where the object exists but is not the role's to see (no hint that it exists), 403 where
 # the whole page is not for the role.
@@ -200,6 +221,7 @@ EXPECTED = {
     "password_change_done": (L, 200, 200, 200, 200, 200),
     "qa:calibration_detail": (L, 403, 404, 200, 403, 200),
     "qa:calibration_list": (L, 403, 200, 200, 403, 200),
+    "qa:calibration_search": (L, 403, 200, 200, 403, 200),
     "qa:consistency": (L, 403, 200, 200, 403, 200),
     "qa:follow_up_done": (L, 404, 404, 302, 404, 302),
     "qa:interaction_flag": (L, 404, 404, 302, 404, 302),
@@ -250,6 +272,38 @@ EXPECTED = {
 }
 
 
+# The manager of team Old sees the subject's days in team Old only: none of the objects above,
+# which are all of the subject's days in team A. The subject's page itself opens (it ends the
+# day the subject left); everywhere else the answer is what the manager of another team gets.
+MANAGER_OLD = {
+    "scorecards:agent_detail": 200,
+    "scorecards:agent_goals": 200,
+}
+
+# Accounts without a role reach these pages, as anyone signed in would; every other page is 403.
+WITHOUT_ROLE_OPEN = {
+    "health": 200,
+    "language_set": 302,
+    "login": 302,
+    "logout": L,
+    "password_change": 200,
+    "password_change_done": 200,
+    "set_language": 302,
+    "surveys:opt_out": 200,
+    "surveys:survey": 200,
+    "surveys:thanks": 302,
+}
+
+
+def _expected(name: str) -> dict:
+    first = dict(zip(ROLES, EXPECTED[name], strict=True))
+    return {
+        **first,
+        "manager_old": MANAGER_OLD.get(name, first["manager_other"]),
+        **{role: WITHOUT_ROLE_OPEN.get(name, 403) for role in WITHOUT_ROLE},
+    }
+
+
 def test_every_page_pattern_has_an_expectation():
     missing = sorted(set(PAGE_PATTERNS) - set(EXPECTED))
     stale = sorted(set(EXPECTED) - set(PAGE_PATTERNS))
@@ -263,9 +317,7 @@ def test_each_role_gets_what_the_page_allows_it(client, world, name):
     if name not in EXPECTED:
         pytest.fail(f"No expectation for {name} ({PAGE_PATTERNS[name]})")
 
-    assert dict(zip(ROLES, _sweep(client, world, name), strict=True)) == dict(
-        zip(ROLES, EXPECTED[name], strict=True)
-    )
+    assert dict(zip(ALL_ROLES, _sweep(client, world, name), strict=True)) == _expected(name)
 
 
 @pytest.mark.parametrize("model", sorted(admin.site._registry, key=lambda m: m._meta.label))
@@ -274,6 +326,9 @@ def test_the_admin_is_for_staff_only(client, world, model):
     for role in ("agent", "manager_own", "onboarding"):
         client.force_login(world["users"][role])
         assert _outcome(client.get(url)) == "admin-login", role
+    # Staff, but deactivated: the admin is closed to them like every other page.
+    client.force_login(world["users"]["manager_deactivated"])
+    assert client.get(url).status_code == 403
     client.logout()
     assert _outcome(client.get(url)) == "admin-login"
 
@@ -293,3 +348,79 @@ def test_the_subject_opens_its_own_objects_that_the_peer_cannot(client, world, n
     client.force_login(world["subject"].user)
 
     assert client.get(reverse(name, kwargs=_kwargs(name, world))).status_code == 200
+
+
+@pytest.fixture
+def old_day(world):
+    """The subject's objects of a day in team Old: an interaction, its review and an alert."""
+    opened = timezone.now() - dt.timedelta(days=40)
+    interaction = InteractionFactory(
+        employee=world["subject"],
+        customer=CustomerFactory(),
+        opened_at=opened,
+        resolved_at=opened + dt.timedelta(hours=1),
+        follow_up_due=timezone.localdate() - dt.timedelta(days=35),
+        is_flagged_for_review=True,
+    )
+    return {
+        "interaction": interaction,
+        "review": PublishedQAReviewFactory(interaction=interaction, version=world["draft"]),
+        "alert": AlertFactory(employee=world["subject"], team=None, day=opened.date()),
+        "day": timezone.localtime(opened).date(),
+    }
+
+
+def test_the_old_manager_reads_the_days_in_the_old_team(client, world, old_day):
+    client.force_login(world["users"]["manager_old"])
+    subject = world["subject"].pk
+    after_the_move = world["moved_on"] + dt.timedelta(days=1)
+
+    for url in (
+        reverse("customers:customer_detail", args=[old_day["interaction"].customer_id]),
+        reverse("qa:review_detail", args=[old_day["review"].pk]),
+        reverse("scorecards:agent_explain", args=[subject, old_day["day"].isoformat()]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert (
+        client.get(
+            reverse("scorecards:agent_explain", args=[subject, after_the_move.isoformat()])
+        ).status_code
+        == 404
+    )
+    alerts = client.get(reverse("scorecards:alert_list"), {"status": "all"})
+    assert old_day["alert"] in alerts.context["page"].object_list
+    # The subject's page ends the day they left, with nothing of their days in team A.
+    overview = client.get(reverse("scorecards:agent_detail", args=[subject])).context["overview"]
+    assert overview.today == world["moved_on"] - dt.timedelta(days=1)
+    assert overview.interactions == [old_day["interaction"]]
+    assert overview.reviews == [old_day["review"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        ("qa:follow_up_done", "interaction"),
+        ("qa:interaction_flag", "interaction"),
+        ("qa:interaction_review_start", "interaction"),
+        ("scorecards:alert_acknowledge", "alert"),
+    ],
+)
+def test_the_old_manager_writes_nothing_about_a_former_member(client, world, old_day, name, target):
+    client.force_login(world["users"]["manager_old"])
+    kwargs = {"pk": old_day["alert"].pk} if target == "alert" else {}
+    kwargs = kwargs or {"interaction_id": old_day["interaction"].pk}
+
+    assert client.post(reverse(name, kwargs=kwargs)).status_code == 404
+    # The object is there: an admin may act on it.
+    client.force_login(world["users"]["admin"])
+    assert client.post(reverse(name, kwargs=kwargs)).status_code == 302
+
+
+def test_the_old_manager_cannot_publish_a_draft_about_a_former_member(client, world, old_day):
+    from feedback.qa_services import qa_review_start
+
+    manager = world["users"]["manager_old"]
+    draft = qa_review_start(interaction=old_day["interaction"], reviewer=manager.employee)
+    client.force_login(manager)
+
+    assert client.get(reverse("qa:review_edit", args=[draft.pk])).status_code == 404

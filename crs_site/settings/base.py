@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "crs_site.db_router.ReplicaReadsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "staff.middleware.EmployeeLanguageMiddleware",
+    "staff.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -26,7 +26,7 @@ from customers.api.serializers import (
 )
 from customers.filtersets import CustomerFilter, InteractionFilter
 from customers.models import Customer, Interaction
-from customers.selectors import employees_logging_for, employees_who_log
+from customers.selectors import customers_loggable, employees_logging_for, employees_who_log
 from customers.services import (
     InteractionRowsInvalid,
     interaction_errors,
@@ -37,7 +37,7 @@ from staff.bounds import day_in_range
 from staff.choices import ApiScope
 from staff.filtersets import MAX_ID
 from staff.models import Employee
-from staff.permissions import Principal, employees_visible, rows_visible
+from staff.permissions import Principal, employees_writable, rows_visible
 
 RowErrors = dict[int, dict[str | None, list[str]]]
 
@@ -93,8 +93,17 @@ def customers_visible(*, principal: Principal) -> QuerySet[Customer]:
     customers = Customer.objects.filter(erased_at__isnull=True)
     if principal.sees_everything:
         return customers
-    dealt_with = rows_visible(queryset=Interaction.objects.all(), principal=principal)
+    dealt_with = rows_visible(
+        queryset=Interaction.objects.all(), principal=principal, day_field="opened_at__date"
+    )
     return customers.filter(pk__in=dealt_with.values("customer_id"))
+
+
+def customers_pushed_with(*, principal: Principal) -> QuerySet[Customer]:
+    """Return the customers the principal may push interactions with (`customers_loggable`)."""
+    if principal.sees_everything:
+        return Customer.objects.filter(erased_at__isnull=True)
+    return customers_loggable(visible=customers_visible(principal=principal))
 
 
 _BATCH_REQUEST = PolymorphicProxySerializer(
@@ -115,7 +124,9 @@ class InteractionList(generics.ListAPIView):
 
     def get_queryset(self):
         return rows_visible(
-            queryset=Interaction.objects.all(), principal=principal_for_request(self.request)
+            queryset=Interaction.objects.all(),
+            principal=principal_for_request(self.request),
+            day_field="opened_at__date",
         )
 
     @extend_schema(
@@ -167,13 +178,13 @@ class InteractionList(generics.ListAPIView):
         return Response({"count": len(results), "results": results}, status=status.HTTP_200_OK)
 
 
-def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
+def employees_pushed_for(*, principal: Principal) -> QuerySet[Employee]:
     """Return the people the principal may push interactions for: a user exactly those the
-    "Log interaction" page offers them, a key the active people of its teams (or everyone) past
-    onboarding."""
+    "Log interaction" page offers them, a key the current members of its teams (or everyone)
+    past onboarding."""
     if principal.api_key is None:
         return employees_logging_for(user=principal.user)
-    return employees_who_log(people=employees_visible(principal=principal))
+    return employees_who_log(people=employees_writable(principal=principal))
 
 
 def _keys(rows: list) -> list[tuple[str, str | None]]:
@@ -204,10 +215,9 @@ def _resolve_references(
     *, rows: Mapping[int, dict[str, Any]], principal: Principal, errors: RowErrors
 ) -> dict[int, dict[str, Any]]:
     """Turn ids and external ids into model rows, in one query per kind of parent."""
-    visible_employees = employees_writable(principal=principal)
     lookups = {
-        "employee": visible_employees,
-        "customer": Customer.objects.filter(erased_at__isnull=True),
+        "employee": employees_pushed_for(principal=principal),
+        "customer": customers_pushed_with(principal=principal),
     }
     known: dict[str, tuple[set[int], dict[str, int]]] = {}
     for name, queryset in lookups.items():
@@ -262,12 +272,13 @@ def _refuse_foreign_keys(
     )
     hidden = set(
         Interaction.objects.filter(condition)
-        .exclude(employee__in=employees_writable(principal=principal).values("pk"))
+        .exclude(employee__in=employees_pushed_for(principal=principal).values("pk"))
         .values_list("source", "external_id")
     )
     for index, row in rows.items():
         if (row["source"], row["external_id"]) in hidden:
-            _add(errors, index, "external_id", _("This interaction belongs to someone else."))
+            # The same words as for an id in use elsewhere: nothing says whose it is.
+            _add(errors, index, "external_id", _("This external id is already in use."))
 
 
 def _check_times(*, rows: Mapping[int, dict[str, Any]], errors: RowErrors) -> None:

@@ -11,7 +11,7 @@ from feedback.api.serializers import SurveyResponseSerializer, SurveyResponseWri
 from feedback.models import SurveyResponse
 from feedback.services import survey_response_create
 from staff.choices import ApiScope
-from staff.permissions import rows_visible
+from staff.permissions import employees_writable, rows_visible
 
 
 class SurveyResponseCreate(APIView):
@@ -34,6 +34,11 @@ class SurveyResponseCreate(APIView):
         interactions = rows_visible(
             queryset=Interaction.objects.select_related("customer"),
             principal=principal_for_request(request),
+            day_field="opened_at__date",
+        )
+        # Answers are written for current members only, as every other write (SPEC §8).
+        interactions = interactions.filter(
+            employee__in=employees_writable(principal=principal_for_request(request)).values("pk")
         )
         if "interaction" in data:
             interactions = interactions.filter(pk=data.pop("interaction"))
@@ -52,7 +57,7 @@ class SurveyResponseCreate(APIView):
             if stored is not None:
                 if stored.interaction_id != interaction.pk:
                     raise serializers.ValidationError(
-                        {"external_id": _("This external id belongs to another answer.")}
+                        {"external_id": _("This external id is already in use.")}
                     )
                 return Response(SurveyResponseSerializer(stored).data, status=status.HTTP_200_OK)
         response = survey_response_create(interaction=interaction, **data)

@@ -139,7 +139,9 @@ class EmployeeScoreList(_DailyScoreList):
     def get_queryset(self):
         # Both paths read with values(), which joins what it names: no select_related.
         rows = EmployeeDailyScore.objects.all()
-        return rows_visible(queryset=rows, principal=principal_for_request(self.request))
+        return rows_visible(
+            queryset=rows, principal=principal_for_request(self.request), day_field="day"
+        )
 
 
 @extend_schema(parameters=[FORMAT_PARAMETER])
@@ -171,7 +173,9 @@ class ScoreSummary(APIView):
         date_from = query.validated_data.get("date_from") or date_to - dt.timedelta(days=29)
         principal = principal_for_request(request)
         if group_by == "employee":
-            rows = rows_visible(queryset=EmployeeDailyScore.objects.all(), principal=principal)
+            rows = rows_visible(
+                queryset=EmployeeDailyScore.objects.all(), principal=principal, day_field="day"
+            )
         else:
             teams = teams_visible(principal=principal).values("pk")
             rows = TeamDailyScore.objects.filter(team__in=teams)

@@ -18,19 +18,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from scorecards.forms import GoalForm
-from scorecards.models import Goal
 from scorecards.selectors import (
     employee_day_explanation,
     employee_goals,
     employee_overview,
     goal_progress_of,
+    goals_editable_by,
     goals_with_pooled,
     last_final_day,
 )
 from scorecards.services import goal_create, goal_delete, goal_update
 from staff.choices import Role
 from staff.models import Employee
-from staff.selectors import employee_for_user, employees_visible_to, is_admin
+from staff.selectors import (
+    employee_day_visible,
+    employee_for_user,
+    employee_visible_until,
+    employees_visible_to,
+    employees_writable_by,
+    is_admin,
+)
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -69,6 +76,14 @@ def _subject(request, employee_id: int | None) -> Employee:
     if employee_id is None:
         return _own_employee(request)
     return _visible_agent(request, employee_id)
+
+
+def _writable_subject(request, employee_id: int | None) -> Employee:
+    """Return the person whose goals the user may set: a former member's are read-only."""
+    subject = _subject(request, employee_id)
+    if not employees_writable_by(user=request.user).filter(pk=subject.pk).exists():
+        raise Http404
+    return subject
 
 
 def _period(request) -> int:
@@ -136,9 +151,14 @@ def overview(request, employee_id: int | None = None):
     """Show an employee's day, trend, metrics, goals and feedback (the agent home)."""
     subject = _subject(request, employee_id)
     is_self = employee_id is None
+    until = employee_visible_until(user=request.user, employee=subject, today=timezone.localdate())
+    if until is None:
+        raise Http404
     result = employee_overview(
         employee=subject,
-        today=timezone.localdate(),
+        user=request.user,
+        # A former member's trend ends the day they left the viewer's teams.
+        today=until,
         days=_period(request),
         language=translation.get_language(),
         with_reviews_to_do=not is_self,
@@ -160,7 +180,9 @@ def overview(request, employee_id: int | None = None):
 def explain(request, day: dt.date, employee_id: int | None = None):
     """Show, per metric, the num and den of a day and the records that made them."""
     subject = _subject(request, employee_id)
-    if day > timezone.localdate():
+    if day > timezone.localdate() or not employee_day_visible(
+        user=request.user, employee=subject, day=day
+    ):
         raise Http404
     explanation = employee_day_explanation(
         employee=subject, day=day, language=translation.get_language()
@@ -196,6 +218,9 @@ def goal_list(request, employee_id: int | None = None):
         "goals": [
             goal_progress_of(goal=goal, until=today, final_until=final_until) for goal in page
         ],
+        "editable_ids": set(
+            goals_editable_by(user=request.user, employee=subject).values_list("pk", flat=True)
+        ),
         "sort": sort,
     }
     return render(request, "scorecards/goal_list.html", context)
@@ -228,7 +253,7 @@ def _saved(form, save) -> bool:
 @require_http_methods(["GET", "POST"])
 def goal_new(request, employee_id: int | None = None):
     """Create a goal: agents for themselves, managers for their people."""
-    subject = _subject(request, employee_id)
+    subject = _writable_subject(request, employee_id)
     today = timezone.localdate()
     if request.method == "POST":
         form = GoalForm(request.POST)
@@ -249,7 +274,7 @@ def goal_new(request, employee_id: int | None = None):
 def goal_edit(request, goal_id: int, employee_id: int | None = None):
     """Change a goal's metric, target, period or reason."""
     subject = _subject(request, employee_id)
-    goal = get_object_or_404(Goal, pk=goal_id, employee=subject)
+    goal = get_object_or_404(goals_editable_by(user=request.user, employee=subject), pk=goal_id)
     if request.method == "POST":
         form = GoalForm(request.POST)
         if _saved(form, lambda **data: goal_update(goal=goal, **data)):
@@ -273,7 +298,7 @@ def goal_edit(request, goal_id: int, employee_id: int | None = None):
 def goal_remove(request, goal_id: int, employee_id: int | None = None):
     """Ask before deleting a goal, then delete it."""
     subject = _subject(request, employee_id)
-    goal = get_object_or_404(Goal, pk=goal_id, employee=subject)
+    goal = get_object_or_404(goals_editable_by(user=request.user, employee=subject), pk=goal_id)
     if request.method == "POST":
         goal_delete(goal=goal)
         messages.success(request, _("Goal deleted."))

@@ -29,7 +29,7 @@ from scorecards.selectors import (
     MEMBER_SORT_KEYS,
     TeamDashboard,
     alert_list,
-    alerts_visible_to,
+    alerts_writable_by,
     change_event_impact,
     change_event_list,
     change_events_visible_to,
@@ -317,7 +317,7 @@ def alert_list_view(request):
 @require_POST
 def alert_acknowledge_view(request, pk: int):
     """Acknowledge an alert, recording who and when, then go back where the user came from."""
-    alert = get_object_or_404(alerts_visible_to(user=request.user), pk=pk)
+    alert = get_object_or_404(alerts_writable_by(user=request.user), pk=pk)
     alert_acknowledge(alert=alert, user=request.user)
     messages.success(request, _("Alert acknowledged."))
     return redirect_back(request, "scorecards:alert_list")

@@ -14,6 +14,7 @@ from rest_framework_api_key.models import APIKey
 
 from staff.choices import ApiScope
 from staff.models import ApiKey
+from staff.services import api_key_teams_set
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -27,9 +28,13 @@ class ApiKeyForm(forms.ModelForm):
 
     class Meta:
         model = ApiKey
-        fields = ["name", "scopes", "teams", "expiry_date", "revoked"]
+        fields = ["name", "scopes", "teams", "is_team_restricted", "expiry_date", "revoked"]
         help_texts = {
             "teams": _("Leave empty for every team; otherwise the key sees only these teams."),
+            "is_team_restricted": _(
+                "Set when teams are chosen. A restricted key whose teams are all deleted sees "
+                "nothing; untick it and leave the teams empty to open the key to every team."
+            ),
         }
 
 
@@ -56,12 +61,20 @@ class ApiKeyAdmin(APIKeyModelAdmin):
         return (*super().get_readonly_fields(request, obj), "created", "last_used_at")
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "scopes", "teams", "expiry_date", "revoked"]
+        fields = ["name", "scopes", "teams", "is_team_restricted", "expiry_date", "revoked"]
         return fields if obj is None else ["prefix", *fields, "created", "last_used_at"]
 
     @admin.display(description=_("scopes"))
     def scope_list(self, api_key: ApiKey) -> str:
         return ", ".join(api_key.scopes) or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        api_key_teams_set(
+            api_key=form.instance,
+            teams=form.cleaned_data["teams"],
+            is_team_restricted=form.cleaned_data["is_team_restricted"],
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

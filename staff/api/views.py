@@ -7,6 +7,7 @@ from staff.api.serializers import EmployeeSerializer, TeamSerializer
 from staff.filtersets import EmployeeFilter
 from staff.models import TeamMembership
 from staff.permissions import employees_visible, teams_visible
+from staff.selectors import employee_for_user
 
 
 class TeamViewSet(viewsets.ReadOnlyModelViewSet):
@@ -29,13 +30,19 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        today = timezone.localdate()
-        current_team = (
-            TeamMembership.objects.filter(employee=OuterRef("pk"), starts_on__lte=today)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            .values("team__slug")[:1]
+        principal = principal_for_request(self.request)
+        current = TeamMembership.objects.filter(employee=OuterRef("pk")).on_day(
+            timezone.localdate()
         )
-        employees = employees_visible(principal=principal_for_request(self.request))
+        if not principal.sees_everything:
+            # Where a former member went is not the old team's business: a team is shown only
+            # when the caller may see it (or it is the caller's own).
+            own = getattr(employee_for_user(user=principal.user), "pk", None)
+            current = current.filter(
+                Q(team__in=teams_visible(principal=principal).values("pk")) | Q(employee_id=own)
+            )
+        current_team = current.values("team__slug")[:1]
+        employees = employees_visible(principal=principal)
         return (
             employees.select_related("user")
             .annotate(current_team_slug=Subquery(current_team))

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from scorecards.choices import MetricCode
 from staff.choices import ApiScope
 from staff.models import ApiKey
+from staff.services import api_key_teams_set
 from tests.factories import (
     CustomerFactory,
     EmployeeDailyScoreFactory,
@@ -32,7 +33,7 @@ def _fresh_throttle_counts():
 def make_key(db):
     def make(*, scopes=ALL_SCOPES, teams=(), **fields):
         api_key, raw = ApiKey.objects.create_key(name="tool", scopes=list(scopes), **fields)
-        api_key.teams.set(teams)
+        api_key_teams_set(api_key=api_key, teams=teams)
         return api_key, raw
 
     return make

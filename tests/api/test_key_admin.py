@@ -10,7 +10,7 @@ from rest_framework_api_key.models import APIKey
 
 from staff.choices import ApiScope
 from staff.models import ApiKey
-from tests.factories import ApiKeyFactory
+from tests.factories import ApiKeyFactory, TeamFactory
 
 ADD = "admin:staff_apikey_add"
 
@@ -126,3 +126,24 @@ def test_keys_made_with_the_hash_in_their_id_keep_working_under_their_prefix(wor
     assert set(ApiKey.history.values_list("id", flat=True)) == {api_key.prefix}
     rows = _api(raw).get("/api/v1/scores/employees/").json()["results"]
     assert {row["team"] for row in rows} == {"north"}
+
+
+def test_a_key_whose_teams_were_deleted_stays_closed_when_saved_again(admin_client, world):
+    gone = TeamFactory(slug="gone", scorecard=world["version"].scorecard)
+    response = _create(admin_client, teams=[gone.pk])
+    raw = _shown_key(response)
+    api_key = ApiKey.objects.get()
+    assert api_key.is_team_restricted
+    gone.delete()
+
+    page = admin_client.get(reverse("admin:staff_apikey_change", args=[api_key.pk]))
+    data = {"name": "renamed", "scopes": api_key.scopes, "teams": []}
+    # The admin sends back the box as the page shows it: ticked.
+    assert page.context["adminform"].form.initial["is_team_restricted"] is True
+    data["is_team_restricted"] = "on"
+    admin_client.post(reverse("admin:staff_apikey_change", args=[api_key.pk]), data)
+
+    api_key.refresh_from_db()
+    assert api_key.name == "renamed"
+    assert api_key.is_team_restricted
+    assert _api(raw).get("/api/v1/employees/").json() == []

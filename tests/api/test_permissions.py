@@ -6,7 +6,16 @@ from rest_framework.test import APIClient
 
 from staff.choices import ApiScope, Role
 from staff.models import ApiKey
-from tests.factories import CustomerFactory, EmployeeFactory, InteractionFactory, UserFactory
+from tests.api.conftest import DAY
+from tests.factories import (
+    CustomerFactory,
+    EmployeeDailyScoreFactory,
+    EmployeeFactory,
+    InteractionFactory,
+    TeamFactory,
+    TeamMembershipFactory,
+    UserFactory,
+)
 
 S = ApiScope
 # (method, url, the scope it needs)
@@ -144,7 +153,7 @@ def test_last_use_is_written_at_most_once_a_minute(make_key, django_assert_num_q
     first = api_key.last_used_at
     assert first is not None
     with django_assert_num_queries(2):
-        # The key (with whether it names teams: it names none) and the scorecards: no write.
+        # The key (for every team, so no second query for its teams) and the scorecards: no write.
         client.get("/api/v1/scorecards/")
     api_key.refresh_from_db()
     assert api_key.last_used_at == first
@@ -179,3 +188,147 @@ def test_a_team_restricted_key_lists_only_its_teams_customers(client_for, world)
     north = client_for(teams=[world["teams"]["north"]])
     assert _customer_ids(north.get("/api/v1/customers/")) == {mine.pk}
     assert {mine.pk, theirs.pk} <= _customer_ids(client_for().get("/api/v1/customers/"))
+
+
+# ---- boundaries (SPEC §8): accounts without a role, effective dates, fail-closed keys ---------
+
+ALL_ENDPOINTS = [(method, url) for method, url, _scope in ENDPOINTS]
+
+
+@pytest.mark.parametrize("who", ["manager_deactivated", "agent_deactivated", "no_employee"])
+@pytest.mark.parametrize(("method", "url"), ALL_ENDPOINTS)
+def test_an_account_without_a_role_is_refused_everywhere(world, who, method, url):
+    if who == "no_employee":
+        user = UserFactory()
+    else:
+        role = Role.MANAGER if who == "manager_deactivated" else Role.AGENT
+        person = EmployeeFactory(role=role, is_active=False)
+        TeamMembershipFactory(employee=person, team=world["teams"]["north"])
+        world["teams"]["north"].managers.add(person)
+        user = person.user
+
+    assert _call(_session(user), method, url).status_code == 403
+
+
+@pytest.fixture
+def moved(world):
+    """The north agent moved to south ten days ago; an interaction (and score) on each side."""
+    agent = world["agents"]["north"]
+    moved_on = timezone.localdate() - dt.timedelta(days=10)
+    agent.memberships.update(ends_on=moved_on - dt.timedelta(days=1))
+    TeamMembershipFactory(employee=agent, team=world["teams"]["south"], starts_on=moved_on)
+    before = CustomerFactory(external_id="C-before")
+    after = CustomerFactory(external_id="C-after")
+    old = InteractionFactory(
+        employee=agent, customer=before, opened_at=timezone.now() - dt.timedelta(days=20)
+    )
+    new = InteractionFactory(
+        employee=agent, customer=after, opened_at=timezone.now() - dt.timedelta(days=2)
+    )
+    EmployeeDailyScoreFactory(
+        employee=agent,
+        team=world["teams"]["south"],
+        version=world["version"],
+        day=timezone.localdate() - dt.timedelta(days=2),
+    )
+    return {"agent": agent, "old": old, "new": new, "before": before, "after": after}
+
+
+def _ids(response):
+    return {row["id"] for row in response.json()["results"]}
+
+
+def _old_team_readers(client_for, world):
+    manager = EmployeeFactory(role=Role.MANAGER)
+    world["teams"]["north"].managers.add(manager)
+    return {
+        "key": client_for(teams=[world["teams"]["north"]]),
+        "manager": _session(manager.user),
+    }
+
+
+@pytest.mark.parametrize("reader", ["key", "manager"])
+def test_the_old_team_reads_a_former_members_days_in_it_only(client_for, world, moved, reader):
+    client = _old_team_readers(client_for, world)[reader]
+
+    assert _ids(client.get("/api/v1/interactions/")) == {moved["old"].pk}
+    assert _customer_ids(client.get("/api/v1/customers/")) == {moved["before"].pk}
+    days = {row["date"] for row in client.get("/api/v1/scores/employees/").json()["results"]}
+    assert days == {DAY.isoformat()}
+
+
+@pytest.mark.parametrize("reader", ["key", "manager"])
+def test_the_old_team_writes_nothing_for_a_former_member(client_for, world, moved, reader):
+    client = _old_team_readers(client_for, world)[reader]
+    row = {
+        "employee": moved["agent"].pk,
+        "customer": moved["before"].pk,
+        "channel": "email",
+        "subject": "After the move",
+        "opened_at": (timezone.now() - dt.timedelta(hours=3)).isoformat(),
+        "source": "helpdesk",
+        "external_id": "T-moved",
+    }
+
+    pushed = client.post("/api/v1/interactions/", row, format="json")
+    answered = client.post(
+        "/api/v1/feedback/surveys/", {"interaction": moved["old"].pk, "csat": 1}, format="json"
+    )
+
+    assert pushed.status_code == 400
+    assert pushed.json()["errors"][0]["message"] == "Unknown employee."
+    assert answered.status_code == 400
+    assert answered.json()["errors"][0]["message"] == "Unknown interaction."
+
+
+def test_a_key_restricted_to_a_deleted_team_sees_nothing(client_for, world):
+    gone = TeamFactory(slug="gone", scorecard=world["version"].scorecard)
+    client = client_for(teams=[gone])
+    gone.delete()
+
+    for url in ("/api/v1/employees/", "/api/v1/teams/", "/api/v1/scores/employees/"):
+        assert _subjects(client.get(url)) == set(), url
+    InteractionFactory(employee=world["agents"]["north"], customer=world["customer"])
+    assert client.get("/api/v1/interactions/").json()["results"] == []
+    assert _customer_ids(client.get("/api/v1/customers/")) == set()
+
+
+@pytest.mark.parametrize("writer", ["agent", "key"])
+def test_an_interaction_cannot_reveal_another_teams_customer(client_for, world, writer):
+    theirs = CustomerFactory()
+    InteractionFactory(employee=world["agents"]["south"], customer=theirs)
+    fresh = CustomerFactory()
+    if writer == "agent":
+        client = _session(world["agents"]["north"].user)
+    else:
+        client = client_for(teams=[world["teams"]["north"]])
+
+    def push(customer, n):
+        row = {
+            "employee": world["agents"]["north"].pk,
+            "customer": customer.pk,
+            "channel": "email",
+            "subject": "Hello",
+            "opened_at": (timezone.now() - dt.timedelta(hours=3)).isoformat(),
+            "source": "helpdesk",
+            "external_id": f"T-{n}",
+        }
+        return client.post("/api/v1/interactions/", row, format="json")
+
+    refused = push(theirs, 1)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["message"] == "Unknown customer."
+    assert push(CustomerFactory.build(pk=987654), 2).json() == refused.json()
+    # A customer nobody has dealt with yet (one just created) can be written to.
+    assert push(fresh, 3).status_code == 200
+    assert _customer_ids(client.get("/api/v1/customers/")) == {fresh.pk}
+
+
+def test_the_old_team_is_not_told_where_a_former_member_went(client_for, world, moved):
+    old_team = client_for(teams=[world["teams"]["north"]])
+    rows = {row["id"]: row["team"] for row in old_team.get("/api/v1/employees/").json()}
+
+    assert rows == {moved["agent"].pk: None}
+    assert old_team.get("/api/v1/employees/?team=south").json() == []
+    everyone = {row["id"]: row["team"] for row in client_for().get("/api/v1/employees/").json()}
+    assert everyone[moved["agent"].pk] == "south"

@@ -402,8 +402,8 @@ def test_score_list_queries_do_not_grow_with_rows(client_for, world, django_asse
             version=world["version"],
             day=DAY + dt.timedelta(days=offset),
         )
-    # The key (with whether it names teams), its first use, the page of (day, id) pairs, and
-    # that page's rows.
+    # The key (for every team: no query for its teams), its first use, the page of (day, id)
+    # pairs, and that page's rows.
     with django_assert_num_queries(4):
         assert len(client.get("/api/v1/scores/employees/").json()["results"]) == 31
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from customers.models import Customer, Interaction
 from customers.selectors import (
     customer_personal_data,
+    customers_loggable,
+    customers_loggable_by,
     customers_matching,
     customers_visible_to,
     employees_logging_for,
@@ -21,6 +23,7 @@ from tests.factories import (
     InteractionFactory,
     SurveyResponseFactory,
     TeamMembershipFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +34,33 @@ def test_search_matches_name_company_email_and_exact_external_id_but_not_erased(
     CustomerFactory(name="Zane", company="Other")
     CustomerFactory(name="Ziedonis", erased_at=timezone.now())
 
-    assert customers_matching(query="zied") == [anna]
-    assert customers_matching(query="@ZIEDI") == [anna]
-    assert customers_matching(query="z-1") == [anna]
-    assert customers_matching(query="Z-") == []
-    assert customers_matching(query="   ") == []
+    # Nobody has dealt with any of them yet: all may be logged with, except the erased one.
+    customers = customers_loggable(visible=Customer.objects.none())
+
+    assert customers_matching(query="zied", customers=customers) == [anna]
+    assert customers_matching(query="@ZIEDI", customers=customers) == [anna]
+    assert customers_matching(query="z-1", customers=customers) == [anna]
+    assert customers_matching(query="Z-", customers=customers) == []
+    assert customers_matching(query="   ", customers=customers) == []
 
 
 def test_search_is_one_query_and_limited(django_assert_num_queries):
     CustomerFactory.create_batch(12, company="Same")
 
     with django_assert_num_queries(1):
-        assert len(customers_matching(query="same", limit=5)) == 5
+        assert len(customers_matching(query="same", customers=Customer.objects.all(), limit=5)) == 5
+
+
+def test_another_teams_customer_cannot_be_logged_with_but_a_new_one_can(agent):
+    theirs, fresh = CustomerFactory(name="Theirs"), CustomerFactory(name="Fresh")
+    other = EmployeeFactory(role=Role.AGENT)
+    TeamMembershipFactory(employee=other)
+    InteractionFactory(employee=other, customer=theirs)
+
+    assert customers_matching(query="", customers=Customer.objects.all()) == []
+    loggable = customers_loggable_by(user=agent.user)
+    assert set(loggable) == {fresh}
+    assert set(customers_loggable_by(user=UserFactory(is_superuser=True))) == {theirs, fresh}
 
 
 def test_customers_visible_follow_the_people_the_user_may_see(agent, manager):
@@ -88,7 +106,7 @@ def test_personal_data_export_holds_the_customer_their_interactions_and_answers(
     SurveyResponseFactory(interaction=first, csat=5, nps=10, comment="Great")
     InteractionFactory()
 
-    data = customer_personal_data(customer=customer)
+    data = customer_personal_data(customer=customer, user=UserFactory(is_superuser=True))
 
     assert data["customer"]["name"] == "Līga"
     assert data["customer"]["external_id"] == "L-9"

@@ -228,6 +228,48 @@ def test_agents_cannot_export_or_erase_and_managers_not_other_teams_customers(
     assert theirs.erased_at is None
 
 
+def test_a_managers_export_holds_only_their_teams_contacts_and_an_admins_everything(
+    client, manager, admin_user, customers
+):
+    mine, _theirs = customers
+    client.force_login(manager.user)
+    subjects = [
+        row["subject"] for row in json.loads(client.get(export_url(mine)).content)["interactions"]
+    ]
+    assert subjects == ["Agent's own"]
+
+    client.force_login(admin_user)
+    data = json.loads(client.get(export_url(mine)).content)
+    assert sorted(row["subject"] for row in data["interactions"]) == [
+        "Agent's own",
+        "Outsider's note",
+    ]
+
+
+def test_only_a_manager_of_every_team_involved_or_an_admin_erases_a_customer(
+    client, manager, admin_user, customers, outsider
+):
+    mine, _theirs = customers
+    client.force_login(manager.user)
+    assert client.get(erase_url(mine)).status_code == 403
+    assert client.post(erase_url(mine)).status_code == 403
+    mine.refresh_from_db()
+    assert mine.erased_at is None
+
+    outsider.memberships.get().team.managers.add(manager)
+    assert client.post(erase_url(mine)).status_code == 302
+    mine.refresh_from_db()
+    assert mine.erased_at is not None
+
+
+def test_an_admin_erases_any_customer(client, admin_user, customers):
+    mine, _theirs = customers
+    client.force_login(admin_user)
+    assert client.post(erase_url(mine)).status_code == 302
+    mine.refresh_from_db()
+    assert mine.erased_at is not None
+
+
 def test_erase_asks_first_then_anonymises_and_keeps_the_statistics(client, manager, agent):
     customer = CustomerFactory(
         name="Pēteris Ozols",

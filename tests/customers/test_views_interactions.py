@@ -79,6 +79,24 @@ def test_agent_logs_an_interaction_and_its_day_is_marked_for_rescoring(agent_cli
     assert "Parcel arrived damaged" in followed.content.decode()
 
 
+def test_logging_with_another_teams_customer_reveals_nothing(agent_client, agent):
+    theirs = CustomerFactory(name="Valdis Bērziņš", email="valdis@example.lv")
+    other = EmployeeFactory(role=Role.AGENT)
+    TeamMembershipFactory(employee=other)
+    InteractionFactory(employee=other, customer=theirs)
+
+    found = agent_client.get(SEARCH_URL, {"customer_query": "Valdis"})
+    refused = agent_client.post(LOG_URL, posted(customer=theirs.pk))
+    unknown = agent_client.post(LOG_URL, posted(customer=987654))
+
+    assert "valdis@example.lv" not in found.content.decode()
+    assert refused.status_code == unknown.status_code == 200
+    assert refused.context["form"].errors["customer"] == unknown.context["form"].errors["customer"]
+    assert not Interaction.objects.filter(employee=agent).exists()
+    detail = reverse("customers:customer_detail", args=[theirs.pk])
+    assert agent_client.get(detail).status_code == 404
+
+
 def test_unticking_resolved_logs_an_open_interaction(agent_client):
     customer = CustomerFactory()
 

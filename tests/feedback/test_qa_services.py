@@ -14,6 +14,7 @@ from feedback.models import QARating, QAReview
 from scorecards.dirty import local_day
 from scorecards.models import DirtyDay
 from scorecards.scoring import CriterionRating, qa_review_total, quantize
+from scorecards.selectors import employee_day_explanation
 from staff.choices import Role
 from tests.factories import (
     EmployeeFactory,
@@ -374,8 +375,9 @@ def test_only_the_reviewed_agent_can_dispute(resolved, manager, criteria):
 
 
 @pytest.mark.django_db
-def test_calibration_gives_the_interaction_to_each_reviewer_once(resolved, manager, version):
+def test_calibration_gives_the_interaction_to_each_reviewer_once(resolved, manager, version, team):
     other = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(other)
     reviews = qa_services.qa_calibration_assign(
         interaction=resolved, reviewers=[manager, other], actor=manager
     )
@@ -387,6 +389,57 @@ def test_calibration_gives_the_interaction_to_each_reviewer_once(resolved, manag
     assert all(r.reason == ReviewReason.CALIBRATION for r in reviews)
     with pytest.raises(ValidationError):
         qa_services.qa_calibration_assign(interaction=resolved, reviewers=[other], actor=manager)
+
+
+@pytest.mark.django_db
+def test_calibration_is_only_for_the_agents_team_managers_and_admins(resolved, manager, version):
+    stranger = EmployeeFactory(role=Role.MANAGER)
+    TeamFactory().managers.add(stranger)
+    admin = EmployeeFactory(role=Role.ADMIN)
+
+    with pytest.raises(ValidationError) as refused:
+        qa_services.qa_calibration_assign(
+            interaction=resolved, reviewers=[manager, stranger], actor=manager
+        )
+
+    assert stranger.full_name in refused.value.message_dict["reviewers"][0]
+    assert not QAReview.objects.filter(reviewer=stranger).exists()
+    reviews = qa_services.qa_calibration_assign(
+        interaction=resolved, reviewers=[manager, admin], actor=manager
+    )
+    assert {r.reviewer_id for r in reviews} == {manager.pk, admin.pk}
+
+
+@pytest.mark.django_db
+def test_calibration_ratings_never_count_in_the_agents_score(
+    resolved, agent, manager, version, criteria, team
+):
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    ratings = {criterion.pk: (0, "") for criterion in criteria.values()}
+    calibration = qa_services.qa_calibration_assign(
+        interaction=resolved, reviewers=[manager, colleague], actor=manager
+    )[0]
+    DirtyDay.objects.all().delete()
+
+    published = qa_services.qa_review_save_and_publish(
+        review=calibration, actor=calibration.reviewer, ratings=ratings
+    )
+
+    assert published.status == ReviewStatus.PUBLISHED
+    assert published.scored_at is None
+    assert not DirtyDay.objects.exists()
+    day = local_day(published.published_at)
+    assert employee_day_explanation(employee=agent, day=day).reviews == []
+    # A review of the same interaction for the score counts that day.
+    other = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(other)
+    scored = qa_services.qa_review_save_and_publish(
+        review=qa_services.qa_review_start(interaction=resolved, reviewer=other),
+        actor=other,
+        ratings=ratings,
+    )
+    assert employee_day_explanation(employee=agent, day=day).reviews == [scored]
 
 
 @pytest.mark.django_db

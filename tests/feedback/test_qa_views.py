@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.models import Interaction
 from feedback import qa_selectors, qa_services
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewStatus
 from feedback.models import QAReview
@@ -424,3 +425,79 @@ def test_pages_keep_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("qa:my_reviews"))
     assert len(response.context["page"]) == 6
+
+
+@pytest.mark.django_db
+def test_calibration_page_keeps_its_size_and_queries_however_many_candidates(
+    client, manager, agent, resolved, criteria, django_assert_max_num_queries
+):
+    customer = resolved.customer
+    now = timezone.now()
+    Interaction.objects.bulk_create(
+        Interaction(
+            employee=agent,
+            customer=customer,
+            channel=resolved.channel,
+            subject=f"Case number {n}",
+            opened_at=now - dt.timedelta(hours=3, minutes=n),
+            first_response_at=now - dt.timedelta(hours=3, minutes=n) + dt.timedelta(minutes=5),
+            resolved_at=now - dt.timedelta(hours=1, minutes=n),
+        )
+        for n in range(2000)
+    )
+    client.force_login(manager.user)
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("qa:calibration_list"))
+
+    assert page.status_code == 200
+    # One search box, a few matches at most: never a list of every candidate.
+    assert len(page.content) < 20_000
+    assert "Case number" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_calibration_picker_searches_as_you_type_and_without_javascript(
+    client, manager, team, resolved, criteria
+):
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    resolved.subject = "Broken invoice"
+    resolved.save()
+    client.force_login(manager.user)
+
+    typed = client.get(reverse("qa:calibration_search"), {"interaction_query": "invoice"})
+    assert list(typed.context["form"].interaction_choices) == [resolved]
+    assert f'value="{resolved.pk}"' in typed.content.decode()
+    nothing = client.get(reverse("qa:calibration_search"), {"interaction_query": "zzz"})
+    assert 'data-testid="no-match"' in nothing.content.decode()
+
+    found = client.post(
+        reverse("qa:calibration_list"),
+        {"interaction_query": str(resolved.pk), "find": "1", "reviewers": [manager.pk]},
+    )
+    assert found.status_code == 200
+    assert found.context["form"].interaction_choices == [resolved]
+    assert not QAReview.objects.exists()
+    assigned = client.post(
+        reverse("qa:calibration_list"),
+        {"interaction": resolved.pk, "reviewers": [manager.pk, colleague.pk]},
+    )
+    assert assigned.status_code == 302
+    assert QAReview.objects.filter(interaction=resolved).count() == 2
+
+
+@pytest.mark.django_db
+def test_calibration_offers_only_admins_and_managers_of_the_users_teams(
+    client, manager, team, outsider
+):
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    admin = EmployeeFactory(role=Role.ADMIN)
+    EmployeeFactory(role=Role.ADMIN, is_active=False)
+    client.force_login(manager.user)
+
+    offered = client.get(reverse("qa:calibration_list")).context["form"].fields["reviewers"]
+
+    assert set(offered.queryset) == {manager, colleague, admin}
+    assert outsider[0] not in offered.queryset

@@ -452,6 +452,27 @@ def test_manager_sets_a_goal_for_their_agent(client, manager, agent):
     assert (goal.employee, goal.set_by, goal.target) == (agent, manager, Decimal("-20"))
 
 
+def test_an_agent_cannot_change_or_delete_a_goal_their_manager_set(client, manager, agent):
+    set_by_manager = GoalFactory(employee=agent, set_by=manager)
+    own = GoalFactory(employee=agent, set_by=agent)
+    client.force_login(agent.user)
+
+    for name in ("scorecards:my_goal_edit", "scorecards:my_goal_delete"):
+        assert client.get(reverse(name, args=[set_by_manager.pk])).status_code == 404
+        assert client.post(reverse(name, args=[set_by_manager.pk]), goal_data()).status_code == 404
+        assert client.get(reverse(name, args=[own.pk])).status_code == 200
+    listed = client.get(reverse("scorecards:my_goals")).content.decode()
+    assert reverse("scorecards:my_goal_edit", args=[own.pk]) in listed
+    assert reverse("scorecards:my_goal_edit", args=[set_by_manager.pk]) not in listed
+    set_by_manager.refresh_from_db()
+    assert set_by_manager.target == Decimal("90")
+    # The manager still can.
+    client.force_login(manager.user)
+    url = reverse("scorecards:agent_goal_delete", args=[agent.pk, set_by_manager.pk])
+    assert client.post(url).status_code == 302
+    assert not Goal.objects.filter(pk=set_by_manager.pk).exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
@@ -636,10 +657,11 @@ def test_manager_pages_query_count_is_pinned(
 ):
     fill(agent, team=team, version=version, days=30, items=5)
     client.force_login(manager.user)
-    with django_assert_max_num_queries(19):
+    # The agent page and a day's explanation each read once which days of the agent the
+    # manager may see, and when the day becomes final (the SLA lengths in force).
+    with django_assert_max_num_queries(20):
         client.get(reverse("scorecards:agent_detail", args=[agent.pk]))
     with django_assert_max_num_queries(10):
         client.get(reverse("scorecards:agent_goals", args=[agent.pk]))
-    # One more than the page's records: when the day becomes final (the SLA lengths in force).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(reverse("scorecards:agent_explain", args=[agent.pk, DAY.isoformat()]))
