@@ -762,7 +762,7 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         for ours, floor in zip(ours_all, floor_all, strict=True)
     )
     note = (
-        f"Data: `seed_demo --scale` ({agents:,} agents × ~{args.per_day} interactions/day × "
+        f"Data: `python -m bench data` ({agents:,} agents × ~{args.per_day} interactions/day × "
         f"{days} days, with survey responses and QA reviews), in the `crs_bench` database; "
         "every figure in one run of `python -m bench engine`.\n\n"
         "(1) is `manage.py compute_scores` synchronous on empty score tables: employee rows "
