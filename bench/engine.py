@@ -593,11 +593,9 @@ def _warm_up() -> None:
             cursor.execute(f"SELECT count(*) FROM {_tables()[name]}")
 
 
-def run(args) -> None:
+def measured_days() -> tuple[dt.date, dt.date]:
+    """Return the first and last day to measure: the data's, without a today still settling."""
     first_day, last_day = data_days()
-    agents = Employee.objects.filter(memberships__isnull=False).distinct().count()
-    total_days = (last_day - first_day).days + 1
-    log(f"data: {agents:,} agents with a team, {first_day}..{last_day} ({total_days} days)")
     # An unanswered interaction joins response_sla's denominator once its SLA has run out, so
     # until then (1) and (2), computed moments apart, may count it differently.
     settles = Interaction.objects.aggregate(last=Max("opened_at"))["last"] + dt.timedelta(
@@ -606,11 +604,25 @@ def run(args) -> None:
     if settles > timezone.now():
         # The data set runs to today: leave today out rather than compare two moments.
         last_day = min(last_day, timezone.localdate() - dt.timedelta(days=1))
-        total_days = (last_day - first_day).days + 1
         log(
             f"the newest interactions reach their SLA at {settles:%H:%M} UTC: "
-            f"measuring {first_day}..{last_day} ({total_days} days)"
+            f"measuring {first_day}..{last_day}"
         )
+    return first_day, last_day
+
+
+def _agents() -> int:
+    return Employee.objects.filter(memberships__isnull=False).distinct().count()
+
+
+def run(args) -> None:
+    if args.sizes:
+        sizes_run_and_report(args)
+        return
+    first_day, last_day = measured_days()
+    agents = _agents()
+    total_days = (last_day - first_day).days + 1
+    log(f"data: {agents:,} agents with a team, {first_day}..{last_day} ({total_days} days)")
     sizes = sorted({max(1, round(total_days * share)) for share in (1 / 3, 2 / 3, 1)})
     baseline_table_create()
     _warm_up()
@@ -806,3 +818,131 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
     if not args.no_write:
         write_section("engine", markdown)
         log("figures written to BENCHMARKS.md")
+
+
+# ---- growth with the size of the organisation -------------------------------------------------
+
+GOAL_SIZE_SPREAD = 1.3
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    agents: int
+    first_day: dt.date
+    last_day: dt.date
+    interactions: int
+    employee_days: int
+    ours: float  # median seconds of (1)
+    floor: float  # median seconds of (2)
+    rounds: tuple[tuple[float, float], ...]
+
+    @property
+    def per_million(self) -> float:
+        """Seconds of (1) per million interactions."""
+        return self.ours / self.interactions * 1_000_000
+
+
+def size_measure(*, rounds: int = ROUNDS) -> SizeResult:
+    """Backfill the whole data set of the current database, (1) and (2) alternating `rounds`
+    times, and check that they agree on every num/den; return the medians."""
+    first_day, last_day = measured_days()
+    agents = _agents()
+    interactions = _interactions_in(first_day, last_day)
+    log(
+        f"{agents:,} agents, {first_day}..{last_day} ({interactions:,} interactions), "
+        f"{rounds} rounds of each…"
+    )
+    baseline_table_create()
+    _warm_up()
+    ours_times, floor_times = [], []
+    try:
+        for _round in range(rounds):
+            scores_clear()
+            ours_times.append(_timed(ours_compute, date_from=first_day, date_to=last_day))
+            floor_times.append(
+                _timed(baseline_compute, date_from=first_day, date_to=last_day, now=timezone.now())
+            )
+            log(f"  ours {ours_times[-1]:.1f} s, baseline {floor_times[-1]:.1f} s")
+        compared = agreement_assert(date_from=first_day, date_to=last_day)
+        log(f"  {compared:,} employee-days agree on every num/den")
+    finally:
+        baseline_table_drop()
+    return SizeResult(
+        agents=agents,
+        first_day=first_day,
+        last_day=last_day,
+        interactions=interactions,
+        employee_days=compared,
+        ours=statistics.median(ours_times),
+        floor=statistics.median(floor_times),
+        rounds=tuple(zip(ours_times, floor_times, strict=True)),
+    )
+
+
+def sizes_run(
+    *, sizes, days: int, per_day: int, seed: int, rounds: int = ROUNDS, data_use=None
+) -> list[SizeResult]:
+    """Measure the backfill on one data set per organisation size (agents).
+
+    `data_use(agents=, days=, per_day=, seed=)` is a context manager that points the default
+    connection at a data set of that size while it is open; by default each size has its
+    own database next to the benchmark one, generated the first time and reused after.
+    """
+    from bench.dataset import size_database
+
+    data_use = data_use or size_database
+    results = []
+    for agents in sizes:
+        with data_use(agents=agents, days=days, per_day=per_day, seed=seed):
+            results.append(size_measure(rounds=rounds))
+    return results
+
+
+def sizes_markdown(*, results: list[SizeResult], per_day: int, days: int) -> str:
+    """Render the sizes' figures and their spread in time per million interactions."""
+    when, where = report_day(), machine()
+    rows = [
+        {
+            "organisation": f"{result.agents:,} agents, {result.interactions:,} interactions "
+            f"({result.employee_days:,} employee-days)",
+            "our backfill": _s(result.ours),
+            "per million interactions": f"{result.per_million:.2f} s",
+            "SQL floor": _s(result.floor),
+            "x floor": f"{result.ours / result.floor:.2f}×",
+            "date": when,
+            "machine": where,
+        }
+        for result in results
+    ]
+    rates = [result.per_million for result in results]
+    spread = max(rates) / min(rates)
+    verdict = "met" if spread <= GOAL_SIZE_SPREAD else "not met"
+    rounds = "; ".join(
+        f"{result.agents:,} agents: "
+        + ", ".join(f"{ours:.1f}/{floor:.1f} s" for ours, floor in result.rounds)
+        for result in results
+    )
+    return (
+        "## Scoring engine: growth with the organisation\n\n"
+        + table(rows)
+        + f"\nTime per million interactions varies by **{spread:.2f}×** from the fastest size "
+        f"to the slowest (goal ≤ {GOAL_SIZE_SPREAD}×: {verdict}; 1.00× would be perfectly "
+        "linear in the interactions). Each size is its own data set from `python -m bench "
+        f"data` (~{per_day} interactions per agent and day over {days} days), in a database "
+        "of its own; (1) backfills all of it on empty score tables and (2) is the SQL floor, "
+        f"alternating; the figures are medians (the rounds, ours/floor: {rounds}). Every "
+        "employee-day of every size is checked to agree on every num/den first. Regenerate "
+        f"with `python -m bench engine --sizes "
+        f"{','.join(str(result.agents) for result in results)} --days {days} "
+        f"--per-day {per_day}`.\n"
+    )
+
+
+def sizes_run_and_report(args) -> list[SizeResult]:
+    results = sizes_run(sizes=args.sizes, days=args.days, per_day=args.per_day, seed=args.seed)
+    markdown = sizes_markdown(results=results, per_day=args.per_day, days=args.days)
+    print(markdown)
+    if not args.no_write:
+        write_section("engine-sizes", markdown)
+        log("figures written to BENCHMARKS.md")
+    return results

@@ -1,6 +1,7 @@
 """The benchmarks' data set and correctness checks on tiny data sets (no timing here)."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, transaction
@@ -176,3 +177,29 @@ def test_the_export_benchmark_streams_the_file_the_renderer_would_send(db, monke
     assert set(figures) == {(way, rows) for way in ("streamed", "whole") for rows in (8, 40)}
     assert all(figure["peak"] > 0 for figure in figures.values())
     assert EmployeeDailyScore.objects.count() == rows_before
+
+
+@contextmanager
+def _regenerated(*, agents, days, per_day, seed):
+    """Stand in for the sizes' databases: each size's data set in the test database, in turn."""
+    sid = transaction.savepoint()
+    dataset.dataset_generate(seed=seed, today=TODAY, agents=agents, per_day=per_day, days=days)
+    try:
+        yield
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+def test_the_engine_measures_each_organisation_size_on_its_own_data_set(db):
+    results = engine.sizes_run(
+        sizes=[8, 16], days=3, per_day=4, seed=7, rounds=1, data_use=_regenerated
+    )
+
+    assert [result.agents for result in results] == [8, 16]
+    assert [result.employee_days for result in results] == [8 * 3, 16 * 3]
+    assert results[1].interactions > results[0].interactions > 0
+    assert all(result.per_million > 0 for result in results)
+    markdown = engine.sizes_markdown(results=results, per_day=4, days=3)
+    assert "| 8 agents" in markdown
+    assert "| 16 agents" in markdown
+    assert "--sizes 8,16" in markdown
