@@ -536,19 +536,19 @@ def data_days() -> tuple[dt.date, dt.date]:
     return local_day(span["first"]), local_day(span["last"])
 
 
-def _interactions_in(date_from: dt.date, date_to: dt.date) -> int:
+def interactions_in(date_from: dt.date, date_to: dt.date) -> int:
     return Interaction.objects.filter(
         opened_at__gte=_moment(date_from), opened_at__lt=_moment(date_to + dt.timedelta(days=1))
     ).count()
 
 
-def _timed(function, **kwargs) -> float:
+def timed(function, **kwargs) -> float:
     started = time.perf_counter()
     function(**kwargs)
     return time.perf_counter() - started
 
 
-def _s(seconds: float) -> str:
+def seconds_text(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
 
 
@@ -566,7 +566,7 @@ def parts_timed():
     totals = dict.fromkeys(_PARTS, 0.0)
     originals = {part: getattr(services, name) for part, name in _PARTS.items()}
 
-    def timed(part, function):
+    def timed_part(part, function):
         def wrapper(*args, **kwargs):
             started = time.perf_counter()
             try:
@@ -577,7 +577,7 @@ def parts_timed():
         return wrapper
 
     for part, name in _PARTS.items():
-        setattr(services, name, timed(part, originals[part]))
+        setattr(services, name, timed_part(part, originals[part]))
     try:
         yield totals
     finally:
@@ -586,7 +586,7 @@ def parts_timed():
         totals["load"] = os.getloadavg()[0]
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Read the source tables once so the first measurement does not pay for a cold cache."""
     with connection.cursor() as cursor:
         for name in ("interaction", "response", "review"):
@@ -611,35 +611,37 @@ def measured_days() -> tuple[dt.date, dt.date]:
     return first_day, last_day
 
 
-def _agents() -> int:
+def agents_with_team() -> int:
     return Employee.objects.filter(memberships__isnull=False).distinct().count()
 
 
 def run(args) -> None:
     if args.sizes:
+        from bench.engine_sizes import sizes_run_and_report
+
         sizes_run_and_report(args)
         return
     first_day, last_day = measured_days()
-    agents = _agents()
+    agents = agents_with_team()
     total_days = (last_day - first_day).days + 1
     log(f"data: {agents:,} agents with a team, {first_day}..{last_day} ({total_days} days)")
     sizes = sorted({max(1, round(total_days * share)) for share in (1 / 3, 2 / 3, 1)})
     baseline_table_create()
-    _warm_up()
+    warm_up()
     backfills = []
     try:
         for days in sizes:
             date_from = last_day - dt.timedelta(days=days - 1)
-            interactions = _interactions_in(date_from, last_day)
+            interactions = interactions_in(date_from, last_day)
             log(f"{days} days ({interactions:,} interactions), {ROUNDS} rounds of each…")
             ours_times, floor_times, round_parts = [], [], []
             for _round in range(ROUNDS):
                 scores_clear()
                 with parts_timed() as timed_parts:
-                    ours_times.append(_timed(ours_compute, date_from=date_from, date_to=last_day))
+                    ours_times.append(timed(ours_compute, date_from=date_from, date_to=last_day))
                 round_parts.append(timed_parts)
                 floor_times.append(
-                    _timed(
+                    timed(
                         baseline_compute,
                         date_from=date_from,
                         date_to=last_day,
@@ -693,9 +695,9 @@ def run(args) -> None:
             for chunk in employee_chunks(date_from=day, date_to=day):
                 scores_compute_chunk_run(employee_ids=chunk, date_from=day, date_to=day)
 
-        today_ours = _timed(today_run)
+        today_ours = timed(today_run)
         now = timezone.now()
-        today_floor = _timed(baseline_compute, date_from=day, date_to=day, now=now)
+        today_floor = timed(baseline_compute, date_from=day, date_to=day, now=now)
         agreement_assert(date_from=day, date_to=day)
         log(f"  ours {today_ours:.1f} s, baseline {today_floor:.1f} s")
     finally:
@@ -722,8 +724,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         {
             "measure": f"(1) vs (2): {days}-day backfill, {agents:,} agents, "
             f"{interactions:,} interactions ({employee_days:,} employee-days)",
-            "our figure": _s(ours_full),
-            "baseline figure": f"{_s(floor_full)} (SQL floor)",
+            "our figure": seconds_text(ours_full),
+            "baseline figure": f"{seconds_text(floor_full)} (SQL floor)",
             "ratio": f"{floor_ratio:.2f}×",
             "goal": f"≤ {GOAL_FLOOR_RATIO}× {'✅' if floor_ratio <= GOAL_FLOOR_RATIO else '❌'}",
             "date": when,
@@ -732,8 +734,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         {
             "measure": f"(1) vs (3): same backfill against a naive ORM loop per employee and "
             f"day ({naive.employee_days} sampled employee-days, scaled)",
-            "our figure": _s(ours_full),
-            "baseline figure": f"{_s(naive_full)} (naive, scaled)",
+            "our figure": seconds_text(ours_full),
+            "baseline figure": f"{seconds_text(naive_full)} (naive, scaled)",
             "ratio": f"{speedup:.0f}× faster",
             "goal": f"≥ {GOAL_NAIVE_SPEEDUP}× {'✅' if speedup >= GOAL_NAIVE_SPEEDUP else '❌'}",
             "date": when,
@@ -747,8 +749,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         rows.append(
             {
                 "measure": f"growth: {size_days}-day backfill, {size_interactions:,} interactions",
-                "our figure": f"{_s(ours)} ({rate:.1f} s per million)",
-                "baseline figure": _s(floor),
+                "our figure": f"{seconds_text(ours)} ({rate:.1f} s per million)",
+                "baseline figure": seconds_text(floor),
                 "ratio": f"{ours / floor:.2f}×",
                 "goal": "linear in interactions",
                 "date": when,
@@ -760,8 +762,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         {
             "measure": f"recompute one full day ({day}) for {agents:,} agents, "
             "beat chunks, one process",
-            "our figure": _s(today_ours),
-            "baseline figure": _s(today_floor),
+            "our figure": seconds_text(today_ours),
+            "baseline figure": seconds_text(today_floor),
             "ratio": f"{today_ours / today_floor:.2f}×",
             "goal": f"well inside {BEAT_SECONDS // 60} min "
             f"{'✅' if today_ours < BEAT_SECONDS / 10 else '❌'}",
@@ -795,12 +797,13 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         "met" if floor_ratio <= GOAL_FLOOR_RATIO else f"not met in this run ({floor_ratio:.2f}×)"
     )
     note += (
-        f"\nWhere a {days}-day backfill's {_s(ours_full)} go "
+        f"\nWhere a {days}-day backfill's {seconds_text(ours_full)} go "
         f"(the round closest to the median), timed inside it: reading the sources with the "
-        f"grouped queries {_s(parts['reading'])}; scoring in Python "
-        f"(`scoring.score_stats`, employee and team rows) {_s(parts['scoring'])}; writing the "
-        f"rows {_s(parts['writing'])}; the rest (planning, building rows and their JSON, "
-        f"pooling the teams, committing) {_s(rest)}. The machine was shared while measuring "
+        f"grouped queries {seconds_text(parts['reading'])}; scoring in Python "
+        f"(`scoring.score_stats`, employee and team rows) {seconds_text(parts['scoring'])}; "
+        f"writing the rows {seconds_text(parts['writing'])}; the rest (planning, building rows "
+        f"and their JSON, pooling the teams, committing) {seconds_text(rest)}. The machine was "
+        "shared while measuring "
         f"(load average {parts['load']:.1f} on {os.cpu_count()} cores), so absolute times "
         "are noisy.\n\n"
         f"Goal (1) ≤ {GOAL_FLOOR_RATIO}× (2): {verdict}. How the backfill gets there: for "
@@ -818,131 +821,3 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
     if not args.no_write:
         write_section("engine", markdown)
         log("figures written to BENCHMARKS.md")
-
-
-# ---- growth with the size of the organisation -------------------------------------------------
-
-GOAL_SIZE_SPREAD = 1.3
-
-
-@dataclass(frozen=True)
-class SizeResult:
-    agents: int
-    first_day: dt.date
-    last_day: dt.date
-    interactions: int
-    employee_days: int
-    ours: float  # median seconds of (1)
-    floor: float  # median seconds of (2)
-    rounds: tuple[tuple[float, float], ...]
-
-    @property
-    def per_million(self) -> float:
-        """Seconds of (1) per million interactions."""
-        return self.ours / self.interactions * 1_000_000
-
-
-def size_measure(*, rounds: int = ROUNDS) -> SizeResult:
-    """Backfill the whole data set of the current database, (1) and (2) alternating `rounds`
-    times, and check that they agree on every num/den; return the medians."""
-    first_day, last_day = measured_days()
-    agents = _agents()
-    interactions = _interactions_in(first_day, last_day)
-    log(
-        f"{agents:,} agents, {first_day}..{last_day} ({interactions:,} interactions), "
-        f"{rounds} rounds of each…"
-    )
-    baseline_table_create()
-    _warm_up()
-    ours_times, floor_times = [], []
-    try:
-        for _round in range(rounds):
-            scores_clear()
-            ours_times.append(_timed(ours_compute, date_from=first_day, date_to=last_day))
-            floor_times.append(
-                _timed(baseline_compute, date_from=first_day, date_to=last_day, now=timezone.now())
-            )
-            log(f"  ours {ours_times[-1]:.1f} s, baseline {floor_times[-1]:.1f} s")
-        compared = agreement_assert(date_from=first_day, date_to=last_day)
-        log(f"  {compared:,} employee-days agree on every num/den")
-    finally:
-        baseline_table_drop()
-    return SizeResult(
-        agents=agents,
-        first_day=first_day,
-        last_day=last_day,
-        interactions=interactions,
-        employee_days=compared,
-        ours=statistics.median(ours_times),
-        floor=statistics.median(floor_times),
-        rounds=tuple(zip(ours_times, floor_times, strict=True)),
-    )
-
-
-def sizes_run(
-    *, sizes, days: int, per_day: int, seed: int, rounds: int = ROUNDS, data_use=None
-) -> list[SizeResult]:
-    """Measure the backfill on one data set per organisation size (agents).
-
-    `data_use(agents=, days=, per_day=, seed=)` is a context manager that points the default
-    connection at a data set of that size while it is open; by default each size has its
-    own database next to the benchmark one, generated the first time and reused after.
-    """
-    from bench.dataset import size_database
-
-    data_use = data_use or size_database
-    results = []
-    for agents in sizes:
-        with data_use(agents=agents, days=days, per_day=per_day, seed=seed):
-            results.append(size_measure(rounds=rounds))
-    return results
-
-
-def sizes_markdown(*, results: list[SizeResult], per_day: int, days: int) -> str:
-    """Render the sizes' figures and their spread in time per million interactions."""
-    when, where = report_day(), machine()
-    rows = [
-        {
-            "organisation": f"{result.agents:,} agents, {result.interactions:,} interactions "
-            f"({result.employee_days:,} employee-days)",
-            "our backfill": _s(result.ours),
-            "per million interactions": f"{result.per_million:.2f} s",
-            "SQL floor": _s(result.floor),
-            "x floor": f"{result.ours / result.floor:.2f}×",
-            "date": when,
-            "machine": where,
-        }
-        for result in results
-    ]
-    rates = [result.per_million for result in results]
-    spread = max(rates) / min(rates)
-    verdict = "met" if spread <= GOAL_SIZE_SPREAD else "not met"
-    rounds = "; ".join(
-        f"{result.agents:,} agents: "
-        + ", ".join(f"{ours:.1f}/{floor:.1f} s" for ours, floor in result.rounds)
-        for result in results
-    )
-    return (
-        "## Scoring engine: growth with the organisation\n\n"
-        + table(rows)
-        + f"\nTime per million interactions varies by **{spread:.2f}×** from the fastest size "
-        f"to the slowest (goal ≤ {GOAL_SIZE_SPREAD}×: {verdict}; 1.00× would be perfectly "
-        "linear in the interactions). Each size is its own data set from `python -m bench "
-        f"data` (~{per_day} interactions per agent and day over {days} days), in a database "
-        "of its own; (1) backfills all of it on empty score tables and (2) is the SQL floor, "
-        f"alternating; the figures are medians (the rounds, ours/floor: {rounds}). Every "
-        "employee-day of every size is checked to agree on every num/den first. Regenerate "
-        f"with `python -m bench engine --sizes "
-        f"{','.join(str(result.agents) for result in results)} --days {days} "
-        f"--per-day {per_day}`.\n"
-    )
-
-
-def sizes_run_and_report(args) -> list[SizeResult]:
-    results = sizes_run(sizes=args.sizes, days=args.days, per_day=args.per_day, seed=args.seed)
-    markdown = sizes_markdown(results=results, per_day=args.per_day, days=args.days)
-    print(markdown)
-    if not args.no_write:
-        write_section("engine-sizes", markdown)
-        log("figures written to BENCHMARKS.md")
-    return results

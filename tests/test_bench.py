@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bench import dataset, engine, export, pages
+from bench import dataset, engine, engine_sizes, export, pages
 from customers.models import Interaction
 from feedback.choices import ReviewStatus
 from feedback.models import QARating, QAReview, SurveyResponse
@@ -191,7 +191,7 @@ def _regenerated(*, agents, days, per_day, seed):
 
 
 def test_the_engine_measures_each_organisation_size_on_its_own_data_set(db):
-    results = engine.sizes_run(
+    results = engine_sizes.sizes_run(
         sizes=[8, 16], days=3, per_day=4, seed=7, rounds=1, data_use=_regenerated
     )
 
@@ -199,7 +199,7 @@ def test_the_engine_measures_each_organisation_size_on_its_own_data_set(db):
     assert [result.employee_days for result in results] == [8 * 3, 16 * 3]
     assert results[1].interactions > results[0].interactions > 0
     assert all(result.per_million > 0 for result in results)
-    markdown = engine.sizes_markdown(results=results, per_day=4, days=3)
+    markdown = engine_sizes.sizes_markdown(results=results, per_day=4, days=3)
     assert "| 8 agents" in markdown
     assert "| 16 agents" in markdown
     assert "--sizes 8,16" in markdown
