@@ -13,6 +13,7 @@ import argparse
 import importlib
 import importlib.util
 import os
+import resource
 import sys
 
 BENCHMARKS = ("engine", "api", "pages", "load", "export")
@@ -113,6 +114,8 @@ def data_run(args: argparse.Namespace) -> None:
             "QA reviews (ratings)": f"{counts['qa_reviews']:,} ({counts['qa_ratings']:,})",
             "seconds": f"{seconds:.1f}",
             "interactions/s": f"{rate:,.0f}",
+            # Linux reports the peak resident size in KiB.
+            "peak memory": f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB",
             "goal": f"≥ {goal:,}/s {'✅' if rate >= goal else '❌'}",
             "date": today(),
             "machine": machine(),
@@ -124,7 +127,8 @@ def data_run(args: argparse.Namespace) -> None:
         f"--agents {args.agents} --per-day {args.per_day} --days {args.days} --fresh` into an "
         "empty database: the scorecard, staff, teams and customers by the ORM, then "
         "interactions, survey responses, QA reviews and their ratings streamed an agent at a "
-        "time as CSV into PostgreSQL's COPY (a few megabytes a copy, so memory stays flat), "
+        "time as CSV into PostgreSQL's COPY (a few megabytes a copy, so memory stays flat: the "
+        "peak is the whole process's, Django included, and barely moves with the size), "
         "all in one transaction; the seconds run from the first row to the commit, without "
         "the `VACUUM ANALYZE` after it. The machine was shared while measuring (load average "
         f"{load:.1f} on {os.cpu_count()} cores at the end).\n"
