@@ -7,7 +7,8 @@ The organisation: teams of 50 agents on the demo scorecard, each agent with thei
 profile (response times, first-contact resolution, follow-up discipline, quality) around the
 demo's first team; about P interactions per agent and day over five channels, a quarter of
 them answered by a survey, three a week per agent reviewed by QA. No scores: the benchmarks
-compute them. The same seed and last day give the same rows.
+compute them. The same seed and last day give the same rows, as far as they are in the past
+when it runs (a set ending yesterday lacks its last surveys, and its last QA reviews are drafts).
 
 Staff, teams, customers and the scorecard are few and go in with the ORM; interactions,
 survey responses, QA reviews and their ratings are written as CSV into one buffer per table,

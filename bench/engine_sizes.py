@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from bench.dataset import size_database
 from bench.engine import (
     ROUNDS,
     agents_with_team,
@@ -54,8 +55,11 @@ class SizeResult:
 
 
 def size_measure(*, rounds: int = ROUNDS) -> SizeResult:
-    """Backfill the whole data set of the current database, (1) and (2) alternating `rounds`
-    times, and check that they agree on every num/den; return the medians."""
+    """Backfill the current database's whole data set, (1) against (2); return the medians.
+
+    (1) and (2) alternate `rounds` times, and must agree on every num/den of every
+    employee-day before the figures are returned.
+    """
     first_day, last_day = measured_days()
     agents = agents_with_team()
     interactions = interactions_in(first_day, last_day)
@@ -99,8 +103,6 @@ def sizes_run(
     connection at a data set of that size while it is open; by default each size has its
     own database next to the benchmark one, generated the first time and reused after.
     """
-    from bench.dataset import size_database
-
     data_use = data_use or size_database
     results = []
     for agents in sizes:
