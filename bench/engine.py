@@ -536,19 +536,19 @@ def data_days() -> tuple[dt.date, dt.date]:
     return local_day(span["first"]), local_day(span["last"])
 
 
-def _interactions_in(date_from: dt.date, date_to: dt.date) -> int:
+def interactions_in(date_from: dt.date, date_to: dt.date) -> int:
     return Interaction.objects.filter(
         opened_at__gte=_moment(date_from), opened_at__lt=_moment(date_to + dt.timedelta(days=1))
     ).count()
 
 
-def _timed(function, **kwargs) -> float:
+def timed(function, **kwargs) -> float:
     started = time.perf_counter()
     function(**kwargs)
     return time.perf_counter() - started
 
 
-def _s(seconds: float) -> str:
+def seconds_text(seconds: float) -> str:
     return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
 
 
@@ -566,7 +566,7 @@ def parts_timed():
     totals = dict.fromkeys(_PARTS, 0.0)
     originals = {part: getattr(services, name) for part, name in _PARTS.items()}
 
-    def timed(part, function):
+    def timed_part(part, function):
         def wrapper(*args, **kwargs):
             started = time.perf_counter()
             try:
@@ -577,7 +577,7 @@ def parts_timed():
         return wrapper
 
     for part, name in _PARTS.items():
-        setattr(services, name, timed(part, originals[part]))
+        setattr(services, name, timed_part(part, originals[part]))
     try:
         yield totals
     finally:
@@ -586,18 +586,16 @@ def parts_timed():
         totals["load"] = os.getloadavg()[0]
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Read the source tables once so the first measurement does not pay for a cold cache."""
     with connection.cursor() as cursor:
         for name in ("interaction", "response", "review"):
             cursor.execute(f"SELECT count(*) FROM {_tables()[name]}")
 
 
-def run(args) -> None:
+def measured_days() -> tuple[dt.date, dt.date]:
+    """Return the first and last day to measure: the data's, without a today still settling."""
     first_day, last_day = data_days()
-    agents = Employee.objects.filter(memberships__isnull=False).distinct().count()
-    total_days = (last_day - first_day).days + 1
-    log(f"data: {agents:,} agents with a team, {first_day}..{last_day} ({total_days} days)")
     # An unanswered interaction joins response_sla's denominator once its SLA has run out, so
     # until then (1) and (2), computed moments apart, may count it differently.
     settles = Interaction.objects.aggregate(last=Max("opened_at"))["last"] + dt.timedelta(
@@ -606,28 +604,44 @@ def run(args) -> None:
     if settles > timezone.now():
         # The data set runs to today: leave today out rather than compare two moments.
         last_day = min(last_day, timezone.localdate() - dt.timedelta(days=1))
-        total_days = (last_day - first_day).days + 1
         log(
             f"the newest interactions reach their SLA at {settles:%H:%M} UTC: "
-            f"measuring {first_day}..{last_day} ({total_days} days)"
+            f"measuring {first_day}..{last_day}"
         )
+    return first_day, last_day
+
+
+def agents_with_team() -> int:
+    return Employee.objects.filter(memberships__isnull=False).distinct().count()
+
+
+def run(args) -> None:
+    if args.sizes:
+        from bench.engine_sizes import sizes_run_and_report
+
+        sizes_run_and_report(args)
+        return
+    first_day, last_day = measured_days()
+    agents = agents_with_team()
+    total_days = (last_day - first_day).days + 1
+    log(f"data: {agents:,} agents with a team, {first_day}..{last_day} ({total_days} days)")
     sizes = sorted({max(1, round(total_days * share)) for share in (1 / 3, 2 / 3, 1)})
     baseline_table_create()
-    _warm_up()
+    warm_up()
     backfills = []
     try:
         for days in sizes:
             date_from = last_day - dt.timedelta(days=days - 1)
-            interactions = _interactions_in(date_from, last_day)
+            interactions = interactions_in(date_from, last_day)
             log(f"{days} days ({interactions:,} interactions), {ROUNDS} rounds of each…")
             ours_times, floor_times, round_parts = [], [], []
             for _round in range(ROUNDS):
                 scores_clear()
                 with parts_timed() as timed_parts:
-                    ours_times.append(_timed(ours_compute, date_from=date_from, date_to=last_day))
+                    ours_times.append(timed(ours_compute, date_from=date_from, date_to=last_day))
                 round_parts.append(timed_parts)
                 floor_times.append(
-                    _timed(
+                    timed(
                         baseline_compute,
                         date_from=date_from,
                         date_to=last_day,
@@ -681,9 +695,9 @@ def run(args) -> None:
             for chunk in employee_chunks(date_from=day, date_to=day):
                 scores_compute_chunk_run(employee_ids=chunk, date_from=day, date_to=day)
 
-        today_ours = _timed(today_run)
+        today_ours = timed(today_run)
         now = timezone.now()
-        today_floor = _timed(baseline_compute, date_from=day, date_to=day, now=now)
+        today_floor = timed(baseline_compute, date_from=day, date_to=day, now=now)
         agreement_assert(date_from=day, date_to=day)
         log(f"  ours {today_ours:.1f} s, baseline {today_floor:.1f} s")
     finally:
@@ -710,8 +724,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         {
             "measure": f"(1) vs (2): {days}-day backfill, {agents:,} agents, "
             f"{interactions:,} interactions ({employee_days:,} employee-days)",
-            "our figure": _s(ours_full),
-            "baseline figure": f"{_s(floor_full)} (SQL floor)",
+            "our figure": seconds_text(ours_full),
+            "baseline figure": f"{seconds_text(floor_full)} (SQL floor)",
             "ratio": f"{floor_ratio:.2f}×",
             "goal": f"≤ {GOAL_FLOOR_RATIO}× {'✅' if floor_ratio <= GOAL_FLOOR_RATIO else '❌'}",
             "date": when,
@@ -720,8 +734,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         {
             "measure": f"(1) vs (3): same backfill against a naive ORM loop per employee and "
             f"day ({naive.employee_days} sampled employee-days, scaled)",
-            "our figure": _s(ours_full),
-            "baseline figure": f"{_s(naive_full)} (naive, scaled)",
+            "our figure": seconds_text(ours_full),
+            "baseline figure": f"{seconds_text(naive_full)} (naive, scaled)",
             "ratio": f"{speedup:.0f}× faster",
             "goal": f"≥ {GOAL_NAIVE_SPEEDUP}× {'✅' if speedup >= GOAL_NAIVE_SPEEDUP else '❌'}",
             "date": when,
@@ -735,8 +749,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         rows.append(
             {
                 "measure": f"growth: {size_days}-day backfill, {size_interactions:,} interactions",
-                "our figure": f"{_s(ours)} ({rate:.1f} s per million)",
-                "baseline figure": _s(floor),
+                "our figure": f"{seconds_text(ours)} ({rate:.1f} s per million)",
+                "baseline figure": seconds_text(floor),
                 "ratio": f"{ours / floor:.2f}×",
                 "goal": "linear in interactions",
                 "date": when,
@@ -748,8 +762,8 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         {
             "measure": f"recompute one full day ({day}) for {agents:,} agents, "
             "beat chunks, one process",
-            "our figure": _s(today_ours),
-            "baseline figure": _s(today_floor),
+            "our figure": seconds_text(today_ours),
+            "baseline figure": seconds_text(today_floor),
             "ratio": f"{today_ours / today_floor:.2f}×",
             "goal": f"well inside {BEAT_SECONDS // 60} min "
             f"{'✅' if today_ours < BEAT_SECONDS / 10 else '❌'}",
@@ -762,7 +776,7 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         for ours, floor in zip(ours_all, floor_all, strict=True)
     )
     note = (
-        f"Data: `seed_demo --scale` ({agents:,} agents × ~{args.per_day} interactions/day × "
+        f"Data: `python -m bench data` ({agents:,} agents × ~{args.per_day} interactions/day × "
         f"{days} days, with survey responses and QA reviews), in the `crs_bench` database; "
         "every figure in one run of `python -m bench engine`.\n\n"
         "(1) is `manage.py compute_scores` synchronous on empty score tables: employee rows "
@@ -783,12 +797,13 @@ def report_write(*, agents, backfills, naive, naive_full, today, parts, args) ->
         "met" if floor_ratio <= GOAL_FLOOR_RATIO else f"not met in this run ({floor_ratio:.2f}×)"
     )
     note += (
-        f"\nWhere a {days}-day backfill's {_s(ours_full)} go "
+        f"\nWhere a {days}-day backfill's {seconds_text(ours_full)} go "
         f"(the round closest to the median), timed inside it: reading the sources with the "
-        f"grouped queries {_s(parts['reading'])}; scoring in Python "
-        f"(`scoring.score_stats`, employee and team rows) {_s(parts['scoring'])}; writing the "
-        f"rows {_s(parts['writing'])}; the rest (planning, building rows and their JSON, "
-        f"pooling the teams, committing) {_s(rest)}. The machine was shared while measuring "
+        f"grouped queries {seconds_text(parts['reading'])}; scoring in Python "
+        f"(`scoring.score_stats`, employee and team rows) {seconds_text(parts['scoring'])}; "
+        f"writing the rows {seconds_text(parts['writing'])}; the rest (planning, building rows "
+        f"and their JSON, pooling the teams, committing) {seconds_text(rest)}. The machine was "
+        "shared while measuring "
         f"(load average {parts['load']:.1f} on {os.cpu_count()} cores), so absolute times "
         "are noisy.\n\n"
         f"Goal (1) ≤ {GOAL_FLOOR_RATIO}× (2): {verdict}. How the backfill gets there: for "

@@ -1,5 +1,5 @@
 """Demo data: a believable organisation for `make run` (`builder`, speaking the words of
-`content`), and large synthetic sets for benchmarks (`scale`)."""
+`content`). The benchmarks' large synthetic set is theirs: `bench/dataset.py`."""
 
 from scorecards.demo.builder import (
     demo_database_is_empty,
@@ -8,7 +8,6 @@ from scorecards.demo.builder import (
     demo_seed,
 )
 from scorecards.demo.content import DEMO_LOGINS
-from scorecards.demo.scale import demo_seed_scale
 
 __all__ = [
     "DEMO_LOGINS",
@@ -16,5 +15,4 @@ __all__ = [
     "demo_scorecard_create",
     "demo_scores_compute",
     "demo_seed",
-    "demo_seed_scale",
 ]

@@ -217,23 +217,6 @@ def test_demo_users_sign_in_with_the_demo_password(client, username):
 
 
 @pytest.mark.django_db
-def test_scale_mode_loads_a_large_set_without_computing_scores():
-    output = seed(
-        "--scale", "--agents", "60", "--per-day", "5", "--days", "7", "--today",
-        TODAY.isoformat(),
-    )  # fmt: skip
-
-    assert Team.objects.count() == 1
-    assert Employee.objects.filter(role=Role.AGENT).count() == 60
-    interactions = Interaction.objects.count()
-    assert 60 * 7 * 4 <= interactions <= 60 * 7 * 6
-    assert f"interactions: {interactions:,}" in output
-    assert QAReview.objects.filter(status=ReviewStatus.PUBLISHED).count() == 60 * 3
-    assert SurveyResponse.objects.exists()
-    assert not EmployeeDailyScore.objects.exists()
-
-
-@pytest.mark.django_db
 def test_seed_demo_refuses_too_few_agents():
     with pytest.raises(CommandError):
         seed("--agents", "3", "--days", "2", "--today", TODAY.isoformat())

@@ -1,4 +1,4 @@
-"""Fill an empty database with demo data, or with a large synthetic set for benchmarks."""
+"""Fill an empty database with demo data."""
 
 import datetime as dt
 import time
@@ -33,23 +33,11 @@ def _day(value: str) -> dt.date:
         raise CommandError(_("--today must be a date as YYYY-MM-DD.")) from error
 
 
-class _Progress:
-    """Let tqdm redraw its bar in place on the command's stderr, which ends every write."""
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def write(self, text: str) -> None:
-        self.stream.write(text, ending="")
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-
 class Command(BaseCommand):
     help = (
         "Fill an empty database with the demo organisation (teams, staff, customers, 90 days "
-        "of interactions and feedback, scores), or with --scale a large set for benchmarks."
+        "of interactions and feedback, scores). The benchmarks make their own large set: "
+        "python -m bench data."
     )
 
     def add_arguments(self, parser):
@@ -60,20 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", type=_day, help="Last day of data, YYYY-MM-DD (default: today)."
         )
+        parser.add_argument("--agents", type=int, default=40, help="Agents (default 40).")
         parser.add_argument(
-            "--scale",
-            action="store_true",
-            help="A large synthetic set for benchmarks; scores are not computed.",
-        )
-        parser.add_argument("--agents", type=int, help="Agents (default 40; with --scale 1000).")
-        parser.add_argument(
-            "--days", type=int, help="Days of interactions (default 90; with --scale 30)."
-        )
-        parser.add_argument(
-            "--per-day",
-            type=int,
-            default=60,
-            help="With --scale: interactions per agent and day (default 60).",
+            "--days", type=int, default=90, help="Days of interactions (default 90)."
         )
         parser.add_argument("--customers", type=int, default=300, help="Customers (default 300).")
         parser.add_argument(
@@ -90,26 +67,16 @@ class Command(BaseCommand):
             )
         today = options["today"] or timezone.localdate()
         started = time.monotonic()
+        days = options["days"]
         try:
-            if options["scale"]:
-                counts = demo.demo_seed_scale(
-                    seed=options["seed"],
-                    today=today,
-                    agents=options["agents"] or 1000,
-                    per_day=options["per_day"],
-                    days=options["days"] or 30,
-                    progress=_Progress(self.stderr),
-                )
-            else:
-                days = options["days"] or 90
-                counts = demo.demo_seed(
-                    seed=options["seed"],
-                    today=today,
-                    agents=options["agents"] or 40,
-                    days=days,
-                    customers=options["customers"],
-                    report=self.stderr.write,
-                )
+            counts = demo.demo_seed(
+                seed=options["seed"],
+                today=today,
+                agents=options["agents"],
+                days=days,
+                customers=options["customers"],
+                report=self.stderr.write,
+            )
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
@@ -119,7 +86,7 @@ class Command(BaseCommand):
         )
         for key, count in counts.items():
             self.stdout.write(f"  {LABELS.get(key, key)}: {count:,}")
-        if options["scale"] or options["skip_scores"]:
+        if options["skip_scores"]:
             return
         date_from = today - dt.timedelta(days=days - 1)
         self.stderr.write(_("Computing scores from %(from)s to %(to)s…") % {
