@@ -71,6 +71,9 @@ def api_key_teams_set(*, api_key: ApiKey, teams, is_team_restricted: bool = Fals
     saved again after that) sees nothing rather than everything.
     """
     api_key.teams.set(teams)
-    api_key.is_team_restricted = is_team_restricted or api_key.teams.exists()
-    api_key.save(update_fields=["is_team_restricted"])
+    restricted = is_team_restricted or api_key.teams.exists()
+    # Saved only when it changes: every save is a row of the key's history.
+    if api_key.is_team_restricted != restricted:
+        api_key.is_team_restricted = restricted
+        api_key.save(update_fields=["is_team_restricted"])
     return api_key

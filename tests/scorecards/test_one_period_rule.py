@@ -93,7 +93,7 @@ def _figures(world, client) -> dict[str, tuple]:
     today, first, team, agent = world["today"], world["first"], world["team"], world["agent"]
     period = Period(date_from=first, date_to=today)
     figures = {}
-    overview = employee_overview(employee=agent, today=today, days=DAYS)
+    overview = employee_overview(employee=agent, user=world["manager"].user, today=today, days=DAYS)
     figures["agent page"] = (overview.period_total, overview.version.number)
     dashboard = team_dashboard(team=team, period=period)
     (member,) = dashboard.members
