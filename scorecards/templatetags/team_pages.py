@@ -5,8 +5,6 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 
-from scorecards.choices import Band
-
 register = template.Library()
 
 
@@ -21,9 +19,3 @@ def signed(value: Decimal | None, places: int = 1) -> str:
     if value < 0:
         return f"\u2212{number}"
     return number
-
-
-@register.filter
-def band_label(band: str) -> str:
-    """Return a band's name in the active language; "" for no band."""
-    return str(Band(band).label) if band else ""
