@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
-from customers.services import ERASED_SUBJECT, customer_erase
 from feedback.models import SurveyResponse
 from feedback.survey_selectors import survey_token
+from privacy.services import ERASED_SUBJECT, customer_erase
 from scorecards.models import DirtyDay
 from staff.choices import Role
 from tests.factories import (
