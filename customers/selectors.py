@@ -9,6 +9,7 @@ from django.utils import timezone
 from customers.models import Customer, Interaction
 from staff.choices import Role
 from staff.models import Employee
+from staff.permissions import Principal, principal_for_user, rows_visible
 from staff.selectors import (
     employee_for_user,
     employees_writable_by,
@@ -94,17 +95,24 @@ def interactions_writable_by(*, user) -> QuerySet[Interaction]:
     )
 
 
-def customers_visible_to(*, user) -> QuerySet[Customer]:
-    """Return the customers whose pages the user may open.
+def customers_visible(*, principal: Principal) -> QuerySet[Customer]:
+    """Return the customers a principal may see: the one rule for pages, picker and API.
 
-    Admins see every customer; managers those their teams' people dealt with; agents those they
-    dealt with themselves; anyone else none.
+    Every customer for those who see everything (admins, API keys without teams); otherwise
+    those dealt with in an interaction the principal may read (`rows_visible`: by person and by
+    the day it was opened), so agents see their own customers and managers their teams'.
     """
-    if is_admin(user=user):
+    if principal.sees_everything:
         return Customer.objects.all()
-    if not can_read_customers(user=user):
-        return Customer.objects.none()
-    return Customer.objects.filter(pk__in=interactions_visible_to(user=user).values("customer_id"))
+    dealt_with = rows_visible(
+        queryset=Interaction.objects.all(), principal=principal, day_field="opened_at__date"
+    )
+    return Customer.objects.filter(pk__in=dealt_with.values("customer_id"))
+
+
+def customers_visible_to(*, user) -> QuerySet[Customer]:
+    """Return the customers whose pages the user may open (`customers_visible`)."""
+    return customers_visible(principal=principal_for_user(user=user))
 
 
 def customers_loggable(*, visible: QuerySet[Customer]) -> QuerySet[Customer]:
@@ -120,30 +128,41 @@ def customers_loggable(*, visible: QuerySet[Customer]) -> QuerySet[Customer]:
     )
 
 
-def customers_loggable_by(*, user) -> QuerySet[Customer]:
-    """Return the customers the user may log an interaction with (`customers_loggable`)."""
-    if is_admin(user=user):
+def customers_loggable_for(*, principal: Principal) -> QuerySet[Customer]:
+    """Return the customers the principal may log an interaction with (`customers_loggable`)."""
+    if principal.sees_everything:
         return Customer.objects.filter(erased_at__isnull=True)
-    return customers_loggable(visible=customers_visible_to(user=user))
+    return customers_loggable(visible=customers_visible(principal=principal))
+
+
+def customers_loggable_by(*, user) -> QuerySet[Customer]:
+    """Return the customers the user may pick when logging (`customers_loggable_for`)."""
+    return customers_loggable_for(principal=principal_for_user(user=user))
+
+
+def customers_search(*, customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
+    """Narrow customers to those whose name, company or e-mail contains the query, or whose
+    external id is the query: the one search of the list page, the picker and the API."""
+    # No keyboard types a NUL, and PostgreSQL refuses one in a query.
+    query = query.replace("\x00", "").strip()
+    if not query:
+        return customers
+    return customers.filter(
+        Q(name__icontains=query)
+        | Q(company__icontains=query)
+        | Q(email__icontains=query)
+        | Q(external_id__iexact=query)
+    )
 
 
 def customers_matching(
     *, query: str, customers: QuerySet[Customer], limit: int = SEARCH_LIMIT
 ) -> list[Customer]:
-    """Return the customers among `customers` whose name, company, e-mail or external id
-    contains the query, best matches (name starting with it) first."""
-    # No keyboard types a NUL, and PostgreSQL refuses one in a query.
-    query = query.replace("\x00", "").strip()
-    if not query:
+    """Return up to `limit` of the customers found by `customers_search`, by name; none for an
+    empty query (the picker offers nothing until something is typed)."""
+    if not query.replace("\x00", "").strip():
         return []
-    return list(
-        customers.filter(
-            Q(name__icontains=query)
-            | Q(company__icontains=query)
-            | Q(email__icontains=query)
-            | Q(external_id__iexact=query)
-        ).order_by("name", "pk")[:limit]
-    )
+    return list(customers_search(customers=customers, query=query).order_by("name", "pk")[:limit])
 
 
 def customer_list(
@@ -155,15 +174,7 @@ def customer_list(
     sort: str = DEFAULT_CUSTOMER_SORT,
 ) -> QuerySet[Customer]:
     """Return the visible customers matching the filters, with their (visible) contact counts."""
-    customers = customers_visible_to(user=user)
-    query = query.strip()
-    if query:
-        customers = customers.filter(
-            Q(name__icontains=query)
-            | Q(company__icontains=query)
-            | Q(email__icontains=query)
-            | Q(external_id__icontains=query)
-        )
+    customers = customers_search(customers=customers_visible_to(user=user), query=query)
     if tier:
         customers = customers.filter(tier=tier)
     if opted_out is not None:
