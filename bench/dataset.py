@@ -38,10 +38,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from crs_site.lib.numbers import quantize
 from customers.choices import Channel
 from customers.models import Customer, Interaction
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, SurveyResponse
+from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.demo.builder import (
     BATCH_SIZE,
     TEAMS,
@@ -50,7 +52,6 @@ from scorecards.demo.builder import (
     demo_organisation_zone,
     demo_scorecard_create,
 )
-from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 

@@ -1,17 +1,19 @@
 """Filters of the customer and interaction lists, shared by the API and the pages."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
+from customers.selectors import customers_search
 from staff.bounds import DayFilter
 from staff.filtersets import BooleanFilter, DateRangeForm, IdFilter
 
 
 class CustomerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label=_("Name, company or e-mail"))
+    q = django_filters.CharFilter(
+        method="filter_search", label=_("Name, company, e-mail or external id")
+    )
     external_id = django_filters.CharFilter(label=_("External id"))
     tier = django_filters.ChoiceFilter(choices=Tier.choices, label=_("Tier"))
 
@@ -20,9 +22,7 @@ class CustomerFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(
-            Q(name__icontains=value) | Q(company__icontains=value) | Q(email__icontains=value)
-        )
+        return customers_search(customers=queryset, query=value)
 
 
 class InteractionFilter(django_filters.FilterSet):

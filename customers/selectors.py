@@ -1,17 +1,15 @@
 """Reads of the customer and interaction pages: who may see which customer, lists, histories."""
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
-from feedback.models import SurveyResponse
 from staff.choices import Role
 from staff.models import Employee
+from staff.permissions import Principal, principal_for_user, rows_visible
 from staff.selectors import (
     employee_for_user,
     employees_writable_by,
@@ -97,17 +95,24 @@ def interactions_writable_by(*, user) -> QuerySet[Interaction]:
     )
 
 
-def customers_visible_to(*, user) -> QuerySet[Customer]:
-    """Return the customers whose pages the user may open.
+def customers_visible(*, principal: Principal) -> QuerySet[Customer]:
+    """Return the customers a principal may see: the one rule for pages, picker and API.
 
-    Admins see every customer; managers those their teams' people dealt with; agents those they
-    dealt with themselves; anyone else none.
+    Every customer for those who see everything (admins, API keys without teams); otherwise
+    those dealt with in an interaction the principal may read (`rows_visible`: by person and by
+    the day it was opened), so agents see their own customers and managers their teams'.
     """
-    if is_admin(user=user):
+    if principal.sees_everything:
         return Customer.objects.all()
-    if not can_read_customers(user=user):
-        return Customer.objects.none()
-    return Customer.objects.filter(pk__in=interactions_visible_to(user=user).values("customer_id"))
+    dealt_with = rows_visible(
+        queryset=Interaction.objects.all(), principal=principal, day_field="opened_at__date"
+    )
+    return Customer.objects.filter(pk__in=dealt_with.values("customer_id"))
+
+
+def customers_visible_to(*, user) -> QuerySet[Customer]:
+    """Return the customers whose pages the user may open (`customers_visible`)."""
+    return customers_visible(principal=principal_for_user(user=user))
 
 
 def customers_loggable(*, visible: QuerySet[Customer]) -> QuerySet[Customer]:
@@ -123,30 +128,41 @@ def customers_loggable(*, visible: QuerySet[Customer]) -> QuerySet[Customer]:
     )
 
 
-def customers_loggable_by(*, user) -> QuerySet[Customer]:
-    """Return the customers the user may log an interaction with (`customers_loggable`)."""
-    if is_admin(user=user):
+def customers_loggable_for(*, principal: Principal) -> QuerySet[Customer]:
+    """Return the customers the principal may log an interaction with (`customers_loggable`)."""
+    if principal.sees_everything:
         return Customer.objects.filter(erased_at__isnull=True)
-    return customers_loggable(visible=customers_visible_to(user=user))
+    return customers_loggable(visible=customers_visible(principal=principal))
+
+
+def customers_loggable_by(*, user) -> QuerySet[Customer]:
+    """Return the customers the user may pick when logging (`customers_loggable_for`)."""
+    return customers_loggable_for(principal=principal_for_user(user=user))
+
+
+def customers_search(*, customers: QuerySet[Customer], query: str) -> QuerySet[Customer]:
+    """Narrow customers to those whose name, company or e-mail contains the query, or whose
+    external id is the query: the one search of the list page, the picker and the API."""
+    # No keyboard types a NUL, and PostgreSQL refuses one in a query.
+    query = query.replace("\x00", "").strip()
+    if not query:
+        return customers
+    return customers.filter(
+        Q(name__icontains=query)
+        | Q(company__icontains=query)
+        | Q(email__icontains=query)
+        | Q(external_id__iexact=query)
+    )
 
 
 def customers_matching(
     *, query: str, customers: QuerySet[Customer], limit: int = SEARCH_LIMIT
 ) -> list[Customer]:
-    """Return the customers among `customers` whose name, company, e-mail or external id
-    contains the query, best matches (name starting with it) first."""
-    # No keyboard types a NUL, and PostgreSQL refuses one in a query.
-    query = query.replace("\x00", "").strip()
-    if not query:
+    """Return up to `limit` of the customers found by `customers_search`, by name; none for an
+    empty query (the picker offers nothing until something is typed)."""
+    if not query.replace("\x00", "").strip():
         return []
-    return list(
-        customers.filter(
-            Q(name__icontains=query)
-            | Q(company__icontains=query)
-            | Q(email__icontains=query)
-            | Q(external_id__iexact=query)
-        ).order_by("name", "pk")[:limit]
-    )
+    return list(customers_search(customers=customers, query=query).order_by("name", "pk")[:limit])
 
 
 def customer_list(
@@ -158,15 +174,7 @@ def customer_list(
     sort: str = DEFAULT_CUSTOMER_SORT,
 ) -> QuerySet[Customer]:
     """Return the visible customers matching the filters, with their (visible) contact counts."""
-    customers = customers_visible_to(user=user)
-    query = query.strip()
-    if query:
-        customers = customers.filter(
-            Q(name__icontains=query)
-            | Q(company__icontains=query)
-            | Q(email__icontains=query)
-            | Q(external_id__icontains=query)
-        )
+    customers = customers_search(customers=customers_visible_to(user=user), query=query)
     if tier:
         customers = customers.filter(tier=tier)
     if opted_out is not None:
@@ -179,49 +187,6 @@ def customer_list(
         last_contact=Max("interactions__opened_at", filter=counted),
     )
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS[DEFAULT_CUSTOMER_SORT]))
-
-
-@dataclass(frozen=True)
-class CustomerHistory:
-    interactions: QuerySet[Interaction]
-    responses: list[SurveyResponse]
-    open_follow_ups: list[Interaction]
-    escalations: list[Interaction]
-    interaction_count: int
-    csat_percent: float | None
-
-
-def customer_history(*, customer: Customer, user, responses_limit: int = 50) -> CustomerHistory:
-    """Return what the user may see of a customer's contacts: interactions, CSAT, follow-ups."""
-    interactions = (
-        interactions_visible_to(user=user)
-        .filter(customer=customer)
-        .select_related("employee__user")
-        .order_by("-opened_at", "-pk")
-    )
-    responses = (
-        SurveyResponse.objects.filter(interaction__in=interactions.values("pk"))
-        .select_related("interaction")
-        .order_by("-submitted_at", "-pk")
-    )
-    open_follow_ups = list(
-        interactions.filter(follow_up_due__isnull=False, follow_up_done_at__isnull=True).order_by(
-            "follow_up_due", "pk"
-        )
-    )
-    escalations = list(interactions.filter(is_escalated=True))
-    totals = interactions.aggregate(count=Count("pk"))
-    csat = SurveyResponse.objects.filter(interaction__in=interactions.values("pk")).aggregate(
-        count=Count("pk"), total=Count("pk", filter=Q(csat__gte=4))
-    )
-    return CustomerHistory(
-        interactions=interactions,
-        responses=list(responses[:responses_limit]),
-        open_follow_ups=open_follow_ups,
-        escalations=escalations,
-        interaction_count=totals["count"],
-        csat_percent=(100 * csat["total"] / csat["count"]) if csat["count"] else None,
-    )
 
 
 def employee_interactions(*, employee: Employee, query: str = "") -> QuerySet[Interaction]:
@@ -257,77 +222,3 @@ def interaction_editable_by(*, user, pk: int) -> Interaction | None:
         .select_related("customer", "employee__user")
         .first()
     )
-
-
-def _moment(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def customer_erasable_by(*, user, customer: Customer) -> bool:
-    """Tell whether the user may erase the customer for everyone: an admin, or a manager who
-    may see every interaction with the customer, i.e. manages every team involved with them."""
-    if not can_manage_personal_data(user=user):
-        return False
-    unseen = Interaction.objects.filter(customer=customer).exclude(
-        pk__in=interactions_visible_to(user=user).values("pk")
-    )
-    return not unseen.exists()
-
-
-def customer_personal_data(*, customer: Customer, user) -> dict[str, Any]:
-    """Return what is stored about a customer that the user may see, for a data-subject access
-    request (GDPR): everything for an admin, a manager's own teams' contacts otherwise."""
-    interactions = list(
-        interactions_visible_to(user=user).filter(customer=customer).order_by("opened_at", "pk")
-    )
-    responses = list(
-        SurveyResponse.objects.filter(interaction__in=[i.pk for i in interactions]).order_by(
-            "submitted_at", "pk"
-        )
-    )
-    return {
-        "customer": {
-            "id": customer.pk,
-            "name": customer.name,
-            "company": customer.company,
-            "email": customer.email,
-            "phone": customer.phone,
-            "language": customer.language,
-            "tier": customer.tier,
-            "value_points": customer.value_points,
-            "external_id": customer.external_id,
-            "has_opted_out_of_surveys": customer.has_opted_out_of_surveys,
-            "created_at": _moment(customer.created_at),
-            "erased_at": _moment(customer.erased_at),
-        },
-        "interactions": [
-            {
-                "id": interaction.pk,
-                "channel": interaction.channel,
-                "subject": interaction.subject,
-                "notes": interaction.notes,
-                "opened_at": _moment(interaction.opened_at),
-                "first_response_at": _moment(interaction.first_response_at),
-                "resolved_at": _moment(interaction.resolved_at),
-                "is_first_contact_resolution": interaction.is_first_contact_resolution,
-                "is_escalated": interaction.is_escalated,
-                "follow_up_due": (
-                    interaction.follow_up_due.isoformat() if interaction.follow_up_due else None
-                ),
-                "follow_up_done_at": _moment(interaction.follow_up_done_at),
-            }
-            for interaction in interactions
-        ],
-        "survey_responses": [
-            {
-                "id": response.pk,
-                "interaction": response.interaction_id,
-                "csat": response.csat,
-                "nps": response.nps,
-                "comment": response.comment,
-                "language": response.language,
-                "submitted_at": _moment(response.submitted_at),
-            }
-            for response in responses
-        ],
-    }

@@ -1,11 +1,9 @@
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,7 +13,6 @@ from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
-from feedback.models import SurveyInvitation, SurveyResponse
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
 from staff.choices import Role
@@ -140,13 +137,24 @@ def interaction_validate(*, interaction: Interaction, now: dt.datetime | None = 
         raise ValidationError(errors)
 
 
-def _surveys_invite(*, interactions: Sequence[Interaction]) -> None:
-    """Invite the customers of just-resolved interactions to a survey, per their team."""
-    # Imported here because feedback's services import this module.
-    from feedback.services import survey_invitations_create
+# What apps above customers do when interactions become resolved (feedback: invite the
+# customers to a survey). customers must not import them, so each registers its handler once, in
+# its AppConfig.ready(); the handler runs in the writing transaction, so its rows are written
+# with the interactions or not at all, and need no broker (it may enqueue on commit itself).
+InteractionsResolvedHandler = Callable[..., object]
+_resolved_handlers: list[InteractionsResolvedHandler] = []
 
+
+def interactions_resolved_subscribe(handler: InteractionsResolvedHandler) -> None:
+    """Call `handler(interactions=[...])` with the interactions each write has just resolved."""
+    if handler not in _resolved_handlers:
+        _resolved_handlers.append(handler)
+
+
+def _interactions_resolved(*, interactions: Sequence[Interaction]) -> None:
     if interactions:
-        survey_invitations_create(interactions=interactions)
+        for handler in _resolved_handlers:
+            handler(interactions=interactions)
 
 
 def _moved_feedback_days(*, interaction_id: int, employee_ids: set[int]) -> set[Pair]:
@@ -165,7 +173,7 @@ def interaction_create(*, employee: Employee, customer: Customer, **fields: Any)
     interaction.save()
     days_mark_dirty(pairs=interaction_days(interaction))
     if interaction.resolved_at is not None:
-        _surveys_invite(interactions=[interaction])
+        _interactions_resolved(interactions=[interaction])
     return interaction
 
 
@@ -215,7 +223,7 @@ def interaction_update(
         )
     days_mark_dirty(pairs=pairs)
     if stored.resolved_at is None and interaction.resolved_at is not None:
-        _surveys_invite(interactions=[interaction])
+        _interactions_resolved(interactions=[interaction])
     return interaction
 
 
@@ -359,12 +367,11 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
     for interaction_id, days in feedback_days(interaction_ids=moved).items():
         pairs |= {(e, day) for e in moved[interaction_id] for day in days}
     days_mark_dirty(pairs=pairs)
-    _surveys_invite(interactions=resolved)
+    _interactions_resolved(interactions=resolved)
     return interactions
 
 
 NEW_CUSTOMER_FIELDS = frozenset({"name", "company", "email", "phone", "language", "tier"})
-ERASED_SUBJECT = "[erased]"
 
 
 def customer_create(**fields: Any) -> Customer:
@@ -404,91 +411,3 @@ def interaction_log(
                 {f"new_customer_{field}": messages for field, messages in exc.message_dict.items()}
             ) from None
     return interaction_create(employee=employee, customer=customer, **fields)
-
-
-@transaction.atomic
-def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Customer:
-    """Remove a customer's personal data and keep the statistics it contributed to.
-
-    The customer row, its interactions and their survey responses stay (times, channels, flags,
-    ratings: what the scores are computed from), so no score changes and no day is marked for
-    rescoring; names, contact details, free text and external ids go, and open survey links
-    close. Erasing twice is harmless.
-    """
-    stored = Customer.objects.select_for_update().get(pk=customer.pk)
-    stored.name = f"Erased customer #{stored.pk}"
-    stored.company = ""
-    stored.email = ""
-    stored.phone = ""
-    stored.external_id = None
-    stored.has_opted_out_of_surveys = True
-    stored.erased_at = stored.erased_at or now or timezone.now()
-    stored.save()
-    Interaction.objects.filter(customer=stored).update(
-        subject=ERASED_SUBJECT, notes="", updated_at=timezone.now()
-    )
-    SurveyResponse.objects.filter(interaction__customer=stored).update(comment="")
-    # An open link would still take an answer, with a comment, about the erased customer:
-    # it closes now, and says so.
-    SurveyInvitation.objects.filter(
-        interaction__customer=stored, used_at__isnull=True, expires_at__gt=stored.erased_at
-    ).update(expires_at=stored.erased_at)
-    return stored
-
-
-@dataclass(frozen=True)
-class RetentionResult:
-    cutoff: dt.datetime | None
-    interactions: int
-    survey_comments: int
-    customers: int
-
-
-def retention_cutoff(*, months: int, now: dt.datetime | None = None) -> dt.datetime | None:
-    """Return the moment before which interactions lose their personal data (None: keep all)."""
-    if months <= 0:
-        return None
-    return (now or timezone.now()) - relativedelta(months=months)
-
-
-@transaction.atomic
-def personal_data_retention_purge(
-    *, months: int, now: dt.datetime | None = None
-) -> RetentionResult:
-    """Anonymise interactions opened more than `months` months ago, and customers seen only then.
-
-    An old interaction keeps its employee, channel, times and outcome flags, and its survey
-    response keeps its ratings: every score computed from them stays the same, so no day is
-    marked for rescoring. Its subject, notes and survey comment go. A customer with no
-    interaction since the cutoff is erased as on the customer's own erase request. Running it
-    again changes nothing.
-    """
-    now = now or timezone.now()
-    cutoff = retention_cutoff(months=months, now=now)
-    if cutoff is None:
-        return RetentionResult(cutoff=None, interactions=0, survey_comments=0, customers=0)
-    interactions = (
-        Interaction.objects.filter(opened_at__lt=cutoff)
-        .exclude(subject=ERASED_SUBJECT, notes="")
-        .update(subject=ERASED_SUBJECT, notes="", updated_at=now)
-    )
-    survey_comments = (
-        SurveyResponse.objects.filter(interaction__opened_at__lt=cutoff)
-        .exclude(comment="")
-        .update(comment="")
-    )
-    stale_customers = (
-        Customer.objects.filter(erased_at__isnull=True, created_at__lt=cutoff)
-        .exclude(interactions__opened_at__gte=cutoff)
-        .order_by("pk")
-    )
-    customers = 0
-    for customer in stale_customers.iterator(chunk_size=500):
-        customer_erase(customer=customer, now=now)
-        customers += 1
-    return RetentionResult(
-        cutoff=cutoff,
-        interactions=interactions,
-        survey_comments=survey_comments,
-        customers=customers,
-    )

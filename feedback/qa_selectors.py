@@ -12,12 +12,12 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.selectors import interactions_visible_to, interactions_writable_by
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, QAReviewEvent
 from scorecards.dirty import organisation_zone
-from scorecards.scoring import quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import (

@@ -22,13 +22,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from crs_site.celery import enqueue_on_commit
+from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.services import interaction_update
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, QAReviewEvent
+from feedback.qa_scoring import CriterionRating, qa_review_total
 from feedback.services import qa_review_days_changed, qa_review_publish
 from scorecards.dirty import local_day, organisation_zone, qa_review_days
-from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 
@@ -251,7 +252,7 @@ def qa_calibration_assign(
 
 
 def _ratings_store(*, review: QAReview, ratings: Ratings) -> None:
-    """Replace the review's ratings and recompute its total with the scoring engine's maths."""
+    """Replace the review's ratings and recompute its total (`qa_scoring.qa_review_total`)."""
     criteria = {criterion.pk: criterion for criterion in review.version.qa_criteria.all()}
     errors: dict[str, list[str]] = {}
     for criterion_id, (rating, _comment) in ratings.items():

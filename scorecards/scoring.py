@@ -1,4 +1,4 @@
-"""The scoring maths (docs/SCORING.md): metric values and scores, totals, bands, pooling, QA totals.
+"""The scoring maths (docs/SCORING.md): metric values and scores, totals, bands, pooling.
 
 Pure Python on `Decimal`: no ORM, no settings, no I/O, so every rule is unit- and property-tested
 and the daily computation, the period and team summaries and the API all share one implementation.
@@ -6,21 +6,16 @@ Numbers are `int` or `Decimal`; floats are refused, because one binary rounding 
 minutes would make a pooled period disagree with its days.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import (
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    Context,
-    Decimal,
-    DivisionByZero,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
-from functools import wraps
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from types import MappingProxyType
-from typing import NamedTuple, ParamSpec, TypeVar
+from typing import NamedTuple
+
+from crs_site.lib.numbers import DECIMAL_CONTEXT, exact, to_decimal
+
+# Re-exported: the scorecards pages and engine round their figures with it.
+from crs_site.lib.numbers import quantize as quantize
 
 # Metric codes are spelled out here rather than imported from scorecards.choices, which pulls in
 # Django; tests check that both lists stay the same.
@@ -62,44 +57,10 @@ AMBER = "amber"
 RED = "red"
 NO_BAND = ""
 
-MAX_RATING = 4
-
-# 40 significant digits hold any sum the daily rows can store (18 digits) with room for division;
-# trapping makes a bad input fail loudly instead of turning into NaN or Infinity.
-_CONTEXT = Context(
-    prec=40,
-    rounding=ROUND_HALF_EVEN,
-    traps=[InvalidOperation, DivisionByZero, Overflow],
-)
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 _CENTS = Decimal("0.01")
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _exact(func: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run the function in the module's decimal context, whatever the caller's context is."""
-
-    @wraps(func)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with localcontext(_CONTEXT):
-            return func(*args, **kwargs)
-
-    return wrapper
-
-
-def to_decimal(number: int | Decimal, *, name: str = "number") -> Decimal:
-    """Return an int or a finite Decimal as a Decimal; refuse floats and anything else."""
-    # bool is an int, but True as a count is always a bug upstream.
-    if isinstance(number, bool) or not isinstance(number, int | Decimal):
-        raise TypeError(f"{name} must be an int or a Decimal, not {type(number).__name__}")
-    result = Decimal(str(number))
-    if not result.is_finite():
-        raise ValueError(f"{name} must be finite, not {result}")
-    return result
 
 
 def _number(number: int | Decimal, name: str) -> Decimal:
@@ -138,7 +99,7 @@ class MetricRule:
             raise ValueError(f"weight of {self.code} must be positive, not {self.weight}")
         if self.target == self.floor:
             raise ValueError(f"target and floor of {self.code} must differ")
-        with localcontext(_CONTEXT):
+        with localcontext(DECIMAL_CONTEXT):
             # target - floor, the divisor of every score under this rule, worked out once.
             object.__setattr__(self, "_spread", self.target - self.floor)
         if isinstance(self.min_sample, bool) or not isinstance(self.min_sample, int):
@@ -173,26 +134,7 @@ class DayScore:
     metrics: dict[str, MetricResult]
 
 
-@dataclass(frozen=True)
-class CriterionRating:
-    """One QA criterion's rating (0..4, None for N/A) with the criterion's weight."""
-
-    weight: Decimal
-    rating: int | None
-    is_critical: bool = False
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "weight", to_decimal(self.weight, name="weight"))
-        if self.weight <= 0:
-            raise ValueError(f"weight must be positive, not {self.weight}")
-        if self.rating is not None:
-            if isinstance(self.rating, bool) or not isinstance(self.rating, int):
-                raise TypeError("rating must be an int or None")
-            if not 0 <= self.rating <= MAX_RATING:
-                raise ValueError(f"rating must be between 0 and {MAX_RATING}, not {self.rating}")
-
-
-@_exact
+@exact
 def metric_value(*, code: str, num: int | Decimal, den: int | Decimal) -> Decimal | None:
     """Return num / den times the metric's factor, or None when there is nothing to divide by."""
     _check_code(code)
@@ -205,7 +147,7 @@ def metric_value(*, code: str, num: int | Decimal, den: int | Decimal) -> Decima
     return num / den * FACTOR[code]
 
 
-@_exact
+@exact
 def metric_score(*, value: int | Decimal, target: int | Decimal, floor: int | Decimal) -> Decimal:
     """Return clamp((value - floor) / (target - floor), 0, 1) x 100."""
     value = to_decimal(value, name="value")
@@ -219,7 +161,7 @@ def metric_score(*, value: int | Decimal, target: int | Decimal, floor: int | De
     return min(max(ratio, _ZERO), _ONE) * _HUNDRED
 
 
-@_exact
+@exact
 def metric_result(*, rule: MetricRule, num: int | Decimal, den: int | Decimal) -> MetricResult:
     """Score a metric's num and den under its rule; N/A below the minimum sample."""
     num = to_decimal(num, name="num")
@@ -231,7 +173,7 @@ def metric_result(*, rule: MetricRule, num: int | Decimal, den: int | Decimal) -
     return MetricResult(num=num, den=den, value=value, score=score)
 
 
-@_exact
+@exact
 def weighted_total(
     *, results: Mapping[str, MetricResult], rules: Sequence[MetricRule]
 ) -> Decimal | None:
@@ -268,7 +210,7 @@ def band_for(*, total: Decimal | None, green_from: Decimal, amber_from: Decimal)
 _NO_STATS = (_ZERO, _ZERO)
 
 
-@_exact
+@exact
 def score_stats(
     *,
     stats: Mapping[str, tuple[Decimal, Decimal]],
@@ -312,7 +254,7 @@ def score_stats(
     return DayScore(total=total, band=band, metrics=metrics)
 
 
-@_exact
+@exact
 def pool(
     rows: Iterable[Mapping[str, tuple[Decimal, Decimal]]],
 ) -> dict[str, tuple[Decimal, Decimal]]:
@@ -326,32 +268,3 @@ def pool(
                 pooled_den + to_decimal(den, name="den"),
             )
     return pooled
-
-
-@_exact
-def qa_review_total(*, ratings: Iterable[CriterionRating]) -> Decimal | None:
-    """Return a QA review's total 0..100 over its rated criteria, None when nothing is rated."""
-    weighted_sum = _ZERO
-    weight_sum = _ZERO
-    critical_failed = False
-    for criterion in ratings:
-        if criterion.rating is None:
-            continue
-        if criterion.is_critical and criterion.rating == 0:
-            critical_failed = True
-        weighted_sum += criterion.weight * criterion.rating
-        weight_sum += criterion.weight
-    if weight_sum == 0:
-        return None
-    if critical_failed:
-        return _ZERO
-    return weighted_sum / (weight_sum * MAX_RATING) * _HUNDRED
-
-
-@_exact
-def quantize(value: Decimal | None, places: int = 2) -> Decimal | None:
-    """Round half up to the given decimal places for storage; None stays None."""
-    if value is None:
-        return None
-    value = to_decimal(value, name="value")
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
-from customers.services import ERASED_SUBJECT, personal_data_retention_purge
-from customers.tasks import personal_data_retention_run
 from feedback.models import SurveyResponse
+from privacy.services import ERASED_SUBJECT, personal_data_retention_purge
+from privacy.tasks import personal_data_retention_run
 from scorecards.models import DirtyDay
 from tests.factories import CustomerFactory, InteractionFactory, SurveyResponseFactory
 

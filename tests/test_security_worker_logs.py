@@ -3,7 +3,7 @@
 import pytest
 
 from crs_site.logging import request_id_var
-from customers.tasks import personal_data_retention_run
+from privacy.tasks import personal_data_retention_run
 from tests.celery_worker import celery_worker, queue_purge, unique_queue, wait_for
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "customers",
     "feedback",
     "scorecards",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -340,7 +341,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # GDPR: personal data of old interactions is anonymised nightly; the statistics stay.
     "interactions-retention-nightly": {
-        "task": "customers.tasks.personal_data_retention_run",
+        "task": "privacy.tasks.personal_data_retention_run",
         "schedule": crontab(minute=30, hour=3),
     },
 }

@@ -25,8 +25,13 @@ from customers.api.serializers import (
     UpsertResponseSerializer,
 )
 from customers.filtersets import CustomerFilter, InteractionFilter
-from customers.models import Customer, Interaction
-from customers.selectors import customers_loggable, employees_logging_for, employees_who_log
+from customers.models import Interaction
+from customers.selectors import (
+    customers_loggable_for,
+    customers_visible,
+    employees_logging_for,
+    employees_who_log,
+)
 from customers.services import (
     InteractionRowsInvalid,
     interaction_errors,
@@ -84,26 +89,10 @@ class CustomerList(generics.ListCreateAPIView):
     required_scopes = {"GET": ApiScope.CUSTOMERS_READ, "POST": ApiScope.CUSTOMERS_WRITE}
 
     def get_queryset(self):
-        return customers_visible(principal=principal_for_request(self.request))
-
-
-def customers_visible(*, principal: Principal) -> QuerySet[Customer]:
-    """Return the customers the principal may list: those dealt with by the people it may see
-    (as the customer pages do for a user), or every customer for admins and unrestricted keys."""
-    customers = Customer.objects.filter(erased_at__isnull=True)
-    if principal.sees_everything:
-        return customers
-    dealt_with = rows_visible(
-        queryset=Interaction.objects.all(), principal=principal, day_field="opened_at__date"
-    )
-    return customers.filter(pk__in=dealt_with.values("customer_id"))
-
-
-def customers_pushed_with(*, principal: Principal) -> QuerySet[Customer]:
-    """Return the customers the principal may push interactions with (`customers_loggable`)."""
-    if principal.sees_everything:
-        return Customer.objects.filter(erased_at__isnull=True)
-    return customers_loggable(visible=customers_visible(principal=principal))
+        # Erased customers are no one's business through the API: nothing about them is left.
+        return customers_visible(principal=principal_for_request(self.request)).filter(
+            erased_at__isnull=True
+        )
 
 
 _BATCH_REQUEST = PolymorphicProxySerializer(
@@ -217,7 +206,7 @@ def _resolve_references(
     """Turn ids and external ids into model rows, in one query per kind of parent."""
     lookups = {
         "employee": employees_pushed_for(principal=principal),
-        "customer": customers_pushed_with(principal=principal),
+        "customer": customers_loggable_for(principal=principal),
     }
     known: dict[str, tuple[set[int], dict[str, int]]] = {}
     for name, queryset in lookups.items():

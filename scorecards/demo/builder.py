@@ -24,10 +24,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crs_site.lib.numbers import quantize
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.choices import ChangeKind, VersionStatus
 from scorecards.demo.content import (
     COMMENTS,
@@ -57,7 +59,6 @@ from scorecards.models import (
     ScorecardVersion,
     ScoreFillState,
 )
-from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 

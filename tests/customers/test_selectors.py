@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from customers.models import Customer, Interaction
 from customers.selectors import (
-    customer_personal_data,
     customers_loggable,
     customers_loggable_by,
     customers_matching,
@@ -16,6 +15,7 @@ from customers.selectors import (
     interaction_editable_by,
 )
 from customers.services import interaction_log
+from privacy.selectors import customer_personal_data
 from staff.choices import Role
 from tests.factories import (
     CustomerFactory,

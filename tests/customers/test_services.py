@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from customers import services as customers_services
 from customers.models import Interaction
 from customers.services import (
     InteractionRowsInvalid,
@@ -126,3 +127,24 @@ def test_interactions_upsert_names_every_bad_row_and_writes_nothing():
     assert "1.resolved_at" in excinfo.value.message_dict
     assert not Interaction.objects.exists()
     assert not DirtyDay.objects.exists()
+
+
+def test_handlers_of_higher_apps_see_each_interaction_once_when_it_is_resolved(monkeypatch):
+    seen: list[list[int]] = []
+    monkeypatch.setattr(customers_services, "_resolved_handlers", [])
+    customers_services.interactions_resolved_subscribe(
+        lambda *, interactions: seen.append([i.pk for i in interactions])
+    )
+    employee, customer = EmployeeFactory(), CustomerFactory()
+
+    interaction = interaction_create(employee=employee, customer=customer, **fields())
+    interaction_update(interaction=interaction, resolved_at=OPENED + dt.timedelta(hours=1))
+    interaction_update(interaction=interaction, notes="Called back.")
+
+    assert seen == [[interaction.pk]]
+
+
+def test_feedback_subscribes_its_survey_invitations():
+    from feedback.services import survey_invitations_create
+
+    assert survey_invitations_create in customers_services._resolved_handlers

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
-from customers.services import ERASED_SUBJECT, customer_erase
 from feedback.models import SurveyResponse
 from feedback.survey_selectors import survey_token
+from privacy.services import ERASED_SUBJECT, customer_erase
 from scorecards.models import DirtyDay
 from staff.choices import Role
 from tests.factories import (
@@ -348,3 +348,25 @@ def test_customer_erase_service_is_idempotent_and_keeps_the_first_erasure_time()
 
     assert second.erased_at == first.erased_at
     assert Customer.objects.get().name == f"Erased customer #{customer.pk}"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("kalns", {"Agnese Kalniņa"}), ("EXT-9", {"Agnese Kalniņa"}), ("EXT-", set()), ("", None)],
+)
+def test_list_page_picker_and_api_find_the_same_customers(
+    client, agent, customers, query, expected
+):
+    mine, theirs = customers
+    Customer.objects.filter(pk=mine.pk).update(external_id="EXT-9")
+    Customer.objects.filter(pk=theirs.pk).update(external_id="EXT-99")
+    client.force_login(agent.user)
+
+    page = set(names(client.get(LIST_URL, {"q": query})))
+    api = {row["name"] for row in client.get("/api/v1/customers/", {"q": query}).json()["results"]}
+    picker = client.get(reverse("customers:customer_search"), {"customer_query": query})
+    picked = {c.name for c in picker.context["form"].customer_choices}
+
+    # The agent never finds the other team's customer, whichever door they search through.
+    assert page == api == (expected if expected is not None else {"Agnese Kalniņa"})
+    assert picked == (expected if expected is not None else set())

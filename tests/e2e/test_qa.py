@@ -5,10 +5,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from crs_site.lib.numbers import quantize
 from feedback import qa_services
 from feedback.choices import ReviewStatus
 from feedback.models import QAReview
-from scorecards.scoring import CriterionRating, qa_review_total, quantize
+from feedback.qa_scoring import CriterionRating, qa_review_total
 from staff.choices import Role
 from tests.factories import (
     CustomerFactory,

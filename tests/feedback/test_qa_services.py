@@ -8,12 +8,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from crs_site.lib.numbers import quantize
 from feedback import qa_services, qa_tasks
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview
+from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.dirty import local_day
 from scorecards.models import DirtyDay
-from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from scorecards.selectors import employee_day_explanation
 from staff.choices import Role
 from tests.factories import (

@@ -9,7 +9,6 @@ from scorecards.choices import Band, MetricCode
 from scorecards.scoring import (
     FACTOR,
     HIGHER_IS_BETTER,
-    CriterionRating,
     MetricResult,
     MetricRule,
     band_for,
@@ -17,7 +16,6 @@ from scorecards.scoring import (
     metric_score,
     metric_value,
     pool,
-    qa_review_total,
     quantize,
     score_stats,
     weighted_total,
@@ -266,53 +264,6 @@ def test_pool_of_nothing_is_empty():
     assert pool([]) == {}
 
 
-# --- QA review total: hand-worked --------------------------------------------------------------
-
-
-def test_qa_total_weighs_rated_criteria_and_skips_na():
-    ratings = [
-        CriterionRating(weight=D(2), rating=4),
-        CriterionRating(weight=D(1), rating=2),
-        CriterionRating(weight=D(5), rating=None),
-    ]
-
-    total = qa_review_total(ratings=ratings)
-
-    # (2 * 4/4 + 1 * 2/4) / 3 * 100
-    assert close(total, Fraction(250, 3))
-
-
-def test_critical_criterion_rated_0_makes_the_review_0():
-    ratings = [
-        CriterionRating(weight=D(5), rating=4),
-        CriterionRating(weight=D(1), rating=0, is_critical=True),
-        CriterionRating(weight=D(1), rating=None),
-    ]
-
-    assert qa_review_total(ratings=ratings) == 0
-
-
-def test_non_critical_0_or_critical_na_only_lowers_the_mean():
-    ratings = [
-        CriterionRating(weight=D(1), rating=4),
-        CriterionRating(weight=D(1), rating=0),
-        CriterionRating(weight=D(1), rating=None, is_critical=True),
-    ]
-
-    assert qa_review_total(ratings=ratings) == 50
-
-
-def test_qa_review_with_nothing_rated_has_no_total():
-    assert qa_review_total(ratings=[CriterionRating(weight=D(1), rating=None)]) is None
-    assert qa_review_total(ratings=[]) is None
-
-
-@pytest.mark.parametrize("rating", [-1, 5])
-def test_rating_outside_0_to_4_is_refused(rating):
-    with pytest.raises(ValueError, match="rating"):
-        CriterionRating(weight=D(1), rating=rating)
-
-
 # --- storage rounding and bad input ------------------------------------------------------------
 
 
@@ -342,7 +293,6 @@ def test_quantize_keeps_none():
         lambda: metric_value(code="fcr", num=0.3, den=1),
         lambda: metric_score(value=0.5, target=D(1), floor=D(0)),
         lambda: MetricRule(code="fcr", weight=1.5, target=D(80), floor=D(40)),
-        lambda: CriterionRating(weight=0.5, rating=3),
         lambda: pool([{"fcr": (1.0, 2)}]),
         lambda: quantize(0.1),
         lambda: band_for(total=80.0, green_from=GREEN_FROM, amber_from=AMBER_FROM),
@@ -594,24 +544,3 @@ def test_score_never_drops_as_the_value_moves_towards_the_target(bounds, values)
     assert metric_score(value=closer, target=target, floor=floor) >= metric_score(
         value=farther, target=target, floor=floor
     )
-
-
-@properties
-@given(
-    ratings=st.lists(
-        st.builds(
-            CriterionRating,
-            weight=weights,
-            rating=st.none() | st.integers(min_value=0, max_value=4),
-            is_critical=st.booleans(),
-        ),
-        max_size=8,
-    )
-)
-def test_qa_total_stays_within_0_and_100_and_is_none_only_when_nothing_is_rated(ratings):
-    total = qa_review_total(ratings=ratings)
-
-    if all(r.rating is None for r in ratings):
-        assert total is None
-    else:
-        assert 0 <= total <= 100

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from feedback.choices import ReviewStatus
 from feedback.models import QAReview, SurveyResponse
+from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.models import (
     ChangeEvent,
@@ -18,7 +20,6 @@ from scorecards.models import (
     ScorecardVersion,
     ScoreFillState,
 )
-from scorecards.scoring import CriterionRating, qa_review_total, quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 

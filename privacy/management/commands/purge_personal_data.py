@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from customers.services import personal_data_retention_purge
+from privacy.services import personal_data_retention_purge
 
 
 class Command(BaseCommand):

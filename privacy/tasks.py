@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from customers.services import personal_data_retention_purge
+from privacy.services import personal_data_retention_purge
 
 logger = logging.getLogger(__name__)
 
