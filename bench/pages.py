@@ -108,7 +108,7 @@ def _median_ms(samples: list[float]) -> float:
 
 def run(args=None, *, write: bool = True) -> dict[str, float]:
     from customers.models import Customer
-    from scorecards.services import scores_compute
+    from scorecards.engine.rows import scores_compute
     from staff.choices import Role
     from staff.models import Employee, Team
 

@@ -1,16 +1,13 @@
 """Everything that writes scorecard data: versions, computed scores, goals, change events."""
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, models, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,39 +19,21 @@ from scorecards.dirty import days_mark_dirty
 from scorecards.models import (
     Alert,
     ChangeEvent,
-    EmployeeDailyScore,
     Goal,
     Metric,
     QACriterion,
     RuleAcknowledgement,
     Scorecard,
     ScorecardVersion,
-    TeamDailyScore,
 )
-from scorecards.scoring import DayScore, pool, quantize, score_stats
 from scorecards.selectors import (
-    METRIC_CODES,
     METRIC_VALUE_RANGES,
-    STAT_COLUMNS,
-    DayStats,
-    Stats,
-    day_outcome,
     day_range,
-    days_final_at,
-    employee_day_stats,
-    employees_to_score,
     goals_progress,
     last_final_day,
     manager_digests,
-    memberships_overlapping,
-    response_sla_day_stats,
-    stats_of_row,
-    team_day_sums,
     version_in_force,
     version_rescored_days,
-    version_rules,
-    version_score,
-    version_timeline,
 )
 from staff.models import Employee, Team, TeamMembership
 from staff.services import membership_start
@@ -188,489 +167,6 @@ def scorecard_version_draft_from(*, version: ScorecardVersion) -> ScorecardVersi
     return draft
 
 
-# ---- computed scores -----------------------------------------------------------------------
-
-# Rows per INSERT: well under PostgreSQL's 65,535 parameters with ~27 columns a row.
-_SCORE_BATCH_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class ComputeSummary:
-    """What a computation wrote: employee and team rows, and the teams it touched."""
-
-    employee_rows: int
-    team_rows: int
-    team_ids: tuple[int, ...]
-
-
-_CENT = Decimal("0.01")
-
-
-def _cents(number: Decimal | None) -> Decimal | None:
-    """Round a Decimal from the scoring maths half up to cents, as `scoring.quantize` does.
-
-    The scoring maths returns Decimals only, so the checks of `quantize` are not needed here,
-    where they cost a tenth of a backfill.
-    """
-    return None if number is None else number.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-def _json_cents(number: Decimal | None) -> str:
-    """Return a figure rounded half up to cents as a JSON string, or JSON null."""
-    return "null" if number is None else f'"{_cents(number)}"'
-
-
-# A daily row's scored columns, in the order `_score_values` returns them.
-_SCORE_COLUMNS = (
-    "total",
-    "band",
-    "metric_scores",
-    "is_worked",
-    "is_final",
-    "computed_at",
-    *STAT_COLUMNS,
-)
-
-
-def _score_values(
-    *, score: DayScore, stats: Mapping, is_worked: bool, is_final: bool, computed_at
-) -> tuple:
-    """Return a daily row's `_SCORE_COLUMNS` as database-ready values, for `_scores_upsert`:
-    total and band as the day shows them (`day_outcome`), each metric's value and score
-    rounded to cents (as JSON text, written out directly: a backfill builds one per
-    employee-day), whether the day is worked and final, and every num/den."""
-    metric_scores = ", ".join(
-        f'"{code}": {{"value": {_json_cents(result.value)}, "score": {_json_cents(result.score)}}}'
-        for code, result in score.metrics.items()
-    )
-    total, band = day_outcome(score=score, is_worked=is_worked, is_final=is_final)
-    values = [_cents(total), band, f"{{{metric_scores}}}", is_worked, is_final, computed_at]
-    for code in METRIC_CODES:
-        values.extend(stats[code])
-    return tuple(values)
-
-
-def _copy_supported() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _copy(*, model, columns: Sequence[str], rows: Sequence[tuple], table: str) -> None:
-    """Stream the rows into the table (quoted name) with PostgreSQL's COPY, as CSV."""
-    quote = connection.ops.quote_name
-    data = io.StringIO()
-    csv.writer(data, lineterminator="\n").writerows(rows)
-    data.seek(0)
-    # CSV writes None as an empty field, which COPY reads as NULL; in text columns that take
-    # no NULL an empty field is the empty string.
-    fields = {field.column: field for field in model._meta.concrete_fields}
-    texts = [
-        quote(column)
-        for column in columns
-        if isinstance(fields[column], models.CharField | models.TextField)
-        and not fields[column].null
-    ]
-    not_null = f", FORCE_NOT_NULL ({', '.join(texts)})" if texts else ""
-    # The driver's own cursor, wrapped so that its errors are Django's (IntegrityError).
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(map(quote, columns))}) FROM STDIN "
-            f"WITH (FORMAT csv{not_null})",
-            data,
-        )
-
-
-def _scores_upsert(
-    *, model, columns: Sequence[str], rows: Sequence[tuple], unique_fields, fresh: bool = False
-) -> None:
-    """Insert daily score rows (tuples in `columns` order), updating them on their key.
-
-    On PostgreSQL the rows are streamed with COPY into a temporary table and upserted from it
-    with one INSERT ... SELECT: a multi-row INSERT of ~30 literals a row took a quarter of a
-    backfill, mostly in the server parsing them. `fresh` says none of the rows was stored when
-    the caller looked: they are then copied straight into the table, and upserted after all
-    should a concurrent computation have written some meanwhile. Elsewhere (the embedded
-    SQLite), plain multi-row INSERT ... ON CONFLICT statements. Call inside a transaction.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(map(quote, columns))
-    update = f" ON CONFLICT ({', '.join(map(quote, unique_fields))}) DO UPDATE SET " + ", ".join(
-        f"{quote(column)} = EXCLUDED.{quote(column)}"
-        for column in columns
-        if column not in unique_fields
-    )
-    if _copy_supported():
-        if fresh:
-            try:
-                with transaction.atomic():
-                    _copy(model=model, columns=columns, rows=rows, table=table)
-                return
-            except IntegrityError:
-                pass
-        incoming = quote(f"{model._meta.db_table}_incoming")
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{incoming}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {incoming} ON COMMIT DROP AS "
-                f"SELECT {names} FROM {table} WITH NO DATA"
-            )
-            _copy(model=model, columns=columns, rows=rows, table=incoming)
-            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {incoming}{update}")
-        return
-    with connection.cursor() as cursor:
-        batch_size = min(_SCORE_BATCH_SIZE, connection.ops.bulk_batch_size(columns, rows))
-        values = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        insert = f"INSERT INTO {table} ({names}) VALUES "
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            cursor.execute(
-                insert + ", ".join([values] * len(batch)) + update,
-                [value for row in batch for value in row],
-            )
-
-
-def _employee_rows_compute(
-    *,
-    employee_ids: Sequence[int] | None,
-    date_from: dt.date,
-    date_to: dt.date,
-    now: dt.datetime,
-) -> tuple[int, set[int]]:
-    """Write the employees' rows for the days; return the row count and the teams touched."""
-    spans = memberships_overlapping(date_from=date_from, date_to=date_to, employee_ids=employee_ids)
-    # Every scorecard's versions: the longest SLA in force anywhere decides when a day is final.
-    timeline = version_timeline(scorecard_ids=None, until=date_to)
-    planned: dict[tuple[int, dt.date], tuple[int, ScorecardVersion]] = {}
-    for span in spans:
-        last = min(span.ends_on or date_to, date_to)
-        for day in day_range(date_from=max(span.starts_on, date_from), date_to=last):
-            version = timeline.in_force(scorecard_id=span.scorecard_id, day=day)
-            if version is not None:
-                planned[(span.employee_id, day)] = (span.team_id, version)
-    day_stats = employee_day_stats(
-        employee_ids=employee_ids,
-        date_from=date_from,
-        date_to=date_to,
-        sla_minutes={version.sla_minutes for _team, version in planned.values()},
-        now=now,
-    )
-    final = {
-        day: now >= at
-        for day, at in days_final_at(
-            date_from=date_from, date_to=date_to, timeline=timeline
-        ).items()
-    }
-    empty = DayStats()
-    rules = {version.pk: version_rules(version) for version in timeline.versions}
-    computed_at = connection.ops.adapt_datetimefield_value(now)
-    adapt_day = connection.ops.adapt_datefield_value
-    rows = []
-    for (employee_id, day), (team_id, version) in sorted(planned.items()):
-        figures = day_stats.get((employee_id, day), empty)
-        stats = figures.metric_stats(sla_minutes=version.sla_minutes, is_final=final[day])
-        score = score_stats(
-            stats=stats,
-            rules=rules[version.pk],
-            green_from=version.green_from,
-            amber_from=version.amber_from,
-        )
-        rows.append(
-            (
-                employee_id,
-                adapt_day(day),
-                team_id,
-                version.pk,
-                *_score_values(
-                    score=score,
-                    stats=stats,
-                    is_worked=figures.is_worked,
-                    is_final=final[day],
-                    computed_at=computed_at,
-                ),
-            )
-        )
-
-    stored = EmployeeDailyScore.objects.filter(day__gte=date_from, day__lte=date_to)
-    if employee_ids is not None:
-        stored = stored.filter(employee_id__in=employee_ids)
-    with transaction.atomic():
-        teams = {team_id for team_id, _version in planned.values()}
-        stale = []
-        found = 0
-        for pk, employee_id, day, team_id in stored.values_list(
-            "pk", "employee_id", "day", "team_id"
-        ).order_by("pk"):
-            found += 1
-            teams.add(team_id)
-            if (employee_id, day) not in planned:
-                stale.append(pk)
-        if stale:
-            EmployeeDailyScore.objects.filter(pk__in=stale).delete()
-        _scores_upsert(
-            model=EmployeeDailyScore,
-            columns=("employee_id", "day", "team_id", "version_id", *_SCORE_COLUMNS),
-            rows=rows,
-            unique_fields=["employee_id", "day"],
-            fresh=not found,
-        )
-    return len(rows), teams
-
-
-def scores_compute_employees(
-    *,
-    employee_ids: Sequence[int] | None,
-    date_from: dt.date,
-    date_to: dt.date,
-    now: dt.datetime | None = None,
-) -> int:
-    """Score the employees (None: everyone) on each day of the range; return rows written.
-
-    A day is scored when the employee was in a team whose scorecard has a version in force;
-    any other stored row of theirs in the range is deleted.
-    """
-    count, _teams = _employee_rows_compute(
-        employee_ids=employee_ids, date_from=date_from, date_to=date_to, now=now or timezone.now()
-    )
-    return count
-
-
-@transaction.atomic
-def scores_compute_teams(
-    *,
-    team_ids: Sequence[int] | None,
-    date_from: dt.date,
-    date_to: dt.date,
-    now: dt.datetime | None = None,
-) -> int:
-    """Score the teams (None: all) on each day from their members' stored rows; return rows."""
-    now = now or timezone.now()
-    teams = Team.objects.select_for_update().order_by("pk")
-    if team_ids is not None:
-        teams = teams.filter(pk__in=team_ids)
-    # Locked until commit, so two workers finishing chunks of one team take turns, and the
-    # later one sums the rows both have committed.
-    scorecard_of = dict(teams.values_list("pk", "scorecard_id"))
-    # Every scorecard's versions: the longest SLA in force anywhere decides when a day is final.
-    timeline = version_timeline(scorecard_ids=None, until=date_to)
-    rules = {version.pk: version_rules(version) for version in timeline.versions}
-    final = {
-        day: now >= at
-        for day, at in days_final_at(
-            date_from=date_from, date_to=date_to, timeline=timeline
-        ).items()
-    }
-    computed_at = connection.ops.adapt_datetimefield_value(now)
-    rows = []
-    for sums in team_day_sums(team_ids=list(scorecard_of), date_from=date_from, date_to=date_to):
-        version = timeline.in_force(scorecard_id=scorecard_of[sums["team_id"]], day=sums["day"])
-        if version is None:
-            continue
-        stats = stats_of_row(sums)
-        score = score_stats(
-            stats=stats,
-            rules=rules[version.pk],
-            green_from=version.green_from,
-            amber_from=version.amber_from,
-        )
-        rows.append(
-            (
-                sums["team_id"],
-                sums["day"],
-                version.pk,
-                sums["member_count"],
-                *_score_values(
-                    score=score,
-                    stats=stats,
-                    is_worked=sums["worked_count"] > 0,
-                    is_final=final[sums["day"]],
-                    computed_at=computed_at,
-                ),
-            )
-        )
-    kept = {(row[0], row[1]) for row in rows}
-    stale = [
-        pk
-        for pk, team_id, day in TeamDailyScore.objects.filter(
-            team_id__in=list(scorecard_of), day__gte=date_from, day__lte=date_to
-        ).values_list("pk", "team_id", "day")
-        if (team_id, day) not in kept
-    ]
-    if stale:
-        TeamDailyScore.objects.filter(pk__in=stale).delete()
-    adapt_day = connection.ops.adapt_datefield_value
-    _scores_upsert(
-        model=TeamDailyScore,
-        columns=("team_id", "day", "version_id", "member_count", *_SCORE_COLUMNS),
-        rows=[(team_id, adapt_day(day), *rest) for team_id, day, *rest in rows],
-        unique_fields=["team_id", "day"],
-    )
-    return len(rows)
-
-
-def scores_compute(
-    *,
-    date_from: dt.date,
-    date_to: dt.date,
-    employee_ids: Sequence[int] | None = None,
-    now: dt.datetime | None = None,
-) -> ComputeSummary:
-    """Score the employees (None: everyone) over the days, then every team they touched."""
-    now = now or timezone.now()
-    # The employee rows commit before the team sums read them: a team lock never waits on
-    # this computation's own uncommitted rows.
-    employee_rows, teams = _employee_rows_compute(
-        employee_ids=employee_ids, date_from=date_from, date_to=date_to, now=now
-    )
-    team_ids = None if employee_ids is None else sorted(teams)
-    team_rows = scores_compute_teams(
-        team_ids=team_ids, date_from=date_from, date_to=date_to, now=now
-    )
-    return ComputeSummary(
-        employee_rows=employee_rows, team_rows=team_rows, team_ids=tuple(sorted(teams))
-    )
-
-
-# ---- simulation ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SimulatedTotal:
-    """A subject's pooled total over the period under the version in force and under a draft."""
-
-    subject_id: int
-    days: int
-    current_total: Decimal | None
-    current_band: str
-    draft_total: Decimal | None
-    draft_band: str
-
-    @property
-    def change(self) -> Decimal | None:
-        """Return the draft total minus the current total, when both exist."""
-        if self.current_total is None or self.draft_total is None:
-            return None
-        return self.draft_total - self.current_total
-
-
-@dataclass(frozen=True)
-class SimulationResult:
-    """A draft version scored over stored history, next to the version in force."""
-
-    version: ScorecardVersion
-    current_version: ScorecardVersion | None
-    date_from: dt.date
-    date_to: dt.date
-    employees: list[SimulatedTotal]
-    teams: list[SimulatedTotal]
-
-
-def _simulated_totals(
-    *,
-    groups: Mapping[int, list[tuple[Stats, Stats]]],
-    draft: ScorecardVersion,
-    current: ScorecardVersion | None,
-) -> list[SimulatedTotal]:
-    results = []
-    for subject_id, days in sorted(groups.items()):
-        draft_score = version_score(version=draft, stats=pool(d for _c, d in days))
-        current_score = (
-            version_score(version=current, stats=pool(c for c, _d in days)) if current else None
-        )
-        results.append(
-            SimulatedTotal(
-                subject_id=subject_id,
-                days=len(days),
-                current_total=quantize(current_score.total) if current_score else None,
-                current_band=current_score.band if current_score else "",
-                draft_total=quantize(draft_score.total),
-                draft_band=draft_score.band,
-            )
-        )
-    return results
-
-
-def scores_simulate(
-    *,
-    version: ScorecardVersion,
-    date_from: dt.date,
-    date_to: dt.date,
-    now: dt.datetime | None = None,
-) -> SimulationResult:
-    """Score a (draft) version over the stored days of its scorecard's teams; write nothing.
-
-    The stored num/den columns are pooled per employee and per team and scored under the draft
-    and under the version in force on date_to. response_sla depends on the SLA length, so when
-    the draft's differs from the one a day was scored with, that metric is counted again from
-    the interactions.
-    """
-    rows = list(
-        EmployeeDailyScore.objects.filter(
-            team__scorecard_id=version.scorecard_id, day__gte=date_from, day__lte=date_to
-        ).values("employee_id", "team_id", "day", "version__sla_minutes", *STAT_COLUMNS)
-    )
-    recounted = None
-    if any(row["version__sla_minutes"] != version.sla_minutes for row in rows):
-        recounted = response_sla_day_stats(
-            employee_ids={row["employee_id"] for row in rows},
-            date_from=date_from,
-            date_to=date_to,
-            sla_minutes=version.sla_minutes,
-            now=now or timezone.now(),
-        )
-    by_employee: dict[int, list[tuple[Stats, Stats]]] = {}
-    by_team: dict[int, list[tuple[Stats, Stats]]] = {}
-    for row in rows:
-        current = stats_of_row(row)
-        draft = dict(current)
-        if recounted is not None:
-            draft[MetricCode.RESPONSE_SLA] = recounted.get(
-                (row["employee_id"], row["day"]), (Decimal(0), Decimal(0))
-            )
-        by_employee.setdefault(row["employee_id"], []).append((current, draft))
-        by_team.setdefault(row["team_id"], []).append((current, draft))
-    current_version = version_in_force(scorecard=version.scorecard_id, day=date_to)
-    return SimulationResult(
-        version=version,
-        current_version=current_version,
-        date_from=date_from,
-        date_to=date_to,
-        employees=_simulated_totals(groups=by_employee, draft=version, current=current_version),
-        teams=_simulated_totals(groups=by_team, draft=version, current=current_version),
-    )
-
-
-def scores_compute_for_teams(
-    *,
-    team_ids: Sequence[int],
-    date_from: dt.date,
-    date_to: dt.date,
-    now: dt.datetime | None = None,
-) -> ComputeSummary:
-    """Score every member of the teams over the days, then the teams, even those left empty."""
-    now = now or timezone.now()
-    employee_ids = employees_to_score(date_from=date_from, date_to=date_to, team_ids=team_ids)
-    summary = scores_compute(
-        date_from=date_from, date_to=date_to, employee_ids=employee_ids, now=now
-    )
-    # A team whose members all left has no employee rows to lead to it: its stale rows go here.
-    rest = sorted(set(team_ids) - set(summary.team_ids))
-    team_rows = summary.team_rows
-    if rest:
-        team_rows += scores_compute_teams(
-            team_ids=rest, date_from=date_from, date_to=date_to, now=now
-        )
-    return ComputeSummary(
-        employee_rows=summary.employee_rows,
-        team_rows=team_rows,
-        team_ids=tuple(sorted({*summary.team_ids, *team_ids})),
-    )
-
-
-# ---- goals ---------------------------------------------------------------------------------
-
-
 def goal_validate(
     *, metric: str, target: Decimal, starts_on: dt.date, ends_on: dt.date, why: str
 ) -> None:
@@ -767,9 +263,6 @@ def goals_settle(*, now: dt.datetime | None = None) -> int:
         if progress.goal.status != status:
             changed += Goal.objects.filter(pk=progress.goal.pk).update(status=status)
     return changed
-
-
-# ---- change events, team moves, alerts, digests --------------------------------------------
 
 
 @transaction.atomic
@@ -895,8 +388,6 @@ def _digest_message(*, digest) -> EmailMessage:
         body = render_to_string(DIGEST_BODY_TEMPLATE, context)
     return EmailMessage(subject=subject, body=body, to=[manager.user.email])
 
-
-# ---- rules, acknowledgements and the scorecard editor --------------------------------------
 
 _EDITABLE_VERSION_FIELDS = ("sla_minutes", "green_from", "amber_from", "intro", "change_summary")
 _EDITABLE_METRIC_FIELDS = (

@@ -15,8 +15,9 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from scorecards import alerts, runs, services
+from scorecards import alerts, services
 from scorecards.dirty import days_mark_dirty
+from scorecards.engine import runs
 from scorecards.selectors import day_range
 
 logger = logging.getLogger(__name__)

@@ -1085,11 +1085,12 @@ def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
     """
     try:
         from scorecards import alerts, services
+        from scorecards.engine.rows import scores_compute
         from scorecards.selectors import days_final_at
     except ImportError:
         return False
     now = timezone.now()
-    services.scores_compute(date_from=date_from, date_to=date_to, employee_ids=None, now=now)
+    scores_compute(date_from=date_from, date_to=date_to, employee_ids=None, now=now)
     final_at = days_final_at(date_from=date_from, date_to=date_to)
     ScoreFillState.objects.bulk_create(
         [

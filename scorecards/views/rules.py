@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scorecards.engine.simulate import scores_simulate
 from scorecards.forms import (
     MetricFormSet,
     OnboardingFilterForm,
@@ -44,7 +45,6 @@ from scorecards.services import (
     scorecard_version_draft_start,
     scorecard_version_draft_update,
     scorecard_version_publish,
-    scores_simulate,
 )
 from staff.selectors import employee_for_user
 

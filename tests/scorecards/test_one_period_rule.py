@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.choices import MetricCode
+from scorecards.engine.rows import scores_compute
 from scorecards.selectors import (
     Period,
     employee_overview,
@@ -19,7 +20,7 @@ from scorecards.selectors import (
     team_dashboard,
     teams_comparison,
 )
-from scorecards.services import scorecard_version_publish, scores_compute
+from scorecards.services import scorecard_version_publish
 from staff.choices import Role
 from staff.models import Team
 from tests.factories import (

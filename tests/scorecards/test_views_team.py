@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from scorecards.choices import AlertKind, ChangeKind, MetricCode
+from scorecards.engine.rows import scores_compute_teams
 from scorecards.forms import PeriodForm
 from scorecards.models import ChangeEvent, DirtyDay, EmployeeDailyScore
 from scorecards.selectors import Period, change_event_impact, manager_digests
@@ -21,7 +22,6 @@ from scorecards.services import (
     alert_acknowledge,
     change_event_record,
     manager_digest_send,
-    scores_compute_teams,
     team_member_join,
 )
 from scorecards.significance import Verdict, compare_windows, t_critical
