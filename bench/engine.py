@@ -38,7 +38,8 @@ from scorecards.engine import rows as engine_rows
 from scorecards.engine.runs import employee_chunks, scores_compute_chunk_run
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
 from scorecards.scoring import quantize, score_stats
-from scorecards.selectors import STAT_COLUMNS, days_final_at, version_rules
+from scorecards.selectors.stats import STAT_COLUMNS
+from scorecards.selectors.versions import days_final_at, version_rules
 from staff.models import Employee, Team, TeamMembership
 
 BASELINE_TABLE = "bench_baseline_scores"

@@ -30,7 +30,7 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 
 from bench.report import machine, table, today, write_section
-from scorecards.selectors import MEMBERS_PER_PAGE
+from scorecards.selectors.team import MEMBERS_PER_PAGE
 
 BIG_MEMBERS, BIG_DAYS = 200, 90
 SMALL_MEMBERS, SMALL_DAYS = 5, 7

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 
 from crs_site.celery import enqueue_on_commit
 from scorecards import onboarding_tasks
-from scorecards.selectors import onboarding_employees
+from scorecards.selectors.onboarding import onboarding_employees
 from staff.models import Employee
 
 REMINDER_SUBJECT_TEMPLATE = "scorecards/email/onboarding_reminder_subject.txt"

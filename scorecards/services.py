@@ -26,15 +26,11 @@ from scorecards.models import (
     Scorecard,
     ScorecardVersion,
 )
-from scorecards.selectors import (
-    METRIC_VALUE_RANGES,
-    day_range,
-    goals_progress,
-    last_final_day,
-    manager_digests,
-    version_in_force,
-    version_rescored_days,
-)
+from scorecards.selectors.agent import METRIC_VALUE_RANGES
+from scorecards.selectors.digests import manager_digests
+from scorecards.selectors.goals import goals_progress
+from scorecards.selectors.stats import day_range
+from scorecards.selectors.versions import last_final_day, version_in_force, version_rescored_days
 from staff.models import Employee, Team, TeamMembership
 from staff.services import membership_start
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from scorecards import alerts, services
 from scorecards.dirty import days_mark_dirty
 from scorecards.engine import runs
-from scorecards.selectors import day_range
+from scorecards.selectors.stats import day_range
 
 logger = logging.getLogger(__name__)
 

@@ -1086,7 +1086,7 @@ def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
     try:
         from scorecards import alerts, services
         from scorecards.engine.rows import scores_compute
-        from scorecards.selectors import days_final_at
+        from scorecards.selectors.versions import days_final_at
     except ImportError:
         return False
     now = timezone.now()

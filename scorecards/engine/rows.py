@@ -17,13 +17,11 @@ from scorecards.engine.sources import (
 from scorecards.engine.sql import _SCORE_COLUMNS, _scores_upsert
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
 from scorecards.scoring import DayScore, score_stats
-from scorecards.selectors import (
-    METRIC_CODES,
+from scorecards.selectors.memberships import memberships_overlapping
+from scorecards.selectors.stats import METRIC_CODES, day_range, stats_of_row
+from scorecards.selectors.versions import (
     day_outcome,
-    day_range,
     days_final_at,
-    memberships_overlapping,
-    stats_of_row,
     version_rules,
     version_timeline,
 )

@@ -11,7 +11,8 @@ from scorecards.choices import MetricCode
 from scorecards.engine.sources import response_sla_day_stats
 from scorecards.models import EmployeeDailyScore, ScorecardVersion
 from scorecards.scoring import pool, quantize
-from scorecards.selectors import STAT_COLUMNS, Stats, stats_of_row, version_in_force, version_score
+from scorecards.selectors.stats import STAT_COLUMNS, Stats, stats_of_row
+from scorecards.selectors.versions import version_in_force, version_score
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from feedback.models import QAReview, SurveyResponse
 from scorecards.choices import MetricCode
 from scorecards.dirty import local_day
 from scorecards.models import EmployeeDailyScore
-from scorecards.selectors import (
+from scorecards.selectors.memberships import memberships_overlapping
+from scorecards.selectors.stats import (
     _MICROSECONDS_PER_HOUR,
     _MICROSECONDS_PER_MINUTE,
     _ONE,
@@ -28,7 +29,6 @@ from scorecards.selectors import (
     _local_date,
     _moment_range,
     _span,
-    memberships_overlapping,
 )
 
 

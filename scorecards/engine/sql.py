@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, connection, models, transaction
 
-from scorecards.selectors import STAT_COLUMNS
+from scorecards.selectors.stats import STAT_COLUMNS
 
 # Rows per INSERT: well under PostgreSQL's 65,535 parameters with ~27 columns a row.
 _SCORE_BATCH_SIZE = 1000

@@ -27,19 +27,16 @@ from scorecards.forms import (
 )
 from scorecards.models import Scorecard, ScorecardVersion
 from scorecards.onboarding_services import onboarding_reminders_queue
-from scorecards.selectors import (
-    NEW_HIRE_DAYS,
+from scorecards.selectors.onboarding import NEW_HIRE_DAYS, onboarding_allowed, onboarding_employees
+from scorecards.selectors.rules import (
     editor_versions,
-    onboarding_allowed,
-    onboarding_employees,
     rules_index,
     scorecard_editors_allowed,
     scorecard_rules,
     scorecards_visible_to,
     simulation_rows,
-    version_in_force,
-    version_rescored_days,
 )
+from scorecards.selectors.versions import version_in_force, version_rescored_days
 from scorecards.services import (
     rule_acknowledge,
     scorecard_version_draft_start,

@@ -14,7 +14,7 @@ from feedback.models import QARating, QAReview
 from scorecards.dirty import local_day
 from scorecards.models import DirtyDay
 from scorecards.scoring import CriterionRating, qa_review_total, quantize
-from scorecards.selectors import employee_day_explanation
+from scorecards.selectors.agent import employee_day_explanation
 from staff.choices import Role
 from tests.factories import (
     EmployeeFactory,

@@ -15,7 +15,7 @@ from scorecards.choices import MetricCode
 from scorecards.engine.rows import scores_compute, scores_compute_employees, scores_compute_teams
 from scorecards.engine.simulate import scores_simulate
 from scorecards.models import DirtyDay, EmployeeDailyScore, TeamDailyScore
-from scorecards.selectors import employee_period_summary, scores_as_of, team_period_summary
+from scorecards.selectors.periods import employee_period_summary, scores_as_of, team_period_summary
 from tests.factories import (
     EmployeeFactory,
     InteractionFactory,

@@ -12,7 +12,7 @@ from scorecards.engine import runs
 from scorecards.engine.rows import scores_compute
 from scorecards.engine.runs import ScoreWork, scores_plan
 from scorecards.models import DirtyDay, EmployeeDailyScore, ScoreFillState, TeamDailyScore
-from scorecards.selectors import STAT_COLUMNS
+from scorecards.selectors.stats import STAT_COLUMNS
 from tests.celery_worker import celery_worker, queue_purge, unique_queue, use_broker, wait_for
 from tests.factories import (
     DirtyDayFactory,

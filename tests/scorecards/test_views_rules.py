@@ -19,7 +19,8 @@ from scorecards.models import (
     RuleAcknowledgement,
     ScorecardVersion,
 )
-from scorecards.selectors import onboarding_employees, version_changes
+from scorecards.selectors.onboarding import onboarding_employees
+from scorecards.selectors.rules import version_changes
 from scorecards.services import rule_acknowledge
 from staff.choices import Role
 from staff.models import Employee

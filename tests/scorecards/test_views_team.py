@@ -17,7 +17,9 @@ from scorecards.choices import AlertKind, ChangeKind, MetricCode
 from scorecards.engine.rows import scores_compute_teams
 from scorecards.forms import PeriodForm
 from scorecards.models import ChangeEvent, DirtyDay, EmployeeDailyScore
-from scorecards.selectors import Period, change_event_impact, manager_digests
+from scorecards.selectors.changes import change_event_impact
+from scorecards.selectors.digests import manager_digests
+from scorecards.selectors.periods import Period
 from scorecards.services import (
     alert_acknowledge,
     change_event_record,
