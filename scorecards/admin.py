@@ -25,7 +25,7 @@ from scorecards.models import (
     ScoreFillState,
     TeamDailyScore,
 )
-from scorecards.services import scorecard_version_draft_from, scorecard_version_publish
+from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
 from staff.admin import ReadOnlyAdminMixin, TeamAdmin
 
 

@@ -13,7 +13,7 @@ from scorecards.models import Metric, QACriterion, ScorecardVersion
 from scorecards.scoring import FACTOR
 from scorecards.selectors.agent import METRIC_VALUE_RANGES
 from scorecards.selectors.periods import Period
-from scorecards.services import goal_validate
+from scorecards.services.goals import goal_validate
 from staff.bounds import DayField, FiniteDecimalField
 
 

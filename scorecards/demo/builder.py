@@ -1084,9 +1084,10 @@ def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
     than a week acknowledged by a manager), and ended goals are settled.
     """
     try:
-        from scorecards import alerts, services
+        from scorecards import alerts
         from scorecards.engine.rows import scores_compute
         from scorecards.selectors.versions import days_final_at
+        from scorecards.services.goals import goals_settle
     except ImportError:
         return False
     now = timezone.now()
@@ -1105,7 +1106,7 @@ def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
         if now >= at:
             alerts.alerts_evaluate(day=day)
     _demo_alerts_acknowledge(before=timezone.localdate(now) - dt.timedelta(days=7), now=now)
-    services.goals_settle(now=now)
+    goals_settle(now=now)
     return True
 
 

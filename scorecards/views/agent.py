@@ -26,7 +26,7 @@ from scorecards.selectors.goals import (
     goals_with_pooled,
 )
 from scorecards.selectors.versions import last_final_day
-from scorecards.services import goal_create, goal_delete, goal_update
+from scorecards.services.goals import goal_create, goal_delete, goal_update
 from staff.choices import Role
 from staff.models import Employee
 from staff.selectors import (

@@ -26,7 +26,6 @@ from scorecards.forms import (
     VersionPublishForm,
 )
 from scorecards.models import Scorecard, ScorecardVersion
-from scorecards.onboarding_services import onboarding_reminders_queue
 from scorecards.selectors.onboarding import NEW_HIRE_DAYS, onboarding_allowed, onboarding_employees
 from scorecards.selectors.rules import (
     editor_versions,
@@ -37,8 +36,9 @@ from scorecards.selectors.rules import (
     simulation_rows,
 )
 from scorecards.selectors.versions import version_in_force, version_rescored_days
-from scorecards.services import (
-    rule_acknowledge,
+from scorecards.services.onboarding import onboarding_reminders_queue
+from scorecards.services.rules import rule_acknowledge
+from scorecards.services.versions import (
     scorecard_version_draft_start,
     scorecard_version_draft_update,
     scorecard_version_publish,

@@ -37,7 +37,8 @@ from scorecards.selectors.team import (
     team_dashboard,
     teams_comparison,
 )
-from scorecards.services import alert_acknowledge, change_event_record
+from scorecards.services.alerts import alert_acknowledge
+from scorecards.services.changes import change_event_record
 from scorecards.significance import MIN_SAMPLE
 from staff.selectors import employee_for_user, is_admin, teams_visible_to
 

@@ -17,7 +17,7 @@ from scorecards.selectors.agent import employee_overview
 from scorecards.selectors.goals import goals_progress
 from scorecards.selectors.periods import Period
 from scorecards.selectors.team import team_dashboard, teams_comparison
-from scorecards.services import scorecard_version_publish
+from scorecards.services.versions import scorecard_version_publish
 from staff.choices import Role
 from staff.models import Team
 from tests.factories import (

@@ -17,7 +17,8 @@ from scorecards.models import DirtyDay, EmployeeDailyScore, Goal, ScoreFillState
 from scorecards.selectors.changes import change_event_impact
 from scorecards.selectors.goals import goals_progress
 from scorecards.selectors.periods import employee_period_summary
-from scorecards.services import goals_settle, scorecard_version_publish
+from scorecards.services.goals import goals_settle
+from scorecards.services.versions import scorecard_version_publish
 from tests.factories import (
     ChangeEventFactory,
     EmployeeFactory,

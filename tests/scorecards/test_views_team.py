@@ -20,12 +20,9 @@ from scorecards.models import ChangeEvent, DirtyDay, EmployeeDailyScore
 from scorecards.selectors.changes import change_event_impact
 from scorecards.selectors.digests import manager_digests
 from scorecards.selectors.periods import Period
-from scorecards.services import (
-    alert_acknowledge,
-    change_event_record,
-    manager_digest_send,
-    team_member_join,
-)
+from scorecards.services.alerts import alert_acknowledge
+from scorecards.services.changes import change_event_record, team_member_join
+from scorecards.services.digests import manager_digest_send
 from scorecards.significance import Verdict, compare_windows, t_critical
 from staff.choices import Role
 from staff.models import TeamMembership

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from crs_site.celery import enqueue_on_commit
-from scorecards import onboarding_tasks
+from scorecards import tasks
 from scorecards.selectors.onboarding import onboarding_employees
 from staff.models import Employee
 
@@ -59,7 +59,7 @@ def onboarding_reminders_queue(
                 reminded_today += 1
             else:
                 enqueue_on_commit(
-                    onboarding_tasks.onboarding_reminder_send,
+                    tasks.onboarding_reminder_send,
                     employee.pk,
                     requested_by.pk,
                     site_url,
