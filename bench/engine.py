@@ -32,13 +32,14 @@ from bench.report import today as report_day
 from customers.models import Interaction
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QAReview, SurveyResponse
-from scorecards import services
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.dirty import local_day, organisation_zone
+from scorecards.engine import rows as engine_rows
+from scorecards.engine.runs import employee_chunks, scores_compute_chunk_run
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
-from scorecards.runs import employee_chunks, scores_compute_chunk_run
 from scorecards.scoring import quantize, score_stats
-from scorecards.selectors import STAT_COLUMNS, days_final_at, version_rules
+from scorecards.selectors.stats import STAT_COLUMNS
+from scorecards.selectors.versions import days_final_at, version_rules
 from staff.models import Employee, Team, TeamMembership
 
 BASELINE_TABLE = "bench_baseline_scores"
@@ -562,9 +563,9 @@ _PARTS = {
 
 @contextmanager
 def parts_timed():
-    """Time the engine's parts while it runs, by wrapping them in `scorecards.services`."""
+    """Time the engine's parts while it runs, by wrapping them in `scorecards.engine.rows`."""
     totals = dict.fromkeys(_PARTS, 0.0)
-    originals = {part: getattr(services, name) for part, name in _PARTS.items()}
+    originals = {part: getattr(engine_rows, name) for part, name in _PARTS.items()}
 
     def timed_part(part, function):
         def wrapper(*args, **kwargs):
@@ -577,12 +578,12 @@ def parts_timed():
         return wrapper
 
     for part, name in _PARTS.items():
-        setattr(services, name, timed_part(part, originals[part]))
+        setattr(engine_rows, name, timed_part(part, originals[part]))
     try:
         yield totals
     finally:
         for part, name in _PARTS.items():
-            setattr(services, name, originals[part])
+            setattr(engine_rows, name, originals[part])
         totals["load"] = os.getloadavg()[0]
 
 

@@ -30,7 +30,7 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 
 from bench.report import machine, table, today, write_section
-from scorecards.selectors import MEMBERS_PER_PAGE
+from scorecards.selectors.team import MEMBERS_PER_PAGE
 
 BIG_MEMBERS, BIG_DAYS = 200, 90
 SMALL_MEMBERS, SMALL_DAYS = 5, 7
@@ -108,7 +108,7 @@ def _median_ms(samples: list[float]) -> float:
 
 def run(args=None, *, write: bool = True) -> dict[str, float]:
     from customers.models import Customer
-    from scorecards.services import scores_compute
+    from scorecards.engine.rows import scores_compute
     from staff.choices import Role
     from staff.models import Employee, Team
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from scorecards.choices import MetricCode, VersionStatus
+from scorecards.engine.rows import scores_compute_for_teams
 from scorecards.models import (
     Alert,
     ChangeEvent,
@@ -24,11 +25,7 @@ from scorecards.models import (
     ScoreFillState,
     TeamDailyScore,
 )
-from scorecards.services import (
-    scorecard_version_draft_from,
-    scorecard_version_publish,
-    scores_compute_for_teams,
-)
+from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
 from staff.admin import ReadOnlyAdminMixin, TeamAdmin
 
 

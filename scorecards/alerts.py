@@ -24,12 +24,8 @@ from django.utils.formats import date_format
 from scorecards.choices import AlertKind, Band, MetricCode
 from scorecards.models import Alert, EmployeeDailyScore, TeamDailyScore
 from scorecards.scoring import quantize
-from scorecards.selectors import (
-    STAT_COLUMNS,
-    employees_scorecards_on,
-    period_versions,
-    version_score,
-)
+from scorecards.selectors.stats import STAT_COLUMNS
+from scorecards.selectors.versions import employees_scorecards_on, period_versions, version_score
 from staff.models import Employee, Team, TeamMembership
 
 RED_STREAK_DAYS = 3

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from scorecards.choices import ChangeKind, MetricCode
 from scorecards.models import Metric, QACriterion, ScorecardVersion
 from scorecards.scoring import FACTOR
-from scorecards.selectors import METRIC_VALUE_RANGES, Period
-from scorecards.services import goal_validate
+from scorecards.selectors.agent import METRIC_VALUE_RANGES
+from scorecards.selectors.periods import Period
+from scorecards.services.goals import goal_validate
 from staff.bounds import DayField, FiniteDecimalField
 
 

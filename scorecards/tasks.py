@@ -15,9 +15,11 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from scorecards import alerts, runs, services
+from scorecards import alerts
 from scorecards.dirty import days_mark_dirty
-from scorecards.selectors import day_range
+from scorecards.engine import runs
+from scorecards.selectors.stats import day_range
+from scorecards.services import digests, goals, onboarding
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +144,26 @@ def manager_digest_send(week_ending: str | None = None) -> None:
         if week_ending
         else timezone.localdate() - dt.timedelta(days=1)
     )
-    services.manager_digest_send(week_ending=day)
+    digests.manager_digest_send(week_ending=day)
 
 
 @shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
 def goals_settle() -> None:
     """Judge every goal whose period is over and final met or missed (docs/SCORING.md, Goals)."""
-    services.goals_settle()
+    goals.goals_settle()
+
+
+@shared_task(
+    # Named as before it moved here, so that reminders queued by an older release still run.
+    name="scorecards.onboarding_tasks.onboarding_reminder_send",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(*TRANSIENT_ERRORS, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected),
+    retry_backoff=5,
+    max_retries=5,
+)
+def onboarding_reminder_send(employee_id: int, requested_by_id: int, site_url: str) -> bool:
+    """E-mail one onboarding reminder (none if one went today)."""
+    return onboarding.onboarding_reminder_send(
+        employee_id=employee_id, requested_by_id=requested_by_id, site_url=site_url
+    )

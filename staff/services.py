@@ -24,7 +24,8 @@ def membership_start(*, employee: Employee, team: Team, starts_on: dt.date) -> T
     """Move the employee into the team from a day, ending their open membership the day before.
 
     Only the move is written here; the change event it implies is recorded by the scorecards
-    app (`scorecards.services.team_member_join`), which may import staff but not the reverse.
+    app (`scorecards.services.changes.team_member_join`), which may import staff but not the
+    reverse.
     """
     # Locking the employee row serialises two moves of one person.
     Employee.objects.select_for_update().filter(pk=employee.pk).get()

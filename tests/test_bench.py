@@ -14,11 +14,8 @@ from feedback.choices import ReviewStatus
 from feedback.models import QARating, QAReview, SurveyResponse
 from scorecards.choices import VersionStatus
 from scorecards.models import EmployeeDailyScore, ScorecardVersion
-from scorecards.services import (
-    scorecard_version_draft_from,
-    scorecard_version_publish,
-    team_member_join,
-)
+from scorecards.services.changes import team_member_join
+from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
 from staff.choices import Role
 from staff.models import Employee, Team
 

@@ -241,6 +241,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["crs_site.api_auth.ScopedAccess"],
     "DEFAULT_FILTER_BACKENDS": ["crs_site.api_filters.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "crs_site.api_negotiation.StrictFormatNegotiation",
     "DEFAULT_PARSER_CLASSES": ["crs_site.api_parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["crs_site.api_auth.ApiRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env("API_THROTTLE_RATE", default="1200/min")},

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from scorecards.choices import Band
 from scorecards.models import Metric, QACriterion, Scorecard, ScorecardVersion
-from scorecards.selectors import METRIC_CODES
+from scorecards.selectors.stats import METRIC_CODES
 from staff.bounds import ApiDayField
 
 

@@ -31,7 +31,8 @@ from scorecards.api.serializers import (
 from scorecards.choices import VersionStatus
 from scorecards.filtersets import EmployeeDailyScoreFilter, TeamDailyScoreFilter
 from scorecards.models import EmployeeDailyScore, Scorecard, TeamDailyScore
-from scorecards.selectors import period_summaries, version_in_force
+from scorecards.selectors.periods import period_summaries
+from scorecards.selectors.versions import version_in_force
 from staff.choices import ApiScope
 from staff.models import Employee, Team
 from staff.permissions import rows_visible, teams_visible

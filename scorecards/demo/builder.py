@@ -1085,12 +1085,14 @@ def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
     than a week acknowledged by a manager), and ended goals are settled.
     """
     try:
-        from scorecards import alerts, services
-        from scorecards.selectors import days_final_at
+        from scorecards import alerts
+        from scorecards.engine.rows import scores_compute
+        from scorecards.selectors.versions import days_final_at
+        from scorecards.services.goals import goals_settle
     except ImportError:
         return False
     now = timezone.now()
-    services.scores_compute(date_from=date_from, date_to=date_to, employee_ids=None, now=now)
+    scores_compute(date_from=date_from, date_to=date_to, employee_ids=None, now=now)
     final_at = days_final_at(date_from=date_from, date_to=date_to)
     ScoreFillState.objects.bulk_create(
         [
@@ -1105,7 +1107,7 @@ def demo_scores_compute(*, date_from: dt.date, date_to: dt.date) -> bool:
         if now >= at:
             alerts.alerts_evaluate(day=day)
     _demo_alerts_acknowledge(before=timezone.localdate(now) - dt.timedelta(days=7), now=now)
-    services.goals_settle(now=now)
+    goals_settle(now=now)
     return True
 
 

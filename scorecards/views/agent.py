@@ -18,16 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from scorecards.forms import GoalForm
-from scorecards.selectors import (
-    employee_day_explanation,
+from scorecards.selectors.agent import employee_day_explanation, employee_overview
+from scorecards.selectors.goals import (
     employee_goals,
-    employee_overview,
     goal_progress_of,
     goals_editable_by,
     goals_with_pooled,
-    last_final_day,
 )
-from scorecards.services import goal_create, goal_delete, goal_update
+from scorecards.selectors.versions import last_final_day
+from scorecards.services.goals import goal_create, goal_delete, goal_update
 from staff.choices import Role
 from staff.models import Employee
 from staff.selectors import (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from scorecards.engine.simulate import scores_simulate
 from scorecards.forms import (
     MetricFormSet,
     OnboardingFilterForm,
@@ -25,26 +26,22 @@ from scorecards.forms import (
     VersionPublishForm,
 )
 from scorecards.models import Scorecard, ScorecardVersion
-from scorecards.onboarding_services import onboarding_reminders_queue
-from scorecards.selectors import (
-    NEW_HIRE_DAYS,
+from scorecards.selectors.onboarding import NEW_HIRE_DAYS, onboarding_allowed, onboarding_employees
+from scorecards.selectors.rules import (
     editor_versions,
-    onboarding_allowed,
-    onboarding_employees,
     rules_index,
     scorecard_editors_allowed,
     scorecard_rules,
     scorecards_visible_to,
     simulation_rows,
-    version_in_force,
-    version_rescored_days,
 )
-from scorecards.services import (
-    rule_acknowledge,
+from scorecards.selectors.versions import version_in_force, version_rescored_days
+from scorecards.services.onboarding import onboarding_reminders_queue
+from scorecards.services.rules import rule_acknowledge
+from scorecards.services.versions import (
     scorecard_version_draft_start,
     scorecard_version_draft_update,
     scorecard_version_publish,
-    scores_simulate,
 )
 from staff.selectors import employee_for_user
 

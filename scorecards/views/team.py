@@ -24,20 +24,21 @@ from crs_site.spreadsheet import csv_cell
 from scorecards.choices import MetricCode
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
 from scorecards.scoring import quantize
-from scorecards.selectors import (
-    ALERT_STATUSES,
-    MEMBER_SORT_KEYS,
-    TeamDashboard,
-    alert_list,
-    alerts_writable_by,
+from scorecards.selectors.alerts import ALERT_STATUSES, alert_list, alerts_writable_by
+from scorecards.selectors.changes import (
     change_event_impact,
     change_event_list,
     change_events_visible_to,
+)
+from scorecards.selectors.team import (
+    MEMBER_SORT_KEYS,
+    TeamDashboard,
     manages_teams,
     team_dashboard,
     teams_comparison,
 )
-from scorecards.services import alert_acknowledge, change_event_record
+from scorecards.services.alerts import alert_acknowledge
+from scorecards.services.changes import change_event_record
 from scorecards.significance import MIN_SAMPLE
 from staff.selectors import employee_for_user, is_admin, teams_visible_to
 

@@ -184,3 +184,11 @@ def test_text_fields_sent_as_numbers_are_refused(client_for, world):
 
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["external_id"]
+
+
+@pytest.mark.django_db
+def test_an_empty_format_is_refused_like_an_unknown_one(admin_client):
+    for query in ("format=", "format=xml"):
+        response = admin_client.get(f"/api/v1/scores/employees/?{query}")
+        assert response.status_code == 404, query
+        assert response["Content-Type"].startswith("application/json")

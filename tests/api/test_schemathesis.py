@@ -35,6 +35,8 @@ def same_connection():
 @schema.parametrize()
 @settings(
     max_examples=3,
+    # The same cases on every run: CI must not pass or fail by the draw.
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -9,8 +9,8 @@ from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replic
 from crs_site.spreadsheet import csv_cell
 from scorecards.api.renderers import flatten
 from scorecards.choices import MetricCode
+from scorecards.engine.rows import scores_compute
 from scorecards.models import EmployeeDailyScore, TeamDailyScore
-from scorecards.services import scores_compute
 from tests.api.conftest import DAY
 from tests.factories import (
     EmployeeDailyScoreFactory,

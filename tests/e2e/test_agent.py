@@ -8,9 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from scorecards.choices import GoalStatus, MetricCode
+from scorecards.engine.rows import scores_compute
 from scorecards.scoring import quantize
-from scorecards.selectors import version_score
-from scorecards.services import scores_compute
+from scorecards.selectors.versions import version_score
 from staff.choices import Role
 from tests.factories import (
     CustomerFactory,

@@ -8,10 +8,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from scorecards.choices import AlertKind, ChangeKind, MetricCode
+from scorecards.engine.rows import scores_compute_teams
 from scorecards.models import EmployeeDailyScore
 from scorecards.scoring import quantize
-from scorecards.selectors import version_score
-from scorecards.services import scores_compute_teams
+from scorecards.selectors.versions import version_score
 from staff.choices import Role
 from tests.factories import (
     AlertFactory,

@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 from customers.models import Interaction
 from feedback.models import SurveyInvitation
 from scorecards import tasks
+from scorecards.engine.rows import scores_compute
 from scorecards.models import DirtyDay, EmployeeDailyScore, TeamDailyScore
-from scorecards.selectors import STAT_COLUMNS
-from scorecards.services import scores_compute
+from scorecards.selectors.stats import STAT_COLUMNS
 from staff.choices import ApiScope, Role
 from staff.models import ApiKey
 from tests.celery_worker import celery_worker, use_broker, wait_for

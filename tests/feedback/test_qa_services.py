@@ -15,7 +15,7 @@ from feedback.models import QARating, QAReview
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.dirty import local_day
 from scorecards.models import DirtyDay
-from scorecards.selectors import employee_day_explanation
+from scorecards.selectors.agent import employee_day_explanation
 from staff.choices import Role
 from tests.factories import (
     EmployeeFactory,

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from scorecards import alerts, tasks
 from scorecards.choices import AlertKind
+from scorecards.engine.rows import scores_compute
 from scorecards.models import Alert
-from scorecards.services import scores_compute
 from staff.choices import Language, Role
 from tests.factories import (
     EmployeeFactory,

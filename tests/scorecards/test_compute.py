@@ -12,14 +12,10 @@ from django.urls import reverse
 from customers.services import interaction_update
 from feedback.choices import ReviewStatus
 from scorecards.choices import MetricCode
+from scorecards.engine.rows import scores_compute, scores_compute_employees, scores_compute_teams
+from scorecards.engine.simulate import scores_simulate
 from scorecards.models import DirtyDay, EmployeeDailyScore, TeamDailyScore
-from scorecards.selectors import employee_period_summary, scores_as_of, team_period_summary
-from scorecards.services import (
-    scores_compute,
-    scores_compute_employees,
-    scores_compute_teams,
-    scores_simulate,
-)
+from scorecards.selectors.periods import employee_period_summary, scores_as_of, team_period_summary
 from tests.factories import (
     EmployeeFactory,
     InteractionFactory,
@@ -375,7 +371,7 @@ def test_rows_written_by_copy_and_by_insert_statements_are_identical(agent, vers
 
     compute(day_from=DAY - dt.timedelta(days=1))
     copied = snapshot()
-    monkeypatch.setattr("scorecards.services._copy_supported", lambda: False)
+    monkeypatch.setattr("scorecards.engine.sql._copy_supported", lambda: False)
     compute(day_from=DAY - dt.timedelta(days=1))
     inserted = snapshot()
 

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection, transaction
 
 from scorecards.choices import MetricCode
+from scorecards.engine.rows import scores_compute
+from scorecards.engine.sources import employee_day_stats
 from scorecards.models import EmployeeDailyScore, TeamDailyScore
-from scorecards.selectors import employee_day_stats
-from scorecards.services import scores_compute
 from tests.factories import (
     EmployeeFactory,
     InteractionFactory,

@@ -12,14 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.choices import MetricCode
-from scorecards.selectors import (
-    Period,
-    employee_overview,
-    goals_progress,
-    team_dashboard,
-    teams_comparison,
-)
-from scorecards.services import scorecard_version_publish, scores_compute
+from scorecards.engine.rows import scores_compute
+from scorecards.selectors.agent import employee_overview
+from scorecards.selectors.goals import goals_progress
+from scorecards.selectors.periods import Period
+from scorecards.selectors.team import team_dashboard, teams_comparison
+from scorecards.services.versions import scorecard_version_publish
 from staff.choices import Role
 from staff.models import Team
 from tests.factories import (

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from customers.models import Interaction
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QAReview, SurveyResponse
+from scorecards.engine.rows import scores_compute
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
-from scorecards.services import scores_compute
 from tests.factories import (
     EmployeeFactory,
     InteractionFactory,

@@ -7,11 +7,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from crs_site.celery import enqueue_on_commit
-from scorecards import runs, tasks
+from scorecards import tasks
+from scorecards.engine import runs
+from scorecards.engine.rows import scores_compute
+from scorecards.engine.runs import ScoreWork, scores_plan
 from scorecards.models import DirtyDay, EmployeeDailyScore, ScoreFillState, TeamDailyScore
-from scorecards.runs import ScoreWork, scores_plan
-from scorecards.selectors import STAT_COLUMNS
-from scorecards.services import scores_compute
+from scorecards.selectors.stats import STAT_COLUMNS
 from tests.celery_worker import celery_worker, queue_purge, unique_queue, use_broker, wait_for
 from tests.factories import (
     DirtyDayFactory,
@@ -216,7 +217,7 @@ def test_plan_bounds_the_catch_up_and_says_so(caplog):
     today = dt.date(2026, 3, 16)
     ScoreFillStateFactory(day=today - dt.timedelta(days=50), is_final=True)
 
-    with caplog.at_level(logging.WARNING, logger="scorecards.runs"), transaction.atomic():
+    with caplog.at_level(logging.WARNING, logger="scorecards.engine.runs"), transaction.atomic():
         plan = scores_plan(now=_noon(today))
 
     final_days = [work.date_from for work in plan if work.is_final]

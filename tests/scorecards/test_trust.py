@@ -10,11 +10,15 @@ from django.db import transaction
 
 from feedback import qa_services
 from feedback.choices import DisputeOutcome
-from scorecards import runs
 from scorecards.choices import GoalStatus, MetricCode
+from scorecards.engine import runs
+from scorecards.engine.rows import scores_compute
 from scorecards.models import DirtyDay, EmployeeDailyScore, Goal, ScoreFillState
-from scorecards.selectors import change_event_impact, employee_period_summary, goals_progress
-from scorecards.services import goals_settle, scorecard_version_publish, scores_compute
+from scorecards.selectors.changes import change_event_impact
+from scorecards.selectors.goals import goals_progress
+from scorecards.selectors.periods import employee_period_summary
+from scorecards.services.goals import goals_settle
+from scorecards.services.versions import scorecard_version_publish
 from tests.factories import (
     ChangeEventFactory,
     EmployeeFactory,

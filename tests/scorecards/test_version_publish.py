@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from scorecards.choices import ChangeKind, MetricCode, VersionStatus
 from scorecards.models import ChangeEvent, ScorecardVersion
-from scorecards.services import scorecard_version_draft_from, scorecard_version_publish
+from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
 from tests.factories import (
     MetricFactory,
     PublishedVersionFactory,

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from feedback.choices import ReviewStatus
 from scorecards.choices import GoalStatus, MetricCode
+from scorecards.engine.sources import employee_day_stats
 from scorecards.models import Goal
-from scorecards.selectors import employee_day_explanation, employee_day_stats
-from scorecards.services import goal_create, goals_settle
+from scorecards.selectors.agent import employee_day_explanation
+from scorecards.services.goals import goal_create, goals_settle
 from staff.choices import Role
 from tests.factories import (
     CustomerFactory,

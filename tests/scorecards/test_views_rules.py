@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from scorecards import onboarding_tasks
+from scorecards import tasks
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.models import (
     DirtyDay,
@@ -19,8 +19,9 @@ from scorecards.models import (
     RuleAcknowledgement,
     ScorecardVersion,
 )
-from scorecards.selectors import onboarding_employees, version_changes
-from scorecards.services import rule_acknowledge
+from scorecards.selectors.onboarding import onboarding_employees
+from scorecards.selectors.rules import version_changes
+from scorecards.services.rules import rule_acknowledge
 from staff.choices import Role
 from staff.models import Employee
 from tests.factories import (
@@ -443,14 +444,14 @@ def queued_reminders(monkeypatch):
     """The reminder tasks published at commit, run in-process on demand (no broker here)."""
     published = []
     monkeypatch.setattr(
-        onboarding_tasks.onboarding_reminder_send,
+        tasks.onboarding_reminder_send,
         "apply_async",
         lambda args, retry: published.append(args),
     )
 
     def run():
         while published:
-            onboarding_tasks.onboarding_reminder_send.apply(args=published.pop(0))
+            tasks.onboarding_reminder_send.apply(args=published.pop(0))
 
     return run
 

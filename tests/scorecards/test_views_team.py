@@ -14,16 +14,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from scorecards.choices import AlertKind, ChangeKind, MetricCode
+from scorecards.engine.rows import scores_compute_teams
 from scorecards.forms import PeriodForm
 from scorecards.models import ChangeEvent, DirtyDay, EmployeeDailyScore
-from scorecards.selectors import Period, change_event_impact, manager_digests
-from scorecards.services import (
-    alert_acknowledge,
-    change_event_record,
-    manager_digest_send,
-    scores_compute_teams,
-    team_member_join,
-)
+from scorecards.selectors.changes import change_event_impact
+from scorecards.selectors.digests import manager_digests
+from scorecards.selectors.periods import Period
+from scorecards.services.alerts import alert_acknowledge
+from scorecards.services.changes import change_event_record, team_member_join
+from scorecards.services.digests import manager_digest_send
 from scorecards.significance import Verdict, compare_windows, t_critical
 from staff.choices import Role
 from staff.models import TeamMembership

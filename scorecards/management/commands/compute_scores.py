@@ -7,13 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from scorecards.engine.rows import scores_compute, scores_compute_employees, scores_compute_teams
+from scorecards.engine.sources import employees_to_score
 from scorecards.models import TeamDailyScore
-from scorecards.selectors import employees_to_score
-from scorecards.services import (
-    scores_compute,
-    scores_compute_employees,
-    scores_compute_teams,
-)
 from staff.models import Employee, Team
 
 # Employees per chunk: the grouped queries pay off, and one chunk's rows fit a few INSERTs.

@@ -102,7 +102,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     _(
-                        "Scores not computed: scorecards.services.scores_compute is not "
+                        "Scores not computed: scorecards.engine.rows.scores_compute is not "
                         "available. Run compute_scores for these days once it is."
                     )
                 )

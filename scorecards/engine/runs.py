@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from scorecards.engine.rows import scores_compute
+from scorecards.engine.sources import employees_to_score
 from scorecards.models import DirtyDay, ScoreFillState
-from scorecards.selectors import days_final_at, employees_to_score
-from scorecards.services import scores_compute
+from scorecards.selectors.versions import days_final_at
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from crs_site.celery import enqueue_on_commit
-from scorecards import onboarding_tasks
-from scorecards.selectors import onboarding_employees
+from scorecards import tasks
+from scorecards.selectors.onboarding import onboarding_employees
 from staff.models import Employee
 
 REMINDER_SUBJECT_TEMPLATE = "scorecards/email/onboarding_reminder_subject.txt"
@@ -59,7 +59,7 @@ def onboarding_reminders_queue(
                 reminded_today += 1
             else:
                 enqueue_on_commit(
-                    onboarding_tasks.onboarding_reminder_send,
+                    tasks.onboarding_reminder_send,
                     employee.pk,
                     requested_by.pk,
                     site_url,

@@ -1,0 +1,1 @@
+"""The scoring engine: grouped reads, rows, the only hand-written SQL, runs and simulation."""

@@ -1,0 +1,312 @@
+"""The engine's grouped reads from the source tables: each employee's statistics per day."""
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, connections
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from customers.models import Interaction
+from feedback.models import QAReview, SurveyResponse
+from scorecards.choices import MetricCode
+from scorecards.dirty import local_day
+from scorecards.models import EmployeeDailyScore
+from scorecards.selectors.memberships import memberships_overlapping
+from scorecards.selectors.stats import (
+    _MICROSECONDS_PER_HOUR,
+    _MICROSECONDS_PER_MINUTE,
+    _ONE,
+    _VOLUME,
+    _ZERO,
+    METRIC_CODES,
+    Stats,
+    _as_decimal,
+    _column_sums,
+    _duration_in,
+    _local_date,
+    _moment_range,
+    _span,
+)
+
+
+def employees_to_score(
+    *, date_from: dt.date, date_to: dt.date, team_ids: Collection[int] | None = None
+) -> list[int]:
+    """Return the employees whose days in the range are scored or were scored before.
+
+    Employees with stored rows are included so that a removed membership removes its rows.
+    """
+    members = {
+        span.employee_id
+        for span in memberships_overlapping(date_from=date_from, date_to=date_to, team_ids=team_ids)
+    }
+    scored = EmployeeDailyScore.objects.filter(day__gte=date_from, day__lte=date_to)
+    if team_ids is not None:
+        scored = scored.filter(team_id__in=team_ids)
+    return sorted(members | set(scored.values_list("employee_id", flat=True).distinct()))
+
+
+# The codes as plain strings for the per-row loops below, where each access to an enum member
+# costs more than the dictionary work around it.
+_NO_STATS = (_ZERO, _ZERO)
+_RESPONSE_SLA = MetricCode.RESPONSE_SLA.value
+_FIRST_RESPONSE_MINUTES = MetricCode.FIRST_RESPONSE_MINUTES.value
+_FCR = MetricCode.FCR.value
+_RESOLUTION_HOURS = MetricCode.RESOLUTION_HOURS.value
+_FOLLOW_UP = MetricCode.FOLLOW_UP.value
+_ESCALATION = MetricCode.ESCALATION.value
+_CSAT = MetricCode.CSAT.value
+_NPS = MetricCode.NPS.value
+_QA = MetricCode.QA.value
+
+
+@dataclass
+class DayStats:
+    """An employee's sufficient statistics for one day, before a version is chosen.
+
+    `sla` keeps response_sla per SLA length, because the version in force decides which one
+    counts. `resolved` is the day's count for `volume`; `is_worked` says whether an interaction
+    of the employee was opened or resolved that day (docs/SCORING.md, worked days).
+    """
+
+    stats: Stats = field(default_factory=dict)
+    sla: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    resolved: Decimal = _ZERO
+    is_worked: bool = False
+
+    def metric_stats(self, *, sla_minutes: int, is_final: bool) -> Stats:
+        """Return {code: (num, den)} for every metric, with response_sla for the given SLA.
+
+        `volume` has den 1 on a final worked day only: a day not worked is no sample of how
+        much an employee resolves, and a day not yet final is progress ("so far"), which would
+        drag every period that includes today down if it counted.
+        """
+        stats = dict.fromkeys(METRIC_CODES, _NO_STATS)
+        stats.update(self.stats)
+        stats[_RESPONSE_SLA] = self.sla.get(sla_minutes, _NO_STATS)
+        stats[_VOLUME] = (self.resolved, _ONE if self.is_worked and is_final else _ZERO)
+        return stats
+
+
+def _interactions_of(employee_ids: Collection[int] | None) -> QuerySet:
+    interactions = Interaction.objects.all()
+    if employee_ids is not None:
+        interactions = interactions.filter(employee_id__in=employee_ids)
+    return interactions
+
+
+def _opened_by_day(
+    *,
+    interactions: QuerySet,
+    start: dt.datetime,
+    end: dt.datetime,
+    sla_minutes: Collection[int],
+    now: dt.datetime,
+) -> QuerySet:
+    """Group interactions by employee and opening day, counting response_sla per SLA length."""
+    answered = Q(first_response_at__isnull=False)
+    sla_counts = {}
+    for minutes in sorted(set(sla_minutes)):
+        limit = dt.timedelta(minutes=minutes)
+        # Exactly at the limit is within it; unanswered ones count once their deadline passed.
+        sla_counts[f"sla_{minutes}_num"] = Count(
+            "pk", filter=answered & Q(first_response_at__lte=F("opened_at") + limit)
+        )
+        sla_counts[f"sla_{minutes}_den"] = Count(
+            "pk", filter=answered | Q(opened_at__lte=now - limit)
+        )
+    return (
+        interactions.filter(opened_at__gte=start, opened_at__lt=end)
+        .values("employee_id", day=_local_date("opened_at"))
+        .annotate(**sla_counts)
+        .order_by()
+    )
+
+
+def _sla_stats(row: Mapping, minutes: int) -> tuple[Decimal, Decimal]:
+    return _as_decimal(row[f"sla_{minutes}_num"]), _as_decimal(row[f"sla_{minutes}_den"])
+
+
+def response_sla_day_stats(
+    *,
+    employee_ids: Collection[int] | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    sla_minutes: int,
+    now: dt.datetime,
+) -> dict[tuple[int, dt.date], tuple[Decimal, Decimal]]:
+    """Return each (employee, day)'s response_sla (num, den) under one SLA length."""
+    start, end = _moment_range(date_from=date_from, date_to=date_to)
+    rows = _opened_by_day(
+        interactions=_interactions_of(employee_ids),
+        start=start,
+        end=end,
+        sla_minutes=[sla_minutes],
+        now=now,
+    )
+    return {(row["employee_id"], row["day"]): _sla_stats(row, sla_minutes) for row in rows}
+
+
+def _rows_on_own_connection(querysets: Sequence[QuerySet]) -> list[list]:
+    """Evaluate the querysets on this thread's own database connection, then close it."""
+    try:
+        return [list(queryset) for queryset in querysets]
+    finally:
+        connections.close_all()
+
+
+def _fetched(querysets: Sequence[QuerySet], *, aside: Sequence[QuerySet]) -> list[list]:
+    """Return the rows of `querysets` then of `aside`, reading `aside` on a second connection
+    meanwhile when that sees the same data (no transaction is open here), else in turn.
+
+    The grouped queries of a backfill take most of its time in the database, one core each:
+    two connections put the second core to work.
+    """
+    if connection.in_atomic_block:
+        return [list(queryset) for queryset in (*querysets, *aside)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        beside = pool.submit(_rows_on_own_connection, aside)
+        rows = [list(queryset) for queryset in querysets]
+        return rows + beside.result()
+
+
+def employee_day_stats(
+    *,
+    employee_ids: Collection[int] | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    sla_minutes: Collection[int],
+    now: dt.datetime,
+) -> dict[tuple[int, dt.date], DayStats]:
+    """Return each (employee, day)'s statistics from one grouped query per source table.
+
+    response_sla is counted once per SLA length in `sla_minutes`, as conditional counts of the
+    same query; `now` decides which unanswered interactions are already past their deadline and
+    which follow-ups are overdue.
+    """
+    start, end = _moment_range(date_from=date_from, date_to=date_to)
+    today = local_day(now)
+    interactions = _interactions_of(employee_ids)
+    answered = Q(first_response_at__isnull=False)
+    opened = _opened_by_day(
+        interactions=interactions, start=start, end=end, sla_minutes=sla_minutes, now=now
+    ).annotate(
+        answered=Count("pk", filter=answered),
+        response_time=Sum(_span("opened_at", "first_response_at"), filter=answered),
+    )
+    resolved = (
+        interactions.filter(resolved_at__gte=start, resolved_at__lt=end)
+        .values("employee_id", day=_local_date("resolved_at"))
+        .annotate(
+            count=Count("pk"),
+            first_contact=Count("pk", filter=Q(is_first_contact_resolution=True)),
+            escalated=Count("pk", filter=Q(is_escalated=True)),
+            resolution_time=Sum(_span("opened_at", "resolved_at")),
+        )
+        .order_by()
+    )
+    follow_ups = (
+        interactions.filter(follow_up_due__gte=date_from, follow_up_due__lte=date_to)
+        .alias(done_on=_local_date("follow_up_done_at"))
+        .values("employee_id", "follow_up_due")
+        .annotate(
+            due=Count("pk"),
+            done=Count("pk", filter=Q(follow_up_done_at__isnull=False)),
+            in_time=Count("pk", filter=Q(done_on__lte=F("follow_up_due"))),
+        )
+        .order_by()
+    )
+    responses = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    reviews = QAReview.objects.scored().filter(scored_at__gte=start, scored_at__lt=end)
+    if employee_ids is not None:
+        responses = responses.filter(interaction__employee_id__in=employee_ids)
+        reviews = reviews.filter(interaction__employee_id__in=employee_ids)
+    with_nps = Q(nps__isnull=False)
+    responses = (
+        responses.values(employee=F("interaction__employee_id"), day=_local_date("submitted_at"))
+        .annotate(
+            count=Count("pk"),
+            satisfied=Count("pk", filter=Q(csat__gte=4)),
+            with_nps=Count("pk", filter=with_nps),
+            promoters=Count("pk", filter=with_nps & Q(nps__gte=9)),
+            detractors=Count("pk", filter=with_nps & Q(nps__lte=6)),
+        )
+        .order_by()
+    )
+    reviews = (
+        reviews.values(employee=F("interaction__employee_id"), day=_local_date("scored_at"))
+        .annotate(count=Count("pk"), total=Sum("total"))
+        .order_by()
+    )
+    # The two longest queries, opened and resolved, on different connections.
+    opened_rows, follow_up_rows, review_rows, resolved_rows, response_rows = _fetched(
+        [opened, follow_ups, reviews], aside=[resolved, responses]
+    )
+
+    days: dict[tuple[int, dt.date], DayStats] = {}
+
+    def at(employee_id: int, day: dt.date) -> DayStats:
+        if (employee_id, day) not in days:
+            days[(employee_id, day)] = DayStats()
+        return days[(employee_id, day)]
+
+    for row in opened_rows:
+        day = at(row["employee_id"], row["day"])
+        day.is_worked = True
+        day.stats[_FIRST_RESPONSE_MINUTES] = (
+            _duration_in(row["response_time"], _MICROSECONDS_PER_MINUTE),
+            _as_decimal(row["answered"]),
+        )
+        day.sla = {minutes: _sla_stats(row, minutes) for minutes in sla_minutes}
+    for row in resolved_rows:
+        count = _as_decimal(row["count"])
+        day = at(row["employee_id"], row["day"])
+        day.stats[_FCR] = (_as_decimal(row["first_contact"]), count)
+        day.stats[_ESCALATION] = (_as_decimal(row["escalated"]), count)
+        day.stats[_RESOLUTION_HOURS] = (
+            _duration_in(row["resolution_time"], _MICROSECONDS_PER_HOUR),
+            count,
+        )
+        day.resolved = count
+        day.is_worked = True
+    for row in follow_up_rows:
+        # Until its due day is over, a follow-up counts only once it is done.
+        den = row["due"] if row["follow_up_due"] < today else row["done"]
+        at(row["employee_id"], row["follow_up_due"]).stats[_FOLLOW_UP] = (
+            _as_decimal(row["in_time"]),
+            _as_decimal(den),
+        )
+    for row in response_rows:
+        day = at(row["employee"], row["day"])
+        day.stats[_CSAT] = (_as_decimal(row["satisfied"]), _as_decimal(row["count"]))
+        day.stats[_NPS] = (
+            _as_decimal(row["promoters"] - row["detractors"]),
+            _as_decimal(row["with_nps"]),
+        )
+    for row in review_rows:
+        at(row["employee"], row["day"]).stats[_QA] = (
+            _as_decimal(row["total"]),
+            _as_decimal(row["count"]),
+        )
+    return days
+
+
+def team_day_sums(
+    *, team_ids: Collection[int] | None, date_from: dt.date, date_to: dt.date
+) -> list[dict]:
+    """Return per (team, day) the summed num/den columns of its members' rows and their count."""
+    rows = EmployeeDailyScore.objects.filter(day__gte=date_from, day__lte=date_to)
+    if team_ids is not None:
+        rows = rows.filter(team_id__in=team_ids)
+    return list(
+        rows.values("team_id", "day")
+        .annotate(
+            member_count=Count("pk"),
+            worked_count=Count("pk", filter=Q(is_worked=True)),
+            **_column_sums(),
+        )
+        .order_by("team_id", "day")
+    )

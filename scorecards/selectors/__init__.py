@@ -1,0 +1,1 @@
+"""Everything that reads scorecard data for pages, the API and e-mails, by sub-domain."""

@@ -1,0 +1,118 @@
+"""The managers' weekly digests."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scorecards.models import Alert, EmployeeDailyScore, TeamDailyScore
+from scorecards.selectors.periods import _NOTHING, Period, Pooled, _pooled, _window_sums
+from scorecards.selectors.versions import period_versions
+from staff.models import Employee, Team
+
+
+@dataclass(frozen=True)
+class PersonAttention:
+    """A team member who needs a look: red over the week, or with open alerts."""
+
+    employee: Employee
+    week: Pooled
+    alerts: list[Alert]
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    team: Team
+    week: Pooled
+    previous: Pooled
+    attention: list[PersonAttention]
+
+    @property
+    def change(self) -> Decimal | None:
+        """Return the change of the pooled total since the week before, when both exist."""
+        if self.week.total is None or self.previous.total is None:
+            return None
+        return self.week.total - self.previous.total
+
+
+@dataclass(frozen=True)
+class ManagerDigest:
+    manager: Employee
+    week: Period
+    teams: list[TeamWeek]
+
+
+def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
+    """Return, per active manager with an e-mail address, their teams' week and who needs a look.
+
+    A fixed number of grouped queries, whatever the number of managers, teams and people.
+    """
+    week = Period(date_from=week_ending - dt.timedelta(days=6), date_to=week_ending)
+    windows = {"cur": week, "prev": week.previous()}
+    managers = list(
+        Employee.objects.filter(is_active=True, managed_teams__isnull=False)
+        .exclude(user__email="")
+        .select_related("user")
+        .prefetch_related("managed_teams")
+        .distinct()
+        .order_by("pk")
+    )
+    team_ids = {team.pk for manager in managers for team in manager.managed_teams.all()}
+    team_rows = TeamDailyScore.objects.filter(team_id__in=team_ids)
+    team_sums = _window_sums(rows=team_rows, group=("team_id",), windows=windows)
+    teams_by_id = {team.pk: team for manager in managers for team in manager.managed_teams.all()}
+    versions = period_versions(
+        scorecard_of={pk: team.scorecard_id for pk, team in teams_by_id.items()},
+        date_to=week.date_to,
+    )
+    member_sums = _window_sums(
+        rows=EmployeeDailyScore.objects.filter(team_id__in=team_ids),
+        group=("team_id", "employee_id"),
+        windows={"cur": week},
+    )
+    open_alerts: dict[int, list[Alert]] = {}
+    for alert in Alert.objects.filter(
+        acknowledged_at__isnull=True,
+        day__lte=week_ending,
+        employee_id__in=[employee_id for _team_id, employee_id in member_sums],
+    ).order_by("day", "pk"):
+        open_alerts.setdefault(alert.employee_id, []).append(alert)
+    employees = Employee.objects.select_related("user").in_bulk(
+        [employee_id for _team_id, employee_id in member_sums]
+    )
+
+    weeks: dict[int, TeamWeek] = {}
+    for team in {team.pk: team for m in managers for team in m.managed_teams.all()}.values():
+        version = versions.get(team.pk)
+        sums = team_sums.get((team.pk,))
+        attention = []
+        for (team_id, employee_id), entry in member_sums.items():
+            if team_id != team.pk or not entry["cur"][0]:
+                continue
+            pooled = _pooled(version=version, rows=entry["cur"][0], stats=entry["cur"][1])
+            alerts = open_alerts.get(employee_id, [])
+            if pooled.band == "red" or alerts:
+                attention.append(
+                    PersonAttention(employee=employees[employee_id], week=pooled, alerts=alerts)
+                )
+        attention.sort(key=lambda person: person.employee.full_name.casefold())
+        weeks[team.pk] = TeamWeek(
+            team=team,
+            week=_pooled(version=version, rows=sums["cur"][0], stats=sums["cur"][1])
+            if sums
+            else _NOTHING,
+            previous=_pooled(version=version, rows=sums["prev"][0], stats=sums["prev"][1])
+            if sums
+            else _NOTHING,
+            attention=attention,
+        )
+    return [
+        ManagerDigest(
+            manager=manager,
+            week=week,
+            teams=[
+                weeks[team.pk]
+                for team in sorted(manager.managed_teams.all(), key=lambda team: team.name)
+            ],
+        )
+        for manager in managers
+    ]

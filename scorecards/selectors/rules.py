@@ -1,0 +1,461 @@
+"""The rules pages, acknowledgements, version history and the scorecard editor."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from scorecards.choices import MetricCode, VersionStatus
+from scorecards.models import RuleAcknowledgement, Scorecard, ScorecardVersion
+from scorecards.scoring import HIGHER_IS_BETTER, quantize
+from staff.choices import Role
+from staff.models import Employee, Team, TeamMembership
+from staff.selectors import (
+    employee_for_user,
+    employees_visible_to,
+    is_admin,
+    role_for_user,
+    teams_visible_to,
+)
+
+# How each metric turns a day's work into num and den (docs/SCORING.md), in words a new hire
+# reads on day one; the version's own rule texts say why it matters and how to do well.
+METRIC_COMPUTATION: Mapping[str, Promise] = {
+    MetricCode.RESPONSE_SLA: _(
+        "Of the interactions opened that day that are already answered or whose SLA deadline "
+        "has passed, the share answered within the SLA."
+    ),
+    MetricCode.FIRST_RESPONSE_MINUTES: _(
+        "For the interactions opened that day and answered, the minutes from opening to the "
+        "first response, added up and divided by their number."
+    ),
+    MetricCode.FCR: _(
+        "Of the interactions resolved that day, the share resolved on the first contact."
+    ),
+    MetricCode.RESOLUTION_HOURS: _(
+        "For the interactions resolved that day, the hours from opening to resolution, added "
+        "up and divided by their number."
+    ),
+    MetricCode.FOLLOW_UP: _(
+        "Of the follow-ups due that day, the share done by the end of their due day."
+    ),
+    MetricCode.ESCALATION: _("Of the interactions resolved that day, the share escalated."),
+    MetricCode.CSAT: _(
+        "Of the customer survey answers submitted that day, the share rating 4 or 5 out of 5."
+    ),
+    MetricCode.NPS: _(
+        "Of the survey answers with a 0–10 recommendation submitted that day: promoters (9–10) "
+        "minus detractors (0–6), as a percentage of those answers."
+    ),
+    MetricCode.QA: _("The mean total (0–100) of the QA reviews published that day."),
+    MetricCode.VOLUME: _("The number of interactions resolved that day."),
+}
+
+METRIC_UNIT: Mapping[str, Promise | str] = {
+    MetricCode.RESPONSE_SLA: "%",
+    MetricCode.FIRST_RESPONSE_MINUTES: _("minutes"),
+    MetricCode.FCR: "%",
+    MetricCode.RESOLUTION_HOURS: _("hours"),
+    MetricCode.FOLLOW_UP: "%",
+    MetricCode.ESCALATION: "%",
+    MetricCode.CSAT: "%",
+    MetricCode.NPS: _("points"),
+    MetricCode.QA: _("points"),
+    MetricCode.VOLUME: _("interactions"),
+}
+
+_RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
+
+
+def _memberships_on(day: dt.date) -> QuerySet[TeamMembership]:
+    return TeamMembership.objects.filter(starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+
+
+def scorecards_visible_to(*, user, day: dt.date) -> QuerySet[Scorecard]:
+    """Return the scorecards whose rules the user may read.
+
+    Managers, onboarding staff and admins read every scorecard; anyone else the scorecard of
+    the team they are in on the day.
+    """
+    if not user.is_authenticated:
+        return Scorecard.objects.none()
+    if role_for_user(user=user) in _RULE_READERS:
+        return Scorecard.objects.all()
+    employee = employee_for_user(user=user)
+    if employee is None:
+        return Scorecard.objects.none()
+    return Scorecard.objects.filter(
+        pk__in=_memberships_on(day).filter(employee=employee).values("team__scorecard_id")
+    )
+
+
+def _in_force_on(day: dt.date) -> QuerySet[ScorecardVersion]:
+    """Return the published versions effective by the day, latest first, per outer scorecard."""
+    return ScorecardVersion.objects.filter(
+        scorecard_id=OuterRef("scorecard_pk"),
+        status=VersionStatus.PUBLISHED,
+        effective_from__lte=day,
+    ).order_by("-effective_from")
+
+
+def rules_index(*, user, day: dt.date) -> QuerySet[Scorecard]:
+    """Return the visible scorecards with the version in force and the user's acknowledgement.
+
+    Each scorecard carries `version_number`, `version_effective_from`, `team_count` and
+    `acknowledged_at` (None when the user has not acknowledged the version in force).
+    """
+    employee = employee_for_user(user=user)
+    in_force = _in_force_on(day)
+    scorecards = scorecards_visible_to(user=user, day=day).annotate(
+        scorecard_pk=F("pk"),
+        version_id=Subquery(in_force.values("pk")[:1]),
+        version_number=Subquery(in_force.values("number")[:1]),
+        version_effective_from=Subquery(in_force.values("effective_from")[:1]),
+        team_count=Subquery(
+            Team.objects.filter(scorecard_id=OuterRef("pk"))
+            .order_by()
+            .values("scorecard_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+    )
+    acknowledged = RuleAcknowledgement.objects.filter(
+        employee_id=employee.pk if employee else None, version_id=OuterRef("version_id")
+    )
+    return scorecards.annotate(
+        acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1])
+    ).order_by("name")
+
+
+def scorecard_editors_allowed(*, user) -> bool:
+    """Tell whether the user may draft and publish versions: admins, and managers with the
+    `scorecards.change_scorecardversion` permission."""
+    if is_admin(user=user):
+        return True
+    return role_for_user(user=user) == Role.MANAGER and user.has_perm(
+        "scorecards.change_scorecardversion"
+    )
+
+
+@dataclass(frozen=True)
+class RuleMetric:
+    """A metric of the version in force, in the reader's language, as the rules page shows it."""
+
+    code: str
+    label: str
+    what: str
+    why: str
+    how: str
+    computation: str
+    unit: str
+    higher_is_better: bool
+    weight: Decimal
+    weight_share: Decimal
+    target: Decimal
+    floor: Decimal
+    min_sample: int
+
+
+@dataclass(frozen=True)
+class RuleCriterion:
+    """A QA criterion of the version in force, in the reader's language."""
+
+    code: str
+    label: str
+    description: str
+    examples: str
+    weight: Decimal
+    is_critical: bool
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """One difference between a version and the one before it.
+
+    `kind` is "added", "removed", "changed" (a number or flag, with before and after) or
+    "reworded" (a rule text); `part` is "version", "metric" or "criterion".
+    """
+
+    part: str
+    subject: str
+    kind: str
+    field: str = ""
+    before: Decimal | int | bool | None = None
+    after: Decimal | int | bool | None = None
+
+    @property
+    def is_flag(self) -> bool:
+        """Tell whether before and after are yes/no values."""
+        return isinstance(self.after, bool)
+
+
+@dataclass(frozen=True)
+class VersionHistoryEntry:
+    """A published version with what changed since the one before it."""
+
+    version: ScorecardVersion
+    change_summary: str
+    changes: list[VersionChange]
+    is_in_force: bool
+    is_upcoming: bool
+
+
+@dataclass(frozen=True)
+class ScorecardRules:
+    """Everything the rules page shows: the version in force, its history, the reader's
+    acknowledgement."""
+
+    scorecard: Scorecard
+    version: ScorecardVersion | None
+    intro: str
+    metrics: list[RuleMetric]
+    criteria: list[RuleCriterion]
+    history: list[VersionHistoryEntry]
+    acknowledged_at: dt.datetime | None
+
+
+_VERSION_COMPARED = ("sla_minutes", "green_from", "amber_from")
+_METRIC_COMPARED = ("weight", "target", "floor", "min_sample")
+_METRIC_WORDING = ("label", "rule_what", "rule_why", "rule_how")
+_CRITERION_COMPARED = ("weight", "is_critical")
+_CRITERION_WORDING = ("label", "description", "examples")
+
+
+def _field_label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _parts_changes(
+    *,
+    part: str,
+    before: Sequence,
+    after: Sequence,
+    compared: Sequence[str],
+    wording: Sequence[str],
+    language: str,
+) -> list[VersionChange]:
+    """Compare two versions' metrics or criteria, matched by code."""
+    old = {row.code: row for row in before}
+    new = {row.code: row for row in after}
+    changes = []
+    for code, row in new.items():
+        subject = row.localized("label", language)
+        if code not in old:
+            changes.append(VersionChange(part=part, subject=subject, kind="added"))
+            continue
+        previous = old[code]
+        changes.extend(
+            VersionChange(
+                part=part,
+                subject=subject,
+                kind="changed",
+                field=_field_label(type(row), name),
+                before=getattr(previous, name),
+                after=getattr(row, name),
+            )
+            for name in compared
+            if getattr(previous, name) != getattr(row, name)
+        )
+        reworded = [
+            _field_label(type(row), name)
+            for name in wording
+            if previous.localized(name, language) != row.localized(name, language)
+        ]
+        if reworded:
+            changes.append(
+                VersionChange(
+                    part=part, subject=subject, kind="reworded", field=", ".join(reworded)
+                )
+            )
+    changes.extend(
+        VersionChange(part=part, subject=row.localized("label", language), kind="removed")
+        for code, row in old.items()
+        if code not in new
+    )
+    return changes
+
+
+def version_changes(
+    *, before: ScorecardVersion, after: ScorecardVersion, language: str
+) -> list[VersionChange]:
+    """Return what changed from one version to another: settings, metrics and QA criteria.
+
+    Uses the versions' prefetched metrics and criteria, so a history costs no query per version.
+    """
+    changes = [
+        VersionChange(
+            part="version",
+            subject=str(after),
+            kind="changed",
+            field=_field_label(ScorecardVersion, name),
+            before=getattr(before, name),
+            after=getattr(after, name),
+        )
+        for name in _VERSION_COMPARED
+        if getattr(before, name) != getattr(after, name)
+    ]
+    changes += _parts_changes(
+        part="metric",
+        before=before.metrics.all(),
+        after=after.metrics.all(),
+        compared=_METRIC_COMPARED,
+        wording=_METRIC_WORDING,
+        language=language,
+    )
+    changes += _parts_changes(
+        part="criterion",
+        before=before.qa_criteria.all(),
+        after=after.qa_criteria.all(),
+        compared=_CRITERION_COMPARED,
+        wording=_CRITERION_WORDING,
+        language=language,
+    )
+    return changes
+
+
+def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetric]:
+    metrics = list(version.metrics.all())
+    total_weight = sum((metric.weight for metric in metrics), Decimal(0))
+    return [
+        RuleMetric(
+            code=metric.code,
+            label=metric.localized("label", language),
+            what=metric.localized("rule_what", language),
+            why=metric.localized("rule_why", language),
+            how=metric.localized("rule_how", language),
+            computation=str(METRIC_COMPUTATION[metric.code]),
+            unit=str(METRIC_UNIT[metric.code]),
+            higher_is_better=HIGHER_IS_BETTER[metric.code],
+            weight=metric.weight,
+            weight_share=quantize(metric.weight / total_weight * 100, 0),
+            target=metric.target,
+            floor=metric.floor,
+            min_sample=metric.min_sample,
+        )
+        for metric in metrics
+    ]
+
+
+def _rule_criteria(*, version: ScorecardVersion, language: str) -> list[RuleCriterion]:
+    return [
+        RuleCriterion(
+            code=criterion.code,
+            label=criterion.localized("label", language),
+            description=criterion.localized("description", language),
+            examples=criterion.localized("examples", language),
+            weight=criterion.weight,
+            is_critical=criterion.is_critical,
+        )
+        for criterion in version.qa_criteria.all()
+    ]
+
+
+def scorecard_rules(
+    *, scorecard: Scorecard, employee: Employee | None, day: dt.date, language: str
+) -> ScorecardRules:
+    """Return the scorecard's rules in force on the day, in the language, with their history.
+
+    Four queries whatever the number of versions: the published versions, their metrics, their
+    criteria, and the reader's acknowledgement of the version in force.
+    """
+    versions = list(
+        scorecard.versions.filter(status=VersionStatus.PUBLISHED)
+        .prefetch_related("metrics", "qa_criteria")
+        .order_by("effective_from", "number")
+    )
+    in_force = None
+    for version in versions:
+        if version.effective_from <= day:
+            in_force = version
+    history = [
+        VersionHistoryEntry(
+            version=version,
+            change_summary=version.localized("change_summary", language),
+            changes=(
+                version_changes(before=versions[index - 1], after=version, language=language)
+                if index
+                else []
+            ),
+            is_in_force=version == in_force,
+            is_upcoming=version.effective_from > day,
+        )
+        for index, version in enumerate(versions)
+    ]
+    acknowledged_at = None
+    if in_force is not None and employee is not None:
+        acknowledged_at = (
+            RuleAcknowledgement.objects.filter(employee=employee, version=in_force)
+            .values_list("acknowledged_at", flat=True)
+            .first()
+        )
+    return ScorecardRules(
+        scorecard=scorecard,
+        version=in_force,
+        intro=in_force.localized("intro", language) if in_force else "",
+        metrics=_rule_metrics(version=in_force, language=language) if in_force else [],
+        criteria=_rule_criteria(version=in_force, language=language) if in_force else [],
+        history=history[::-1],
+        acknowledged_at=acknowledged_at,
+    )
+
+
+def editor_versions(*, scorecard: Scorecard, day: dt.date) -> list[ScorecardVersion]:
+    """Return every version of the scorecard, newest first, for the editor (one query).
+
+    Each carries `metric_count`, `criterion_count` and `is_in_force` (on the day).
+    """
+    versions = list(
+        scorecard.versions.annotate(
+            metric_count=Count("metrics", distinct=True),
+            criterion_count=Count("qa_criteria", distinct=True),
+        ).order_by("-number")
+    )
+    published = [
+        version for version in versions if version.is_published and version.effective_from <= day
+    ]
+    in_force = max(published, key=lambda version: version.effective_from, default=None)
+    for version in versions:
+        version.is_in_force = version == in_force
+    return versions
+
+
+@dataclass(frozen=True)
+class SimulatedRow:
+    """A simulated subject the reader may see, with its name."""
+
+    name: str
+    totals: object
+
+
+def simulation_rows(*, result, user) -> tuple[list[SimulatedRow], list[SimulatedRow]]:
+    """Return a simulation's team and employee totals the user may see, named and by name.
+
+    `result` is an `engine.simulate.SimulationResult`; subjects outside `teams_visible_to` and
+    `employees_visible_to` are left out. Two queries.
+    """
+    teams = teams_visible_to(user=user).in_bulk([row.subject_id for row in result.teams])
+    employees = (
+        employees_visible_to(user=user)
+        .select_related("user")
+        .in_bulk([row.subject_id for row in result.employees])
+    )
+    team_rows = [
+        SimulatedRow(name=teams[row.subject_id].name, totals=row)
+        for row in result.teams
+        if row.subject_id in teams
+    ]
+    employee_rows = [
+        SimulatedRow(name=employees[row.subject_id].full_name, totals=row)
+        for row in result.employees
+        if row.subject_id in employees
+    ]
+    return (
+        sorted(team_rows, key=lambda row: row.name.casefold()),
+        sorted(employee_rows, key=lambda row: row.name.casefold()),
+    )

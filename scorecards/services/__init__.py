@@ -1,0 +1,1 @@
+"""Everything that writes scorecard data outside the engine, one transaction each."""

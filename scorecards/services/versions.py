@@ -1,0 +1,225 @@
+"""Scorecard versions: publishing, and the drafts of the editor."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scorecards.choices import ChangeKind, VersionStatus
+from scorecards.dirty import days_mark_dirty
+from scorecards.models import ChangeEvent, Metric, QACriterion, Scorecard, ScorecardVersion
+from scorecards.selectors.versions import version_in_force, version_rescored_days
+from staff.models import Team
+
+
+@transaction.atomic
+def scorecard_version_publish(
+    *,
+    version: ScorecardVersion,
+    effective_from: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ScorecardVersion:
+    """Publish a draft version, freezing its rules, and record the change for its teams."""
+    # Locking the scorecard serialises publications of its versions, so two drafts cannot both
+    # pass the effective-date check below and then collide on the unique index.
+    Scorecard.objects.select_for_update().filter(pk=version.scorecard_id).get()
+    version = ScorecardVersion.objects.select_related("scorecard").get(pk=version.pk)
+    if version.is_published:
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("Version %(number)s is already published."),
+                    code="already_published",
+                    params={"number": version.number},
+                )
+            }
+        )
+    if effective_from is not None:
+        version.effective_from = effective_from
+    if not version.metrics.exists():
+        raise ValidationError(
+            _("Version %(number)s has no metrics: add at least one before publishing."),
+            code="no_metrics",
+            params={"number": version.number},
+        )
+    clash = (
+        ScorecardVersion.objects.filter(
+            scorecard_id=version.scorecard_id,
+            status=VersionStatus.PUBLISHED,
+            effective_from=version.effective_from,
+        )
+        .exclude(pk=version.pk)
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "effective_from": ValidationError(
+                    _("Version %(number)s of this scorecard already takes effect on %(day)s."),
+                    code="effective_date_taken",
+                    params={"number": clash.number, "day": version.effective_from.isoformat()},
+                )
+            }
+        )
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = now or timezone.now()
+    version.save(update_fields=["status", "effective_from", "published_at"])
+    # Days already scored under the version this one replaces are rescored by the next run,
+    # whichever path published it (editor, admin, shell).
+    days_mark_dirty(
+        pairs=version_rescored_days(version=version, today=timezone.localdate(version.published_at))
+    )
+    title = _("%(scorecard)s v%(number)s takes effect") % {
+        "scorecard": version.scorecard.name,
+        "number": version.number,
+    }
+    ChangeEvent.objects.bulk_create(
+        [
+            ChangeEvent(
+                day=version.effective_from,
+                team=team,
+                kind=ChangeKind.SCORECARD,
+                title=title,
+                notes=version.change_summary,
+                is_automatic=True,
+            )
+            for team in Team.objects.filter(scorecard_id=version.scorecard_id).order_by("pk")
+        ]
+    )
+    return version
+
+
+# A new draft gets its own number, date, history and change summary; the rules are copied.
+_VERSION_FIELDS_NOT_COPIED = {
+    "id",
+    "number",
+    "status",
+    "effective_from",
+    "change_summary",
+    "created_at",
+    "published_at",
+}
+
+
+def _copied_fields(row, *, skip: set[str]) -> dict:
+    """Return the row's column values except the skipped fields, ready for a new row."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if field.name not in skip
+    }
+
+
+@transaction.atomic
+def scorecard_version_draft_from(*, version: ScorecardVersion) -> ScorecardVersion:
+    """Copy a version with its metrics and QA criteria into a new draft with the next number."""
+    Scorecard.objects.select_for_update().filter(pk=version.scorecard_id).get()
+    versions = ScorecardVersion.objects.filter(scorecard_id=version.scorecard_id)
+    latest = versions.aggregate(
+        number=Max("number"),
+        effective_from=Max("effective_from", filter=Q(status=VersionStatus.PUBLISHED)),
+    )
+    # The copy starts after every published version, so publishing it unchanged cannot clash.
+    effective_from = max(
+        timezone.localdate() + dt.timedelta(days=1),
+        (latest["effective_from"] or dt.date.min) + dt.timedelta(days=1),
+    )
+    draft = ScorecardVersion.objects.create(
+        **_copied_fields(version, skip=_VERSION_FIELDS_NOT_COPIED),
+        number=latest["number"] + 1,
+        status=VersionStatus.DRAFT,
+        effective_from=effective_from,
+    )
+    for model, related in ((Metric, version.metrics), (QACriterion, version.qa_criteria)):
+        model.objects.bulk_create(
+            [
+                model(**_copied_fields(row, skip={"id", "version"}), version=draft)
+                for row in related.all()
+            ]
+        )
+    return draft
+
+
+_EDITABLE_VERSION_FIELDS = ("sla_minutes", "green_from", "amber_from", "intro", "change_summary")
+_EDITABLE_METRIC_FIELDS = (
+    "label",
+    "weight",
+    "target",
+    "floor",
+    "min_sample",
+    "rule_what",
+    "rule_why",
+    "rule_how",
+)
+_EDITABLE_CRITERION_FIELDS = ("label", "description", "examples", "weight", "is_critical")
+
+
+def scorecard_version_draft_start(*, scorecard: Scorecard, day: dt.date) -> ScorecardVersion:
+    """Start a draft from the version in force (else the latest one), or an empty first one."""
+    base = (
+        version_in_force(scorecard=scorecard, day=day)
+        or scorecard.versions.order_by("-number").first()
+    )
+    if base is not None:
+        return scorecard_version_draft_from(version=base)
+    with transaction.atomic():
+        Scorecard.objects.select_for_update().filter(pk=scorecard.pk).get()
+        number = scorecard.versions.aggregate(number=Max("number"))["number"] or 0
+        return ScorecardVersion.objects.create(
+            scorecard=scorecard, number=number + 1, effective_from=day + dt.timedelta(days=1)
+        )
+
+
+def _parts_replace(
+    *, model, version: ScorecardVersion, rows: Sequence[Mapping], fields: Sequence[str]
+) -> None:
+    """Make the version's metrics or criteria exactly the rows, matched by code, in order."""
+    model.objects.filter(version=version).exclude(code__in=[row["code"] for row in rows]).delete()
+    model.objects.bulk_create(
+        [
+            model(
+                version=version,
+                code=row["code"],
+                position=position,
+                **{name: row[name] for name in fields},
+            )
+            for position, row in enumerate(rows)
+        ],
+        update_conflicts=True,
+        unique_fields=["version", "code"],
+        update_fields=[*fields, "position"],
+    )
+
+
+@transaction.atomic
+def scorecard_version_draft_update(
+    *,
+    version: ScorecardVersion,
+    settings: Mapping,
+    metrics: Sequence[Mapping],
+    criteria: Sequence[Mapping],
+) -> ScorecardVersion:
+    """Replace a draft's settings, metrics and QA criteria, all or nothing.
+
+    Metrics and criteria are matched by code: a listed code is created or updated at its place
+    in the list, a code no longer listed is removed. A published version is refused.
+    """
+    version = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        raise ValidationError(
+            _("Version %(number)s is published and can no longer be changed."),
+            code="already_published",
+            params={"number": version.number},
+        )
+    for name in _EDITABLE_VERSION_FIELDS:
+        setattr(version, name, settings[name])
+    version.save(update_fields=list(_EDITABLE_VERSION_FIELDS))
+    _parts_replace(model=Metric, version=version, rows=metrics, fields=_EDITABLE_METRIC_FIELDS)
+    _parts_replace(
+        model=QACriterion, version=version, rows=criteria, fields=_EDITABLE_CRITERION_FIELDS
+    )
+    return version
