@@ -11,7 +11,7 @@ from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.serializers import Serializer
 
-from crs_site.spreadsheet import csv_cell
+from crs_site.lib.spreadsheet import csv_cell
 from staff.filtersets import MAX_ID
 
 

@@ -106,9 +106,10 @@ def goals_settle(*, now: dt.datetime | None = None) -> int:
     ended = Goal.objects.filter(ends_on__lte=last_final_day(now=now))
     # Locked apart from the pooling query: PostgreSQL refuses FOR UPDATE with GROUP BY.
     list(ended.select_for_update().order_by("pk").values_list("pk", flat=True))
-    changed = 0
+    judged: dict[str, list[int]] = {GoalStatus.MET: [], GoalStatus.MISSED: []}
     for progress in goals_progress(goals=ended, now=now):
-        status = GoalStatus.MET if progress.is_met else GoalStatus.MISSED
-        if progress.goal.status != status:
-            changed += Goal.objects.filter(pk=progress.goal.pk).update(status=status)
-    return changed
+        judged[GoalStatus.MET if progress.is_met else GoalStatus.MISSED].append(progress.goal.pk)
+    return sum(
+        Goal.objects.filter(pk__in=ids).exclude(status=status).update(status=status)
+        for status, ids in judged.items()
+    )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crs_site.http import redirect_back
-from crs_site.spreadsheet import csv_cell
+from crs_site.lib.spreadsheet import csv_cell
 from scorecards.choices import MetricCode
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
 from scorecards.scoring import quantize

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replica
-from crs_site.spreadsheet import csv_cell
+from crs_site.lib.spreadsheet import csv_cell
 from scorecards.api.renderers import flatten
 from scorecards.choices import MetricCode
 from scorecards.engine.rows import scores_compute
