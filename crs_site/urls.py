@@ -7,7 +7,7 @@ from customers import urls as customers_urls
 from privacy import urls as privacy_urls
 from staff.bounds import DayConverter
 
-# `<day:...>`: a day in the accepted range (SPEC §8); any other is a 404, never a 500.
+# `<day:...>`: a day in the accepted range (README); any other is a 404, never a 500.
 register_converter(DayConverter, "day")
 
 urlpatterns = [

@@ -122,7 +122,7 @@ def qa_review_days_changed(*, review: QAReview, old_pairs: Iterable[Pair] = ()) 
 
 def review_counts_from(*, review: QAReview, now: dt.datetime) -> dt.datetime | None:
     """Return when a review starts to count in the agent's score: never for calibration, whose
-    ratings compare reviewers with each other (SPEC §10)."""
+    ratings compare reviewers with each other (docs/SCORING.md)."""
     return None if review.reason == ReviewReason.CALIBRATION else now
 
 

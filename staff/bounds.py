@@ -1,4 +1,4 @@
-"""The input the application accepts (SPEC §8), in one place for forms, API and URLs.
+"""The input the application accepts (README), in one place for forms, API and URLs.
 
 Numbers are finite: NaN and infinities are no score, weight or target, and a signalling NaN
 cannot even be compared. A day before 2000-01-01 or after tomorrow is refused, except where a

@@ -45,7 +45,7 @@ class AccessMiddleware:
     """Refuse every page to a signed-in account without a role (`staff.selectors.has_access`).
 
     A deactivated employee, or an account that has none and is not a superuser, sees and does
-    nothing but sign out and change its password (SPEC §8). Written here once, so no page,
+    nothing but sign out and change its password (README). Written here once, so no page,
     CSV or form can forget it.
     """
 

@@ -93,7 +93,7 @@ def employees_visible(*, principal: Principal) -> QuerySet[Employee]:
 
 
 def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
-    """Return the people whose rows the principal may write: current members only (SPEC §8)."""
+    """Return the people whose rows the principal may write: current members only (README)."""
     if not principal.is_allowed:
         return Employee.objects.none()
     if principal.api_key is None:

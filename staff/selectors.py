@@ -27,7 +27,7 @@ def role_for_user(*, user) -> str | None:
 
     Superusers without an employee record act as admins. A deactivated employee, and any other
     account without one, has no role: every page, the API and the visibility selectors below
-    start from this, so such an account sees and does nothing (SPEC §8).
+    start from this, so such an account sees and does nothing (README).
     """
     if not user.is_authenticated:
         return None
@@ -152,7 +152,7 @@ def employees_writable_by(*, user) -> QuerySet[Employee]:
     """Return the people whose rows the user may change (reviews, follow-ups, goals, alerts).
 
     Admins anyone; everyone themselves; managers also the current members of their teams, not
-    former ones (SPEC §8).
+    former ones (README).
     """
     role = role_for_user(user=user)
     if role == Role.ADMIN:
@@ -189,7 +189,7 @@ def rows_visible_to(
 ) -> QuerySet:
     """Limit rows about people (days, interactions, reviews, feedback) to what the user may read.
 
-    The one rule of SPEC §8 for signed-in users: admins everything; everyone their own rows;
+    The one rule of README for signed-in users: admins everything; everyone their own rows;
     managers also a person's rows of the days that person was in one of their teams.
     """
     role = role_for_user(user=user)

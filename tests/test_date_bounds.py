@@ -1,5 +1,5 @@
 """Dates and times outside 2000-01-01 … tomorrow (ten years ahead where a date may be future)
-are refused at their field by pages and API alike, and never stored (SPEC §8)."""
+are refused at their field by pages and API alike, and never stored (README)."""
 
 import base64
 import datetime as dt

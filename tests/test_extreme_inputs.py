@@ -1,4 +1,4 @@
-"""Extreme dates and numbers sent to every form and every API operation: never a 500 (SPEC §8).
+"""Extreme dates and numbers sent to every form and every API operation: never a 500 (README).
 
 Each form of each page of the permission sweep, and each operation of the OpenAPI schema, gets
 every one of its fields (query parameters and body properties) set to one extreme value at a

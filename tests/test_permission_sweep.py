@@ -9,7 +9,7 @@ The objects in the URLs belong to `subject`, an agent of team A who moved there 
 must not see the subject's own data); `manager_other`, the manager of team B; `manager_own`, the
 manager of team A; `onboarding`; `admin` (the admin role, staff); `manager_old`, the manager of
 team Old (reads the subject's days in team Old only, writes nothing); and the accounts without a
-role (SPEC §8): `manager_deactivated` (of team A), `agent_deactivated` (of team A) and
+role (README): `manager_deactivated` (of team A), `agent_deactivated` (of team A) and
 `no_employee` (a user without an employee record). "login" means a redirect to the sign-in page.
 """
 

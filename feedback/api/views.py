@@ -36,7 +36,7 @@ class SurveyResponseCreate(APIView):
             principal=principal_for_request(request),
             day_field="opened_at__date",
         )
-        # Answers are written for current members only, as every other write (SPEC §8).
+        # Answers are written for current members only, as every other write (README).
         interactions = interactions.filter(
             employee__in=employees_writable(principal=principal_for_request(request)).values("pk")
         )

@@ -1,4 +1,4 @@
-"""Schemathesis strategies for dates and times in the range the API accepts (SPEC §8: from
+"""Schemathesis strategies for dates and times in the range the API accepts (README: from
 2000-01-01 to tomorrow), which JSON Schema cannot state: without them, schema-valid data would
 include year 1 and year 9999, which the API rightly refuses.
 

@@ -190,7 +190,7 @@ def test_a_team_restricted_key_lists_only_its_teams_customers(client_for, world)
     assert {mine.pk, theirs.pk} <= _customer_ids(client_for().get("/api/v1/customers/"))
 
 
-# ---- boundaries (SPEC §8): accounts without a role, effective dates, fail-closed keys ---------
+# ---- boundaries (README): accounts without a role, effective dates, fail-closed keys ---------
 
 ALL_ENDPOINTS = [(method, url) for method, url, _scope in ENDPOINTS]
 
