@@ -13,8 +13,9 @@ from feedback.choices import ReviewStatus
 from feedback.models import QAReview, SurveyResponse
 from scorecards.choices import MetricCode
 from scorecards.dirty import local_day
+from scorecards.metrics import metric as metric_spec
 from scorecards.models import EmployeeDailyScore, Metric, ScorecardVersion
-from scorecards.scoring import HIGHER_IS_BETTER, DayScore, MetricResult, quantize
+from scorecards.scoring import DayScore, MetricResult, quantize
 from scorecards.selectors.goals import GoalProgress, employee_goals, goals_progress, target_is_met
 from scorecards.selectors.periods import PeriodSummary, TrendPoint, employee_period_summary
 from scorecards.selectors.stats import (
@@ -39,19 +40,6 @@ from scorecards.selectors.versions import (
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import rows_visible_to
 
-# A goal's target lies in its metric's value range; the rules page and the goal form share it.
-METRIC_VALUE_RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
-    MetricCode.RESPONSE_SLA: (Decimal(0), Decimal(100)),
-    MetricCode.FIRST_RESPONSE_MINUTES: (Decimal(0), None),
-    MetricCode.FCR: (Decimal(0), Decimal(100)),
-    MetricCode.RESOLUTION_HOURS: (Decimal(0), None),
-    MetricCode.FOLLOW_UP: (Decimal(0), Decimal(100)),
-    MetricCode.ESCALATION: (Decimal(0), Decimal(100)),
-    MetricCode.CSAT: (Decimal(0), Decimal(100)),
-    MetricCode.NPS: (Decimal(-100), Decimal(100)),
-    MetricCode.QA: (Decimal(0), Decimal(100)),
-    MetricCode.VOLUME: (Decimal(0), None),
-}
 RECENT_ITEMS = 10
 
 
@@ -81,7 +69,7 @@ class MetricLine:
     @property
     def higher_is_better(self) -> bool:
         """Tell whether a higher value is better for this metric."""
-        return HIGHER_IS_BETTER[self.metric.code]
+        return metric_spec(self.metric.code).higher_is_better
 
     @property
     def period_meets_target(self) -> bool:

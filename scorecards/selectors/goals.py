@@ -9,8 +9,9 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 
 from scorecards.choices import MetricCode
 from scorecards.dirty import local_day
+from scorecards.metrics import metric as metric_spec
 from scorecards.models import Goal
-from scorecards.scoring import HIGHER_IS_BETTER, metric_value, quantize
+from scorecards.scoring import metric_value, quantize
 from scorecards.selectors.stats import _ONE, _ZERO, _as_decimal
 from scorecards.selectors.versions import last_final_day
 from staff.models import Employee
@@ -21,7 +22,7 @@ def target_is_met(*, code: str, value: Decimal | None, target: Decimal) -> bool:
     """Tell whether a value reaches the target in the metric's better direction."""
     if value is None:
         return False
-    return value >= target if HIGHER_IS_BETTER[code] else value <= target
+    return value >= target if metric_spec(code).higher_is_better else value <= target
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class GoalProgress:
             return 0
         if self.is_met:
             return 100
-        if HIGHER_IS_BETTER[self.goal.metric]:
+        if metric_spec(self.goal.metric).higher_is_better:
             ratio = value / target if target > 0 else Decimal(0)
         else:
             ratio = target / value if value > 0 else Decimal(1)

@@ -1,17 +1,16 @@
 """The rules pages, acknowledgements, version history and the scorecard editor."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from scorecards.choices import MetricCode, VersionStatus
+from scorecards.choices import VersionStatus
+from scorecards.metrics import metric as metric_spec
 from scorecards.models import RuleAcknowledgement, Scorecard, ScorecardVersion
-from scorecards.scoring import HIGHER_IS_BETTER, quantize
+from scorecards.scoring import quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import (
@@ -21,52 +20,6 @@ from staff.selectors import (
     role_for_user,
     teams_visible_to,
 )
-
-# How each metric turns a day's work into num and den (docs/SCORING.md), in words a new hire
-# reads on day one; the version's own rule texts say why it matters and how to do well.
-METRIC_COMPUTATION: Mapping[str, Promise] = {
-    MetricCode.RESPONSE_SLA: _(
-        "Of the interactions opened that day that are already answered or whose SLA deadline "
-        "has passed, the share answered within the SLA."
-    ),
-    MetricCode.FIRST_RESPONSE_MINUTES: _(
-        "For the interactions opened that day and answered, the minutes from opening to the "
-        "first response, added up and divided by their number."
-    ),
-    MetricCode.FCR: _(
-        "Of the interactions resolved that day, the share resolved on the first contact."
-    ),
-    MetricCode.RESOLUTION_HOURS: _(
-        "For the interactions resolved that day, the hours from opening to resolution, added "
-        "up and divided by their number."
-    ),
-    MetricCode.FOLLOW_UP: _(
-        "Of the follow-ups due that day, the share done by the end of their due day."
-    ),
-    MetricCode.ESCALATION: _("Of the interactions resolved that day, the share escalated."),
-    MetricCode.CSAT: _(
-        "Of the customer survey answers submitted that day, the share rating 4 or 5 out of 5."
-    ),
-    MetricCode.NPS: _(
-        "Of the survey answers with a 0–10 recommendation submitted that day: promoters (9–10) "
-        "minus detractors (0–6), as a percentage of those answers."
-    ),
-    MetricCode.QA: _("The mean total (0–100) of the QA reviews published that day."),
-    MetricCode.VOLUME: _("The number of interactions resolved that day."),
-}
-
-METRIC_UNIT: Mapping[str, Promise | str] = {
-    MetricCode.RESPONSE_SLA: "%",
-    MetricCode.FIRST_RESPONSE_MINUTES: _("minutes"),
-    MetricCode.FCR: "%",
-    MetricCode.RESOLUTION_HOURS: _("hours"),
-    MetricCode.FOLLOW_UP: "%",
-    MetricCode.ESCALATION: "%",
-    MetricCode.CSAT: "%",
-    MetricCode.NPS: _("points"),
-    MetricCode.QA: _("points"),
-    MetricCode.VOLUME: _("interactions"),
-}
 
 _RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
 
@@ -153,8 +106,12 @@ class RuleMetric:
     why: str
     how: str
     computation: str
-    unit: str
     higher_is_better: bool
+    # Target and floor with the unit: a symbol for the summary table, words for sentences.
+    target_shown: str
+    floor_shown: str
+    target_words: str
+    floor_words: str
     weight: Decimal
     weight_share: Decimal
     target: Decimal
@@ -322,6 +279,7 @@ def version_changes(
 def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetric]:
     metrics = list(version.metrics.all())
     total_weight = sum((metric.weight for metric in metrics), Decimal(0))
+    specs = {metric.code: metric_spec(metric.code) for metric in metrics}
     return [
         RuleMetric(
             code=metric.code,
@@ -329,9 +287,12 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
             what=metric.localized("rule_what", language),
             why=metric.localized("rule_why", language),
             how=metric.localized("rule_how", language),
-            computation=str(METRIC_COMPUTATION[metric.code]),
-            unit=str(METRIC_UNIT[metric.code]),
-            higher_is_better=HIGHER_IS_BETTER[metric.code],
+            computation=str(specs[metric.code].computation),
+            higher_is_better=specs[metric.code].higher_is_better,
+            target_shown=specs[metric.code].format(metric.target, "-2"),
+            floor_shown=specs[metric.code].format(metric.floor, "-2"),
+            target_words=specs[metric.code].quantity(metric.target, "-2"),
+            floor_words=specs[metric.code].quantity(metric.floor, "-2"),
             weight=metric.weight,
             weight_share=quantize(metric.weight / total_weight * 100, 0),
             target=metric.target,

@@ -8,14 +8,17 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
-from scorecards.choices import MetricCode
+from scorecards.metrics import CATALOGUE, MetricSpec
+from scorecards.metrics import metrics as metric_specs
 from scorecards.models import (
     Alert,
     ChangeEvent,
     EmployeeDailyScore,
+    Metric,
     ScorecardVersion,
     TeamDailyScore,
 )
+from scorecards.scoring import MetricResult
 from scorecards.selectors.memberships import memberships_overlapping
 from scorecards.selectors.periods import (
     _NOTHING,
@@ -76,7 +79,7 @@ class TeamDashboard:
         return self.current.total - self.previous.total
 
     @property
-    def metrics(self) -> list:
+    def metrics(self) -> list[tuple[Metric, MetricResult | None]]:
         """Return the version's metrics, each with its pooled result for the period."""
         if self.version is None:
             return []
@@ -84,8 +87,15 @@ class TeamDashboard:
             (metric, self.current.metrics.get(metric.code)) for metric in self.version.metrics.all()
         ]
 
+    @property
+    def metric_specs(self) -> list[MetricSpec]:
+        """Return the catalogue entries of the version's metrics, in the version's order."""
+        if self.version is None:
+            return []
+        return metric_specs(metric.code for metric in self.version.metrics.all())
 
-MEMBER_SORT_KEYS: tuple[str, ...] = ("name", "total", "band", "change", *MetricCode.values)
+
+MEMBER_SORT_KEYS: tuple[str, ...] = ("name", "total", "band", "change", *CATALOGUE)
 DASHBOARD_ALERT_LIMIT = 20
 MEMBERS_PER_PAGE = 25
 
@@ -268,7 +278,7 @@ def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsCompariso
     return TeamsComparison(
         period=period,
         teams=figures,
-        metric_codes=[code for code in MetricCode.values if code in codes],
+        metric_codes=[code for code in CATALOGUE if code in codes],
         trend=trend,
         as_of=as_of,
     )
