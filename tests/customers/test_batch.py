@@ -86,3 +86,33 @@ def test_a_new_customer_refused_by_its_own_checks_is_named_at_the_row():
         )
     assert "customer" in caught.value.row_errors[0]
     assert not Customer.objects.exists()
+
+
+def test_a_reopened_interaction_loses_its_resolution_and_both_days_are_rescored():
+    from scorecards.dirty import local_day
+    from scorecards.models import DirtyDay
+
+    agent = EmployeeFactory()
+    customer = CustomerFactory()
+    resolved = timezone.now() - dt.timedelta(days=2)
+    first = _row(agent, 0, customer=customer.pk, opened_at=resolved - dt.timedelta(hours=1))
+    interactions_push(
+        principal=PRINCIPAL,
+        rows={0: {**first, "resolved_at": resolved, "is_first_contact_resolution": True}},
+    )
+    DirtyDay.objects.all().delete()
+    interactions_push(principal=PRINCIPAL, rows={0: {**first, "resolved_at": None}})
+    stored = Interaction.objects.get()
+    assert (stored.resolved_at, stored.is_first_contact_resolution) == (None, False)
+    assert stored.reopen_count == 1
+    assert set(DirtyDay.objects.values_list("day", flat=True)) >= {local_day(resolved)}
+    # Resolved again: resolved, but never again on first contact; the count stays.
+    again = timezone.now() - dt.timedelta(minutes=5)
+    interactions_push(
+        principal=PRINCIPAL,
+        rows={0: {**first, "resolved_at": again, "is_first_contact_resolution": True}},
+    )
+    stored.refresh_from_db()
+    assert (stored.resolved_at, stored.is_first_contact_resolution) == (again, False)
+    assert stored.reopen_count == 1
+    assert local_day(again) in set(DirtyDay.objects.values_list("day", flat=True))
