@@ -17,7 +17,7 @@ from scorecards.metrics import metric as metric_spec
 from scorecards.models import EmployeeDailyScore, Metric, ScorecardVersion
 from scorecards.scoring import DayScore, MetricResult, quantize
 from scorecards.selectors.goals import GoalProgress, employee_goals, goals_progress, target_is_met
-from scorecards.selectors.periods import PeriodSummary, TrendPoint, employee_period_summary
+from scorecards.selectors.periods import Pooled, TrendPoint, employee_period_summary
 from scorecards.selectors.stats import (
     _MICROSECONDS_PER_HOUR,
     _MICROSECONDS_PER_MINUTE,
@@ -91,7 +91,7 @@ class EmployeeOverview:
     today_resolved: int
     today_score: DayScore | None
     period_score: DayScore | None
-    period: PeriodSummary
+    period: Pooled
     as_of: dt.datetime | None
     trend: list[TrendPoint]
     metrics: list[MetricLine]
