@@ -19,16 +19,16 @@ from scorecards.scoring import DayScore, MetricResult, quantize
 from scorecards.selectors.goals import GoalProgress, employee_goals, goals_progress, target_is_met
 from scorecards.selectors.periods import Pooled, TrendPoint, employee_period_summary
 from scorecards.selectors.stats import (
-    _MICROSECONDS_PER_HOUR,
-    _MICROSECONDS_PER_MINUTE,
-    _ONE,
-    _VOLUME,
-    _ZERO,
+    MICROSECONDS_PER_HOUR,
+    MICROSECONDS_PER_MINUTE,
+    ONE,
     STAT_COLUMNS,
+    VOLUME,
+    ZERO,
     Stats,
-    _duration_in,
-    _moment_range,
     day_range,
+    duration_in,
+    moment_range,
     stats_of_row,
 )
 from scorecards.selectors.versions import (
@@ -46,10 +46,7 @@ RECENT_ITEMS = 10
 def employee_team_on(*, employee, day: dt.date) -> Team | None:
     """Return the team the employee was a member of on the day, or None."""
     membership = (
-        TeamMembership.objects.filter(employee=employee, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("team")
-        .first()
+        TeamMembership.objects.on_day(day).filter(employee=employee).select_related("team").first()
     )
     return membership.team if membership is not None else None
 
@@ -115,7 +112,7 @@ class EmployeeOverview:
     def volume_target(self) -> Decimal | None:
         """Return the `volume` target of the version in force, for today's progress line."""
         for line in self.metrics:
-            if line.metric.code == _VOLUME:
+            if line.metric.code == VOLUME:
                 return line.metric.target
         return None
 
@@ -312,11 +309,11 @@ class DayExplanation:
 
 
 def _minutes(span: dt.timedelta) -> Decimal:
-    return Decimal(span // dt.timedelta(microseconds=1)) / _MICROSECONDS_PER_MINUTE
+    return Decimal(span // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_MINUTE
 
 
 def _hours(span: dt.timedelta) -> Decimal:
-    return Decimal(span // dt.timedelta(microseconds=1)) / _MICROSECONDS_PER_HOUR
+    return Decimal(span // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_HOUR
 
 
 def _day_contributions(
@@ -334,7 +331,7 @@ def _day_contributions(
     Each rule mirrors one filter of the engine's grouped queries; a test compares the two on
     the same data so that they cannot drift apart.
     """
-    start, end = _moment_range(date_from=day, date_to=day)
+    start, end = moment_range(date_from=day, date_to=day)
     today = local_day(now)
     limit = dt.timedelta(minutes=sla_minutes)
     parts: dict[str, list[Contribution]] = {code: [] for code in MetricCode.values}
@@ -375,22 +372,22 @@ def _day_contributions(
         add(MetricCode.QA, review, review.total or 0, 1)
 
     stats: Stats = {
-        code: (sum((c.num for c in parts[code]), _ZERO), sum((c.den for c in parts[code]), _ZERO))
+        code: (sum((c.num for c in parts[code]), ZERO), sum((c.den for c in parts[code]), ZERO))
         for code in MetricCode.values
     }
     # Durations are summed first and rounded once, as the stored columns are.
     stats[MetricCode.FIRST_RESPONSE_MINUTES] = (
-        _duration_in(response_time, _MICROSECONDS_PER_MINUTE),
+        duration_in(response_time, MICROSECONDS_PER_MINUTE),
         stats[MetricCode.FIRST_RESPONSE_MINUTES][1],
     )
     stats[MetricCode.RESOLUTION_HOURS] = (
-        _duration_in(resolution_time, _MICROSECONDS_PER_HOUR),
+        duration_in(resolution_time, MICROSECONDS_PER_HOUR),
         stats[MetricCode.RESOLUTION_HOURS][1],
     )
     # A final worked day is one sample of volume (docs/SCORING.md, worked days).
     stats[MetricCode.VOLUME] = (
         stats[MetricCode.VOLUME][0],
-        _ONE if is_final and day_is_worked(day=day, interactions=interactions) else _ZERO,
+        ONE if is_final and day_is_worked(day=day, interactions=interactions) else ZERO,
     )
     return stats, parts
 
@@ -423,7 +420,7 @@ def employee_day_explanation(
         team = employee_team_on(employee=employee, day=day)
         if team is not None and team.scorecard_id is not None:
             version = version_in_force(scorecard=team.scorecard_id, day=day)
-    start, end = _moment_range(date_from=day, date_to=day)
+    start, end = moment_range(date_from=day, date_to=day)
     interactions = list(
         Interaction.objects.filter(employee=employee)
         .filter(
@@ -465,7 +462,7 @@ def employee_day_explanation(
     )
     if version is None:
         # Without a version there is no SLA to count against.
-        stats[MetricCode.RESPONSE_SLA] = (_ZERO, _ZERO)
+        stats[MetricCode.RESPONSE_SLA] = (ZERO, ZERO)
         parts[MetricCode.RESPONSE_SLA] = []
     score = version_score(version=version, stats=stats) if version is not None else None
     if score is not None:

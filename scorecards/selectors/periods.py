@@ -13,11 +13,11 @@ from scorecards.choices import Band
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
 from scorecards.scoring import MetricResult, quantize
 from scorecards.selectors.stats import (
-    _ZERO,
     METRIC_CODES,
     STAT_COLUMNS,
+    ZERO,
     Stats,
-    _as_decimal,
+    as_decimal,
     day_range,
 )
 from scorecards.selectors.versions import (
@@ -132,7 +132,7 @@ class Pooled:
 
 
 def _empty_stats() -> Stats:
-    return dict.fromkeys(METRIC_CODES, (_ZERO, _ZERO))
+    return dict.fromkeys(METRIC_CODES, (ZERO, ZERO))
 
 
 NOTHING = Pooled(rows=0, stats=_empty_stats(), total=None, band="", metrics={})
@@ -187,8 +187,8 @@ def _grouped_sums(
             window["rows"] += row[f"{name}__rows"]
             window["sums"] = {
                 code: (
-                    num + _as_decimal(row[f"{name}__{code}_num"]),
-                    den + _as_decimal(row[f"{name}__{code}_den"]),
+                    num + as_decimal(row[f"{name}__{code}_num"]),
+                    den + as_decimal(row[f"{name}__{code}_den"]),
                 )
                 for code, (num, den) in window["sums"].items()
             }
