@@ -124,6 +124,96 @@ class EmployeeOverview:
 SHOWN_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewStatus.RESOLVED)
 
 
+def _score_rows(*, employee, date_from: dt.date, date_to: dt.date) -> dict:
+    """Return the employee's stored daily rows in the range, by day."""
+    return {
+        row.day: row
+        for row in EmployeeDailyScore.objects.filter(
+            employee=employee, day__gte=date_from, day__lte=date_to
+        ).only(
+            "day",
+            "total",
+            "band",
+            "is_worked",
+            "is_final",
+            "computed_at",
+            "version_id",
+            *STAT_COLUMNS,
+        )
+    }
+
+
+def _metric_lines(
+    *,
+    version: ScorecardVersion | None,
+    today_score: DayScore | None,
+    period_score: DayScore | None,
+    language: str,
+) -> list[MetricLine]:
+    return [
+        MetricLine(
+            metric=metric,
+            label=metric.localized("label", language),
+            rule_what=metric.localized("rule_what", language),
+            rule_why=metric.localized("rule_why", language),
+            rule_how=metric.localized("rule_how", language),
+            today=today_score.metrics.get(metric.code) if today_score else None,
+            period=period_score.metrics.get(metric.code) if period_score else None,
+        )
+        for metric in (version.metrics.all() if version is not None else [])
+    ]
+
+
+def _recent_feedback(*, employee, user, with_reviews_to_do: bool) -> dict[str, list]:
+    """Return the recent interactions, comments and reviews of the employee `user` may read.
+
+    With `with_reviews_to_do`, also the draft reviews and the flagged interactions nobody has
+    reviewed yet (the QA reviewer's list).
+    """
+    reviews = rows_visible_to(
+        user=user,
+        queryset=QAReview.objects.filter(interaction__employee=employee),
+        day_field="interaction__opened_at__date",
+        employee_field="interaction__employee",
+    ).select_related("interaction", "reviewer__user")
+    interactions = rows_visible_to(
+        user=user,
+        queryset=Interaction.objects.filter(employee=employee),
+        day_field="opened_at__date",
+    ).select_related("customer")
+    feedback = {
+        "interactions": list(interactions.order_by("-opened_at", "-pk")[:RECENT_ITEMS]),
+        "survey_comments": list(
+            rows_visible_to(
+                user=user,
+                queryset=SurveyResponse.objects.filter(interaction__employee=employee),
+                day_field="interaction__opened_at__date",
+                employee_field="interaction__employee",
+            )
+            .exclude(comment="")
+            .select_related("interaction")
+            .order_by("-submitted_at", "-pk")[:RECENT_ITEMS]
+        ),
+        "reviews": list(
+            reviews.filter(status__in=SHOWN_REVIEW_STATUSES).order_by("-published_at", "-pk")[
+                :RECENT_ITEMS
+            ]
+        ),
+        "draft_reviews": [],
+        "flagged_unreviewed": [],
+    }
+    if with_reviews_to_do:
+        feedback["draft_reviews"] = list(
+            reviews.filter(status=ReviewStatus.DRAFT).order_by("created_at", "pk")[:RECENT_ITEMS]
+        )
+        feedback["flagged_unreviewed"] = list(
+            interactions.filter(is_flagged_for_review=True, qa_reviews__isnull=True).order_by(
+                "opened_at", "pk"
+            )[:RECENT_ITEMS]
+        )
+    return feedback
+
+
 def employee_overview(
     *,
     employee,
@@ -144,21 +234,7 @@ def employee_overview(
     now = now or timezone.now()
     date_from = today - dt.timedelta(days=days - 1)
     team = employee_team_on(employee=employee, day=today)
-    rows = {
-        row.day: row
-        for row in EmployeeDailyScore.objects.filter(
-            employee=employee, day__gte=date_from, day__lte=today
-        ).only(
-            "day",
-            "total",
-            "band",
-            "is_worked",
-            "is_final",
-            "computed_at",
-            "version_id",
-            *STAT_COLUMNS,
-        )
-    }
+    rows = _score_rows(employee=employee, date_from=date_from, date_to=today)
     period = employee_period_summary(employee=employee, date_from=date_from, date_to=today)
     version = period.version
     if version is None and team is not None and team.scorecard_id is not None:
@@ -170,28 +246,10 @@ def employee_overview(
         period_score = version_score(version=version, stats=period.stats) if period.days else None
         if today_row is not None:
             today_score = version_score(version=version, stats=stats_of_row(today_row))
-    metrics = [
-        MetricLine(
-            metric=metric,
-            label=metric.localized("label", language),
-            rule_what=metric.localized("rule_what", language),
-            rule_why=metric.localized("rule_why", language),
-            rule_how=metric.localized("rule_how", language),
-            today=today_score.metrics.get(metric.code) if today_score else None,
-            period=period_score.metrics.get(metric.code) if period_score else None,
-        )
-        for metric in (version.metrics.all() if version is not None else [])
-    ]
     trend = [
         TrendPoint.of(day=day, row=rows.get(day))
         for day in day_range(date_from=date_from, date_to=today)
     ]
-    reviews = rows_visible_to(
-        user=user,
-        queryset=QAReview.objects.filter(interaction__employee=employee),
-        day_field="interaction__opened_at__date",
-        employee_field="interaction__employee",
-    ).select_related("interaction", "reviewer__user")
     return EmployeeOverview(
         employee=employee,
         team=team,
@@ -205,7 +263,9 @@ def employee_overview(
         period=period,
         as_of=max((row.computed_at for row in rows.values()), default=None),
         trend=trend,
-        metrics=metrics,
+        metrics=_metric_lines(
+            version=version, today_score=today_score, period_score=period_score, language=language
+        ),
         goals=goals_progress(
             goals=employee_goals(employee=employee).filter(
                 ends_on__gte=today - dt.timedelta(days=days)
@@ -213,49 +273,7 @@ def employee_overview(
             now=now,
             limit=RECENT_ITEMS,
         ),
-        interactions=list(
-            rows_visible_to(
-                user=user,
-                queryset=Interaction.objects.filter(employee=employee),
-                day_field="opened_at__date",
-            )
-            .select_related("customer")
-            .order_by("-opened_at", "-pk")[:RECENT_ITEMS]
-        ),
-        survey_comments=list(
-            rows_visible_to(
-                user=user,
-                queryset=SurveyResponse.objects.filter(interaction__employee=employee),
-                day_field="interaction__opened_at__date",
-                employee_field="interaction__employee",
-            )
-            .exclude(comment="")
-            .select_related("interaction")
-            .order_by("-submitted_at", "-pk")[:RECENT_ITEMS]
-        ),
-        reviews=list(
-            reviews.filter(status__in=SHOWN_REVIEW_STATUSES).order_by("-published_at", "-pk")[
-                :RECENT_ITEMS
-            ]
-        ),
-        draft_reviews=list(
-            reviews.filter(status=ReviewStatus.DRAFT).order_by("created_at", "pk")[:RECENT_ITEMS]
-        )
-        if with_reviews_to_do
-        else [],
-        flagged_unreviewed=list(
-            rows_visible_to(
-                user=user,
-                queryset=Interaction.objects.filter(
-                    employee=employee, is_flagged_for_review=True, qa_reviews__isnull=True
-                ),
-                day_field="opened_at__date",
-            )
-            .select_related("customer")
-            .order_by("opened_at", "pk")[:RECENT_ITEMS]
-        )
-        if with_reviews_to_do
-        else [],
+        **_recent_feedback(employee=employee, user=user, with_reviews_to_do=with_reviews_to_do),
     )
 
 
@@ -400,26 +418,10 @@ def day_is_worked(*, day: dt.date, interactions: Iterable[Interaction]) -> bool:
     )
 
 
-def employee_day_explanation(
-    *, employee, day: dt.date, now: dt.datetime | None = None, language: str = "en"
-) -> DayExplanation:
-    """Explain an employee's day: per metric its num and den and the records behind them.
-
-    One query per source table (interactions, survey responses, QA reviews), with the same
-    filters as `employee_day_stats`; `now` decides, as there, what is already due.
-    """
-    now = now or timezone.now()
-    row = (
-        EmployeeDailyScore.objects.filter(employee=employee, day=day)
-        .select_related("version")
-        .prefetch_related("version__metrics")
-        .first()
-    )
-    version = row.version if row is not None else None
-    if version is None:
-        team = employee_team_on(employee=employee, day=day)
-        if team is not None and team.scorecard_id is not None:
-            version = version_in_force(scorecard=team.scorecard_id, day=day)
+def _day_records(
+    *, employee, day: dt.date
+) -> tuple[list[Interaction], list[SurveyResponse], list[QAReview]]:
+    """Return the records that count on the employee's day, one query per source table."""
     start, end = moment_range(date_from=day, date_to=day)
     interactions = list(
         Interaction.objects.filter(employee=employee)
@@ -440,14 +442,34 @@ def employee_day_explanation(
     )
     reviews = list(
         QAReview.objects.scored()
-        .filter(
-            interaction__employee=employee,
-            scored_at__gte=start,
-            scored_at__lt=end,
-        )
+        .filter(interaction__employee=employee, scored_at__gte=start, scored_at__lt=end)
         .select_related("interaction", "reviewer__user")
         .order_by("scored_at", "pk")
     )
+    return interactions, responses, reviews
+
+
+def employee_day_explanation(
+    *, employee, day: dt.date, now: dt.datetime | None = None, language: str = "en"
+) -> DayExplanation:
+    """Explain an employee's day: per metric its num and den and the records behind them.
+
+    One query per source table (interactions, survey responses, QA reviews), with the same
+    filters as `employee_day_stats`; `now` decides, as there, what is already due.
+    """
+    now = now or timezone.now()
+    row = (
+        EmployeeDailyScore.objects.filter(employee=employee, day=day)
+        .select_related("version")
+        .prefetch_related("version__metrics")
+        .first()
+    )
+    version = row.version if row is not None else None
+    if version is None:
+        team = employee_team_on(employee=employee, day=day)
+        if team is not None and team.scorecard_id is not None:
+            version = version_in_force(scorecard=team.scorecard_id, day=day)
+    interactions, responses, reviews = _day_records(employee=employee, day=day)
     sla_minutes = version.sla_minutes if version is not None else 0
     is_final = now >= days_final_at(date_from=day, date_to=day)[day]
     is_worked = day_is_worked(day=day, interactions=interactions)

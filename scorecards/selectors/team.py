@@ -1,7 +1,7 @@
 """The team pages: the dashboard and the comparison of teams."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -123,25 +123,16 @@ def members_sorted(members: Iterable[MemberFigures], *, sort: str) -> list[Membe
     return present + missing
 
 
-def team_dashboard(
-    *, team: Team, period: Period, sort: str = "name", member_page: int | str | None = None
-) -> TeamDashboard:
-    """Return the team's pooled figures, trend, members, events and open alerts for a period.
-
-    With `member_page`, `members` holds that page (MEMBERS_PER_PAGE, in `sort` order) and
-    `member_page` the Paginator's page; without it, every member.
-
-    A fixed number of queries whatever the team's size or the period's length: the team's and
-    the members' num/den are summed by grouped queries over both periods at once.
-    """
-    previous = period.previous()
-    windows = {"cur": period, "prev": previous}
-    team_rows = TeamDailyScore.objects.filter(team=team)
-    # Both periods are scored with the current period's version, so a new version taking
-    # effect cannot itself look like a change in performance.
-    version = period_version(scorecard_id=team.scorecard_id, date_to=period.date_to)
-    team_pooled = pooled_periods(rows=team_rows, windows=windows, version=version).get((), {})
-
+def _member_figures(
+    *,
+    team: Team,
+    windows: Mapping[str, Period],
+    version: ScorecardVersion | None,
+    sort: str,
+    member_page: int | str | None,
+) -> tuple[list[MemberFigures], Page | None, set[int]]:
+    """Return the members to show (a page of them with `member_page`), the page, every id."""
+    period = windows["cur"]
     # Who is listed comes from the memberships (the engine writes a team's rows only for
     # employees who were its members that day), whatever the sort or page.
     member_ids = {
@@ -181,7 +172,30 @@ def team_dashboard(
         if member_page is not None:
             page = Paginator(members, MEMBERS_PER_PAGE).get_page(member_page)
             members = list(page)
+    return members, page, member_ids
 
+
+def team_dashboard(
+    *, team: Team, period: Period, sort: str = "name", member_page: int | str | None = None
+) -> TeamDashboard:
+    """Return the team's pooled figures, trend, members, events and open alerts for a period.
+
+    With `member_page`, `members` holds that page (MEMBERS_PER_PAGE, in `sort` order) and
+    `member_page` the Paginator's page; without it, every member.
+
+    A fixed number of queries whatever the team's size or the period's length: the team's and
+    the members' num/den are summed by grouped queries over both periods at once.
+    """
+    previous = period.previous()
+    windows = {"cur": period, "prev": previous}
+    team_rows = TeamDailyScore.objects.filter(team=team)
+    # Both periods are scored with the current period's version, so a new version taking
+    # effect cannot itself look like a change in performance.
+    version = period_version(scorecard_id=team.scorecard_id, date_to=period.date_to)
+    team_pooled = pooled_periods(rows=team_rows, windows=windows, version=version).get((), {})
+    members, page, member_ids = _member_figures(
+        team=team, windows=windows, version=version, sort=sort, member_page=member_page
+    )
     stored = {
         row["day"]: row
         for row in team_rows.filter(day__gte=period.date_from, day__lte=period.date_to).values(
