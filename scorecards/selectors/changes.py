@@ -11,7 +11,7 @@ from scorecards.metrics import metric as metric_spec
 from scorecards.metrics import metrics as metric_specs
 from scorecards.models import ChangeEvent, ScorecardVersion, TeamDailyScore
 from scorecards.scoring import metric_value
-from scorecards.selectors.periods import Period, Pooled, _pooled, _window_sums
+from scorecards.selectors.periods import NOTHING, Period, Pooled, pooled_periods
 from scorecards.selectors.team import manages_teams
 from scorecards.selectors.versions import last_final_day, period_version
 from scorecards.significance import Comparison, compare_windows
@@ -120,13 +120,16 @@ def change_event_impact(
     rows = TeamDailyScore.objects.filter(is_final=True)
     if event.team_id is not None:
         rows = rows.filter(team_id=event.team_id)
-    sums = _window_sums(rows=rows, group=(), windows={"before": before, "after": after})[()]
     version = None
     if event.team_id is not None:
         version = period_version(
             scorecard_id=event.team.scorecard_id, date_to=after.date_to, today=today
         )
-    (before_rows, before_stats), (after_rows, after_stats) = sums["before"], sums["after"]
+    pooled = pooled_periods(
+        rows=rows, windows={"before": before, "after": after}, version=version
+    ).get((), {})
+    pooled_before, pooled_after = pooled.get("before", NOTHING), pooled.get("after", NOTHING)
+    before_stats, after_stats = pooled_before.stats, pooled_after.stats
     if version is not None:
         codes = [metric.code for metric in version.metrics.all()]
     else:
@@ -152,8 +155,8 @@ def change_event_impact(
         before_period=before,
         after_period=after,
         version=version,
-        before=_pooled(version=version, rows=before_rows, stats=before_stats),
-        after=_pooled(version=version, rows=after_rows, stats=after_stats),
+        before=pooled_before,
+        after=pooled_after,
         metrics=impacts,
         today=today,
         final_until=last_final_day(now=now or timezone.now()),

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
 from scorecards.choices import VersionStatus
 from scorecards.metrics import metric as metric_spec
@@ -21,13 +21,8 @@ from staff.selectors import (
     teams_visible_to,
 )
 
-_RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
-
-
-def _memberships_on(day: dt.date) -> QuerySet[TeamMembership]:
-    return TeamMembership.objects.filter(starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+# Who reads every scorecard's rules (anyone else: their own team's).
+RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
 
 
 def scorecards_visible_to(*, user, day: dt.date) -> QuerySet[Scorecard]:
@@ -38,17 +33,19 @@ def scorecards_visible_to(*, user, day: dt.date) -> QuerySet[Scorecard]:
     """
     if not user.is_authenticated:
         return Scorecard.objects.none()
-    if role_for_user(user=user) in _RULE_READERS:
+    if role_for_user(user=user) in RULE_READERS:
         return Scorecard.objects.all()
     employee = employee_for_user(user=user)
     if employee is None:
         return Scorecard.objects.none()
     return Scorecard.objects.filter(
-        pk__in=_memberships_on(day).filter(employee=employee).values("team__scorecard_id")
+        pk__in=TeamMembership.objects.on_day(day)
+        .filter(employee=employee)
+        .values("team__scorecard_id")
     )
 
 
-def _in_force_on(day: dt.date) -> QuerySet[ScorecardVersion]:
+def versions_in_force_on(day: dt.date) -> QuerySet[ScorecardVersion]:
     """Return the published versions effective by the day, latest first, per outer scorecard."""
     return ScorecardVersion.objects.filter(
         scorecard_id=OuterRef("scorecard_pk"),
@@ -64,7 +61,7 @@ def rules_index(*, user, day: dt.date) -> QuerySet[Scorecard]:
     `acknowledged_at` (None when the user has not acknowledged the version in force).
     """
     employee = employee_for_user(user=user)
-    in_force = _in_force_on(day)
+    in_force = versions_in_force_on(day)
     scorecards = scorecards_visible_to(user=user, day=day).annotate(
         scorecard_pk=F("pk"),
         version_id=Subquery(in_force.values("pk")[:1]),
