@@ -163,7 +163,29 @@ class _Builder(FeedbackDraw):
         return self.rng.choice(male_first), self.rng.choice(male_last)
 
     def staff_create(self) -> None:
-        rng = self.rng
+        counts = self.teams_create()
+        rows = self.staff_rows() + self.agent_rows(counts)
+        users = get_user_model().objects.bulk_create([row[0] for row in rows])
+        employees = Employee.objects.bulk_create(
+            [
+                Employee(
+                    user=user,
+                    role=role,
+                    hire_date=hired,
+                    language=language,
+                    external_id=f"HR-{1001 + index}",
+                )
+                for index, (user, (_user, role, hired, language, _spec, _skill)) in enumerate(
+                    zip(users, rows, strict=True)
+                )
+            ]
+        )
+        self.memberships_create(employees=employees, rows=rows)
+        self.employees = employees
+        self.counts.update(teams=len(self.teams), employees=len(employees), agents=len(self.people))
+
+    def teams_create(self) -> list[int]:
+        """Create the teams; return how many agents each gets, in `TEAMS` order."""
         counts = [max(2, round(self.agents * spec.share)) for spec in TEAMS]
         counts[0] += self.agents - sum(counts)
         for spec in TEAMS:
@@ -177,8 +199,12 @@ class _Builder(FeedbackDraw):
                 survey_cooldown_days=2,
             )
         Team.objects.bulk_create(self.teams.values())
+        return counts
 
-        # (user, role, hire date, language, team spec or None, skill)
+    def staff_rows(self) -> list[tuple]:
+        """Return (user, role, hire date, language, team spec or None, skill) of everyone but
+        the agents: the administrator, the onboarding lead and one manager per team."""
+        rng = self.rng
         rows = [
             (
                 self.user_new(
@@ -204,6 +230,12 @@ class _Builder(FeedbackDraw):
                     0.0,
                 )
             )
+        return rows
+
+    def agent_rows(self, counts: list[int]) -> list[tuple]:
+        """Return the agents' rows as `staff_rows`, each team's star and strugglers included."""
+        rng = self.rng
+        rows: list[tuple] = []
         hires = {"riga-support": 14, "tallinn-sales": 25, "key-accounts": 9}
         for spec, count in zip(TEAMS, counts, strict=True):
             for index in range(count):
@@ -233,21 +265,10 @@ class _Builder(FeedbackDraw):
                         skill,
                     )
                 )
-        users = get_user_model().objects.bulk_create([row[0] for row in rows])
-        employees = Employee.objects.bulk_create(
-            [
-                Employee(
-                    user=user,
-                    role=role,
-                    hire_date=hired,
-                    language=language,
-                    external_id=f"HR-{1001 + index}",
-                )
-                for index, (user, (_user, role, hired, language, _spec, _skill)) in enumerate(
-                    zip(users, rows, strict=True)
-                )
-            ]
-        )
+        return rows
+
+    def memberships_create(self, *, employees: list[Employee], rows: list[tuple]) -> None:
+        """Put managers and agents in their teams; one agent moved teams 20 days ago."""
         memberships = []
         move_day = self.today - dt.timedelta(days=MOVE_DAYS_AGO)
         riga_agents = 0
@@ -280,8 +301,6 @@ class _Builder(FeedbackDraw):
         TeamMembership.objects.bulk_create(memberships)
         for slug, manager in self.managers.items():
             self.teams[slug].managers.add(manager)
-        self.employees = employees
-        self.counts.update(teams=len(self.teams), employees=len(employees), agents=len(self.people))
 
     def customers_create(self) -> None:
         rng = self.rng

@@ -137,25 +137,7 @@ class FeedbackDraw:
         published = self.into_hours(
             draft.spec, draft.resolved + dt.timedelta(hours=rng.uniform(20, 96))
         )
-        ratings = []
-        for criterion in self.criteria:
-            if criterion.code == "correct-escalation":
-                if not draft.is_escalated:
-                    rating = None
-                elif rng.random() < 0.04:
-                    rating = 0
-                else:
-                    rating = self.rating_draw(draft.quality + 0.2)
-            elif criterion.code == "follow-up":
-                rating = {
-                    "": None,
-                    "on_time": rng.choice((3, 4, 4)),
-                    "late": rng.choice((1, 2)),
-                    "missed": rng.choice((0, 1)),
-                }[draft.follow_up_outcome]
-            else:
-                rating = self.rating_draw(draft.quality + CRITERION_SHIFT.get(criterion.code, 0))
-            ratings.append(QARating(criterion=criterion, rating=rating))
+        ratings = self.ratings_draw(draft)
         total = quantize(
             qa_review_total(
                 ratings=[
@@ -200,24 +182,59 @@ class FeedbackDraw:
                           total=total, at=published)
         )  # fmt: skip
         if fate < 0.05 and disputed <= self.now:
-            review.status = ReviewStatus.DISPUTED
-            review.dispute_reason = DISPUTE_REASON
-            review.disputed_at = disputed
-            events.append(
-                QAReviewEvent(review=review, actor=agent, action=ReviewAction.DISPUTED,
-                              note=DISPUTE_REASON, at=disputed)
-            )  # fmt: skip
-            if fate < 0.025 and settled <= self.now:
-                review.status = ReviewStatus.RESOLVED
-                review.dispute_outcome = DisputeOutcome.UPHELD
-                review.resolution_note = DISPUTE_RESOLUTION
-                review.resolved_at = settled
-                review.resolved_by = reviewer
-                events.append(
-                    QAReviewEvent(review=review, actor=reviewer, action=ReviewAction.RESOLVED,
-                                  note=DISPUTE_RESOLUTION, total=total, at=settled)
-                )  # fmt: skip
+            events += self.dispute_draw(
+                review=review, agent=agent, disputed=disputed, settled=settled, fate=fate
+            )
         return review, ratings, events
+
+    def ratings_draw(self, draft: Draft) -> list[QARating]:
+        """Rate each criterion of the version from the interaction's quality and its facts."""
+        rng = self.rng
+        ratings = []
+        for criterion in self.criteria:
+            if criterion.code == "correct-escalation":
+                if not draft.is_escalated:
+                    rating = None
+                elif rng.random() < 0.04:
+                    rating = 0
+                else:
+                    rating = self.rating_draw(draft.quality + 0.2)
+            elif criterion.code == "follow-up":
+                rating = {
+                    "": None,
+                    "on_time": rng.choice((3, 4, 4)),
+                    "late": rng.choice((1, 2)),
+                    "missed": rng.choice((0, 1)),
+                }[draft.follow_up_outcome]
+            else:
+                rating = self.rating_draw(draft.quality + CRITERION_SHIFT.get(criterion.code, 0))
+            ratings.append(QARating(criterion=criterion, rating=rating))
+        return ratings
+
+    def dispute_draw(
+        self, *, review: QAReview, agent, disputed: dt.datetime, settled: dt.datetime, fate: float
+    ) -> list[QAReviewEvent]:
+        """Dispute a published review; half the disputes are settled (upheld) a day later."""
+        reviewer, total = review.reviewer, review.total
+        events = []
+        review.status = ReviewStatus.DISPUTED
+        review.dispute_reason = DISPUTE_REASON
+        review.disputed_at = disputed
+        events.append(
+            QAReviewEvent(review=review, actor=agent, action=ReviewAction.DISPUTED,
+                          note=DISPUTE_REASON, at=disputed)
+        )  # fmt: skip
+        if fate < 0.025 and settled <= self.now:
+            review.status = ReviewStatus.RESOLVED
+            review.dispute_outcome = DisputeOutcome.UPHELD
+            review.resolution_note = DISPUTE_RESOLUTION
+            review.resolved_at = settled
+            review.resolved_by = reviewer
+            events.append(
+                QAReviewEvent(review=review, actor=reviewer, action=ReviewAction.RESOLVED,
+                              note=DISPUTE_RESOLUTION, total=total, at=settled)
+            )  # fmt: skip
+        return events
 
     def rating_draw(self, quality: float) -> int:
         return int(clamp(round(self.rng.gauss(2.9 + 0.7 * quality, 0.75)), 0, 4))
