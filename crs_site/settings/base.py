@@ -341,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.survey_invitations_send_pending",
         "schedule": crontab(minute="7-59/15"),
     },
+    # Helpdesk events stored while the broker or the workers were down: queued again.
+    "inbound-events-sweep": {
+        "task": "integrations.tasks.inbound_events_sweep",
+        "schedule": crontab(minute="*"),
+    },
     # GDPR: personal data of old interactions is anonymised nightly; the statistics stay.
     "interactions-retention-nightly": {
         "task": "privacy.tasks.personal_data_retention_run",
