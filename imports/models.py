@@ -1,7 +1,13 @@
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from imports.choices import ImportKind, ImportStatus
+
+
+def import_storage():
+    """Where uploads wait for the worker: a storage of its own, on a disk the workers share."""
+    return storages["imports"]
 
 
 class ColumnMapping(models.Model):
@@ -29,7 +35,7 @@ class ImportJob(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     source = models.CharField(_("source"), max_length=40)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", storage=import_storage)
     file_name = models.CharField(_("file name"), max_length=255)
     headers = models.JSONField(_("columns in the file"), default=list)
     columns = models.JSONField(_("columns picked"), default=dict)

@@ -36,6 +36,13 @@ from staff.selectors import employees_writable_by, is_admin
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1_000
+# The states in which the columns may be (re)picked, which starts a new check.
+EDITABLE_STATUSES = (
+    ImportStatus.UPLOADED,
+    ImportStatus.CHECKED,
+    ImportStatus.INVALID,
+    ImportStatus.FAILED,
+)
 PREVIEW_ROWS = 10
 
 
@@ -83,7 +90,7 @@ def import_job_create(
 def import_columns_set(*, job: ImportJob, columns: dict[str, str]) -> ImportJob:
     """Record the columns picked, remember them for the source, and start the check."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status not in (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.INVALID):
+    if job.status not in EDITABLE_STATUSES:
         raise ValidationError(_("This file is being checked or imported; wait for it to finish."))
     errors = {}
     for target in targets_for(job.kind):
@@ -100,6 +107,7 @@ def import_columns_set(*, job: ImportJob, columns: dict[str, str]) -> ImportJob:
     job.checked_rows = job.written_rows = job.bad_rows = 0
     job.preview = []
     job.failure = ""
+    job.finished_at = None
     job.save()
     job.row_errors.all().delete()
     ColumnMapping.objects.update_or_create(
@@ -201,6 +209,15 @@ def import_check(*, job_id: int) -> ImportJob | None:
         job.failure = _("The file has no rows below its header.")
     job.save()
     return job
+
+
+def import_failed(*, job_id: int) -> None:
+    """Record that the job's task stopped on an unexpected error; the columns may be sent again."""
+    job = ImportJob.objects.filter(
+        pk=job_id, status__in=(ImportStatus.CHECKING, ImportStatus.IMPORTING)
+    ).first()
+    if job is not None:
+        _failed(job, _("The work stopped on an unexpected error. Check the file again."))
 
 
 def _failed(job: ImportJob, message: str) -> ImportJob:

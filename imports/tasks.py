@@ -4,9 +4,11 @@ Both are idempotent: a redelivered check starts the check again, a redelivered i
 worker died, its transaction rolled back) imports the whole file again.
 """
 
+import logging
+
 import kombu.exceptions
 import redis.exceptions
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 TRANSIENT_ERRORS = (
@@ -16,7 +18,21 @@ TRANSIENT_ERRORS = (
     redis.exceptions.TimeoutError,
     kombu.exceptions.OperationalError,
 )
+logger = logging.getLogger(__name__)
+
+
+class ImportTask(Task):
+    """A check or import that fails for good says so on its job, instead of running forever."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from imports import services
+
+        logger.error("Import %s stopped: %r", args[0] if args else None, exc)
+        services.import_failed(job_id=args[0])
+
+
 _TASK_OPTIONS = {
+    "base": ImportTask,
     "acks_late": True,
     "reject_on_worker_lost": True,
     "autoretry_for": TRANSIENT_ERRORS,

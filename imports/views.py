@@ -24,7 +24,12 @@ from imports.selectors import (
     import_jobs_visible,
     import_row_errors,
 )
-from imports.services import import_columns_set, import_job_create, import_start
+from imports.services import (
+    EDITABLE_STATUSES,
+    import_columns_set,
+    import_job_create,
+    import_start,
+)
 from staff.selectors import employee_for_user
 
 JOBS_PER_PAGE = 20
@@ -90,7 +95,7 @@ def import_job(request, pk: int):
     """One import: its columns, then the check's preview and bad rows, then the import."""
     job = _job(request, pk)
     columns_form = None
-    editable = job.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED, ImportStatus.INVALID)
+    editable = job.status in EDITABLE_STATUSES
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("This file is being checked or imported."))

@@ -227,6 +227,8 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded import files, read by the Celery workers (MEDIA_ROOT on a shared disk).
+    "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
