@@ -11,6 +11,7 @@ from customers.services import interaction_create, interaction_update, interacti
 from customers.working_time import working_calendar_remove, working_calendar_save
 from scorecards.engine.rows import scores_compute
 from scorecards.models import DirtyDay, EmployeeDailyScore
+from staff.models import WorkingCalendar
 from tests.factories import (
     CustomerFactory,
     EmployeeFactory,
@@ -176,3 +177,35 @@ def test_calendar_errors_name_the_field(team, fields, errors):
     with pytest.raises(ValidationError) as raised:
         working_calendar_save(**arguments)
     assert set(raised.value.message_dict) == errors
+
+
+def test_hours_page_for_the_team_manager(client, team, agent):
+    from django.urls import reverse
+
+    manager = EmployeeFactory(role="manager")
+    team.managers.add(manager)
+    client.force_login(manager.user)
+    url = reverse("customers:team_hours", args=[team.slug])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'value="09:00"' in page.content
+    form = {"country": "LV", "subdivision": ""}
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday"):
+        form |= {f"{day}_start": "09:00", f"{day}_end": "17:00"}
+    bad = client.post(url, {**form, "friday_end": ""})
+    assert bad.status_code == 400
+    assert set(bad.context["form"].errors) == {"friday_end"}
+    bad = client.post(url, {**form, "country": "ZZ", "monday_start": "9 o'clock"})
+    assert set(bad.context["form"].errors) == {"country", "monday_start"}
+    assert not WorkingCalendar.objects.exists()
+    assert client.post(url, form).status_code == 302
+    assert team.working_calendar.country == "LV"
+    assert client.post(url, {"remove": "1"}).status_code == 302
+    team.refresh_from_db()
+    assert not hasattr(team, "working_calendar")
+    client.force_login(agent.user)
+    assert client.get(url).status_code == 403
+    other = EmployeeFactory(role="manager")
+    TeamFactory().managers.add(other)
+    client.force_login(other.user)
+    assert client.get(url).status_code == 404
