@@ -16,7 +16,9 @@ import os
 import resource
 import sys
 
-BENCHMARKS = ("engine", "api", "pages", "load", "export")
+BENCHMARKS = ("engine", "api", "pages", "load", "export", "imports")
+# Benchmarks that make their own data and need no generated data set.
+OWN_DATA = frozenset({"imports"})
 
 
 def available() -> list[str]:
@@ -77,7 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     if not names:
         data_run(args)
         return
-    if not args.sizes:
+    if set(names) <= OWN_DATA:
+        dataset.database_ensure()
+    elif not args.sizes:
         # With --sizes the engine brings each size's own database and data set.
         dataset.database_ensure()
         dataset.data_ensure(

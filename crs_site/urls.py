@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("feedback.qa_urls")),
     path("", include("integrations.urls")),
     path("", include("staff.urls")),
+    path("", include("imports.urls")),
 ]
 
 if settings.DEBUG:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Interaction
+from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days
 
 
@@ -84,6 +85,7 @@ class InteractionAdmin(admin.ModelAdmin):
     # are marked for the next scoring run.
     def save_model(self, request, obj, form, change):
         before = _interactions_days(Interaction.objects.filter(pk=obj.pk)) if change else set()
+        interactions_working_time_fill([obj])
         super().save_model(request, obj, form, change)
         days_mark_dirty(pairs=before | _interactions_days([obj]))
 

@@ -149,6 +149,51 @@ def survey_response_upsert(
 
 
 @transaction.atomic
+def survey_responses_upsert(*, rows: Sequence[dict]) -> tuple[int, int]:
+    """Create or update keyed survey answers on (source, external_id); all or none.
+
+    Each row holds interaction_id, csat, nps, comment, submitted_at, source and external_id,
+    already checked by the caller (an import's preview). The days each answer counted on before
+    and counts on now are marked for rescoring. Returns (created, updated).
+    """
+    if not rows:
+        return 0, 0
+    keys = Q()
+    for row in rows:
+        keys |= Q(source=row["source"], external_id=row["external_id"])
+    stored = list(
+        SurveyResponse.objects.select_for_update()
+        .filter(keys)
+        .select_related("interaction")
+        .order_by("pk")
+    )
+    pairs: set[Pair] = set()
+    for response in stored:
+        pairs |= survey_response_days(response)
+    interactions = Interaction.objects.select_related("customer").in_bulk(
+        {row["interaction_id"] for row in rows}
+    )
+    responses = []
+    for row in sorted(rows, key=lambda r: (r["source"], r["external_id"])):
+        interaction = interactions[row["interaction_id"]]
+        response = SurveyResponse(
+            interaction=interaction,
+            language=interaction.customer.language,
+            **{name: value for name, value in row.items() if name != "interaction_id"},
+        )
+        responses.append(response)
+        pairs |= survey_response_days(response)
+    SurveyResponse.objects.bulk_create(
+        responses,
+        update_conflicts=True,
+        unique_fields=["source", "external_id"],
+        update_fields=["interaction", "csat", "nps", "comment", "submitted_at"],
+    )
+    days_mark_dirty(pairs=pairs)
+    return len(rows) - len(stored), len(stored)
+
+
+@transaction.atomic
 def survey_response_delete(*, response: SurveyResponse) -> None:
     """Delete a survey answer and mark the day it counted on."""
     stored = SurveyResponse.objects.select_related("interaction").get(pk=response.pk)

@@ -64,6 +64,7 @@ _NAVIGATION = {
         ("alerts", _("Alerts"), "scorecards:alert_list"),
         ("onboarding", _("Onboarding"), "scorecards:onboarding"),
         ("surveys", _("Survey comments"), "surveys:comments"),
+        ("imports", _("Import"), "imports:list"),
         ("rules", _("Rules"), "scorecards:rules_list"),
     ],
     Role.ONBOARDING: [
@@ -80,6 +81,7 @@ _NAVIGATION = {
         ("alerts", _("Alerts"), "scorecards:alert_list"),
         ("onboarding", _("Onboarding"), "scorecards:onboarding"),
         ("surveys", _("Survey comments"), "surveys:comments"),
+        ("imports", _("Import"), "imports:list"),
         ("rules", _("Rules and scorecards"), "scorecards:rules_list"),
         ("helpdesks", _("Helpdesks"), "integrations:connection_list"),
     ],

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import connection, connections
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from customers.models import Interaction
 from feedback.models import QAReview, SurveyResponse
@@ -98,6 +99,11 @@ def _interactions_of(employee_ids: Collection[int] | None) -> QuerySet:
     return interactions
 
 
+def _response_time() -> Coalesce:
+    """The time to first response: working time where the team has a calendar, else the clock."""
+    return Coalesce(F("first_response_working_time"), _span("opened_at", "first_response_at"))
+
+
 def _opened_by_day(
     *,
     interactions: QuerySet,
@@ -113,13 +119,14 @@ def _opened_by_day(
         limit = dt.timedelta(minutes=minutes)
         # Exactly at the limit is within it; unanswered ones count once their deadline passed.
         sla_counts[f"sla_{minutes}_num"] = Count(
-            "pk", filter=answered & Q(first_response_at__lte=F("opened_at") + limit)
+            "pk", filter=answered & Q(response_time__lte=limit)
         )
         sla_counts[f"sla_{minutes}_den"] = Count(
             "pk", filter=answered | Q(opened_at__lte=now - limit)
         )
     return (
         interactions.filter(opened_at__gte=start, opened_at__lt=end)
+        .alias(response_time=_response_time())
         .values("employee_id", day=_local_date("opened_at"))
         .annotate(**sla_counts)
         .order_by()
@@ -195,7 +202,7 @@ def employee_day_stats(
         interactions=interactions, start=start, end=end, sla_minutes=sla_minutes, now=now
     ).annotate(
         answered=Count("pk", filter=answered),
-        response_time=Sum(_span("opened_at", "first_response_at"), filter=answered),
+        response_time_sum=Sum(_response_time(), filter=answered),
     )
     resolved = (
         interactions.filter(resolved_at__gte=start, resolved_at__lt=end)
@@ -257,7 +264,7 @@ def employee_day_stats(
         day = at(row["employee_id"], row["day"])
         day.is_worked = True
         day.stats[_FIRST_RESPONSE_MINUTES] = (
-            _duration_in(row["response_time"], _MICROSECONDS_PER_MINUTE),
+            _duration_in(row["response_time_sum"], _MICROSECONDS_PER_MINUTE),
             _as_decimal(row["answered"]),
         )
         day.sla = {minutes: _sla_stats(row, minutes) for minutes in sla_minutes}

@@ -362,11 +362,14 @@ def _day_contributions(
     for item in interactions:
         answered = item.first_response_at is not None
         if start <= item.opened_at < end:
-            within = answered and item.first_response_at <= item.opened_at + limit
+            # Working time where the team has a calendar (customers.working_time), else clock.
+            span = item.first_response_working_time
+            if answered and span is None:
+                span = item.first_response_at - item.opened_at
+            within = answered and span <= limit
             due = answered or item.opened_at <= now - limit
             add(MetricCode.RESPONSE_SLA, item, int(within), int(due))
             if answered:
-                span = item.first_response_at - item.opened_at
                 response_time += span
                 add(MetricCode.FIRST_RESPONSE_MINUTES, item, _minutes(span), 1)
         if item.resolved_at is not None and start <= item.resolved_at < end:
