@@ -87,6 +87,20 @@ def _event(*, review: QAReview, actor: Employee, action: str, note: str = "") ->
 # ---- starting reviews ------------------------------------------------------------------------
 
 
+def qa_review_start_check(*, interaction: Interaction, reviewer: Employee):
+    """Refuse a review nobody may start; return the version it is rated against."""
+    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
+        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
+    if reviewer.pk == interaction.employee_id:
+        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
+    version = interaction_review_version(interaction=interaction)
+    if version is None:
+        raise ValidationError(
+            {"interaction": _("The agent's team has no scorecard in force to review against.")}
+        )
+    return version
+
+
 @transaction.atomic
 def qa_review_start(
     *,
@@ -99,15 +113,7 @@ def qa_review_start(
     existing = QAReview.objects.filter(interaction=interaction, reviewer=reviewer).first()
     if existing is not None:
         return existing
-    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
-        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
-    if reviewer.pk == interaction.employee_id:
-        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
-    version = interaction_review_version(interaction=interaction)
-    if version is None:
-        raise ValidationError(
-            {"interaction": _("The agent's team has no scorecard in force to review against.")}
-        )
+    version = qa_review_start_check(interaction=interaction, reviewer=reviewer)
     review = QAReview.objects.create(
         interaction=interaction, reviewer=reviewer, version=version, reason=reason
     )

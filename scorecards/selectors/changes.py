@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from crs_site.lib.users import SiteUser
 from scorecards.metrics import metric as metric_spec
 from scorecards.metrics import metrics as metric_specs
 from scorecards.models import ChangeEvent, ScorecardVersion, TeamDailyScore
@@ -21,7 +22,7 @@ from staff.selectors import is_admin, teams_visible_to
 IMPACT_WINDOW_DAYS = 14
 
 
-def change_events_visible_to(*, user) -> QuerySet[ChangeEvent]:
+def change_events_visible_to(*, user: SiteUser) -> QuerySet[ChangeEvent]:
     """Return the change events the user may read: their teams' and everyone's (admins: all)."""
     if is_admin(user=user):
         return ChangeEvent.objects.all()
@@ -32,7 +33,7 @@ def change_events_visible_to(*, user) -> QuerySet[ChangeEvent]:
     )
 
 
-def change_event_list(*, user, team: Team | None = None) -> QuerySet[ChangeEvent]:
+def change_event_list(*, user: SiteUser, team: Team | None = None) -> QuerySet[ChangeEvent]:
     """Return the user's visible change events, newest first, optionally of one team only."""
     events = change_events_visible_to(user=user).select_related("team", "created_by__user")
     if team is not None:
@@ -121,7 +122,7 @@ def change_event_impact(
     if event.team_id is not None:
         rows = rows.filter(team_id=event.team_id)
     version = None
-    if event.team_id is not None:
+    if event.team is not None:
         version = period_version(
             scorecard_id=event.team.scorecard_id, date_to=after.date_to, today=today
         )
