@@ -64,8 +64,8 @@ def _version_for(*, team: Team | None, day: dt.date):
 
 def _team_on(*, employee_id: int, day: dt.date) -> Team | None:
     membership = (
-        TeamMembership.objects.filter(employee_id=employee_id, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        TeamMembership.objects.on_day(day)
+        .filter(employee_id=employee_id)
         .select_related("team__scorecard")
         .first()
     )
@@ -463,10 +463,8 @@ def qa_review_recipients(*, review: QAReview, action: str) -> list[Employee]:
     if action == ReviewAction.DISPUTED:
         day = local_day(review.disputed_at) or timezone.localdate()
         team_ids = (
-            TeamMembership.objects.filter(
-                employee_id=review.interaction.employee_id, starts_on__lte=day
-            )
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            TeamMembership.objects.on_day(day)
+            .filter(employee_id=review.interaction.employee_id)
             .values("team_id")
         )
         return list(

@@ -9,7 +9,6 @@ minutes would make a pooled period disagree with its days.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from types import MappingProxyType
 from typing import NamedTuple
 
 from crs_site.lib.numbers import DECIMAL_CONTEXT, exact, to_decimal
@@ -17,40 +16,10 @@ from crs_site.lib.numbers import DECIMAL_CONTEXT, exact, to_decimal
 # Re-exported: the scorecards pages and engine round their figures with it.
 from crs_site.lib.numbers import quantize as quantize
 
-# Metric codes are spelled out here rather than imported from scorecards.choices, which pulls in
-# Django; tests check that both lists stay the same.
-_PERCENT = Decimal(100)
-_UNIT = Decimal(1)
-
-FACTOR: Mapping[str, Decimal] = MappingProxyType(
-    {
-        "response_sla": _PERCENT,
-        "first_response_minutes": _UNIT,
-        "fcr": _PERCENT,
-        "resolution_hours": _UNIT,
-        "follow_up": _PERCENT,
-        "escalation": _PERCENT,
-        "csat": _PERCENT,
-        "nps": _PERCENT,
-        "qa": _UNIT,
-        "volume": _UNIT,
-    }
-)
-
-HIGHER_IS_BETTER: Mapping[str, bool] = MappingProxyType(
-    {
-        "response_sla": True,
-        "first_response_minutes": False,
-        "fcr": True,
-        "resolution_hours": False,
-        "follow_up": True,
-        "escalation": False,
-        "csat": True,
-        "nps": True,
-        "qa": True,
-        "volume": True,
-    }
-)
+# Each metric's factor and direction come from the metric catalogue (lazy labels aside, plain
+# data: importing it reads no settings).
+from scorecards.metrics import FACTOR as FACTOR
+from scorecards.metrics import HIGHER_IS_BETTER as HIGHER_IS_BETTER
 
 GREEN = "green"
 AMBER = "amber"

@@ -83,6 +83,7 @@ _NAVIGATION = {
         ("surveys", _("Survey comments"), "surveys:comments"),
         ("imports", _("Import"), "imports:list"),
         ("rules", _("Rules and scorecards"), "scorecards:rules_list"),
+        ("helpdesks", _("Helpdesks"), "integrations:connection_list"),
     ],
 }
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "feedback",
     "scorecards",
     "privacy",
+    "integrations",
     "imports",
 ]
 
@@ -346,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
     "survey-invitations-send-pending": {
         "task": "feedback.tasks.survey_invitations_send_pending",
         "schedule": crontab(minute="7-59/15"),
+    },
+    # Helpdesk events stored while the broker or the workers were down: queued again.
+    "inbound-events-sweep": {
+        "task": "integrations.tasks.inbound_events_sweep",
+        "schedule": crontab(minute="*"),
     },
     # GDPR: personal data of old interactions is anonymised nightly; the statistics stay.
     "interactions-retention-nightly": {

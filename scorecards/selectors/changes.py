@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from scorecards.choices import MetricCode
+from scorecards.metrics import metric as metric_spec
+from scorecards.metrics import metrics as metric_specs
 from scorecards.models import ChangeEvent, ScorecardVersion, TeamDailyScore
-from scorecards.scoring import HIGHER_IS_BETTER, metric_value
-from scorecards.selectors.periods import Period, Pooled, _pooled, _window_sums
+from scorecards.scoring import metric_value
+from scorecards.selectors.periods import NOTHING, Period, Pooled, pooled_periods
 from scorecards.selectors.team import manages_teams
 from scorecards.selectors.versions import last_final_day, period_version
 from scorecards.significance import Comparison, compare_windows
@@ -68,7 +69,7 @@ class MetricImpact:
         """Tell whether the difference is for the better (None without a difference)."""
         if not self.difference:
             return None
-        return (self.difference > 0) == HIGHER_IS_BETTER[self.code]
+        return (self.difference > 0) == metric_spec(self.code).higher_is_better
 
 
 @dataclass(frozen=True)
@@ -119,41 +120,44 @@ def change_event_impact(
     rows = TeamDailyScore.objects.filter(is_final=True)
     if event.team_id is not None:
         rows = rows.filter(team_id=event.team_id)
-    sums = _window_sums(rows=rows, group=(), windows={"before": before, "after": after})[()]
     version = None
     if event.team_id is not None:
         version = period_version(
             scorecard_id=event.team.scorecard_id, date_to=after.date_to, today=today
         )
-    (before_rows, before_stats), (after_rows, after_stats) = sums["before"], sums["after"]
+    pooled = pooled_periods(
+        rows=rows, windows={"before": before, "after": after}, version=version
+    ).get((), {})
+    pooled_before, pooled_after = pooled.get("before", NOTHING), pooled.get("after", NOTHING)
+    before_stats, after_stats = pooled_before.stats, pooled_after.stats
     if version is not None:
-        labelled = [(metric.code, metric.label) for metric in version.metrics.all()]
+        codes = [metric.code for metric in version.metrics.all()]
     else:
-        labelled = [
-            (code, label)
-            for code, label in MetricCode.choices
-            if before_stats[code][1] or after_stats[code][1]
+        codes = [
+            spec.code
+            for spec in metric_specs()
+            if before_stats[spec.code][1] or after_stats[spec.code][1]
         ]
-    metrics = [
+    impacts = [
         MetricImpact(
             code=code,
-            label=label,
+            label=metric_spec(code).label,
             before=_window_value(code, *before_stats[code]),
             after=_window_value(code, *after_stats[code]),
             comparison=compare_windows(
                 code=code, before=before_stats[code], after=after_stats[code]
             ),
         )
-        for code, label in labelled
+        for code in codes
     ]
     return ChangeImpact(
         event=event,
         before_period=before,
         after_period=after,
         version=version,
-        before=_pooled(version=version, rows=before_rows, stats=before_stats),
-        after=_pooled(version=version, rows=after_rows, stats=after_stats),
-        metrics=metrics,
+        before=pooled_before,
+        after=pooled_after,
+        metrics=impacts,
         today=today,
         final_until=last_final_day(now=now or timezone.now()),
     )

@@ -9,9 +9,10 @@ from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 
 from scorecards.choices import MetricCode
 from scorecards.dirty import local_day
+from scorecards.metrics import metric as metric_spec
 from scorecards.models import Goal
-from scorecards.scoring import HIGHER_IS_BETTER, metric_value, quantize
-from scorecards.selectors.stats import _ONE, _ZERO, _as_decimal
+from scorecards.scoring import metric_value, quantize
+from scorecards.selectors.stats import ONE, ZERO, as_decimal
 from scorecards.selectors.versions import last_final_day
 from staff.models import Employee
 from staff.selectors import employee_for_user, employees_writable_by
@@ -21,7 +22,7 @@ def target_is_met(*, code: str, value: Decimal | None, target: Decimal) -> bool:
     """Tell whether a value reaches the target in the metric's better direction."""
     if value is None:
         return False
-    return value >= target if HIGHER_IS_BETTER[code] else value <= target
+    return value >= target if metric_spec(code).higher_is_better else value <= target
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,11 @@ class GoalProgress:
             return 0
         if self.is_met:
             return 100
-        if HIGHER_IS_BETTER[self.goal.metric]:
+        if metric_spec(self.goal.metric).higher_is_better:
             ratio = value / target if target > 0 else Decimal(0)
         else:
             ratio = target / value if value > 0 else Decimal(1)
-        return int(max(min(ratio, _ONE), _ZERO) * 100)
+        return int(max(min(ratio, ONE), ZERO) * 100)
 
 
 def _pooled_goal_column(suffix: str, *, until: dt.date) -> Sum:
@@ -86,7 +87,7 @@ def goal_progress_of(*, goal: Goal, until: dt.date, final_until: dt.date) -> Goa
 
     `final_until` is the last final day (`last_final_day`): a goal ending by then is settled.
     """
-    num, den = _as_decimal(goal.pooled_num), _as_decimal(goal.pooled_den)
+    num, den = as_decimal(goal.pooled_num), as_decimal(goal.pooled_den)
     value = quantize(metric_value(code=goal.metric, num=num, den=den))
     return GoalProgress(
         goal=goal,

@@ -1,31 +1,26 @@
 """The team pages: the dashboard and the comparison of teams."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
-from scorecards.choices import MetricCode
+from scorecards.metrics import CATALOGUE, MetricSpec
+from scorecards.metrics import metrics as metric_specs
 from scorecards.models import (
     Alert,
     ChangeEvent,
     EmployeeDailyScore,
+    Metric,
     ScorecardVersion,
     TeamDailyScore,
 )
+from scorecards.scoring import MetricResult
 from scorecards.selectors.memberships import memberships_overlapping
-from scorecards.selectors.periods import (
-    _NOTHING,
-    Period,
-    Pooled,
-    TrendPoint,
-    _empty_stats,
-    _pooled,
-    _window_sums,
-)
+from scorecards.selectors.periods import NOTHING, Period, Pooled, TrendPoint, pooled_periods
 from scorecards.selectors.versions import period_version, period_versions
 from staff.choices import Role
 from staff.models import Employee, Team
@@ -76,7 +71,7 @@ class TeamDashboard:
         return self.current.total - self.previous.total
 
     @property
-    def metrics(self) -> list:
+    def metrics(self) -> list[tuple[Metric, MetricResult | None]]:
         """Return the version's metrics, each with its pooled result for the period."""
         if self.version is None:
             return []
@@ -84,8 +79,15 @@ class TeamDashboard:
             (metric, self.current.metrics.get(metric.code)) for metric in self.version.metrics.all()
         ]
 
+    @property
+    def metric_specs(self) -> list[MetricSpec]:
+        """Return the catalogue entries of the version's metrics, in the version's order."""
+        if self.version is None:
+            return []
+        return metric_specs(metric.code for metric in self.version.metrics.all())
 
-MEMBER_SORT_KEYS: tuple[str, ...] = ("name", "total", "band", "change", *MetricCode.values)
+
+MEMBER_SORT_KEYS: tuple[str, ...] = ("name", "total", "band", "change", *CATALOGUE)
 DASHBOARD_ALERT_LIMIT = 20
 MEMBERS_PER_PAGE = 25
 
@@ -121,25 +123,16 @@ def members_sorted(members: Iterable[MemberFigures], *, sort: str) -> list[Membe
     return present + missing
 
 
-def team_dashboard(
-    *, team: Team, period: Period, sort: str = "name", member_page: int | str | None = None
-) -> TeamDashboard:
-    """Return the team's pooled figures, trend, members, events and open alerts for a period.
-
-    With `member_page`, `members` holds that page (MEMBERS_PER_PAGE, in `sort` order) and
-    `member_page` the Paginator's page; without it, every member.
-
-    A fixed number of queries whatever the team's size or the period's length: the team's and
-    the members' num/den are summed by grouped queries over both periods at once.
-    """
-    previous = period.previous()
-    windows = {"cur": period, "prev": previous}
-    team_rows = TeamDailyScore.objects.filter(team=team)
-    team_sums = _window_sums(rows=team_rows, group=(), windows=windows)[()]
-    # Both periods are scored with the current period's version, so a new version taking
-    # effect cannot itself look like a change in performance.
-    version = period_version(scorecard_id=team.scorecard_id, date_to=period.date_to)
-
+def _member_figures(
+    *,
+    team: Team,
+    windows: Mapping[str, Period],
+    version: ScorecardVersion | None,
+    sort: str,
+    member_page: int | str | None,
+) -> tuple[list[MemberFigures], Page | None, set[int]]:
+    """Return the members to show (a page of them with `member_page`), the page, every id."""
+    period = windows["cur"]
     # Who is listed comes from the memberships (the engine writes a team's rows only for
     # employees who were its members that day), whatever the sort or page.
     member_ids = {
@@ -156,24 +149,22 @@ def team_dashboard(
         employees.sort(key=_name_key, reverse=sort == "-name")
         page = Paginator(employees, MEMBERS_PER_PAGE).get_page(member_page)
         employees = list(page)
-    member_sums = _window_sums(
+    member_pooled = pooled_periods(
         rows=EmployeeDailyScore.objects.filter(
             team=team, employee_id__in=[employee.pk for employee in employees]
         ),
         group=("employee_id",),
         windows=windows,
+        version=version,
     )
     members = []
     for employee in employees:
-        sums = member_sums.get((employee.pk,))
-        if sums is None:
-            members.append(MemberFigures(employee=employee, current=_NOTHING, previous=_NOTHING))
-            continue
+        pooled = member_pooled.get((employee.pk,), {})
         members.append(
             MemberFigures(
                 employee=employee,
-                current=_pooled(version=version, rows=sums["cur"][0], stats=sums["cur"][1]),
-                previous=_pooled(version=version, rows=sums["prev"][0], stats=sums["prev"][1]),
+                current=pooled.get("cur", NOTHING),
+                previous=pooled.get("prev", NOTHING),
             )
         )
     if page is None:
@@ -181,7 +172,30 @@ def team_dashboard(
         if member_page is not None:
             page = Paginator(members, MEMBERS_PER_PAGE).get_page(member_page)
             members = list(page)
+    return members, page, member_ids
 
+
+def team_dashboard(
+    *, team: Team, period: Period, sort: str = "name", member_page: int | str | None = None
+) -> TeamDashboard:
+    """Return the team's pooled figures, trend, members, events and open alerts for a period.
+
+    With `member_page`, `members` holds that page (MEMBERS_PER_PAGE, in `sort` order) and
+    `member_page` the Paginator's page; without it, every member.
+
+    A fixed number of queries whatever the team's size or the period's length: the team's and
+    the members' num/den are summed by grouped queries over both periods at once.
+    """
+    previous = period.previous()
+    windows = {"cur": period, "prev": previous}
+    team_rows = TeamDailyScore.objects.filter(team=team)
+    # Both periods are scored with the current period's version, so a new version taking
+    # effect cannot itself look like a change in performance.
+    version = period_version(scorecard_id=team.scorecard_id, date_to=period.date_to)
+    team_pooled = pooled_periods(rows=team_rows, windows=windows, version=version).get((), {})
+    members, page, member_ids = _member_figures(
+        team=team, windows=windows, version=version, sort=sort, member_page=member_page
+    )
     stored = {
         row["day"]: row
         for row in team_rows.filter(day__gte=period.date_from, day__lte=period.date_to).values(
@@ -205,15 +219,15 @@ def team_dashboard(
         period=period,
         previous_period=previous,
         version=version,
-        current=_pooled(version=version, rows=team_sums["cur"][0], stats=team_sums["cur"][1]),
-        previous=_pooled(version=version, rows=team_sums["prev"][0], stats=team_sums["prev"][1]),
+        current=team_pooled.get("cur", NOTHING),
+        previous=team_pooled.get("prev", NOTHING),
         trend=trend,
         events=events,
         members=members,
         member_count=len(member_ids),
         member_page=page,
         alerts=alerts,
-        as_of=team_sums["as_of"],
+        as_of=max((pooled.as_of for pooled in team_pooled.values() if pooled.as_of), default=None),
     )
 
 
@@ -240,21 +254,23 @@ def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsCompariso
     teams = list(teams.order_by("name"))
     team_ids = [team.pk for team in teams]
     rows = TeamDailyScore.objects.filter(team_id__in=team_ids)
-    sums = _window_sums(rows=rows, group=("team_id",), windows={"cur": period})
     versions = period_versions(
         scorecard_of={team.pk: team.scorecard_id for team in teams}, date_to=period.date_to
     )
-    figures = []
-    for team in teams:
-        count, stats = sums.get((team.pk,), {}).get("cur", (0, _empty_stats()))
-        version = versions.get(team.pk)
-        figures.append(
-            TeamFigures(
-                team=team,
-                version=version,
-                current=_pooled(version=version, rows=count, stats=stats),
-            )
+    pooled = pooled_periods(
+        rows=rows,
+        group=("team_id",),
+        windows={"cur": period},
+        version=lambda key: versions.get(key[0]),
+    )
+    figures = [
+        TeamFigures(
+            team=team,
+            version=versions.get(team.pk),
+            current=pooled.get((team.pk,), {}).get("cur", NOTHING),
         )
+        for team in teams
+    ]
     codes = {
         metric.code for version in versions.values() if version for metric in version.metrics.all()
     }
@@ -264,11 +280,14 @@ def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsCompariso
         day__gte=period.date_from, day__lte=period.date_to
     ).values_list("team_id", "day", "total"):
         trend[team_id][days[day]] = total
-    as_of = max((entry["as_of"] for entry in sums.values() if entry["as_of"]), default=None)
+    as_of = max(
+        (entry["cur"].as_of for entry in pooled.values() if "cur" in entry and entry["cur"].as_of),
+        default=None,
+    )
     return TeamsComparison(
         period=period,
         teams=figures,
-        metric_codes=[code for code in MetricCode.values if code in codes],
+        metric_codes=[code for code in CATALOGUE if code in codes],
         trend=trend,
         as_of=as_of,
     )

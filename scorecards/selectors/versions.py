@@ -13,7 +13,7 @@ from scorecards.dirty import local_day
 from scorecards.models import ScorecardVersion
 from scorecards.scoring import DayScore, MetricRule, score_stats
 from scorecards.selectors.memberships import memberships_overlapping
-from scorecards.selectors.stats import _local_midnight, day_range
+from scorecards.selectors.stats import day_range, local_midnight
 from staff.models import Team, TeamMembership
 
 
@@ -159,7 +159,7 @@ def days_final_at(
             ),
             default=0,
         )
-        final_at[day] = _local_midnight(day + dt.timedelta(days=1)) + dt.timedelta(minutes=longest)
+        final_at[day] = local_midnight(day + dt.timedelta(days=1)) + dt.timedelta(minutes=longest)
     return final_at
 
 
