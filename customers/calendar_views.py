@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -53,7 +53,10 @@ class WorkingCalendarForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = _country_choices()
         for day in WEEKDAYS:
-            for part, label in (("start", _("from")), ("end", _("to"))):
+            for part, label in (
+                ("start", pgettext("working hours", "from")),
+                ("end", pgettext("working hours", "to")),
+            ):
                 self.fields[f"{day}_{part}"] = forms.TimeField(
                     label=f"{_DAY_NAMES[day]}, {label}",
                     required=False,

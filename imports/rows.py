@@ -10,18 +10,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from customers.models import Customer, Interaction
+from customers.models import Interaction
 from customers.services import interaction_errors
 from imports.choices import ImportKind
 from imports.fields import CellInvalid, Target, targets_for
 from staff.models import Employee
 
 # The model's field names where they differ from the importing targets, for placing errors.
-_FIELD_TARGETS = {"employee": "agent", "customer": "customer_external_id"}
+_FIELD_TARGETS = {"employee": "agent", "employee_id": "agent"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,10 @@ class RowReader:
         self._seen: dict[bytes, int] = {}
 
     def column(self, target: str) -> str:
+        if target == "customer":
+            return self.columns.get("customer_external_id") or self.columns.get(
+                "customer_email", ""
+            )
         return self.columns.get(_FIELD_TARGETS.get(target, target), "")
 
     def read(self, chunk: Sequence[tuple[int, list[Any]]]) -> Batch:
@@ -156,12 +159,10 @@ class RowReader:
             if problems:
                 batch.problems.extend(problems)
                 continue
-            fields.update(
-                employee_id=employee_id,
-                source=self.source,
-                customer_key=(values.get("customer_external_id"), values.get("customer_email")),
-                customer_name=values.get("customer_name", ""),
-            )
+            fields.update(employee=employee_id, source=self.source)
+            for key in ("customer_external_id", "customer_email", "customer_name"):
+                if values.get(key):
+                    fields[key] = values[key]
             batch.rows.append(fields)
             batch.numbers.append(number)
 
@@ -223,51 +224,3 @@ def agents_resolve(*, keys: Collection[str]) -> dict[str, int]:
         ):
             found.setdefault(by_email[address], pk)
     return found
-
-
-def customers_resolve(*, rows: Sequence[dict[str, Any]]) -> None:
-    """Set each row's customer_id: by external id, then e-mail; missing customers are added.
-
-    A customer found by e-mail that has no external id gets the row's, so later rows find it
-    by id. Takes `customer_key` and `customer_name` out of each row.
-    """
-    keys = [row.pop("customer_key") for row in rows]
-    names = [row.pop("customer_name") for row in rows]
-    external_ids = {ext for ext, _email in keys if ext}
-    emails = {email for ext, email in keys if email}
-    by_id: dict[str, Customer] = {}
-    by_email: dict[str, Customer] = {}
-    if external_ids or emails:
-        for customer in Customer.objects.annotate(address=Lower("email")).filter(
-            Q(external_id__in=external_ids) | Q(address__in=emails)
-        ):
-            if customer.external_id:
-                by_id[customer.external_id] = customer
-            if customer.email:
-                by_email.setdefault(customer.email.lower(), customer)
-    new: list[Customer] = []
-    touched: list[Customer] = []
-    chosen: list[Customer] = []
-    for (ext, email), name in zip(keys, names, strict=True):
-        customer = by_id.get(ext) if ext else None
-        if customer is None and email:
-            customer = by_email.get(email)
-            if customer is not None and ext and not customer.external_id:
-                customer.external_id = ext
-                by_id[ext] = customer
-                touched.append(customer)
-        if customer is None:
-            customer = Customer(
-                name=name or email or ext, email=email or "", external_id=ext or None
-            )
-            new.append(customer)
-            if ext:
-                by_id[ext] = customer
-            if email:
-                by_email[email] = customer
-        chosen.append(customer)
-    Customer.objects.bulk_create(new)
-    if touched:
-        Customer.objects.bulk_update(touched, ["external_id"])
-    for row, customer in zip(rows, chosen, strict=True):
-        row["customer_id"] = customer.pk

@@ -21,17 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crs_site.celery import enqueue_on_commit
+from customers.batch import employees_pushed_for, interactions_push
 from customers.models import Interaction
-from customers.services import InteractionRowsInvalid, interactions_upsert
+from customers.services import InteractionRowsInvalid
 from feedback.services import survey_responses_upsert
 from imports import tasks
 from imports.choices import ImportKind, ImportStatus
 from imports.fields import columns_guess, targets_for
 from imports.models import ColumnMapping, ImportJob, ImportRowError
 from imports.readers import TableUnreadable, table_open
-from imports.rows import Problem, RowReader, customers_resolve
+from imports.rows import Problem, RowReader
 from staff.models import Employee
-from staff.selectors import employees_writable_by, is_admin
+from staff.permissions import Principal, principal_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +47,16 @@ EDITABLE_STATUSES = (
 PREVIEW_ROWS = 10
 
 
-def importer_employee_ids(*, employee: Employee | None) -> set[int] | None:
-    """Whose interactions the importer may write: None for an admin (anyone's)."""
-    if employee is None:
+def importer_principal(*, employee: Employee | None) -> Principal | None:
+    """Who writes the file's rows: the employee who uploaded it, with their role's reach."""
+    return None if employee is None else principal_for_user(user=employee.user)
+
+
+def importer_employee_ids(*, principal: Principal | None) -> set[int]:
+    """Whose interactions the importer may write: as the batch service will allow them."""
+    if principal is None:
         return set()
-    if is_admin(user=employee.user):
-        return None
-    return set(employees_writable_by(user=employee.user).values_list("pk", flat=True))
+    return set(employees_pushed_for(principal=principal).values_list("pk", flat=True))
 
 
 def _remembered_columns(*, kind: str, source: str, headers: list[str]) -> dict[str, str]:
@@ -141,7 +145,7 @@ def _reader(job: ImportJob, now: dt.datetime) -> RowReader:
         source=job.source,
         headers=job.headers,
         columns=job.columns,
-        employee_ids=importer_employee_ids(employee=job.created_by),
+        employee_ids=importer_employee_ids(principal=importer_principal(employee=job.created_by)),
         now=now,
     )
 
@@ -236,19 +240,24 @@ class _RowsRefused(Exception):
         self.problems = problems
 
 
-def _write_batch(job: ImportJob, rows: list[dict], numbers: list[int]) -> tuple[int, int]:
+def _write_batch(
+    job: ImportJob, reader: RowReader, rows: list[dict], numbers: list[int]
+) -> tuple[int, int]:
     if job.kind == ImportKind.SURVEY_ANSWERS:
         return survey_responses_upsert(rows=rows)
-    customers_resolve(rows=rows)
     updated = Interaction.objects.filter(
         source=job.source, external_id__in=[row["external_id"] for row in rows]
     ).count()
     try:
-        interactions_upsert(rows=rows)
+        interactions_push(
+            principal=importer_principal(employee=job.created_by),
+            rows=dict(enumerate(rows)),
+        )
     except InteractionRowsInvalid as exc:
+        # What the check could not see: a customer the importer may not log with, say.
         raise _RowsRefused(
             [
-                Problem(numbers[index], field, message)
+                Problem(numbers[index], reader.column(field or ""), message)
                 for index, errors in exc.row_errors.items()
                 for field, messages in errors.items()
                 for message in messages
@@ -264,7 +273,7 @@ def _write_all(job: ImportJob, reader: RowReader) -> tuple[int, int]:
             batch = reader.read(chunk)
             if batch.problems:
                 raise _RowsRefused(batch.problems)
-            new, changed = _write_batch(job, batch.rows, batch.numbers)
+            new, changed = _write_batch(job, reader, batch.rows, batch.numbers)
             created += new
             updated += changed
             written += len(chunk)

@@ -214,3 +214,37 @@ def test_survey_answers_bad_rows(admin_employee, helpdesk_agent):
         (4, "When"),
     }
     assert not SurveyResponse.objects.exists()
+
+
+def test_rows_refused_at_import_write_nothing_and_are_listed(admin_employee, helpdesk_agent):
+    # An erased customer cannot be logged with: only the batch service knows, at the import.
+    from django.utils import timezone
+
+    from tests.factories import CustomerFactory
+
+    CustomerFactory(external_id="C-2", erased_at=timezone.now())
+    rows = [interaction_row(n, "hd-7") for n in range(1, 4)]
+    job = _run(csv_upload(rows), by=admin_employee)
+    assert job.status == ImportStatus.INVALID
+    assert list(job.row_errors.values_list("row", "column")) == [(3, "Customer id")]
+    assert not Interaction.objects.exists()
+    assert Customer.objects.count() == 1
+
+
+def test_a_task_that_fails_marks_its_import_failed(admin_employee, helpdesk_agent):
+    from imports.services import import_failed
+
+    job = import_job_create(
+        kind=ImportKind.INTERACTIONS,
+        source="helpdesk",
+        upload=csv_upload([interaction_row(1, "hd-7")]),
+        created_by=admin_employee,
+    )
+    import_columns_set(job=job, columns=INTERACTION_COLUMNS)
+    import_failed(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.failure
+    # The columns may be sent again, which checks the file anew.
+    import_columns_set(job=job, columns=INTERACTION_COLUMNS)
+    assert import_check(job_id=job.pk).status == ImportStatus.CHECKED
