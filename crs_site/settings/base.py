@@ -348,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# Where a Zendesk Support account is reached; {subdomain} is the connection's. Only tests point
+# it elsewhere (a local stand-in of the export): an admin names a subdomain, never a host.
+CRS_ZENDESK_URL = env("CRS_ZENDESK_URL", default="https://{subdomain}.zendesk.com")
+
 CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # The address customers and managers reach the site at: links in e-mails sent by the worker,
 # which has no request to take the host from.
