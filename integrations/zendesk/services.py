@@ -1,0 +1,308 @@
+"""Zendesk Support tickets into CRS: a page of the export stored as events, then processed.
+
+Each ticket of a page is stored raw as an `InboundEvent` (keyed on the ticket and its
+`generated_timestamp`, so a page fetched twice is stored once), and the page's events, the
+interactions and survey answers they make and the connection's new cursor are written in one
+transaction: a crash mid-stream leaves the cursor of the last whole page, and the next poll
+fetches the rest again. Interactions go through the batch service every pusher uses
+(`customers.batch.interactions_push`) with the connection as principal. A ticket whose assignee
+is not mapped to an employee waits (held) with its agent in the mapping queue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.batch import interactions_push
+from customers.models import Interaction
+from customers.services import InteractionRowsInvalid, interaction_delete
+from feedback.survey_bulk import survey_responses_upsert
+from integrations.choices import EventStatus
+from integrations.models import Connection, ExternalAgent, InboundEvent
+from integrations.zendesk.client import ExportPage
+from integrations.zendesk.mapping import (
+    ESCALATION_GROUPS,
+    EscalationRule,
+    Person,
+    TicketInvalid,
+    TicketRow,
+    metric_sets_by_ticket,
+    ticket_row,
+    users_by_id,
+)
+from staff.models import Employee
+from staff.permissions import principal_for_system
+
+EVENT_TICKET = "ticket"
+EVENT_DELETED = "ticket.deleted"
+
+
+@dataclass
+class _Work:
+    """An event being processed and what it became."""
+
+    event: InboundEvent
+    row: TicketRow | None = None
+    employee_id: int | None = None
+
+
+def escalation_rule(connection: Connection) -> EscalationRule:
+    return EscalationRule(
+        kind=connection.settings.get("escalation", ESCALATION_GROUPS),
+        tag=connection.settings.get("escalation_tag", ""),
+    )
+
+
+def _event_body(ticket: dict, metric_set: dict | None, users: dict[int, dict]) -> str:
+    named = [users[i] for i in (ticket.get("assignee_id"), ticket.get("requester_id")) if i in users]
+    return json.dumps(
+        {"ticket": ticket, "metric_set": metric_set, "users": named}, separators=(",", ":")
+    )
+
+
+def page_events_store(*, connection: Connection, page: ExportPage) -> list[InboundEvent]:
+    """Store each ticket of the page raw; return the page's events not yet processed."""
+    metric_sets = metric_sets_by_ticket(tickets=page.tickets, side_loaded=page.metric_sets)
+    users = users_by_id(page.users)
+    events = []
+    for ticket in page.tickets:
+        ticket_id = ticket.get("id")
+        stamp = ticket.get("generated_timestamp") or ticket.get("updated_at") or ""
+        events.append(
+            InboundEvent(
+                connection=connection,
+                dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
+                event_type=EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
+                external_id=str(ticket_id)[:100],
+                body=_event_body(ticket, metric_sets.get(ticket_id), users),
+            )
+        )
+    InboundEvent.objects.bulk_create(events, ignore_conflicts=True, batch_size=500)
+    return list(
+        InboundEvent.objects.filter(
+            connection=connection,
+            dedupe_key__in=[e.dedupe_key for e in events],
+            status=EventStatus.PENDING,
+        ).order_by("pk")
+    )
+
+
+def _agents_resolve(*, connection: Connection, people: dict[str, Person]) -> dict[str, ExternalAgent]:
+    """The connection's agents for these Zendesk users, new ones created and, where an employee
+    has the same external id or e-mail, mapped at once; the rest wait in the mapping queue."""
+    agents = {
+        a.external_id: a
+        for a in ExternalAgent.objects.filter(connection=connection, external_id__in=people)
+    }
+    missing = [p for key, p in people.items() if key not in agents]
+    if missing:
+        emails = {p.email for p in missing if p.email}
+        by_external: dict[str, int] = {}
+        by_email: dict[str, int] = {}
+        for pk, external_id, email in (
+            Employee.objects.filter(is_active=True)
+            .filter(Q(external_id__in=[p.external_id for p in missing]) | Q(user__email__in=emails))
+            .order_by("pk")
+            .values_list("pk", "external_id", "user__email")
+        ):
+            if external_id:
+                by_external[external_id] = pk
+            if email:
+                by_email.setdefault(email.lower(), pk)
+        now = timezone.now()
+        new = []
+        for person in missing:
+            employee_id = by_external.get(person.external_id) or by_email.get(person.email)
+            new.append(
+                ExternalAgent(
+                    connection=connection,
+                    external_id=person.external_id,
+                    email=person.email,
+                    name=person.name[:200],
+                    employee_id=employee_id,
+                    mapped_at=now if employee_id else None,
+                )
+            )
+        ExternalAgent.objects.bulk_create(new, ignore_conflicts=True)
+        agents.update(
+            (a.external_id, a)
+            for a in ExternalAgent.objects.filter(
+                connection=connection, external_id__in=[p.external_id for p in missing]
+            )
+        )
+    return agents
+
+
+def _customer_fields(*, connection: Connection, requester: Person | None) -> dict[str, Any]:
+    if requester is None:
+        return {"customer_name": _("Zendesk requester")}
+    # Customer external ids are one namespace for every source: this names the account.
+    subdomain = connection.settings.get("subdomain", "")
+    fields: dict[str, Any] = {
+        "customer_external_id": f"zendesk:{subdomain}:{requester.external_id}"[:100],
+        "customer_name": requester.name or requester.email or f"Zendesk #{requester.external_id}",
+    }
+    if requester.email:
+        fields["customer_email"] = requester.email
+    return fields
+
+
+def _open(work: _Work) -> bool:
+    return work.event.status == EventStatus.PENDING
+
+
+def _settle(work: _Work, status: str, error: str = "") -> None:
+    work.event.status = status
+    work.event.error = error
+    work.event.processed_at = timezone.now()
+    work.event.attempts += 1
+
+
+def _parse(*, connection: Connection, works: Sequence[_Work]) -> None:
+    rule = escalation_rule(connection)
+    for work in works:
+        try:
+            body = json.loads(work.event.body)
+            work.row = ticket_row(
+                ticket=body["ticket"],
+                metric_set=body.get("metric_set"),
+                users=users_by_id(body.get("users") or []),
+                rule=rule,
+                source=connection.source,
+            )
+        except (ValueError, KeyError, TypeError, TicketInvalid) as error:
+            _settle(work, EventStatus.REFUSED, str(error) or _("The ticket could not be read."))
+
+
+def _deleted(*, connection: Connection, works: Sequence[_Work]) -> None:
+    ids = [w.row.external_id for w in works if _open(w) and w.row and w.row.deleted]
+    for interaction in Interaction.objects.filter(source=connection.source, external_id__in=ids):
+        interaction_delete(interaction=interaction)
+    for work in works:
+        if _open(work) and work.row and work.row.deleted:
+            _settle(work, EventStatus.ACCEPTED)
+
+
+def _assign(*, connection: Connection, works: Sequence[_Work]) -> list[_Work]:
+    """Attach each ticket's agent; return the works ready to be written."""
+    live = [w for w in works if _open(w) and w.row and not w.row.deleted]
+    people = {w.row.assignee.external_id: w.row.assignee for w in live if w.row and w.row.assignee}
+    agents = _agents_resolve(connection=connection, people=people)
+    ready = []
+    for work in live:
+        assert work.row is not None
+        if work.row.assignee is None:
+            _settle(work, EventStatus.HELD, _("The ticket has no assignee yet."))
+            continue
+        agent = agents[work.row.assignee.external_id]
+        work.event.agent = agent
+        if agent.employee_id is None:
+            _settle(work, EventStatus.HELD, _("The agent is not mapped to an employee yet."))
+            continue
+        work.employee_id = agent.employee_id
+        ready.append(work)
+    return ready
+
+
+def _push(*, connection: Connection, works: list[_Work]) -> list[tuple[_Work, Interaction]]:
+    """Write the interactions; a refused row refuses its own event, the others are written."""
+    principal = principal_for_system(name=connection.source)
+    for _attempt in range(2):
+        rows = {
+            index: {
+                **w.row.fields,  # type: ignore[union-attr]
+                "employee": w.employee_id,
+                **_customer_fields(connection=connection, requester=w.row.requester),  # type: ignore[union-attr]
+            }
+            for index, w in enumerate(works)
+        }
+        try:
+            with transaction.atomic():
+                interactions = interactions_push(principal=principal, rows=rows)
+        except InteractionRowsInvalid as invalid:
+            for index, fields in invalid.row_errors.items():
+                messages = [f"{field or '-'}: {' '.join(m)}" for field, m in fields.items()]
+                _settle(works[index], EventStatus.REFUSED, "\n".join(messages))
+            works = [w for w in works if _open(w)]
+            continue
+        return list(zip(works, interactions, strict=True))
+    return []
+
+
+def _ratings(*, connection: Connection, written: list[tuple[_Work, Interaction]]) -> None:
+    rated = [(w, i) for w, i in written if w.row and w.row.rating]
+    rows = [
+        {
+            "interaction_id": interaction.pk,
+            "csat": work.row.rating.csat,  # type: ignore[union-attr]
+            "comment": work.row.rating.comment,  # type: ignore[union-attr]
+            "submitted_at": work.row.rating.submitted_at,  # type: ignore[union-attr]
+            "source": connection.source,
+            "external_id": work.row.rating.external_id,  # type: ignore[union-attr]
+        }
+        for work, interaction in rated
+    ]
+    if rows:
+        _written, errors = survey_responses_upsert(rows=rows)
+        for index, fields in errors.items():
+            work = rated[index][0]
+            work.event.error = " ".join(m for ms in fields.values() for m in ms)
+
+
+def _supersede(*, connection: Connection, events: Sequence[InboundEvent]) -> None:
+    """Older events of the same tickets still waiting would undo the newer: close them."""
+    InboundEvent.objects.filter(
+        connection=connection,
+        external_id__in={e.external_id for e in events},
+        status__in=[EventStatus.PENDING, EventStatus.HELD, EventStatus.REFUSED],
+        pk__lt=min(e.pk for e in events),
+    ).update(
+        status=EventStatus.ACCEPTED,
+        error=_("Superseded by a newer update of the ticket."),
+        processed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def zendesk_events_process(*, connection: Connection, events: Sequence[InboundEvent]) -> dict:
+    """Process stored Zendesk events (a new page, or held ones again after a mapping)."""
+    events = sorted(events, key=lambda e: e.pk)
+    if not events:
+        return {"accepted": 0, "refused": 0, "held": 0}
+    _supersede(connection=connection, events=events)
+    works = [_Work(event=e) for e in events]
+    newest = {w.event.external_id: w for w in works}
+    for work in works:
+        work.event.status = EventStatus.PENDING
+        if newest[work.event.external_id] is not work:
+            _settle(work, EventStatus.ACCEPTED, _("Superseded by a newer update of the ticket."))
+    _parse(connection=connection, works=works)
+    _deleted(connection=connection, works=works)
+    written = _push(connection=connection, works=_assign(connection=connection, works=works))
+    _ratings(connection=connection, written=written)
+    for work, interaction in written:
+        work.event.interaction = interaction
+        _settle(work, EventStatus.ACCEPTED, work.event.error)
+    InboundEvent.objects.bulk_update(
+        [w.event for w in works],
+        ["status", "error", "processed_at", "attempts", "agent", "interaction"],
+        batch_size=500,
+    )
+    counts = {
+        status: sum(1 for w in works if w.event.status == status)
+        for status in (EventStatus.ACCEPTED, EventStatus.REFUSED, EventStatus.HELD)
+    }
+    Connection.objects.filter(pk=connection.pk).update(
+        events_accepted=F("events_accepted") + counts[EventStatus.ACCEPTED],
+        events_refused=F("events_refused") + counts[EventStatus.REFUSED],
+        last_event_at=timezone.now(),
+    )
+    return {str(k): v for k, v in counts.items()}
