@@ -66,6 +66,8 @@ class Interaction(models.Model):
         _("follow-up done at"), null=True, blank=True, validators=[validate_day_in_range]
     )
     is_flagged_for_review = models.BooleanField(_("flagged for QA review"), default=False)
+    # Times a resolved interaction was pushed again unresolved (customers.services.REOPEN_RULE).
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0, db_default=0)
     source = models.CharField(_("source"), max_length=40, default=SOURCE_WEB)
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

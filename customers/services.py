@@ -301,6 +301,23 @@ def interaction_keys_repeated(
     return errors
 
 
+def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
+    """The reopen rule (docs/SCORING.md, *Reopens*) for a pushed row over its stored one.
+
+    A resolved interaction pushed again without a resolution time was reopened: it loses its
+    resolution until resolved again, and it is never again a first-contact resolution (the
+    customer had to come back). The caller marks the days it counted on before and counts on
+    now, so both the old resolution day and the new one are rescored.
+    """
+    if old is None:
+        return
+    interaction.reopen_count = old.reopen_count
+    if old.resolved_at is not None and interaction.resolved_at is None:
+        interaction.reopen_count += 1
+    if interaction.reopen_count:
+        interaction.is_first_contact_resolution = False
+
+
 @transaction.atomic
 def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
     """Create or update interactions on (source, external_id); all rows are written or none.
@@ -336,12 +353,27 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
                 (Q(source=s, external_id__in=ids) for s, ids in keys_by_source.items()),
             )
         )
-        .only("source", "external_id", "employee", "opened_at", "resolved_at", "follow_up_due")
+        .only(
+            "source",
+            "external_id",
+            "employee",
+            "opened_at",
+            "resolved_at",
+            "follow_up_due",
+            "reopen_count",
+        )
         .order_by("pk")
     )
     stored_by_key = {(i.source, i.external_id): i for i in stored}
+    for interaction in interactions:
+        _reopen_apply(
+            interaction=interaction,
+            old=stored_by_key.get((interaction.source, interaction.external_id)),
+        )
 
-    update_fields = sorted(EDITABLE_FIELDS - {"source", "external_id"} | {"updated_at"})
+    update_fields = sorted(
+        EDITABLE_FIELDS - {"source", "external_id"} | {"updated_at", "reopen_count"}
+    )
     # Written in key order so two concurrent batches lock shared rows in the same order.
     Interaction.objects.bulk_create(
         sorted(interactions, key=lambda i: (i.source, i.external_id)),
