@@ -341,6 +341,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.survey_invitations_send_pending",
         "schedule": crontab(minute="7-59/15"),
     },
+    # Zendesk Support connections: each reads its ticket export from its stored cursor
+    # (integrations/zendesk/poller.py keeps under Zendesk's 10 export requests a minute).
+    "zendesk-poll": {
+        "task": "integrations.zendesk.tasks.zendesk_poll_all",
+        "schedule": crontab(minute="*"),
+    },
     # GDPR: personal data of old interactions is anonymised nightly; the statistics stay.
     "interactions-retention-nightly": {
         "task": "privacy.tasks.personal_data_retention_run",

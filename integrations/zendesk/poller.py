@@ -108,7 +108,9 @@ def zendesk_poll(*, connection_id: int, now: dt.datetime | None = None) -> PollR
     clock = now
     for _page_number in range(MAX_PAGES):
         now = clock or timezone.now()
-        connection = Connection.objects.filter(pk=connection_id, kind=ConnectionKind.ZENDESK).first()
+        connection = Connection.objects.filter(
+            pk=connection_id, kind=ConnectionKind.ZENDESK
+        ).first()
         if connection is None or connection.is_paused:
             result.stopped = "paused"
             return result

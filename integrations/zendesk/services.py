@@ -62,7 +62,9 @@ def escalation_rule(connection: Connection) -> EscalationRule:
 
 
 def _event_body(ticket: dict, metric_set: dict | None, users: dict[int, dict]) -> str:
-    named = [users[i] for i in (ticket.get("assignee_id"), ticket.get("requester_id")) if i in users]
+    named = [
+        users[i] for i in (ticket.get("assignee_id"), ticket.get("requester_id")) if i in users
+    ]
     return json.dumps(
         {"ticket": ticket, "metric_set": metric_set, "users": named}, separators=(",", ":")
     )
@@ -95,7 +97,9 @@ def page_events_store(*, connection: Connection, page: ExportPage) -> list[Inbou
     )
 
 
-def _agents_resolve(*, connection: Connection, people: dict[str, Person]) -> dict[str, ExternalAgent]:
+def _agents_resolve(
+    *, connection: Connection, people: dict[str, Person]
+) -> dict[str, ExternalAgent]:
     """The connection's agents for these Zendesk users, new ones created and, where an employee
     has the same external id or e-mail, mapped at once; the rest wait in the mapping queue."""
     agents = {
