@@ -11,6 +11,7 @@ is not mapped to an employee waits (held) with its agent in the mapping queue.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from integrations.models import Connection, ExternalAgent, InboundEvent
 from integrations.zendesk.client import ExportPage
 from integrations.zendesk.mapping import (
     ESCALATION_GROUPS,
+    ESCALATION_TAG,
     EscalationRule,
     Person,
     TicketInvalid,
@@ -310,3 +312,44 @@ def zendesk_events_process(*, connection: Connection, events: Sequence[InboundEv
         last_event_at=timezone.now(),
     )
     return {str(k): v for k, v in counts.items()}
+
+
+@transaction.atomic
+def zendesk_settings_save(
+    *,
+    connection: Connection,
+    subdomain: str,
+    email: str,
+    api_token: str = "",
+    escalation: str = ESCALATION_GROUPS,
+    escalation_tag: str = "",
+    start_date: dt.date | None = None,
+) -> Connection:
+    """Save a Zendesk connection's account, token and escalation rule.
+
+    Another account (or another start date before the first page) starts the stream afresh:
+    a cursor is only meaningful for the account and start it was opened with. An empty token
+    keeps the saved one.
+    """
+    old = dict(connection.settings)
+    connection.settings = {
+        **old,
+        "subdomain": subdomain,
+        "email": email,
+        "escalation": escalation,
+        "escalation_tag": escalation_tag if escalation == ESCALATION_TAG else "",
+        "start_date": start_date.isoformat() if start_date else None,
+    }
+    if api_token:
+        connection.secret = api_token
+    restart = old.get("subdomain") != subdomain or (
+        not connection.state.get("cursor")
+        and old.get("start_date") != connection.settings["start_date"]
+    )
+    if restart:
+        connection.state = {}
+    if connection.pk is None:
+        connection.save()
+    else:
+        connection.save(update_fields=["settings", "secret", "state"])
+    return connection
