@@ -44,6 +44,8 @@ class PollResult:
 def connections_to_poll() -> list[int]:
     return list(
         Connection.objects.filter(kind=ConnectionKind.ZENDESK, is_paused=False)
+        # The demo's recorded connection names an account that does not exist.
+        .exclude(settings__recorded=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -113,6 +115,9 @@ def zendesk_poll(*, connection_id: int, now: dt.datetime | None = None) -> PollR
         ).first()
         if connection is None or connection.is_paused:
             result.stopped = "paused"
+            return result
+        if connection.settings.get("recorded"):
+            result.stopped = "recorded"
             return result
         retry_at = connection.state.get("retry_at")
         if retry_at and dt.datetime.fromisoformat(retry_at) > now:

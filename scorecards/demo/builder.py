@@ -30,6 +30,7 @@ from customers.models import Customer, Interaction
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
 from feedback.qa_scoring import CriterionRating, qa_review_total
+from integrations.zendesk.demo import zendesk_demo_create
 from scorecards.choices import ChangeKind, VersionStatus
 from scorecards.demo.content import (
     COMMENTS,
@@ -425,7 +426,24 @@ class _Builder:
         self.reviews_create()
         self.goals_create()
         self.acknowledgements_create()
+        self.report(_("Helpdesk connections…"))
+        self.zendesk_create()
         return self.counts
+
+    def zendesk_create(self) -> None:
+        """A healthy Zendesk connection whose recorded tickets belong to three current agents."""
+        agents = list(
+            Employee.objects.filter(role=Role.AGENT, is_active=True, memberships__ends_on=None)
+            .select_related("user")
+            .order_by("pk")[:3]
+        )
+        # Anchored on the demo's day, not the clock, so a seed and a day give the same demo.
+        connection = zendesk_demo_create(
+            agents=agents,
+            seed=self.rng.randrange(1 << 30),
+            now=dt.datetime.combine(self.today, dt.time(8), tzinfo=demo_organisation_zone()),
+        )
+        self.counts["zendesk_tickets"] = connection.events.count()
 
     def user_new(self, *, first: str, last: str, username: str = "", **extra):
         if not username:

@@ -67,7 +67,9 @@ def test_an_empty_token_keeps_the_saved_one():
 
 
 def test_the_form_starts_from_the_saved_settings_but_never_shows_the_token():
-    connection = _connection(secret="tok-s3cr3t", settings={"subdomain": "acme", "escalation": "tag"})
+    connection = _connection(
+        secret="tok-s3cr3t", settings={"subdomain": "acme", "escalation": "tag"}
+    )
     form = ZendeskSettingsForm(connection=connection)
     html = form.as_p()
     assert 'value="acme"' in html
