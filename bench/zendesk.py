@@ -24,7 +24,7 @@ import statistics
 import time
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bench.report import machine, table, today, write_section
@@ -96,10 +96,23 @@ def page_body(*, first_id: int, start: dt.datetime) -> str:
                 "updated_at": _iso(updated),
             }
         )
+    users = [
+        {"id": 500 + n, "name": f"Agent {n}", "email": f"agent{n}@bench.example", "role": "agent"}
+        for n in range(AGENTS)
+    ] + [
+        {
+            "id": 900_000 + n,
+            "name": f"Requester {n}",
+            "email": f"requester{n}@customer.example",
+            "role": "end-user",
+        }
+        for n in range(REQUESTERS)
+    ]
     return json.dumps(
         {
             "tickets": tickets,
             "metric_sets": metric_sets,
+            "users": users,
             "after_cursor": f"cursor-{first_id + TICKETS}",
             "before_cursor": None,
             "end_of_stream": False,
@@ -147,7 +160,11 @@ def _setup():
     )
     customers = Customer.objects.bulk_create(
         [
-            Customer(name=f"Requester {n}", external_id=f"zendesk:{SUBDOMAIN}:{900_000 + n}")
+            Customer(
+                name=f"Requester {n}",
+                email=f"requester{n}@customer.example",
+                external_id=f"zendesk:{SUBDOMAIN}:{900_000 + n}",
+            )
             for n in range(REQUESTERS)
         ]
     )
@@ -260,7 +277,7 @@ def run(args) -> None:
         "## Zendesk: one export page processed\n\n" + table(rows) + "\n"
         f"`python -m bench zendesk`: medians of {ROUNDS} rounds, each rolled back. A round "
         "decodes the page, stores each ticket as an event, maps tickets and metric sets, resolves "
-        "agents (mapped) and customers (300 requesters, known), upserts the interactions through "
+        "agents (mapped) and customers (300 requesters, known by external id; users side-loaded), upserts the interactions through "
         "the batch service and the ratings (a third of the tickets), settles the events and "
         "moves the cursor, in one transaction, as the poller does after each request. The "
         "baseline is a bare `bulk_create` of the same 1,000 interactions, employee and customer "

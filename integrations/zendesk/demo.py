@@ -13,7 +13,7 @@ from django.utils import timezone
 from integrations.choices import ConnectionKind
 from integrations.models import Connection
 from integrations.zendesk.client import ExportPage
-from integrations.zendesk.services import page_events_store, zendesk_events_process
+from integrations.zendesk.services import zendesk_page_process
 from staff.models import Employee
 
 TICKETS = 12
@@ -106,8 +106,7 @@ def zendesk_demo_create(
         },
     )
     page = _recorded_page(agents=agents, now=now, seed=seed)
-    events = page_events_store(connection=connection, page=page)
-    zendesk_events_process(connection=connection, events=events)
+    zendesk_page_process(connection=connection, page=page)
     connection.refresh_from_db()
     connection.state = {
         "cursor": page.after_cursor,

@@ -26,7 +26,7 @@ from integrations.zendesk.client import (
     ZendeskRateLimited,
     export_page,
 )
-from integrations.zendesk.services import page_events_store, zendesk_events_process
+from integrations.zendesk.services import zendesk_page_process
 
 MAX_PAGES = 5
 # Zendesk leaves out the last minute of changes; the first poll starts this far back unless the
@@ -86,8 +86,7 @@ def _page_write(*, connection_id: int, cursor: str | None, page: ExportPage) -> 
         connection = Connection.objects.select_for_update().get(pk=connection_id)
         if connection.state.get("cursor") != cursor or connection.is_paused:
             return False
-        events = page_events_store(connection=connection, page=page)
-        zendesk_events_process(connection=connection, events=events)
+        zendesk_page_process(connection=connection, page=page)
         now = timezone.now()
         connection.state = {
             **connection.state,

@@ -1,12 +1,13 @@
-"""Zendesk Support tickets into CRS: a page of the export stored as events, then processed.
+"""Zendesk Support tickets into CRS: a page of the export processed and stored as events.
 
-Each ticket of a page is stored raw as an `InboundEvent` (keyed on the ticket and its
-`generated_timestamp`, so a page fetched twice is stored once), and the page's events, the
+Each ticket of a page is kept raw as an `InboundEvent` (keyed on the ticket and its
+`generated_timestamp`, so a page fetched twice is stored once). The page's events, the
 interactions and survey answers they make and the connection's new cursor are written in one
 transaction: a crash mid-stream leaves the cursor of the last whole page, and the next poll
-fetches the rest again. Interactions go through the batch service every pusher uses
-(`customers.batch.interactions_push`) with the connection as principal. A ticket whose assignee
-is not mapped to an employee waits (held) with its agent in the mapping queue.
+fetches the rest again (a pull needs no store-first step: Zendesk keeps what is not yet read).
+Interactions go through the batch service every pusher uses (`customers.batch.interactions_push`)
+with the connection as principal. A ticket whose assignee is not mapped to an employee waits
+(held) with its agent in the mapping queue.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection as db
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
 
 from customers.batch import interactions_push
 from customers.models import Interaction
@@ -52,6 +55,8 @@ class _Work:
     """An event being processed and what it became."""
 
     event: InboundEvent
+    # The decoded body, when at hand (a fresh page); else it is read from the stored event.
+    payload: dict | None = None
     row: TicketRow | None = None
     employee_id: int | None = None
 
@@ -63,40 +68,27 @@ def escalation_rule(connection: Connection) -> EscalationRule:
     )
 
 
-def _event_body(ticket: dict, metric_set: dict | None, users: dict[int, dict]) -> str:
-    named = [
-        users[i] for i in (ticket.get("assignee_id"), ticket.get("requester_id")) if i in users
-    ]
-    return json.dumps(
-        {"ticket": ticket, "metric_set": metric_set, "users": named}, separators=(",", ":")
-    )
-
-
-def page_events_store(*, connection: Connection, page: ExportPage) -> list[InboundEvent]:
-    """Store each ticket of the page raw; return the page's events not yet processed."""
+def _page_works(*, connection: Connection, page: ExportPage) -> list[_Work]:
+    """One unsaved event per ticket of the page, its body the ticket as Zendesk sent it."""
     metric_sets = metric_sets_by_ticket(tickets=page.tickets, side_loaded=page.metric_sets)
     users = users_by_id(page.users)
-    events = []
+    works = []
     for ticket in page.tickets:
         ticket_id = ticket.get("id")
         stamp = ticket.get("generated_timestamp") or ticket.get("updated_at") or ""
-        events.append(
-            InboundEvent(
-                connection=connection,
-                dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
-                event_type=EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
-                external_id=str(ticket_id)[:100],
-                body=_event_body(ticket, metric_sets.get(ticket_id), users),
-            )
-        )
-    InboundEvent.objects.bulk_create(events, ignore_conflicts=True, batch_size=500)
-    return list(
-        InboundEvent.objects.filter(
+        named = [
+            users[i] for i in (ticket.get("assignee_id"), ticket.get("requester_id")) if i in users
+        ]
+        payload = {"ticket": ticket, "metric_set": metric_sets.get(ticket_id), "users": named}
+        event = InboundEvent(
             connection=connection,
-            dedupe_key__in=[e.dedupe_key for e in events],
-            status=EventStatus.PENDING,
-        ).order_by("pk")
-    )
+            dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
+            event_type=EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
+            external_id=str(ticket_id)[:100],
+            body=json.dumps(payload, separators=(",", ":")),
+        )
+        works.append(_Work(event=event, payload=payload))
+    return works
 
 
 def _agents_resolve(
@@ -176,7 +168,7 @@ def _parse(*, connection: Connection, works: Sequence[_Work]) -> None:
     rule = escalation_rule(connection)
     for work in works:
         try:
-            body = json.loads(work.event.body)
+            body = work.payload if work.payload is not None else json.loads(work.event.body)
             work.row = ticket_row(
                 ticket=body["ticket"],
                 metric_set=body.get("metric_set"),
@@ -263,28 +255,54 @@ def _ratings(*, connection: Connection, written: list[tuple[_Work, Interaction]]
             work.event.error = " ".join(m for ms in fields.values() for m in ms)
 
 
-def _supersede(*, connection: Connection, events: Sequence[InboundEvent]) -> None:
-    """Older events of the same tickets still waiting would undo the newer: close them."""
-    InboundEvent.objects.filter(
+def _supersede(*, connection: Connection, works: Sequence[_Work]) -> None:
+    """Older events of the same tickets still waiting would undo the newer: close them.
+
+    New events are newer than every stored one; stored events processed again (after a
+    mapping) supersede only those stored before them.
+    """
+    stored = [w.event.pk for w in works if w.event.pk is not None]
+    older = InboundEvent.objects.filter(
         connection=connection,
-        external_id__in={e.external_id for e in events},
+        external_id__in={w.event.external_id for w in works},
         status__in=[EventStatus.PENDING, EventStatus.HELD, EventStatus.REFUSED],
-        pk__lt=min(e.pk for e in events),
-    ).update(
+    ).exclude(pk__in=stored)
+    if len(stored) == len(works):
+        older = older.filter(pk__lt=min(stored))
+    older.update(
         status=EventStatus.ACCEPTED,
         error=_("Superseded by a newer update of the ticket."),
         processed_at=timezone.now(),
     )
 
 
-@transaction.atomic
-def zendesk_events_process(*, connection: Connection, events: Sequence[InboundEvent]) -> dict:
-    """Process stored Zendesk events (a new page, or held ones again after a mapping)."""
-    events = sorted(events, key=lambda e: e.pk)
-    if not events:
-        return {"accepted": 0, "refused": 0, "held": 0}
-    _supersede(connection=connection, events=events)
-    works = [_Work(event=e) for e in events]
+def _events_settle(*, events: Sequence[InboundEvent]) -> None:
+    """Write each event's outcome in one UPDATE … FROM (VALUES …): Django's bulk_update builds
+    a CASE per field and row, seconds for a page of 1,000 (bench/zendesk.py)."""
+    table = InboundEvent._meta.db_table
+    with db.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"""UPDATE {table} AS e SET status = v.status, error = v.error,
+                processed_at = v.processed_at, attempts = v.attempts,
+                agent_id = v.agent_id, interaction_id = v.interaction_id
+              FROM (VALUES %s) AS v(id, status, error, processed_at, attempts, agent_id,
+                                    interaction_id)
+              WHERE e.id = v.id""",
+            [
+                (e.pk, e.status, e.error, e.processed_at, e.attempts, e.agent_id, e.interaction_id)
+                for e in events
+            ],
+            template="(%s, %s, %s, %s::timestamptz, %s, %s::bigint, %s::bigint)",
+            page_size=1000,
+        )
+
+
+def _process(*, connection: Connection, works: list[_Work]) -> dict[str, int]:
+    """Decide every event's outcome and write what it makes; the events are left to the caller."""
+    if not works:
+        return {EventStatus.ACCEPTED: 0, EventStatus.REFUSED: 0, EventStatus.HELD: 0}
+    _supersede(connection=connection, works=works)
     newest = {w.event.external_id: w for w in works}
     for work in works:
         work.event.status = EventStatus.PENDING
@@ -297,11 +315,6 @@ def zendesk_events_process(*, connection: Connection, events: Sequence[InboundEv
     for work, interaction in written:
         work.event.interaction = interaction
         _settle(work, EventStatus.ACCEPTED, work.event.error)
-    InboundEvent.objects.bulk_update(
-        [w.event for w in works],
-        ["status", "error", "processed_at", "attempts", "agent", "interaction"],
-        batch_size=500,
-    )
     counts = {
         status: sum(1 for w in works if w.event.status == status)
         for status in (EventStatus.ACCEPTED, EventStatus.REFUSED, EventStatus.HELD)
@@ -312,6 +325,38 @@ def zendesk_events_process(*, connection: Connection, events: Sequence[InboundEv
         last_event_at=timezone.now(),
     )
     return {str(k): v for k, v in counts.items()}
+
+
+@transaction.atomic
+def zendesk_page_process(*, connection: Connection, page: ExportPage) -> dict[str, int]:
+    """Store and process one export page; its tickets stored before are left as they are.
+
+    The events are inserted with their outcome, after the processing, in the same transaction
+    as everything the page makes (and, in the poller, the cursor): if anything fails, nothing
+    of the page is kept and the page is fetched again. Zendesk keeps the tickets meanwhile.
+    """
+    works = _page_works(connection=connection, page=page)
+    stored = dict(
+        InboundEvent.objects.filter(
+            connection=connection, dedupe_key__in=[w.event.dedupe_key for w in works]
+        ).values_list("dedupe_key", "status")
+    )
+    works = [w for w in works if w.event.dedupe_key not in stored]
+    counts = _process(connection=connection, works=works)
+    InboundEvent.objects.bulk_create([w.event for w in works], batch_size=500)
+    return counts
+
+
+@transaction.atomic
+def zendesk_events_process(
+    *, connection: Connection, events: Sequence[InboundEvent]
+) -> dict[str, int]:
+    """Process stored Zendesk events again (held ones after their agent is mapped, refused ones
+    after their cause is fixed)."""
+    works = [_Work(event=e) for e in sorted(events, key=lambda e: e.pk)]
+    counts = _process(connection=connection, works=works)
+    _events_settle(events=[w.event for w in works])
+    return counts
 
 
 @transaction.atomic

@@ -130,7 +130,7 @@ def test_429_is_honoured_then_the_poll_goes_on(zendesk, connection, t0):
 
 def test_a_crash_mid_stream_resumes_from_the_stored_cursor(zendesk, connection, t0, monkeypatch):
     zendesk.add(*_tickets(t0, 1, 2, 3, 4, 5))
-    real = poller.zendesk_events_process
+    real = poller.zendesk_page_process
     calls = []
 
     def crash_on_second_page(**kwargs):
@@ -139,7 +139,7 @@ def test_a_crash_mid_stream_resumes_from_the_stored_cursor(zendesk, connection, 
             raise RuntimeError("worker killed")
         return real(**kwargs)
 
-    monkeypatch.setattr(poller, "zendesk_events_process", crash_on_second_page)
+    monkeypatch.setattr(poller, "zendesk_page_process", crash_on_second_page)
     with pytest.raises(RuntimeError):
         _poll(connection)
     connection.refresh_from_db()
@@ -148,7 +148,7 @@ def test_a_crash_mid_stream_resumes_from_the_stored_cursor(zendesk, connection, 
     assert sorted(Interaction.objects.values_list("external_id", flat=True)) == ["1", "2"]
     assert InboundEvent.objects.count() == 2
 
-    monkeypatch.setattr(poller, "zendesk_events_process", real)
+    monkeypatch.setattr(poller, "zendesk_page_process", real)
     asked = len(zendesk.requests)
     assert _poll(connection).stopped == "end_of_stream"
     assert zendesk.requests[asked]["query"]["cursor"] == [after_first_page]
