@@ -107,6 +107,48 @@ def survey_response_create(
 
 
 @transaction.atomic
+def survey_response_upsert(
+    *,
+    interaction: Interaction,
+    source: str,
+    external_id: str,
+    csat: int,
+    comment: str | None = None,
+    submitted_at: dt.datetime,
+) -> SurveyResponse:
+    """Record or change a survey answer another tool keys by (source, external_id).
+
+    Helpdesks send one answer in steps (the rating, then the comment) and repeat deliveries:
+    the stored answer takes the latest rating, keeps its first submission time, and keeps its
+    comment when a step brings none. Its day is marked for rescoring either way.
+    """
+    stored = (
+        SurveyResponse.objects.select_for_update()
+        .filter(source=source, external_id=external_id)
+        .first()
+    )
+    if stored is None:
+        return survey_response_create(
+            interaction=interaction,
+            csat=csat,
+            comment=comment or "",
+            submitted_at=submitted_at,
+            source=source,
+            external_id=external_id,
+        )
+    old_pairs = survey_response_days(stored)
+    stored.csat = csat
+    if comment:
+        stored.comment = comment
+    errors = _survey_response_errors(response=stored, now=timezone.now())
+    if errors:
+        raise ValidationError(errors)
+    stored.save(update_fields=["csat", "comment"])
+    days_mark_dirty(pairs=old_pairs | survey_response_days(stored))
+    return stored
+
+
+@transaction.atomic
 def survey_response_delete(*, response: SurveyResponse) -> None:
     """Delete a survey answer and mark the day it counted on."""
     stored = SurveyResponse.objects.select_related("interaction").get(pk=response.pk)

@@ -24,6 +24,9 @@ class Connection(models.Model):
     # Kept, not hashed: a Chatwoot connection checks each delivery's HMAC signature with it.
     # The pages show it once, when the connection is added.
     secret = models.CharField(_("secret"), max_length=200, default=new_secret)
+    # The key Chatwoot shows for a webhook that signs its deliveries (X-Chatwoot-Signature);
+    # when set, an unsigned or wrongly signed delivery is refused. Older installs do not sign.
+    signing_secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     # Per kind: e.g. a Zendesk subdomain, the account e-mail, the escalation rule.
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     # Per kind: e.g. a Zendesk export cursor; written by the connector only.
@@ -101,6 +104,9 @@ class InboundEvent(models.Model):
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     message_id = models.CharField(_("message id"), max_length=100, blank=True)
     body = models.TextField(_("raw body"))
+    # The helpdesk's own time of the state the event carries (Chatwoot: the conversation's
+    # updated_at): an event older than one already applied does not roll the state back.
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.PENDING
     )

@@ -347,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.zendesk.tasks.zendesk_poll_all",
         "schedule": crontab(minute="*"),
     },
+    # Helpdesk events stored while the broker or the workers were down: queued again.
+    "inbound-events-sweep": {
+        "task": "integrations.tasks.inbound_events_sweep",
+        "schedule": crontab(minute="*"),
+    },
     # GDPR: personal data of old interactions is anonymised nightly; the statistics stay.
     "interactions-retention-nightly": {
         "task": "privacy.tasks.personal_data_retention_run",
