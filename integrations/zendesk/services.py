@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connection as db
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
@@ -111,9 +112,10 @@ def _agents_resolve(
         by_email: dict[str, int] = {}
         for pk, external_id, email in (
             Employee.objects.filter(is_active=True)
-            .filter(Q(external_id__in=[p.external_id for p in missing]) | Q(user__email__in=emails))
+            .annotate(email_lower=Lower("user__email"))
+            .filter(Q(external_id__in=[p.external_id for p in missing]) | Q(email_lower__in=emails))
             .order_by("pk")
-            .values_list("pk", "external_id", "user__email")
+            .values_list("pk", "external_id", "email_lower")
         ):
             if external_id:
                 by_external[external_id] = pk

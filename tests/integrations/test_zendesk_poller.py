@@ -23,9 +23,10 @@ from customers.models import Customer, Interaction
 from feedback.models import SurveyResponse
 from integrations.choices import ConnectionKind, EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent
+from integrations.services import agent_map, event_process, events_reprocess
 from integrations.zendesk import poller
 from integrations.zendesk.poller import zendesk_poll
-from integrations.zendesk.services import zendesk_events_process
+from scorecards.models import DirtyDay
 from staff.choices import Role
 from tests.factories import EmployeeFactory, TeamMembershipFactory
 from tests.integrations.zendesk_fake import deleted_ticket, ticket, user
@@ -248,10 +249,29 @@ def test_an_unknown_agent_is_held_then_scored_once_mapped(zendesk, connection, t
 
     bob = EmployeeFactory(role=Role.AGENT)
     TeamMembershipFactory(employee=bob, team=team)
-    ExternalAgent.objects.filter(pk=agent.pk).update(employee=bob, mapped_at=timezone.now())
-    zendesk_events_process(connection=connection, events=list(held))
+    held_ids = list(held.values_list("pk", flat=True))
+    DirtyDay.objects.all().delete()
+    # The mapping queue's one click: the held events are queued again; the worker runs each.
+    assert agent_map(agent=agent, employee=bob) == 2
+    assert [event_process(event_id=pk) for pk in held_ids] == [EventStatus.ACCEPTED] * 2
     assert Interaction.objects.filter(employee=bob).count() == 2
     assert not InboundEvent.objects.filter(status=EventStatus.HELD).exists()
+    assert DirtyDay.objects.filter(employee=bob).exists()
+    connection.refresh_from_db()
+    assert connection.events_accepted == 2
+
+
+def test_refused_tickets_are_processed_again_once_fixed(zendesk, connection, t0, team):
+    newcomer = EmployeeFactory(role=Role.ONBOARDING, user__email="New@Acme.example")
+    zendesk.users.append(user(888, name="New", email="new@acme.example"))
+    zendesk.add(*_tickets(t0, 1, assignee_id=888))
+    _poll(connection)
+    refused = InboundEvent.objects.get(status=EventStatus.REFUSED)
+    newcomer.role = Role.AGENT
+    newcomer.save()
+    assert events_reprocess(connection=connection) == 1
+    assert event_process(event_id=refused.pk) == EventStatus.ACCEPTED
+    assert Interaction.objects.get().employee == newcomer
 
 
 def test_an_agent_with_an_employee_e_mail_is_mapped_at_once(zendesk, connection, t0, ann):
