@@ -203,7 +203,9 @@ def ticket_row(
         resolved_at = parse_time((metric_set or {}).get("solved_at")) or updated_at or opened_at
         resolved_at = max(resolved_at, opened_at)
     is_fcr = resolved_at is not None and metric_set is not None and _int(metric_set, "reopens") == 0
-    via = ticket.get("via") if isinstance(ticket.get("via"), dict) else {}
+    via = ticket.get("via")
+    if not isinstance(via, dict):
+        via = {}
     subject = str(ticket.get("subject") or ticket.get("raw_subject") or "").strip()
     fields = {
         "source": source,
