@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integrations import webhooks
+from integrations import views, webhooks
 
 app_name = "integrations"
 
@@ -10,4 +10,20 @@ urlpatterns = [
         webhooks.chatwoot_webhook,
         name="chatwoot_webhook",
     ),
+    path("integrations/", views.connection_list_view, name="connection_list"),
+    path("integrations/add/", views.connection_add_view, name="connection_add"),
+    path("integrations/<int:pk>/", views.connection_detail_view, name="connection_detail"),
+    path(
+        "integrations/<int:pk>/events/<int:event_pk>/",
+        views.event_detail_view,
+        name="event_detail",
+    ),
+    path("integrations/<int:pk>/pause/", views.connection_pause_view, name="connection_pause"),
+    path(
+        "integrations/<int:pk>/reprocess/",
+        views.connection_reprocess_view,
+        name="connection_reprocess",
+    ),
+    path("integrations/agents/", views.agent_queue_view, name="agent_queue"),
+    path("integrations/agents/<int:agent_pk>/map/", views.agent_map_view, name="agent_map"),
 ]
