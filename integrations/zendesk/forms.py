@@ -99,3 +99,20 @@ class ZendeskSettingsForm(forms.Form):
         if cleaned.get("escalation") == ESCALATION_TAG and not cleaned.get("escalation_tag"):
             self.add_error("escalation_tag", _("Name the tag that marks an escalated ticket."))
         return cleaned
+
+
+class ZendeskConnectionForm(ZendeskSettingsForm):
+    """A new Zendesk connection: its name, then the account."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("How the pages call it, e.g. the Zendesk account or brand."),
+    )
+    field_order = ["name"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the connection a name."))
+        return name
