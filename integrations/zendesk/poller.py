@@ -45,7 +45,7 @@ def connections_to_poll() -> list[int]:
     return list(
         Connection.objects.filter(kind=ConnectionKind.ZENDESK, is_paused=False)
         # The demo's recorded connection names an account that does not exist.
-        .exclude(settings__recorded=True)
+        .exclude(settings__contains={"recorded": True})
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -25,7 +25,7 @@ from integrations.choices import ConnectionKind, EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent
 from integrations.services import agent_map, event_process, events_reprocess
 from integrations.zendesk import poller
-from integrations.zendesk.poller import zendesk_poll
+from integrations.zendesk.poller import connections_to_poll, zendesk_poll
 from scorecards.models import DirtyDay
 from staff.choices import Role
 from tests.factories import EmployeeFactory, TeamMembershipFactory
@@ -343,3 +343,14 @@ def test_customers_found_by_e_mail_are_reused(zendesk, connection, t0):
     zendesk.add(*_tickets(t0, 1))
     _poll(connection)
     assert Interaction.objects.get().customer == known
+
+
+def test_beat_polls_every_running_zendesk_connection_but_not_a_recorded_one(connection):
+    paused = Connection.objects.create(kind=ConnectionKind.ZENDESK, name="P", is_paused=True)
+    recorded = Connection.objects.create(
+        kind=ConnectionKind.ZENDESK, name="R", settings={"recorded": True}
+    )
+    chatwoot = Connection.objects.create(kind=ConnectionKind.CHATWOOT, name="C")
+    polled = connections_to_poll()
+    assert connection.pk in polled
+    assert not {paused.pk, recorded.pk, chatwoot.pk} & set(polled)
