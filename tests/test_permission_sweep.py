@@ -118,6 +118,7 @@ def world(db):
     inbound, _created = event_receive(connection=connection, body=b"{}")
     return {
         "connection": connection,
+        "zendesk_connection": connection_create(kind=ConnectionKind.ZENDESK, name="Zendesk"),
         "inbound_event": inbound,
         "external_agent": ExternalAgent.objects.create(connection=connection, external_id="7"),
         "scorecard": scorecard,
@@ -171,6 +172,7 @@ def _kwargs(name: str, world: dict) -> dict:
             "event_pk": world["inbound_event"].pk,
         },
         "integrations:agent_map": {"agent_pk": world["external_agent"].pk},
+        "integrations:zendesk_settings": {"pk": world["zendesk_connection"].pk},
     }
     if name in by_name:
         return by_name[name]
@@ -247,6 +249,8 @@ EXPECTED = {
     "integrations:connection_pause": (L, 403, 403, 403, 403, 302),
     "integrations:connection_reprocess": (L, 403, 403, 403, 403, 302),
     "integrations:event_detail": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_add": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_settings": (L, 403, 403, 403, 403, 200),
     "language_set": (302, 302, 302, 302, 302, 302),
     "login": (200, 302, 302, 302, 302, 302),
     "logout": (L, L, L, L, L, L),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
+from integrations.zendesk.demo import zendesk_demo_create
 from scorecards.choices import ChangeKind
 from scorecards.demo.feedback import FeedbackDraw
 from scorecards.demo.organisation import (
@@ -137,7 +138,24 @@ class _Builder(FeedbackDraw):
         self.reviews_create()
         self.goals_create()
         self.acknowledgements_create()
+        self.report(_("Helpdesk connections…"))
+        self.zendesk_create()
         return self.counts
+
+    def zendesk_create(self) -> None:
+        """A healthy Zendesk connection whose recorded tickets belong to three current agents."""
+        agents = list(
+            Employee.objects.filter(role=Role.AGENT, is_active=True, memberships__ends_on=None)
+            .select_related("user")
+            .order_by("pk")[:3]
+        )
+        # Anchored on the demo's day, not the clock, so a seed and a day give the same demo.
+        connection = zendesk_demo_create(
+            agents=agents,
+            seed=self.rng.randrange(1 << 30),
+            now=dt.datetime.combine(self.today, dt.time(8), tzinfo=demo_organisation_zone()),
+        )
+        self.counts["zendesk_tickets"] = connection.events.count()
 
     def user_new(self, *, first: str, last: str, username: str = "", **extra):
         if not username:
