@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("", include("feedback.survey_urls")),
     path("", include("feedback.qa_urls")),
+    path("", include("coaching.urls")),
     path("", include("staff.urls")),
 ]
 

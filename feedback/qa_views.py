@@ -22,6 +22,7 @@ from crs_site.http import query_text, redirect_back
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
 from feedback.choices import DisputeOutcome, ReviewStatus
+from feedback.follow_up_sources import follow_up_sections_mine, follow_up_sections_team
 from feedback.models import QAReview
 from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
 from staff.choices import Role
@@ -174,6 +175,12 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
         "can_dispute": dispute_form is not None,
         "dispute_form": dispute_form,
         "can_resolve": _can_resolve(request, employee, review),
+        "can_coach": review.status != ReviewStatus.DRAFT
+        and employee.is_manager
+        and review.interaction.employee_id != employee.pk
+        and employees_writable_by(user=request.user)
+        .filter(pk=review.interaction.employee_id)
+        .exists(),
     }
 
 
@@ -503,6 +510,7 @@ def my_follow_ups(request):
             "due_today": [i for i in open_items if i.follow_up_due == today],
             "upcoming": [i for i in open_items if i.follow_up_due > today],
             "done_today": selectors.follow_ups_done_recently(employee=employee, today=today),
+            "sections": follow_up_sections_mine(employee=employee, today=today),
         },
     )
 
@@ -526,6 +534,7 @@ def team_follow_ups(request):
             "team": team,
             "overdue": Paginator(overdue, PER_PAGE).get_page(request.GET.get("page")),
             "escalations": Paginator(escalations, PER_PAGE).get_page(request.GET.get("epage")),
+            "sections": follow_up_sections_team(user=request.user, today=today, team=team),
         },
     )
 

@@ -28,6 +28,8 @@ from staff.choices import Role
 from tests.factories import (
     AlertFactory,
     ChangeEventFactory,
+    CoachingActionFactory,
+    CoachingSessionFactory,
     CustomerFactory,
     EmployeeFactory,
     GoalFactory,
@@ -111,6 +113,7 @@ def world(db):
     )
     review = PublishedQAReviewFactory(interaction=interaction, version=version, total=Decimal(70))
     invitation = SurveyInvitationFactory(interaction=interaction)
+    session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
     return {
         "scorecard": scorecard,
         "draft": draft,
@@ -126,6 +129,8 @@ def world(db):
         "customer": interaction.customer,
         "review": review,
         "token": survey_token(invitation=invitation),
+        "session": session,
+        "action": CoachingActionFactory(session=session),
     }
 
 
@@ -141,6 +146,8 @@ def _kwargs(name: str, world: dict) -> dict:
         "review_id": world["review"].pk,
         "interaction_id": world["interaction"].pk,
         "token": world["token"],
+        "session_id": world["session"].pk,
+        "action_id": world["action"].pk,
     }
     by_name = {
         "scorecards:team_dashboard": {"slug": world["team"].slug},
@@ -184,6 +191,8 @@ def _sweep(client, world, name: str) -> tuple:
 
 # Pages that only accept POST are swept with an empty POST (a GET answers 405 to everyone).
 POST_ONLY = {
+    "coaching:action_done",
+    "coaching:session_acknowledge",
     "language_set",
     "logout",
     "qa:follow_up_done",
@@ -203,6 +212,11 @@ L = "login"
 # 404 where the object exists but is not the role's to see (no hint that it exists), 403 where
 # the whole page is not for the role.
 EXPECTED = {
+    "coaching:action_done": (L, 404, 404, 302, 403, 302),
+    "coaching:session_acknowledge": (L, 404, 404, 404, 403, 404),
+    "coaching:session_detail": (L, 404, 404, 200, 403, 200),
+    "coaching:session_list": (L, 200, 200, 200, 403, 200),
+    "coaching:session_new": (L, 403, 200, 200, 403, 200),
     "customers:customer_detail": (L, 404, 404, 200, 403, 200),
     "customers:customer_erase": (L, 404, 404, 200, 403, 200),
     "customers:customer_export": (L, 404, 404, 200, 403, 200),

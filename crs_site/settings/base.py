@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "feedback",
     "scorecards",
     "privacy",
+    "coaching",
 ]
 
 MIDDLEWARE = [

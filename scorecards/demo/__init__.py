@@ -6,6 +6,7 @@ from scorecards.demo.builder import (
     demo_scorecard_create,
     demo_scores_compute,
     demo_seed,
+    demo_step_register,
 )
 from scorecards.demo.content import DEMO_LOGINS
 
@@ -15,4 +16,5 @@ __all__ = [
     "demo_scorecard_create",
     "demo_scores_compute",
     "demo_seed",
+    "demo_step_register",
 ]

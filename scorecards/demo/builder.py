@@ -425,6 +425,8 @@ class _Builder:
         self.reviews_create()
         self.goals_create()
         self.acknowledgements_create()
+        for step in _demo_steps:
+            self.counts.update(step(today=self.today, now=self.now, rng=self.rng))
         return self.counts
 
     def user_new(self, *, first: str, last: str, username: str = "", **extra):
@@ -1050,6 +1052,19 @@ def _hour_weights(hours: tuple[int, int]) -> tuple[list[int], list[float]]:
         for h in choices
     ]
     return choices, weights
+
+
+# Demo data of the apps above scorecards (coaching sessions): they register a step from their
+# `AppConfig.ready()`, called as step(today=..., now=..., rng=...) -> {label: count} after the
+# rest of the organisation is written, in the same transaction.
+DemoStep = Callable[..., dict[str, int]]
+_demo_steps: list[DemoStep] = []
+
+
+def demo_step_register(step: DemoStep) -> None:
+    """Add a step to the demo data; registering the same step twice keeps one."""
+    if step not in _demo_steps:
+        _demo_steps.append(step)
 
 
 MIN_AGENTS = 10

@@ -1,6 +1,7 @@
 """Change events and their impact on the team's figures."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from scorecards.choices import MetricCode
 from scorecards.models import ChangeEvent, ScorecardVersion, TeamDailyScore
 from scorecards.scoring import HIGHER_IS_BETTER, metric_value
 from scorecards.selectors.periods import Period, Pooled, _pooled, _window_sums
+from scorecards.selectors.stats import Stats
 from scorecards.selectors.team import manages_teams
 from scorecards.selectors.versions import last_final_day, period_version
 from scorecards.significance import Comparison, compare_windows
@@ -96,39 +98,42 @@ def _window_value(code: str, num: Decimal, den: Decimal) -> WindowValue:
     return WindowValue(num=num, den=den, value=metric_value(code=code, num=num, den=den))
 
 
-def change_event_impact(
-    *,
-    event: ChangeEvent,
-    today: dt.date,
-    window_days: int = IMPACT_WINDOW_DAYS,
-    now: dt.datetime | None = None,
-) -> ChangeImpact:
-    """Pool each metric over the days before the event and from its day on, and compare them.
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Daily rows pooled over the days before a day and from that day on, metric by metric."""
 
-    A team's event pools the team's daily rows and scores them with the team's version; an
-    event for everyone pools every team's rows, whose scorecards may differ, so only the
-    metric values are compared and no total is given.
+    before_period: Period
+    after_period: Period
+    before_rows: int
+    before_stats: Stats
+    after_rows: int
+    after_stats: Stats
+    metrics: list[MetricImpact]
+
+
+def pooled_before_after(
+    *,
+    rows: QuerySet,
+    day: dt.date,
+    labelled: Sequence[tuple[str, str]] | None = None,
+    window_days: int = IMPACT_WINDOW_DAYS,
+) -> BeforeAfter:
+    """Pool the daily rows over the days before `day` and from it on, and compare each metric.
+
+    The one reader of an effect over time: a change event's impact and a coaching session's
+    effect. Final days only: today's "so far" figures (volume not yet counted, SLA deadlines
+    still running) would make the days after any change look worse. `labelled` names the
+    metrics to compare, as (code, label); by default every metric counted in either window.
     """
     before = Period(
-        date_from=event.day - dt.timedelta(days=window_days),
-        date_to=event.day - dt.timedelta(days=1),
+        date_from=day - dt.timedelta(days=window_days), date_to=day - dt.timedelta(days=1)
     )
-    after = Period(date_from=event.day, date_to=event.day + dt.timedelta(days=window_days - 1))
-    # Final days only: today's "so far" figures (volume not yet counted, SLA deadlines still
-    # running) would make the days after any change look worse.
-    rows = TeamDailyScore.objects.filter(is_final=True)
-    if event.team_id is not None:
-        rows = rows.filter(team_id=event.team_id)
-    sums = _window_sums(rows=rows, group=(), windows={"before": before, "after": after})[()]
-    version = None
-    if event.team_id is not None:
-        version = period_version(
-            scorecard_id=event.team.scorecard_id, date_to=after.date_to, today=today
-        )
+    after = Period(date_from=day, date_to=day + dt.timedelta(days=window_days - 1))
+    sums = _window_sums(
+        rows=rows.filter(is_final=True), group=(), windows={"before": before, "after": after}
+    )[()]
     (before_rows, before_stats), (after_rows, after_stats) = sums["before"], sums["after"]
-    if version is not None:
-        labelled = [(metric.code, metric.label) for metric in version.metrics.all()]
-    else:
+    if labelled is None:
         labelled = [
             (code, label)
             for code, label in MetricCode.choices
@@ -146,14 +151,53 @@ def change_event_impact(
         )
         for code, label in labelled
     ]
-    return ChangeImpact(
-        event=event,
+    return BeforeAfter(
         before_period=before,
         after_period=after,
-        version=version,
-        before=_pooled(version=version, rows=before_rows, stats=before_stats),
-        after=_pooled(version=version, rows=after_rows, stats=after_stats),
+        before_rows=before_rows,
+        before_stats=before_stats,
+        after_rows=after_rows,
+        after_stats=after_stats,
         metrics=metrics,
+    )
+
+
+def change_event_impact(
+    *,
+    event: ChangeEvent,
+    today: dt.date,
+    window_days: int = IMPACT_WINDOW_DAYS,
+    now: dt.datetime | None = None,
+) -> ChangeImpact:
+    """Pool each metric over the days before the event and from its day on, and compare them.
+
+    A team's event pools the team's daily rows and scores them with the team's version; an
+    event for everyone pools every team's rows, whose scorecards may differ, so only the
+    metric values are compared and no total is given.
+    """
+    rows = TeamDailyScore.objects.all()
+    version = None
+    labelled = None
+    if event.team_id is not None:
+        rows = rows.filter(team_id=event.team_id)
+        version = period_version(
+            scorecard_id=event.team.scorecard_id,
+            date_to=event.day + dt.timedelta(days=window_days - 1),
+            today=today,
+        )
+    if version is not None:
+        labelled = [(metric.code, metric.label) for metric in version.metrics.all()]
+    pooled = pooled_before_after(
+        rows=rows, day=event.day, labelled=labelled, window_days=window_days
+    )
+    return ChangeImpact(
+        event=event,
+        before_period=pooled.before_period,
+        after_period=pooled.after_period,
+        version=version,
+        before=_pooled(version=version, rows=pooled.before_rows, stats=pooled.before_stats),
+        after=_pooled(version=version, rows=pooled.after_rows, stats=pooled.after_stats),
+        metrics=pooled.metrics,
         today=today,
         final_until=last_final_day(now=now or timezone.now()),
     )
