@@ -13,6 +13,7 @@ class CoachingActionInline(admin.TabularInline):
 @admin.register(CoachingSession)
 class CoachingSessionAdmin(SimpleHistoryAdmin):
     list_display = ["held_on", "agent", "coach", "follow_up_on", "acknowledged_at"]
+    list_select_related = ["agent__user", "coach__user"]
     list_filter = ["held_on"]
     search_fields = ["agent__user__first_name", "agent__user__last_name", "notes"]
     date_hierarchy = "held_on"

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.selectors import SessionTopics
@@ -47,8 +48,12 @@ class CoachingSessionForm(forms.Form):
     )
     interactions = _LabelledChoice(
         label=_("Interactions it is about"),
-        label_of=lambda interaction: (
-            f"{interaction.opened_at:%Y-%m-%d} · {interaction.customer} · {interaction.subject}"
+        label_of=lambda interaction: " · ".join(
+            (
+                formats.date_format(timezone.localtime(interaction.opened_at), "SHORT_DATE_FORMAT"),
+                str(interaction.customer),
+                interaction.subject,
+            )
         ),
         queryset=None,
         required=False,
