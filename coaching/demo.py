@@ -1,8 +1,8 @@
 """Coaching sessions of the demo organisation (a step the demo builder calls, see apps.py).
 
 Vilnius Support's agents were coached on first-contact resolution and escalations around the
-team's training 30 days ago, so their sessions show a before/after; a Riga agent has a recent
-session not yet acknowledged, with an action overdue.
+team's training 30 days ago, so their sessions show a before/after; the demo's agent login (Riga
+Support) has a recent session not yet acknowledged, with an action overdue.
 """
 
 import datetime as dt
@@ -21,6 +21,7 @@ TRAINED_TEAM = "vilnius-support"
 RECENT_TEAM = "riga-support"
 SESSION_DAYS_AGO = 29
 RECENT_DAYS_AGO = 6
+DEMO_AGENT = "agent"
 
 NOTES = (
     "We listened to two calls together. On both the customer's second question was not "
@@ -49,6 +50,7 @@ def _agents(slug: str, day: dt.date) -> list[Employee]:
             memberships__starts_on__lte=day,
         )
         .exclude(memberships__team=team, memberships__ends_on__lt=day)
+        .select_related("user")
         .distinct()
         .order_by("pk")
     )
@@ -130,7 +132,11 @@ def demo_coaching_create(*, today: dt.date, now: dt.datetime, rng: random.Random
     recent = today - dt.timedelta(days=RECENT_DAYS_AGO)
     recent_agents = _agents(RECENT_TEAM, recent) if coach else []
     if recent_agents:
-        agent = recent_agents[rng.randrange(len(recent_agents))]
+        # The demo's agent login sees a session waiting for acknowledgement.
+        agent = next(
+            (person for person in recent_agents if person.user.username == DEMO_AGENT),
+            recent_agents[rng.randrange(len(recent_agents))],
+        )
         session = _session(
             agent=agent,
             coach=coach,
