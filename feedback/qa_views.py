@@ -73,6 +73,9 @@ def queue(request):
     drafts = _page(request, selectors.review_queue(reviewer=reviewer, search=search))
     flagged = selectors.flagged_to_review(user=request.user, reviewer=reviewer)[:PER_PAGE]
     disputes = selectors.review_list(user=request.user, status=ReviewStatus.DISPUTED)
+    unread = selectors.review_list(user=request.user, seen="no").exclude(
+        interaction__employee=reviewer
+    )
     return render(
         request,
         "feedback/qa/queue.html",
@@ -80,6 +83,7 @@ def queue(request):
             "page": drafts,
             "flagged": flagged,
             "disputes": disputes.exclude(interaction__employee=reviewer)[:PER_PAGE],
+            "unread_count": unread.count(),
             "q": search,
             "query": _query(request),
         },
@@ -91,11 +95,14 @@ def review_list(request):
     """List the reviews the user may read, with status filter, search, sorting and pages."""
     employee = _employee(request)
     status = request.GET.get("status", "")
+    seen = request.GET.get("seen", "")
     search = query_text(request)
     sort = request.GET.get("sort", "-created")
     if sort not in selectors.REVIEW_SORTS:
         sort = "-created"
-    reviews = selectors.review_list(user=request.user, status=status, search=search, sort=sort)
+    reviews = selectors.review_list(
+        user=request.user, status=status, search=search, sort=sort, seen=seen
+    )
     return render(
         request,
         "feedback/qa/review_list.html",
@@ -104,6 +111,7 @@ def review_list(request):
             "query": _query(request),
             "status": status,
             "statuses": ReviewStatus.choices,
+            "seen": seen,
             "q": search,
             "sort": sort,
             "is_reviewer": employee.role in (Role.MANAGER, Role.ADMIN),
@@ -175,6 +183,9 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
         "can_dispute": dispute_form is not None,
         "dispute_form": dispute_form,
         "can_resolve": _can_resolve(request, employee, review),
+        "can_mark_seen": review.seen_at is None
+        and review.status != ReviewStatus.DRAFT
+        and review.interaction.employee_id == employee.pk,
         "can_coach": review.status != ReviewStatus.DRAFT
         and employee.is_manager
         and review.interaction.employee_id != employee.pk
@@ -274,6 +285,19 @@ def review_dispute(request, review_id: int):
         _detail_context(request, employee, review, dispute_form=form),
         status=400,
     )
+
+
+@login_required
+@require_POST
+def review_seen(request, review_id: int):
+    """The reviewed agent marks a published review read."""
+    employee = _employee(request)
+    review = _visible_review(request, review_id)
+    if review.interaction.employee_id != employee.pk or review.status == ReviewStatus.DRAFT:
+        raise Http404
+    services.qa_review_mark_seen(review=review, agent=employee)
+    messages.success(request, _("Marked as read. Your manager can see that you have read it."))
+    return redirect("qa:review_detail", review.pk)
 
 
 @login_required
