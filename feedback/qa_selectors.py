@@ -83,9 +83,7 @@ def review_list(
     if status in ReviewStatus.values:
         reviews = reviews.filter(status=status)
     if seen in SEEN_FILTERS:
-        reviews = reviews.exclude(status=ReviewStatus.DRAFT).filter(
-            seen_at__isnull=seen == "no"
-        )
+        reviews = reviews.exclude(status=ReviewStatus.DRAFT).filter(seen_at__isnull=seen == "no")
     if search:
         reviews = reviews.filter(
             Q(interaction__subject__icontains=search)
