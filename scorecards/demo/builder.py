@@ -357,6 +357,9 @@ class _Builder:
         self, *, seed: int, today: dt.date, agents: int, days: int, customers: int, report: Report
     ) -> None:
         self.rng = random.Random(seed)
+        # Draws added after the first release use their own stream, so the rest of the demo
+        # (interactions, answers, reviews) stays what it was for a seed.
+        self.reading_rng = random.Random(f"{seed}-reading")
         self.today = today
         self.agents = agents
         self.days = days
@@ -949,6 +952,13 @@ class _Builder:
             QAReviewEvent(review=review, actor=reviewer, action=ReviewAction.PUBLISHED,
                           total=total, at=published)
         )  # fmt: skip
+        # Most agents read a review within a day; the latest ones are often still unread.
+        seen = published + dt.timedelta(hours=self.reading_rng.uniform(1, 30))
+        if seen <= self.now and self.reading_rng.random() < 0.85:
+            review.seen_at = seen
+            events.append(
+                QAReviewEvent(review=review, actor=agent, action=ReviewAction.SEEN, at=seen)
+            )
         if fate < 0.05 and disputed <= self.now:
             review.status = ReviewStatus.DISPUTED
             review.dispute_reason = DISPUTE_REASON

@@ -6,13 +6,15 @@ from django.core.management import call_command
 
 from coaching import selectors
 from coaching.models import CoachingAction, CoachingSession
+from feedback.choices import ReviewStatus
+from feedback.models import QAReview
 from staff.models import Employee
 
 TODAY = dt.date(2025, 10, 15)
 
 
 @pytest.mark.django_db
-def test_demo_has_sessions_with_actions_acknowledgements_and_a_before_and_after():
+def test_demo_has_sessions_with_actions_acknowledgements_a_before_and_after_and_read_reviews():
     out = StringIO()
     call_command(
         "seed_demo",
@@ -32,3 +34,7 @@ def test_demo_has_sessions_with_actions_acknowledgements_and_a_before_and_after(
     effect = selectors.session_effect(session=trained, user=trained.coach.user)
     assert effect.pooled.metrics
     assert all(m.before.den > 0 and m.after.den > 0 for m in effect.pooled.metrics)
+    # Most published reviews have been read by their agents, not all.
+    published = QAReview.objects.exclude(status=ReviewStatus.DRAFT)
+    assert published.filter(seen_at__isnull=False).count() > published.count() / 2
+    assert published.filter(seen_at__isnull=True).exists()
