@@ -50,6 +50,7 @@ _NAVIGATION = {
         ("goals", _("My goals"), "scorecards:my_goals"),
         ("reviews", _("Reviews"), "qa:my_reviews"),
         ("followups", _("Follow-ups"), "qa:my_follow_ups"),
+        ("coaching", _("Coaching"), "coaching:session_list"),
         ("surveys", _("Survey comments"), "surveys:comments"),
         ("rules", _("Rules"), "scorecards:rules_list"),
     ],

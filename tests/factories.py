@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from coaching.models import CoachingAction, CoachingSession
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from feedback.choices import ReviewStatus
@@ -372,3 +373,24 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
         obj, raw_key = model_class.objects.create_key(*args, **kwargs)
         obj.raw_key = raw_key
         return obj
+
+
+class CoachingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoachingSession
+
+    agent = factory.SubFactory(EmployeeFactory)
+    coach = factory.SubFactory(ManagerFactory)
+    held_on = factory.LazyFunction(timezone.localdate)
+    notes = "Talked through the opening of calls: greet, name, purpose."
+    metrics = factory.LazyFunction(lambda: [MetricCode.FCR])
+
+
+class CoachingActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoachingAction
+
+    session = factory.SubFactory(CoachingSessionFactory)
+    description = "Listen to two recorded calls of a colleague"
+    owner = factory.SelfAttribute("session.agent")
+    due_on = factory.LazyAttribute(lambda o: o.session.held_on + dt.timedelta(days=7))

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "privacy",
     "integrations",
     "imports",
+    "coaching",
 ]
 
 MIDDLEWARE = [
