@@ -322,12 +322,8 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
 
 
 @transaction.atomic
-def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
-    """Create or update interactions on (source, external_id); all rows are written or none.
-
-    Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
-    before and counts on now are marked for rescoring, in a constant number of queries.
-    """
+def _rows_checked(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
+    """Build the rows' interactions, or raise InteractionRowsInvalid naming every bad row."""
     now = timezone.now()
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
@@ -342,13 +338,15 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
     _rows_parent_errors(interactions=interactions, errors=errors)
     if errors:
         raise InteractionRowsInvalid(errors)
-    if not interactions:
-        return []
+    return interactions
 
+
+def _stored_for_update(*, interactions: Sequence[Interaction]) -> dict[tuple, Interaction]:
+    """Lock and return the stored interactions the rows update, by (source, external_id)."""
     keys_by_source: dict[str, list[str]] = {}
     for source, external_id in {(i.source, i.external_id) for i in interactions}:
         keys_by_source.setdefault(source, []).append(external_id)
-    stored = list(
+    stored = (
         Interaction.objects.select_for_update()
         .filter(
             reduce(
@@ -367,7 +365,19 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
         )
         .order_by("pk")
     )
-    stored_by_key = {(i.source, i.external_id): i for i in stored}
+    return {(i.source, i.external_id): i for i in stored}
+
+
+def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
+    """Create or update interactions on (source, external_id); all rows are written or none.
+
+    Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
+    before and counts on now are marked for rescoring, in a constant number of queries.
+    """
+    interactions = _rows_checked(rows=rows)
+    if not interactions:
+        return []
+    stored_by_key = _stored_for_update(interactions=interactions)
     for interaction in interactions:
         _reopen_apply(
             interaction=interaction,

@@ -339,6 +339,15 @@ def _hours(span: dt.timedelta) -> Decimal:
     return Decimal(span // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_HOUR
 
 
+def _response_span(item: Interaction) -> dt.timedelta | None:
+    """The time to first response: working time where the team has a calendar, else the clock."""
+    if item.first_response_working_time is not None:
+        return item.first_response_working_time
+    if item.first_response_at is None:
+        return None
+    return item.first_response_at - item.opened_at
+
+
 def _day_contributions(
     *,
     day: dt.date,
@@ -370,12 +379,8 @@ def _day_contributions(
         parts[code].append(Contribution(source=source, num=Decimal(num), den=Decimal(den)))
 
     for item in interactions:
-        responded = item.first_response_at
         if start <= item.opened_at < end:
-            # Working time where the team has a calendar (customers.working_time), else clock.
-            span = item.first_response_working_time
-            if span is None and responded is not None:
-                span = responded - item.opened_at
+            span = _response_span(item)
             within = span is not None and span <= limit
             due = span is not None or item.opened_at <= now - limit
             add(MetricCode.RESPONSE_SLA, item, int(within), int(due))
