@@ -379,6 +379,23 @@ def qa_review_dispute(
 
 
 @transaction.atomic
+def qa_review_mark_seen(
+    *, review: QAReview, agent: Employee, now: dt.datetime | None = None
+) -> QAReview:
+    """Record that the reviewed agent has read a published review (the first time only)."""
+    review = _locked(review)
+    if review.interaction.employee_id != agent.pk:
+        raise ValidationError({"__all__": _("Only the reviewed agent marks a review read.")})
+    if review.status == ReviewStatus.DRAFT:
+        raise ValidationError({"__all__": _("A draft is not shown to the agent yet.")})
+    if review.seen_at is None:
+        review.seen_at = now or timezone.now()
+        review.save(update_fields=["seen_at"])
+        _event(review=review, actor=agent, action=ReviewAction.SEEN)
+    return review
+
+
+@transaction.atomic
 def qa_review_resolve(
     *,
     review: QAReview,

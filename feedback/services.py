@@ -32,7 +32,9 @@ from scorecards.dirty import (
 from staff.models import Employee, Team, TeamMembership
 
 
-def _survey_response_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+def survey_response_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+    """Return {field: [messages]} of what is wrong with a survey answer (the bulk upsert reports
+    them per row)."""
     errors: dict[str, list[str]] = {}
     if isinstance(response.csat, bool) or response.csat not in range(1, 6):
         errors["csat"] = [_("Rate satisfaction from 1 to 5.")]
@@ -102,7 +104,7 @@ def survey_response_create(
 
 def survey_response_validate(*, response: SurveyResponse, now: dt.datetime) -> None:
     """Raise a ValidationError naming each wrong field of the survey answer."""
-    errors = _survey_response_errors(response=response, now=now)
+    errors = survey_response_errors(response=response, now=now)
     try:
         response.full_clean(exclude=list(errors))
     except ValidationError as exc:
@@ -135,6 +137,93 @@ def survey_response_update(*, response: SurveyResponse, **fields: Any) -> Survey
     response.save()
     days_mark_dirty(pairs=survey_response_days(stored) | survey_response_days(response))
     return response
+
+
+@transaction.atomic
+def survey_response_upsert(
+    *,
+    interaction: Interaction,
+    source: str,
+    external_id: str,
+    csat: int,
+    comment: str | None = None,
+    submitted_at: dt.datetime,
+) -> SurveyResponse:
+    """Record or change a survey answer another tool keys by (source, external_id).
+
+    Helpdesks send one answer in steps (the rating, then the comment) and repeat deliveries:
+    the stored answer takes the latest rating, keeps its first submission time, and keeps its
+    comment when a step brings none. Its day is marked for rescoring either way.
+    """
+    stored = (
+        SurveyResponse.objects.select_for_update()
+        .filter(source=source, external_id=external_id)
+        .first()
+    )
+    if stored is None:
+        return survey_response_create(
+            interaction=interaction,
+            csat=csat,
+            comment=comment or "",
+            submitted_at=submitted_at,
+            source=source,
+            external_id=external_id,
+        )
+    old_pairs = survey_response_days(stored)
+    stored.csat = csat
+    if comment:
+        stored.comment = comment
+    errors = survey_response_errors(response=stored, now=timezone.now())
+    if errors:
+        raise ValidationError(errors)
+    stored.save(update_fields=["csat", "comment"])
+    days_mark_dirty(pairs=old_pairs | survey_response_days(stored))
+    return stored
+
+
+@transaction.atomic
+def survey_responses_upsert(*, rows: Sequence[dict]) -> tuple[int, int]:
+    """Create or update keyed survey answers on (source, external_id); all or none.
+
+    Each row holds interaction_id, csat, nps, comment, submitted_at, source and external_id,
+    already checked by the caller (an import's preview). The days each answer counted on before
+    and counts on now are marked for rescoring. Returns (created, updated).
+    """
+    if not rows:
+        return 0, 0
+    keys = Q()
+    for row in rows:
+        keys |= Q(source=row["source"], external_id=row["external_id"])
+    stored = list(
+        SurveyResponse.objects.select_for_update()
+        .filter(keys)
+        .select_related("interaction")
+        .order_by("pk")
+    )
+    pairs: set[Pair] = set()
+    for response in stored:
+        pairs |= survey_response_days(response)
+    interactions = Interaction.objects.select_related("customer").in_bulk(
+        {row["interaction_id"] for row in rows}
+    )
+    responses = []
+    for row in sorted(rows, key=lambda r: (r["source"], r["external_id"])):
+        interaction = interactions[row["interaction_id"]]
+        response = SurveyResponse(
+            interaction=interaction,
+            language=interaction.customer.language,
+            **{name: value for name, value in row.items() if name != "interaction_id"},
+        )
+        responses.append(response)
+        pairs |= survey_response_days(response)
+    SurveyResponse.objects.bulk_create(
+        responses,
+        update_conflicts=True,
+        unique_fields=["source", "external_id"],
+        update_fields=["interaction", "csat", "nps", "comment", "submitted_at"],
+    )
+    days_mark_dirty(pairs=pairs)
+    return len(rows) - len(stored), len(stored)
 
 
 @transaction.atomic

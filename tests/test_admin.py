@@ -52,6 +52,7 @@ BUILDERS = {
     "feedback.SurveyInvitation": f.SurveyInvitationFactory.create_batch,
     "feedback.SurveyResponse": f.SurveyResponseFactory.create_batch,
     "feedback.QAReview": f.QAReviewFactory.create_batch,
+    "coaching.CoachingSession": f.CoachingSessionFactory.create_batch,
     "feedback.QARating": f.QARatingFactory.create_batch,
     "feedback.QAReviewEvent": f.QAReviewEventFactory.create_batch,
     "scorecards.Scorecard": f.ScorecardFactory.create_batch,

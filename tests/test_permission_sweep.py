@@ -23,11 +23,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from feedback.survey_selectors import survey_token
+from integrations.choices import ConnectionKind
+from integrations.models import ExternalAgent
+from integrations.services import connection_create, event_receive
 from scorecards.choices import MetricCode
 from staff.choices import Role
 from tests.factories import (
     AlertFactory,
     ChangeEventFactory,
+    CoachingActionFactory,
+    CoachingSessionFactory,
     CustomerFactory,
     EmployeeFactory,
     GoalFactory,
@@ -111,7 +116,14 @@ def world(db):
     )
     review = PublishedQAReviewFactory(interaction=interaction, version=version, total=Decimal(70))
     invitation = SurveyInvitationFactory(interaction=interaction)
+    connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
+    inbound, _created = event_receive(connection=connection, body=b"{}")
+    session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
     return {
+        "connection": connection,
+        "zendesk_connection": connection_create(kind=ConnectionKind.ZENDESK, name="Zendesk"),
+        "inbound_event": inbound,
+        "external_agent": ExternalAgent.objects.create(connection=connection, external_id="7"),
         "scorecard": scorecard,
         "draft": draft,
         "team": team_a,
@@ -126,6 +138,8 @@ def world(db):
         "customer": interaction.customer,
         "review": review,
         "token": survey_token(invitation=invitation),
+        "session": session,
+        "action": CoachingActionFactory(session=session),
     }
 
 
@@ -141,6 +155,8 @@ def _kwargs(name: str, world: dict) -> dict:
         "review_id": world["review"].pk,
         "interaction_id": world["interaction"].pk,
         "token": world["token"],
+        "session_id": world["session"].pk,
+        "action_id": world["action"].pk,
     }
     by_name = {
         "scorecards:team_dashboard": {"slug": world["team"].slug},
@@ -151,6 +167,19 @@ def _kwargs(name: str, world: dict) -> dict:
         "customers:customer_detail": {"pk": world["customer"].pk},
         "customers:customer_export": {"pk": world["customer"].pk},
         "customers:customer_erase": {"pk": world["customer"].pk},
+        "integrations:chatwoot_webhook": {
+            "connection_uuid": world["connection"].uuid,
+            "secret": world["connection"].secret,
+        },
+        "integrations:connection_detail": {"pk": world["connection"].pk},
+        "integrations:connection_pause": {"pk": world["connection"].pk},
+        "integrations:connection_reprocess": {"pk": world["connection"].pk},
+        "integrations:event_detail": {
+            "pk": world["connection"].pk,
+            "event_pk": world["inbound_event"].pk,
+        },
+        "integrations:agent_map": {"agent_pk": world["external_agent"].pk},
+        "integrations:zendesk_settings": {"pk": world["zendesk_connection"].pk},
     }
     if name in by_name:
         return by_name[name]
@@ -184,12 +213,18 @@ def _sweep(client, world, name: str) -> tuple:
 
 # Pages that only accept POST are swept with an empty POST (a GET answers 405 to everyone).
 POST_ONLY = {
+    "integrations:agent_map",
+    "integrations:connection_pause",
+    "integrations:connection_reprocess",
+    "coaching:action_done",
+    "coaching:session_acknowledge",
     "language_set",
     "logout",
     "qa:follow_up_done",
     "qa:interaction_flag",
     "qa:interaction_review_start",
     "qa:review_dispute",
+    "qa:review_seen",
     "scorecards:alert_acknowledge",
     "scorecards:editor_draft_new",
     "scorecards:editor_publish",
@@ -203,6 +238,11 @@ L = "login"
 # 404 where the object exists but is not the role's to see (no hint that it exists), 403 where
 # the whole page is not for the role.
 EXPECTED = {
+    "coaching:action_done": (L, 404, 404, 302, 403, 302),
+    "coaching:session_acknowledge": (L, 404, 404, 404, 403, 404),
+    "coaching:session_detail": (L, 404, 404, 200, 403, 200),
+    "coaching:session_list": (L, 200, 200, 200, 403, 200),
+    "coaching:session_new": (L, 403, 200, 200, 403, 200),
     "customers:customer_detail": (L, 404, 404, 200, 403, 200),
     "customers:customer_erase": (L, 404, 404, 200, 403, 200),
     "customers:customer_export": (L, 404, 404, 200, 403, 200),
@@ -214,6 +254,18 @@ EXPECTED = {
     "customers:interaction_log": (L, 200, 200, 200, 403, 200),
     "health": (200, 200, 200, 200, 200, 200),
     "home": (L, 302, 302, 302, 200, 200),
+    "integrations:agent_map": (L, 403, 403, 403, 403, 302),
+    "integrations:agent_queue": (L, 403, 403, 403, 403, 200),
+    # The webhook takes POSTs from Chatwoot only (tests/integrations): a GET is refused.
+    "integrations:chatwoot_webhook": (405, 405, 405, 405, 405, 405),
+    "integrations:connection_add": (L, 403, 403, 403, 403, 200),
+    "integrations:connection_detail": (L, 403, 403, 403, 403, 200),
+    "integrations:connection_list": (L, 403, 403, 403, 403, 200),
+    "integrations:connection_pause": (L, 403, 403, 403, 403, 302),
+    "integrations:connection_reprocess": (L, 403, 403, 403, 403, 302),
+    "integrations:event_detail": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_add": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_settings": (L, 403, 403, 403, 403, 200),
     "language_set": (302, 302, 302, 302, 302, 302),
     "login": (200, 302, 302, 302, 302, 302),
     "logout": (L, L, L, L, L, L),
@@ -233,6 +285,7 @@ EXPECTED = {
     "qa:review_dispute": (L, 404, 404, 400, 404, 400),
     "qa:review_edit": (L, 404, 404, 404, 404, 404),
     "qa:review_resolve": (L, 403, 404, 404, 403, 404),
+    "qa:review_seen": (L, 404, 404, 404, 404, 404),
     "qa:team_follow_ups": (L, 403, 200, 200, 403, 200),
     "scorecards:agent_detail": (L, 404, 404, 200, 404, 200),
     "scorecards:agent_explain": (L, 404, 404, 200, 404, 200),

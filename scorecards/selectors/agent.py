@@ -282,11 +282,15 @@ def employee_overview(
     )
 
 
+# A record that counts towards a day's metrics.
+Source = Interaction | SurveyResponse | QAReview
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One interaction, survey response or QA review and what it adds to a metric's num and den."""
 
-    source: Interaction | SurveyResponse | QAReview
+    source: Source
     num: Decimal
     den: Decimal
 
@@ -361,22 +365,20 @@ def _day_contributions(
     response_time = dt.timedelta(0)
     resolution_time = dt.timedelta(0)
 
-    def add(
-        code: str,
-        source: Interaction | SurveyResponse | QAReview,
-        num: int | Decimal,
-        den: int | Decimal,
-    ) -> None:
+    def add(code: str, source: Source, num: int | Decimal, den: int | Decimal) -> None:
         parts[code].append(Contribution(source=source, num=Decimal(num), den=Decimal(den)))
 
     for item in interactions:
         responded = item.first_response_at
         if start <= item.opened_at < end:
-            within = responded is not None and responded <= item.opened_at + limit
-            due = responded is not None or item.opened_at <= now - limit
-            add(MetricCode.RESPONSE_SLA, item, int(within), int(due))
-            if responded is not None:
+            # Working time where the team has a calendar (customers.working_time), else clock.
+            span = item.first_response_working_time
+            if span is None and responded is not None:
                 span = responded - item.opened_at
+            within = span is not None and span <= limit
+            due = span is not None or item.opened_at <= now - limit
+            add(MetricCode.RESPONSE_SLA, item, int(within), int(due))
+            if span is not None:
                 response_time += span
                 add(MetricCode.FIRST_RESPONSE_MINUTES, item, _minutes(span), 1)
         if item.resolved_at is not None and start <= item.resolved_at < end:
