@@ -282,11 +282,15 @@ def employee_overview(
     )
 
 
+# A record that counts towards a day's metrics.
+Source = Interaction | SurveyResponse | QAReview
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One interaction, survey response or QA review and what it adds to a metric's num and den."""
 
-    source: Interaction | SurveyResponse | QAReview
+    source: Source
     num: Decimal
     den: Decimal
 
@@ -370,12 +374,7 @@ def _day_contributions(
     response_time = dt.timedelta(0)
     resolution_time = dt.timedelta(0)
 
-    def add(
-        code: str,
-        source: Interaction | SurveyResponse | QAReview,
-        num: int | Decimal,
-        den: int | Decimal,
-    ) -> None:
+    def add(code: str, source: Source, num: int | Decimal, den: int | Decimal) -> None:
         parts[code].append(Contribution(source=source, num=Decimal(num), den=Decimal(den)))
 
     for item in interactions:

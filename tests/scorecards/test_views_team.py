@@ -286,6 +286,25 @@ def test_sort_links_keep_the_period_and_toggle_direction(client, team, manager):
     assert 'aria-sort="descending"' in response.content.decode()
 
 
+def test_dashboard_names_each_metric_and_its_unit_in_the_readers_language(
+    client, team, version, manager, today
+):
+    agent = member(team, first_name="Busy")
+    score_rows(team=team, version=version, rows=[(agent, today, {"fcr": (7, 10), "csat": (9, 10)})])
+    manager.language = "ru"
+    manager.save(update_fields=["language"])
+    client.force_login(manager.user)
+
+    response = client.get(dashboard_url(team, days=7))
+
+    page = response.content.decode()
+    # The pooled table and the member table speak Russian, with the decimal comma and units,
+    # whatever label the scorecard version stores.
+    assert "Решение с первого обращения" in page
+    assert ">70,0\u00a0%<" in page
+    assert 'title="Удовлетворённость клиентов"' in page
+
+
 def test_csv_export_lists_members_and_neutralises_formulas(client, team, version, manager, today):
     sneaky = member(team, first_name="=HYPERLINK(evil)")
     score_rows(team=team, version=version, rows=[(sneaky, today, {"fcr": (8, 10)})])
