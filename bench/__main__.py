@@ -16,7 +16,7 @@ import os
 import resource
 import sys
 
-BENCHMARKS = ("engine", "api", "pages", "load", "export")
+BENCHMARKS = ("engine", "api", "pages", "load", "export", "webhook")
 
 
 def available() -> list[str]:
