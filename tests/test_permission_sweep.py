@@ -115,7 +115,7 @@ def world(db):
     review = PublishedQAReviewFactory(interaction=interaction, version=version, total=Decimal(70))
     invitation = SurveyInvitationFactory(interaction=interaction)
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
-    inbound, _created = event_receive(connection=connection, body=b"{}")
+    inbound = event_receive(connection=connection, body=b"{}")
     return {
         "connection": connection,
         "inbound_event": inbound,

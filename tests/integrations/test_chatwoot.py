@@ -119,7 +119,7 @@ def test_a_redelivery_is_stored_and_processed_once(client, connection, ilze):
     first = _post(client, connection, payload)
     again = _post(client, connection, payload)
     assert (first.status_code, again.status_code) == (202, 202)
-    assert again.json() == {"id": first.json()["id"], "duplicate": True}
+    assert again.json() == {"id": first.json()["id"]}
     assert event_process(event_id=first.json()["id"]) == EventStatus.ACCEPTED
     assert event_process(event_id=first.json()["id"]) is None
     assert InboundEvent.objects.count() == 1
