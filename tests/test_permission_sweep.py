@@ -117,7 +117,7 @@ def world(db):
     review = PublishedQAReviewFactory(interaction=interaction, version=version, total=Decimal(70))
     invitation = SurveyInvitationFactory(interaction=interaction)
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
-    inbound, _created = event_receive(connection=connection, body=b"{}")
+    inbound = event_receive(connection=connection, body=b"{}")
     session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
     return {
         "connection": connection,
