@@ -87,6 +87,20 @@ def _event(*, review: QAReview, actor: Employee, action: str, note: str = "") ->
 # ---- starting reviews ------------------------------------------------------------------------
 
 
+def qa_review_start_check(*, interaction: Interaction, reviewer: Employee):
+    """Refuse a review nobody may start; return the version it is rated against."""
+    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
+        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
+    if reviewer.pk == interaction.employee_id:
+        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
+    version = interaction_review_version(interaction=interaction)
+    if version is None:
+        raise ValidationError(
+            {"interaction": _("The agent's team has no scorecard in force to review against.")}
+        )
+    return version
+
+
 @transaction.atomic
 def qa_review_start(
     *,
@@ -99,15 +113,7 @@ def qa_review_start(
     existing = QAReview.objects.filter(interaction=interaction, reviewer=reviewer).first()
     if existing is not None:
         return existing
-    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
-        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
-    if reviewer.pk == interaction.employee_id:
-        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
-    version = interaction_review_version(interaction=interaction)
-    if version is None:
-        raise ValidationError(
-            {"interaction": _("The agent's team has no scorecard in force to review against.")}
-        )
+    version = qa_review_start_check(interaction=interaction, reviewer=reviewer)
     review = QAReview.objects.create(
         interaction=interaction, reviewer=reviewer, version=version, reason=reason
     )
@@ -369,6 +375,23 @@ def qa_review_dispute(
     # A disputed review keeps counting at its published total (docs/SCORING.md): disputing a
     # low review must not take it out of the score, so no day is rescored here.
     _notify(review=review, action=ReviewAction.DISPUTED)
+    return review
+
+
+@transaction.atomic
+def qa_review_mark_seen(
+    *, review: QAReview, agent: Employee, now: dt.datetime | None = None
+) -> QAReview:
+    """Record that the reviewed agent has read a published review (the first time only)."""
+    review = _locked(review)
+    if review.interaction.employee_id != agent.pk:
+        raise ValidationError({"__all__": _("Only the reviewed agent marks a review read.")})
+    if review.status == ReviewStatus.DRAFT:
+        raise ValidationError({"__all__": _("A draft is not shown to the agent yet.")})
+    if review.seen_at is None:
+        review.seen_at = now or timezone.now()
+        review.save(update_fields=["seen_at"])
+        _event(review=review, actor=agent, action=ReviewAction.SEEN)
     return review
 
 

@@ -123,6 +123,9 @@ def event_receive(*, connection: Connection, body: bytes) -> tuple[InboundEvent,
 
 def _conversation_lock(*, connection_id: int, external_id: str) -> None:
     """Take turns per conversation: two events of one conversation never interleave."""
+    if db.vendor != "postgresql":
+        # SQLite (the local `make run`) writes one transaction at a time anyway.
+        return
     with db.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [connection_id, external_id]
@@ -161,6 +164,13 @@ def event_process(*, event_id: int) -> str | None:
         )
         if event is None:
             return None
+        if event.connection.kind == ConnectionKind.ZENDESK:
+            # A polled ticket processed again (its agent mapped, or a re-process): the
+            # Zendesk processor settles it, its counters and what it writes.
+            from integrations.zendesk.services import zendesk_events_process
+
+            zendesk_events_process(connection=event.connection, events=[event])
+            return event.status
         _conversation_lock(connection_id=event.connection_id, external_id=event.external_id)
         event.attempts += 1
         event.error = ""

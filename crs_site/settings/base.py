@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "privacy",
     "integrations",
     "imports",
+    "coaching",
 ]
 
 MIDDLEWARE = [
@@ -348,6 +349,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.survey_invitations_send_pending",
         "schedule": crontab(minute="7-59/15"),
     },
+    # Zendesk Support connections: each reads its ticket export from its stored cursor
+    # (integrations/zendesk/poller.py keeps under Zendesk's 10 export requests a minute).
+    "zendesk-poll": {
+        "task": "integrations.zendesk.tasks.zendesk_poll_all",
+        "schedule": crontab(minute="*"),
+    },
     # Helpdesk events stored while the broker or the workers were down: queued again.
     "inbound-events-sweep": {
         "task": "integrations.tasks.inbound_events_sweep",
@@ -360,6 +367,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Where a Zendesk Support account is reached; {subdomain} is the connection's. Only tests point
+# it elsewhere (a local stand-in of the export): an admin names a subdomain, never a host.
+CRS_ZENDESK_URL = env("CRS_ZENDESK_URL", default="https://{subdomain}.zendesk.com")
 
 CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # The address customers and managers reach the site at: links in e-mails sent by the worker,

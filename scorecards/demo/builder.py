@@ -9,6 +9,7 @@ not happened yet (a later opening, response, survey answer) is left out or left 
 import datetime as dt
 import math
 import random
+from collections.abc import Callable
 from dataclasses import replace
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
+from integrations.zendesk.demo import zendesk_demo_create
 from scorecards.choices import ChangeKind
 from scorecards.demo.feedback import FeedbackDraw
 from scorecards.demo.organisation import (
@@ -69,6 +71,9 @@ class _Builder(FeedbackDraw):
         self, *, seed: int, today: dt.date, agents: int, days: int, customers: int, report: Report
     ) -> None:
         self.rng = random.Random(seed)
+        # Draws added after the first release use their own stream, so the rest of the demo
+        # (interactions, answers, reviews) stays what it was for a seed.
+        self.reading_rng = random.Random(f"{seed}-reading")
         self.today = today
         self.agents = agents
         self.days = days
@@ -137,7 +142,26 @@ class _Builder(FeedbackDraw):
         self.reviews_create()
         self.goals_create()
         self.acknowledgements_create()
+        self.report(_("Helpdesk connections…"))
+        self.zendesk_create()
+        for step in _demo_steps:
+            self.counts.update(step(today=self.today, now=self.now, rng=self.rng))
         return self.counts
+
+    def zendesk_create(self) -> None:
+        """A healthy Zendesk connection whose recorded tickets belong to three current agents."""
+        agents = list(
+            Employee.objects.filter(role=Role.AGENT, is_active=True, memberships__ends_on=None)
+            .select_related("user")
+            .order_by("pk")[:3]
+        )
+        # Anchored on the demo's day, not the clock, so a seed and a day give the same demo.
+        connection = zendesk_demo_create(
+            agents=agents,
+            seed=self.rng.randrange(1 << 30),
+            now=dt.datetime.combine(self.today, dt.time(8), tzinfo=demo_organisation_zone()),
+        )
+        self.counts["zendesk_tickets"] = connection.events.count()
 
     def user_new(self, *, first: str, last: str, username: str = "", **extra):
         if not username:
@@ -510,6 +534,19 @@ class _Builder(FeedbackDraw):
             ),
         )
         self.counts["interactions"] = len(rows)
+
+
+# Demo data of the apps above scorecards (coaching sessions): they register a step from their
+# `AppConfig.ready()`, called as step(today=..., now=..., rng=...) -> {label: count} after the
+# rest of the organisation is written, in the same transaction.
+DemoStep = Callable[..., dict[str, int]]
+_demo_steps: list[DemoStep] = []
+
+
+def demo_step_register(step: DemoStep) -> None:
+    """Add a step to the demo data; registering the same step twice keeps one."""
+    if step not in _demo_steps:
+        _demo_steps.append(step)
 
 
 MIN_AGENTS = 10

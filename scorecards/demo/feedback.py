@@ -181,6 +181,13 @@ class FeedbackDraw:
             QAReviewEvent(review=review, actor=reviewer, action=ReviewAction.PUBLISHED,
                           total=total, at=published)
         )  # fmt: skip
+        # Most agents read a review within a day; the latest ones are often still unread.
+        seen = published + dt.timedelta(hours=self.reading_rng.uniform(1, 30))
+        if seen <= self.now and self.reading_rng.random() < 0.85:
+            review.seen_at = seen
+            events.append(
+                QAReviewEvent(review=review, actor=agent, action=ReviewAction.SEEN, at=seen)
+            )
         if fate < 0.05 and disputed <= self.now:
             events += self.dispute_draw(
                 review=review, agent=agent, disputed=disputed, settled=settled, fate=fate

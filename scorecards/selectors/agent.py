@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from crs_site.lib.users import SiteUser
 from customers.models import Interaction
 from feedback.choices import ReviewStatus
 from feedback.models import QAReview, SurveyResponse
@@ -43,7 +44,7 @@ from staff.selectors import rows_visible_to
 RECENT_ITEMS = 10
 
 
-def employee_team_on(*, employee, day: dt.date) -> Team | None:
+def employee_team_on(*, employee: Employee, day: dt.date) -> Team | None:
     """Return the team the employee was a member of on the day, or None."""
     membership = (
         TeamMembership.objects.on_day(day).filter(employee=employee).select_related("team").first()
@@ -124,7 +125,9 @@ class EmployeeOverview:
 SHOWN_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewStatus.RESOLVED)
 
 
-def _score_rows(*, employee, date_from: dt.date, date_to: dt.date) -> dict:
+def _score_rows(
+    *, employee: Employee, date_from: dt.date, date_to: dt.date
+) -> dict[dt.date, EmployeeDailyScore]:
     """Return the employee's stored daily rows in the range, by day."""
     return {
         row.day: row
@@ -164,7 +167,9 @@ def _metric_lines(
     ]
 
 
-def _recent_feedback(*, employee, user, with_reviews_to_do: bool) -> dict[str, list]:
+def _recent_feedback(
+    *, employee: Employee, user: SiteUser, with_reviews_to_do: bool
+) -> dict[str, list]:
     """Return the recent interactions, comments and reviews of the employee `user` may read.
 
     With `with_reviews_to_do`, also the draft reviews and the flagged interactions nobody has
@@ -216,8 +221,8 @@ def _recent_feedback(*, employee, user, with_reviews_to_do: bool) -> dict[str, l
 
 def employee_overview(
     *,
-    employee,
-    user,
+    employee: Employee,
+    user: SiteUser,
     today: dt.date,
     days: int = 30,
     language: str = "en",
@@ -257,7 +262,7 @@ def employee_overview(
         today=today,
         date_from=date_from,
         today_point=trend[-1],
-        today_resolved=int(today_row.volume_num) if today_row is not None else 0,
+        today_resolved=int(stats_of_row(today_row)[VOLUME][0]) if today_row is not None else 0,
         today_score=today_score,
         period_score=period_score,
         period=period,
@@ -356,20 +361,25 @@ def _day_contributions(
     response_time = dt.timedelta(0)
     resolution_time = dt.timedelta(0)
 
-    def add(code: str, source, num, den) -> None:
+    def add(
+        code: str,
+        source: Interaction | SurveyResponse | QAReview,
+        num: int | Decimal,
+        den: int | Decimal,
+    ) -> None:
         parts[code].append(Contribution(source=source, num=Decimal(num), den=Decimal(den)))
 
     for item in interactions:
-        answered = item.first_response_at is not None
+        responded = item.first_response_at
         if start <= item.opened_at < end:
             # Working time where the team has a calendar (customers.working_time), else clock.
             span = item.first_response_working_time
-            if answered and span is None:
-                span = item.first_response_at - item.opened_at
-            within = answered and span <= limit
-            due = answered or item.opened_at <= now - limit
+            if span is None and responded is not None:
+                span = responded - item.opened_at
+            within = span is not None and span <= limit
+            due = span is not None or item.opened_at <= now - limit
             add(MetricCode.RESPONSE_SLA, item, int(within), int(due))
-            if answered:
+            if span is not None:
                 response_time += span
                 add(MetricCode.FIRST_RESPONSE_MINUTES, item, _minutes(span), 1)
         if item.resolved_at is not None and start <= item.resolved_at < end:
@@ -422,7 +432,7 @@ def day_is_worked(*, day: dt.date, interactions: Iterable[Interaction]) -> bool:
 
 
 def _day_records(
-    *, employee, day: dt.date
+    *, employee: Employee, day: dt.date
 ) -> tuple[list[Interaction], list[SurveyResponse], list[QAReview]]:
     """Return the records that count on the employee's day, one query per source table."""
     start, end = moment_range(date_from=day, date_to=day)
@@ -453,7 +463,7 @@ def _day_records(
 
 
 def employee_day_explanation(
-    *, employee, day: dt.date, now: dt.datetime | None = None, language: str = "en"
+    *, employee: Employee, day: dt.date, now: dt.datetime | None = None, language: str = "en"
 ) -> DayExplanation:
     """Explain an employee's day: per metric its num and den and the records behind them.
 
@@ -494,16 +504,18 @@ def employee_day_explanation(
         total, band = day_outcome(score=score, is_worked=is_worked, is_final=is_final)
         score = DayScore(total=total, band=band, metrics=score.metrics)
     stored = stats_of_row(row) if row is not None else None
-    metrics = [
-        MetricExplanation(
-            metric=metric,
-            label=metric.localized("label", language),
-            result=score.metrics[metric.code],
-            stored=stored[metric.code] if stored is not None else None,
-            contributions=parts[metric.code],
-        )
-        for metric in (version.metrics.all() if version is not None else [])
-    ]
+    metrics = []
+    if version is not None and score is not None:
+        metrics = [
+            MetricExplanation(
+                metric=metric,
+                label=metric.localized("label", language),
+                result=score.metrics[metric.code],
+                stored=stored[metric.code] if stored is not None else None,
+                contributions=parts[metric.code],
+            )
+            for metric in version.metrics.all()
+        ]
     return DayExplanation(
         employee=employee,
         day=day,

@@ -1,12 +1,14 @@
 """Change events and their impact on the team's figures."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from crs_site.lib.users import SiteUser
 from scorecards.metrics import metric as metric_spec
 from scorecards.metrics import metrics as metric_specs
 from scorecards.models import ChangeEvent, ScorecardVersion, TeamDailyScore
@@ -21,7 +23,7 @@ from staff.selectors import is_admin, teams_visible_to
 IMPACT_WINDOW_DAYS = 14
 
 
-def change_events_visible_to(*, user) -> QuerySet[ChangeEvent]:
+def change_events_visible_to(*, user: SiteUser) -> QuerySet[ChangeEvent]:
     """Return the change events the user may read: their teams' and everyone's (admins: all)."""
     if is_admin(user=user):
         return ChangeEvent.objects.all()
@@ -32,7 +34,7 @@ def change_events_visible_to(*, user) -> QuerySet[ChangeEvent]:
     )
 
 
-def change_event_list(*, user, team: Team | None = None) -> QuerySet[ChangeEvent]:
+def change_event_list(*, user: SiteUser, team: Team | None = None) -> QuerySet[ChangeEvent]:
     """Return the user's visible change events, newest first, optionally of one team only."""
     events = change_events_visible_to(user=user).select_related("team", "created_by__user")
     if team is not None:
@@ -97,42 +99,46 @@ def _window_value(code: str, num: Decimal, den: Decimal) -> WindowValue:
     return WindowValue(num=num, den=den, value=metric_value(code=code, num=num, den=den))
 
 
-def change_event_impact(
-    *,
-    event: ChangeEvent,
-    today: dt.date,
-    window_days: int = IMPACT_WINDOW_DAYS,
-    now: dt.datetime | None = None,
-) -> ChangeImpact:
-    """Pool each metric over the days before the event and from its day on, and compare them.
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Daily rows pooled over the days before a day and from that day on, metric by metric."""
 
-    A team's event pools the team's daily rows and scores them with the team's version; an
-    event for everyone pools every team's rows, whose scorecards may differ, so only the
-    metric values are compared and no total is given.
+    before_period: Period
+    after_period: Period
+    before: Pooled
+    after: Pooled
+    metrics: list[MetricImpact]
+
+
+def pooled_before_after(
+    *,
+    rows: QuerySet,
+    day: dt.date,
+    codes: Sequence[str] | None = None,
+    version: ScorecardVersion | None = None,
+    window_days: int = IMPACT_WINDOW_DAYS,
+) -> BeforeAfter:
+    """Pool the daily rows over the days before `day` and from it on, and compare each metric.
+
+    The one reader of an effect over time: a change event's impact and a coaching session's
+    effect. Final days only: today's "so far" figures (volume not yet counted, SLA deadlines
+    still running) would make the days after any change look worse. `codes` names the metrics
+    to compare; by default the version's, or without one every metric counted in either window.
     """
     before = Period(
-        date_from=event.day - dt.timedelta(days=window_days),
-        date_to=event.day - dt.timedelta(days=1),
+        date_from=day - dt.timedelta(days=window_days), date_to=day - dt.timedelta(days=1)
     )
-    after = Period(date_from=event.day, date_to=event.day + dt.timedelta(days=window_days - 1))
-    # Final days only: today's "so far" figures (volume not yet counted, SLA deadlines still
-    # running) would make the days after any change look worse.
-    rows = TeamDailyScore.objects.filter(is_final=True)
-    if event.team_id is not None:
-        rows = rows.filter(team_id=event.team_id)
-    version = None
-    if event.team_id is not None:
-        version = period_version(
-            scorecard_id=event.team.scorecard_id, date_to=after.date_to, today=today
-        )
+    after = Period(date_from=day, date_to=day + dt.timedelta(days=window_days - 1))
     pooled = pooled_periods(
-        rows=rows, windows={"before": before, "after": after}, version=version
+        rows=rows.filter(is_final=True),
+        windows={"before": before, "after": after},
+        version=version,
     ).get((), {})
     pooled_before, pooled_after = pooled.get("before", NOTHING), pooled.get("after", NOTHING)
     before_stats, after_stats = pooled_before.stats, pooled_after.stats
-    if version is not None:
+    if codes is None and version is not None:
         codes = [metric.code for metric in version.metrics.all()]
-    else:
+    elif codes is None:
         codes = [
             spec.code
             for spec in metric_specs()
@@ -150,14 +156,46 @@ def change_event_impact(
         )
         for code in codes
     ]
-    return ChangeImpact(
-        event=event,
+    return BeforeAfter(
         before_period=before,
         after_period=after,
-        version=version,
         before=pooled_before,
         after=pooled_after,
         metrics=impacts,
+    )
+
+
+def change_event_impact(
+    *,
+    event: ChangeEvent,
+    today: dt.date,
+    window_days: int = IMPACT_WINDOW_DAYS,
+    now: dt.datetime | None = None,
+) -> ChangeImpact:
+    """Pool each metric over the days before the event and from its day on, and compare them.
+
+    A team's event pools the team's daily rows and scores them with the team's version; an
+    event for everyone pools every team's rows, whose scorecards may differ, so only the
+    metric values are compared and no total is given.
+    """
+    rows = TeamDailyScore.objects.all()
+    version = None
+    if event.team is not None:
+        rows = rows.filter(team=event.team)
+        version = period_version(
+            scorecard_id=event.team.scorecard_id,
+            date_to=event.day + dt.timedelta(days=window_days - 1),
+            today=today,
+        )
+    pooled = pooled_before_after(rows=rows, day=event.day, version=version, window_days=window_days)
+    return ChangeImpact(
+        event=event,
+        before_period=pooled.before_period,
+        after_period=pooled.after_period,
+        version=version,
+        before=pooled.before,
+        after=pooled.after,
+        metrics=pooled.metrics,
         today=today,
         final_until=last_final_day(now=now or timezone.now()),
     )

@@ -82,7 +82,8 @@ def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
         day__lte=week_ending,
         employee_id__in=[employee_id for _team_id, employee_id in member_pooled],
     ).order_by("day", "pk"):
-        open_alerts.setdefault(alert.employee_id, []).append(alert)
+        if alert.employee_id is not None:  # always: filtered by employee above
+            open_alerts.setdefault(alert.employee_id, []).append(alert)
     employees = Employee.objects.select_related("user").in_bulk(
         [employee_id for _team_id, employee_id in member_pooled]
     )

@@ -4,9 +4,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 
+from crs_site.lib.users import SiteUser
 from scorecards.choices import MetricCode
 from scorecards.dirty import local_day
 from scorecards.metrics import metric as metric_spec
@@ -87,7 +89,9 @@ def goal_progress_of(*, goal: Goal, until: dt.date, final_until: dt.date) -> Goa
 
     `final_until` is the last final day (`last_final_day`): a goal ending by then is settled.
     """
-    num, den = as_decimal(goal.pooled_num), as_decimal(goal.pooled_den)
+    # Annotated by goals_with_pooled, which the model's type does not know.
+    pooled = cast(Any, goal)
+    num, den = as_decimal(pooled.pooled_num), as_decimal(pooled.pooled_den)
     value = quantize(metric_value(code=goal.metric, num=num, den=den))
     return GoalProgress(
         goal=goal,
@@ -113,7 +117,9 @@ def goals_progress(
     ]
 
 
-def employee_goals(*, employee, ordering: Sequence[str] = ("-starts_on",)) -> QuerySet[Goal]:
+def employee_goals(
+    *, employee: Employee, ordering: Sequence[str] = ("-starts_on",)
+) -> QuerySet[Goal]:
     """Return the employee's goals, with who set them, in the given order."""
     return (
         Goal.objects.filter(employee=employee)
@@ -122,7 +128,7 @@ def employee_goals(*, employee, ordering: Sequence[str] = ("-starts_on",)) -> Qu
     )
 
 
-def goals_editable_by(*, user, employee: Employee) -> QuerySet[Goal]:
+def goals_editable_by(*, user: SiteUser, employee: Employee) -> QuerySet[Goal]:
     """Return the employee's goals the user may change or delete.
 
     A manager (or admin) changes any goal of a current member; people change their own goals

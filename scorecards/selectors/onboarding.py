@@ -5,6 +5,7 @@ from collections.abc import Collection, Mapping
 
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 
+from crs_site.lib.users import SiteUser
 from scorecards.models import RuleAcknowledgement
 from scorecards.selectors.rules import RULE_READERS, versions_in_force_on
 from staff.choices import Role
@@ -14,7 +15,7 @@ from staff.selectors import employee_for_user, role_for_user
 NEW_HIRE_DAYS = 90
 
 
-def onboarding_allowed(*, user) -> bool:
+def onboarding_allowed(*, user: SiteUser) -> bool:
     """Tell whether the user may open the onboarding page: onboarding staff, managers, admins."""
     return user.is_authenticated and role_for_user(user=user) in RULE_READERS
 
@@ -30,7 +31,7 @@ ONBOARDING_FILTERS = ("all", "pending", "new")
 
 def onboarding_employees(
     *,
-    user,
+    user: SiteUser,
     day: dt.date,
     show: str = "all",
     ordering: str = "status",

@@ -25,7 +25,7 @@ from scorecards.selectors.versions import (
     period_versions,
     version_score,
 )
-from staff.models import Team
+from staff.models import Employee, Team
 
 
 def scores_as_of() -> dt.datetime | None:
@@ -49,7 +49,9 @@ class TrendPoint:
         """Return the point of a stored daily row (a model or a dict of its columns), or None."""
         if row is None:
             return cls(day=day, total=None, band="")
-        get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+        get: Callable[[str], Any] = (
+            row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+        )
         return cls(
             day=day,
             total=get("total"),
@@ -255,7 +257,12 @@ def pooled_periods(
     {group key: {window name: Pooled}}, only for groups with a row in some window; a window
     without rows is absent from its group's entry.
     """
-    by_team = version is PERIOD_RULE
+    by_team = isinstance(version, _PeriodRule)
+    if isinstance(version, ScorecardVersion) or version is None:
+        fixed = version
+        choose: Callable[[tuple], ScorecardVersion | None] = lambda key: fixed  # noqa: E731
+    elif not isinstance(version, _PeriodRule):
+        choose = version
     sums = _grouped_sums(rows=rows, windows=windows, group=group, by_team=by_team)
     result: dict[tuple, dict[str, Pooled]] = {key: {} for key in sums}
     for name, period in windows.items():
@@ -265,12 +272,7 @@ def pooled_periods(
             window = entry.get(name)
             if window is None:
                 continue
-            if by_team:
-                chosen = versions[key]
-            elif callable(version):
-                chosen = version(key)
-            else:
-                chosen = version
+            chosen = versions[key] if by_team else choose(key)
             result[key][name] = _scored(
                 rows=window["rows"],
                 stats=window["sums"],
@@ -283,7 +285,11 @@ def pooled_periods(
 
 
 def pooled_period(
-    *, rows: QuerySet, period: Period, version: VersionChoice = PERIOD_RULE, team=None
+    *,
+    rows: QuerySet,
+    period: Period,
+    version: VersionChoice = PERIOD_RULE,
+    team: Team | None = None,
 ) -> Pooled:
     """Return `pooled_periods` of all the rows over one period (NOTHING without rows)."""
     return (
@@ -293,7 +299,7 @@ def pooled_period(
     )
 
 
-def employee_period_summary(*, employee, date_from: dt.date, date_to: dt.date) -> Pooled:
+def employee_period_summary(*, employee: Employee, date_from: dt.date, date_to: dt.date) -> Pooled:
     """Return the employee's pooled figures over the days (one SUM query)."""
     period = Period(date_from=date_from, date_to=date_to)
     return (
@@ -307,7 +313,7 @@ def employee_period_summary(*, employee, date_from: dt.date, date_to: dt.date) -
     )
 
 
-def team_period_summary(*, team, date_from: dt.date, date_to: dt.date) -> Pooled:
+def team_period_summary(*, team: Team, date_from: dt.date, date_to: dt.date) -> Pooled:
     """Return the team's pooled figures over the days (one SUM query)."""
     return pooled_period(
         rows=TeamDailyScore.objects.filter(team=team),

@@ -1,12 +1,14 @@
 """The rules pages, acknowledgements, version history and the scorecard editor."""
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 
+from crs_site.lib.users import SiteUser
 from scorecards.choices import VersionStatus
 from scorecards.metrics import metric as metric_spec
 from scorecards.models import RuleAcknowledgement, Scorecard, ScorecardVersion
@@ -21,11 +23,14 @@ from staff.selectors import (
     teams_visible_to,
 )
 
+if TYPE_CHECKING:
+    from scorecards.engine.simulate import SimulationResult
+
 # Who reads every scorecard's rules (anyone else: their own team's).
 RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
 
 
-def scorecards_visible_to(*, user, day: dt.date) -> QuerySet[Scorecard]:
+def scorecards_visible_to(*, user: SiteUser, day: dt.date) -> QuerySet[Scorecard]:
     """Return the scorecards whose rules the user may read.
 
     Managers, onboarding staff and admins read every scorecard; anyone else the scorecard of
@@ -54,7 +59,7 @@ def versions_in_force_on(day: dt.date) -> QuerySet[ScorecardVersion]:
     ).order_by("-effective_from")
 
 
-def rules_index(*, user, day: dt.date) -> QuerySet[Scorecard]:
+def rules_index(*, user: SiteUser, day: dt.date) -> QuerySet[Scorecard]:
     """Return the visible scorecards with the version in force and the user's acknowledgement.
 
     Each scorecard carries `version_number`, `version_effective_from`, `team_count` and
@@ -76,14 +81,14 @@ def rules_index(*, user, day: dt.date) -> QuerySet[Scorecard]:
         ),
     )
     acknowledged = RuleAcknowledgement.objects.filter(
-        employee_id=employee.pk if employee else None, version_id=OuterRef("version_id")
+        employee_id__in=[employee.pk] if employee else [], version_id=OuterRef("version_id")
     )
     return scorecards.annotate(
         acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1])
     ).order_by("name")
 
 
-def scorecard_editors_allowed(*, user) -> bool:
+def scorecard_editors_allowed(*, user: SiteUser) -> bool:
     """Tell whether the user may draft and publish versions: admins, and managers with the
     `scorecards.change_scorecardversion` permission."""
     if is_admin(user=user):
@@ -181,15 +186,16 @@ _CRITERION_COMPARED = ("weight", "is_critical")
 _CRITERION_WORDING = ("label", "description", "examples")
 
 
-def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+def _field_label(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def _parts_changes(
     *,
     part: str,
-    before: Sequence,
-    after: Sequence,
+    before: Iterable[Any],
+    after: Iterable[Any],
     compared: Sequence[str],
     wording: Sequence[str],
     language: str,
@@ -291,7 +297,7 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
             target_words=specs[metric.code].quantity(metric.target, "-2"),
             floor_words=specs[metric.code].quantity(metric.floor, "-2"),
             weight=metric.weight,
-            weight_share=quantize(metric.weight / total_weight * 100, 0),
+            weight_share=quantize(metric.weight / total_weight * 100, 0) or Decimal(0),
             target=metric.target,
             floor=metric.floor,
             min_sample=metric.min_sample,
@@ -368,7 +374,7 @@ def editor_versions(*, scorecard: Scorecard, day: dt.date) -> list[ScorecardVers
 
     Each carries `metric_count`, `criterion_count` and `is_in_force` (on the day).
     """
-    versions = list(
+    versions: list[ScorecardVersion] = list(
         scorecard.versions.annotate(
             metric_count=Count("metrics", distinct=True),
             criterion_count=Count("qa_criteria", distinct=True),
@@ -379,7 +385,8 @@ def editor_versions(*, scorecard: Scorecard, day: dt.date) -> list[ScorecardVers
     ]
     in_force = max(published, key=lambda version: version.effective_from, default=None)
     for version in versions:
-        version.is_in_force = version == in_force
+        # Read by the template; not a model field.
+        version.is_in_force = version == in_force  # type: ignore[attr-defined]
     return versions
 
 
@@ -391,7 +398,9 @@ class SimulatedRow:
     totals: object
 
 
-def simulation_rows(*, result, user) -> tuple[list[SimulatedRow], list[SimulatedRow]]:
+def simulation_rows(
+    *, result: "SimulationResult", user: SiteUser
+) -> tuple[list[SimulatedRow], list[SimulatedRow]]:
     """Return a simulation's team and employee totals the user may see, named and by name.
 
     `result` is an `engine.simulate.SimulationResult`; subjects outside `teams_visible_to` and

@@ -1,8 +1,9 @@
 """Days and per-day statistics ({code: (num, den)}) shared by the engine and the pages."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncDate
@@ -61,14 +62,16 @@ def duration_in(total: dt.timedelta | None, unit: Decimal) -> Decimal:
 
 def stats_of_row(row: Mapping | object) -> Stats:
     """Return {code: (num, den)} from a daily score row, a dict of its columns or a model."""
-    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    get: Callable[[str], Any] = (
+        row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    )
     return {code: (get(f"{code}_num"), get(f"{code}_den")) for code in MetricCode.values}
 
 
 VOLUME = MetricCode.VOLUME.value
 
 
-def as_decimal(number) -> Decimal:
+def as_decimal(number: int | Decimal | None) -> Decimal:
     return Decimal(number or 0)
 
 

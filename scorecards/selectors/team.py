@@ -4,10 +4,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
+from crs_site.lib.users import SiteUser
 from scorecards.metrics import CATALOGUE, MetricSpec
 from scorecards.metrics import metrics as metric_specs
 from scorecards.models import (
@@ -96,7 +98,7 @@ def _name_key(employee: Employee) -> str:
     return employee.full_name.casefold()
 
 
-def _member_sort_value(member: MemberFigures, key: str):
+def _member_sort_value(member: MemberFigures, key: str) -> Any:
     if key == "total":
         return member.current.total
     if key == "band":
@@ -142,7 +144,7 @@ def _member_figures(
         )
     }
     employees = list(Employee.objects.select_related("user").filter(pk__in=member_ids))
-    page = None
+    page: Page | None = None
     if member_page is not None and sort.removeprefix("-") == "name":
         # In name order only the page's members need figures: summing every member's rows
         # would make a large team's first page as slow as its CSV export.
@@ -251,11 +253,11 @@ class TeamsComparison:
 
 def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsComparison:
     """Return every given team's pooled figures and daily totals over the period."""
-    teams = list(teams.order_by("name"))
-    team_ids = [team.pk for team in teams]
+    ordered = list(teams.order_by("name"))
+    team_ids = [team.pk for team in ordered]
     rows = TeamDailyScore.objects.filter(team_id__in=team_ids)
     versions = period_versions(
-        scorecard_of={team.pk: team.scorecard_id for team in teams}, date_to=period.date_to
+        scorecard_of={team.pk: team.scorecard_id for team in ordered}, date_to=period.date_to
     )
     pooled = pooled_periods(
         rows=rows,
@@ -269,13 +271,13 @@ def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsCompariso
             version=versions.get(team.pk),
             current=pooled.get((team.pk,), {}).get("cur", NOTHING),
         )
-        for team in teams
+        for team in ordered
     ]
     codes = {
         metric.code for version in versions.values() if version for metric in version.metrics.all()
     }
     days = {day: index for index, day in enumerate(period.day_list())}
-    trend = {team_id: [None] * len(days) for team_id in team_ids}
+    trend: dict[int, list[Decimal | None]] = {team_id: [None] * len(days) for team_id in team_ids}
     for team_id, day, total in rows.filter(
         day__gte=period.date_from, day__lte=period.date_to
     ).values_list("team_id", "day", "total"):
@@ -293,7 +295,7 @@ def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsCompariso
     )
 
 
-def manages_teams(*, user) -> bool:
+def manages_teams(*, user: SiteUser) -> bool:
     """Tell whether the user reads team pages: admins and managers."""
     if is_admin(user=user):
         return True

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integrations.demo import demo_connections_create
 from scorecards import demo
 
 LABELS = {
@@ -23,6 +24,8 @@ LABELS = {
     "qa_ratings": gettext_lazy("QA ratings"),
     "goals": gettext_lazy("goals"),
     "rule_acknowledgements": gettext_lazy("rule acknowledgements"),
+    "coaching_sessions": gettext_lazy("coaching sessions"),
+    "coaching_actions": gettext_lazy("coaching actions"),
 }
 
 
@@ -86,6 +89,13 @@ class Command(BaseCommand):
         )
         for key, count in counts.items():
             self.stdout.write(f"  {LABELS.get(key, key)}: {count:,}")
+        # A healthy and a failing helpdesk connection, with recorded deliveries.
+        # At a fixed hour of the demo's day (never in the future), so a seed gives the same data.
+        evening = timezone.make_aware(dt.datetime.combine(today, dt.time(17)))
+        connections = demo_connections_create(now=min(evening, timezone.now()))
+        self.stdout.write(
+            _("  Helpdesk connections: %(connections)d, with %(events)d events") % connections
+        )
         if options["skip_scores"]:
             return
         date_from = today - dt.timedelta(days=days - 1)
