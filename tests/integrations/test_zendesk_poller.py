@@ -80,6 +80,11 @@ def test_pages_are_followed_to_the_end_of_the_stream(zendesk, connection, t0, an
     assert connection.state["end_of_stream"] is True
     assert connection.state["cursor"]
     assert connection.events_accepted == 5
+    newest = max(t["generated_timestamp"] for t, _m in zendesk.tickets)
+    assert (
+        connection.state["newest_change_at"]
+        == dt.datetime.fromtimestamp(newest, tz=dt.UTC).isoformat()
+    )
     assert "start_time" in zendesk.requests[0]["query"]
     assert [r["query"].get("cursor") is not None for r in zendesk.requests] == [False, True, True]
     # The next poll goes on from the stored cursor and finds only what is new.
