@@ -16,7 +16,7 @@ import os
 import resource
 import sys
 
-BENCHMARKS = ("engine", "api", "pages", "load", "export", "zendesk")
+BENCHMARKS = ("engine", "api", "pages", "load", "export", "webhook", "zendesk")
 # Benchmarks that bring their own rows: run alone, they need only a migrated database.
 STANDALONE = ("zendesk",)
 

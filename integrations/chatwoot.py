@@ -33,6 +33,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from customers.choices import Channel
 
@@ -90,7 +91,7 @@ def unix_time(value: Any) -> dt.datetime | None:
     try:
         return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
     except (TypeError, ValueError, OverflowError, OSError):
-        raise PayloadInvalid(f"Not a unix time: {value!r}") from None
+        raise PayloadInvalid(_("Not a unix time: %(value)r") % {"value": value}) from None
 
 
 def iso_time(value: Any) -> dt.datetime | None:
@@ -104,7 +105,7 @@ def iso_time(value: Any) -> dt.datetime | None:
     except ValueError:
         moment = None
     if moment is None:
-        raise PayloadInvalid(f"Not a time: {value!r}")
+        raise PayloadInvalid(_("Not a time: %(value)r") % {"value": value})
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -145,7 +146,7 @@ def _mapping(value: Any, what: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise PayloadInvalid(f"{what} is not an object.")
+        raise PayloadInvalid(_("%(what)s is not an object.") % {"what": what})
     return value
 
 
@@ -189,7 +190,7 @@ def event_read(body: bytes | str) -> ChatwootEvent:
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise PayloadInvalid("The body is not JSON.") from None
+        raise PayloadInvalid(_("The body is not JSON.")) from None
     payload = _mapping(payload, "The body")
     event_type = str(payload.get("event") or "")
     if event_type not in EVENTS:
@@ -197,7 +198,7 @@ def event_read(body: bytes | str) -> ChatwootEvent:
     is_message = event_type.startswith("message_")
     conversation = _mapping(payload.get("conversation") if is_message else payload, "conversation")
     if conversation.get("id") in (None, ""):
-        raise PayloadInvalid("The event names no conversation.")
+        raise PayloadInvalid(_("The event names no conversation."))
     meta = _mapping(conversation.get("meta"), "meta")
     contact = _mapping(meta.get("sender"), "meta.sender")
     additional = _mapping(conversation.get("additional_attributes"), "additional_attributes")
@@ -238,11 +239,17 @@ def _message_read(*, event: ChatwootEvent, payload: dict) -> None:
     if event.event_type == "message_updated" and answer:
         rating = answer.get("rating")
         if isinstance(rating, bool) or not isinstance(rating, int | str):
-            raise PayloadInvalid(f"The CSAT rating is not a number: {rating!r}")
+            raise PayloadInvalid(
+                _("The CSAT rating is not a number: %(value)r") % {"value": rating}
+            )
         try:
             event.csat = int(rating)
         except ValueError:
-            raise PayloadInvalid(f"The CSAT rating is not a number: {rating!r}") from None
+            raise PayloadInvalid(
+                _("The CSAT rating is not a number: %(value)r") % {"value": rating}
+            ) from None
         if not 1 <= event.csat <= 5:
-            raise PayloadInvalid(f"The CSAT rating is outside 1-5: {event.csat}")
+            raise PayloadInvalid(
+                _("The CSAT rating is outside 1-5: %(value)d") % {"value": event.csat}
+            )
         event.csat_comment = str(answer.get("feedback_message") or "")

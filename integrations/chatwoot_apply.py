@@ -161,7 +161,9 @@ def chatwoot_event_apply(*, event: InboundEvent) -> str:
             external_id=f"{parsed.conversation_id}:{parsed.message_id}",
             csat=parsed.csat,
             comment=parsed.csat_comment,
-            submitted_at=max(event.received_at, interaction.opened_at),
+            # Chatwoot sends no answer time: the conversation's last update the delivery
+            # carries is the closest, and the same on every redelivery.
+            submitted_at=max(parsed.version or event.received_at, interaction.opened_at),
         )
     return (
         _("An older state than one already applied: only its first response was used.")

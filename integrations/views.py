@@ -128,7 +128,10 @@ def connection_detail_view(request, pk: int):
                 else None
             ),
             "new_url": new_url,
-            "masked_url": _webhook_url(request, connection, "•" * 8),
+            # The secret itself is never shown again: a placeholder stands in the address.
+            "masked_url": _webhook_url(request, connection, "SECRET").replace(
+                "/SECRET/", "/<secret>/"
+            ),
             "form": form,
             "page": page,
             "page_query": filter_query,
@@ -237,8 +240,10 @@ def agent_map_view(request, agent_pk: int):
     messages.success(
         request,
         ngettext(
-            "%(agent)s is %(employee)s now; %(count)d held event is being processed.",
-            "%(agent)s is %(employee)s now; %(count)d held events are being processed.",
+            "Helpdesk agent %(agent)s is mapped to %(employee)s; %(count)d held event is "
+            "being processed.",
+            "Helpdesk agent %(agent)s is mapped to %(employee)s; %(count)d held events are "
+            "being processed.",
             count,
         )
         % {"agent": agent, "employee": employee, "count": count},

@@ -81,7 +81,6 @@ _NAVIGATION = {
         ("onboarding", _("Onboarding"), "scorecards:onboarding"),
         ("surveys", _("Survey comments"), "surveys:comments"),
         ("rules", _("Rules and scorecards"), "scorecards:rules_list"),
-        ("helpdesks", _("Helpdesks"), "integrations:connection_list"),
     ],
 }
 

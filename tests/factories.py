@@ -336,3 +336,31 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
         obj, raw_key = model_class.objects.create_key(*args, **kwargs)
         obj.raw_key = raw_key
         return obj
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.Connection"
+
+    kind = "chatwoot"
+    name = factory.Sequence(lambda n: f"Chatwoot {n}")
+
+
+class ExternalAgentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.ExternalAgent"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    external_id = factory.Sequence(lambda n: str(n + 1))
+    name = factory.Faker("name")
+
+
+class InboundEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.InboundEvent"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    dedupe_key = factory.Sequence(lambda n: f"key-{n}")
+    event_type = "conversation_created"
+    external_id = factory.Sequence(lambda n: str(n + 1))
+    body = "{}"
