@@ -16,9 +16,9 @@ import os
 import resource
 import sys
 
-BENCHMARKS = ("engine", "api", "pages", "load", "export", "webhook", "zendesk")
-# Benchmarks that bring their own rows: run alone, they need only a migrated database.
-STANDALONE = ("zendesk",)
+BENCHMARKS = ("engine", "api", "pages", "load", "export", "webhook", "imports", "zendesk")
+# Benchmarks that make their own rows: run alone, they need only a migrated database.
+OWN_DATA = frozenset({"imports", "zendesk"})
 
 
 def available() -> list[str]:
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     if not names:
         data_run(args)
         return
-    if set(names) <= set(STANDALONE):
+    if set(names) <= OWN_DATA:
         from django.core.management import call_command
 
         dataset.database_ensure()

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
+from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
 from staff.choices import Role
@@ -170,6 +171,7 @@ def interaction_create(*, employee: Employee, customer: Customer, **fields: Any)
         raise TypeError(f"Unknown interaction fields: {', '.join(sorted(unknown))}")
     interaction = Interaction(employee=employee, customer=customer, **fields)
     interaction_validate(interaction=interaction)
+    interactions_working_time_fill([interaction])
     interaction.save()
     days_mark_dirty(pairs=interaction_days(interaction))
     if interaction.resolved_at is not None:
@@ -214,7 +216,8 @@ def interaction_update(
         setattr(interaction, name, value)
     _agent_window_check(actor=changed_by, opened_at=interaction.opened_at)
     interaction_validate(interaction=interaction)
-    interaction.save(update_fields=[*names, "updated_at"])
+    interactions_working_time_fill([interaction])
+    interaction.save(update_fields=[*names, "first_response_working_time", "updated_at"])
     pairs = interaction_days(stored) | interaction_days(interaction)
     if stored.employee_id != interaction.employee_id:
         pairs |= _moved_feedback_days(
@@ -371,8 +374,10 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
             old=stored_by_key.get((interaction.source, interaction.external_id)),
         )
 
+    interactions_working_time_fill(interactions)
     update_fields = sorted(
-        EDITABLE_FIELDS - {"source", "external_id"} | {"updated_at", "reopen_count"}
+        EDITABLE_FIELDS - {"source", "external_id"}
+        | {"first_response_working_time", "updated_at", "reopen_count"}
     )
     # Written in key order so two concurrent batches lock shared rows in the same order.
     Interaction.objects.bulk_create(

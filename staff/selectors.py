@@ -50,6 +50,7 @@ _NAVIGATION = {
         ("goals", _("My goals"), "scorecards:my_goals"),
         ("reviews", _("Reviews"), "qa:my_reviews"),
         ("followups", _("Follow-ups"), "qa:my_follow_ups"),
+        ("coaching", _("Coaching"), "coaching:session_list"),
         ("surveys", _("Survey comments"), "surveys:comments"),
         ("rules", _("Rules"), "scorecards:rules_list"),
     ],
@@ -64,6 +65,7 @@ _NAVIGATION = {
         ("alerts", _("Alerts"), "scorecards:alert_list"),
         ("onboarding", _("Onboarding"), "scorecards:onboarding"),
         ("surveys", _("Survey comments"), "surveys:comments"),
+        ("imports", _("Import"), "imports:list"),
         ("rules", _("Rules"), "scorecards:rules_list"),
     ],
     Role.ONBOARDING: [
@@ -80,6 +82,7 @@ _NAVIGATION = {
         ("alerts", _("Alerts"), "scorecards:alert_list"),
         ("onboarding", _("Onboarding"), "scorecards:onboarding"),
         ("surveys", _("Survey comments"), "surveys:comments"),
+        ("imports", _("Import"), "imports:list"),
         ("rules", _("Rules and scorecards"), "scorecards:rules_list"),
     ],
 }

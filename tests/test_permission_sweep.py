@@ -31,6 +31,8 @@ from staff.choices import Role
 from tests.factories import (
     AlertFactory,
     ChangeEventFactory,
+    CoachingActionFactory,
+    CoachingSessionFactory,
     CustomerFactory,
     EmployeeFactory,
     GoalFactory,
@@ -116,6 +118,7 @@ def world(db):
     invitation = SurveyInvitationFactory(interaction=interaction)
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
     inbound, _created = event_receive(connection=connection, body=b"{}")
+    session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
     return {
         "connection": connection,
         "zendesk_connection": connection_create(kind=ConnectionKind.ZENDESK, name="Zendesk"),
@@ -135,6 +138,8 @@ def world(db):
         "customer": interaction.customer,
         "review": review,
         "token": survey_token(invitation=invitation),
+        "session": session,
+        "action": CoachingActionFactory(session=session),
     }
 
 
@@ -150,6 +155,8 @@ def _kwargs(name: str, world: dict) -> dict:
         "review_id": world["review"].pk,
         "interaction_id": world["interaction"].pk,
         "token": world["token"],
+        "session_id": world["session"].pk,
+        "action_id": world["action"].pk,
     }
     by_name = {
         "scorecards:team_dashboard": {"slug": world["team"].slug},
@@ -209,12 +216,15 @@ POST_ONLY = {
     "integrations:agent_map",
     "integrations:connection_pause",
     "integrations:connection_reprocess",
+    "coaching:action_done",
+    "coaching:session_acknowledge",
     "language_set",
     "logout",
     "qa:follow_up_done",
     "qa:interaction_flag",
     "qa:interaction_review_start",
     "qa:review_dispute",
+    "qa:review_seen",
     "scorecards:alert_acknowledge",
     "scorecards:editor_draft_new",
     "scorecards:editor_publish",
@@ -228,6 +238,11 @@ L = "login"
 # 404 where the object exists but is not the role's to see (no hint that it exists), 403 where
 # the whole page is not for the role.
 EXPECTED = {
+    "coaching:action_done": (L, 404, 404, 302, 403, 302),
+    "coaching:session_acknowledge": (L, 404, 404, 404, 403, 404),
+    "coaching:session_detail": (L, 404, 404, 200, 403, 200),
+    "coaching:session_list": (L, 200, 200, 200, 403, 200),
+    "coaching:session_new": (L, 403, 200, 200, 403, 200),
     "customers:customer_detail": (L, 404, 404, 200, 403, 200),
     "customers:customer_erase": (L, 404, 404, 200, 403, 200),
     "customers:customer_export": (L, 404, 404, 200, 403, 200),
@@ -270,6 +285,7 @@ EXPECTED = {
     "qa:review_dispute": (L, 404, 404, 400, 404, 400),
     "qa:review_edit": (L, 404, 404, 404, 404, 404),
     "qa:review_resolve": (L, 403, 404, 404, 403, 404),
+    "qa:review_seen": (L, 404, 404, 404, 404, 404),
     "qa:team_follow_ups": (L, 403, 200, 200, 403, 200),
     "scorecards:agent_detail": (L, 404, 404, 200, 404, 200),
     "scorecards:agent_explain": (L, 404, 404, 200, 404, 200),

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "scorecards",
     "privacy",
     "integrations",
+    "imports",
+    "coaching",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (imports). Never served by URL: the import pages and tasks read them.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files above this size are refused at upload (a 100,000-row CSV is about 20 MB).
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=200 * 1024 * 1024)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -223,6 +229,8 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded import files, read by the Celery workers (MEDIA_ROOT on a shared disk).
+    "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -25,6 +25,7 @@ from scorecards.selectors.goals import (
     goals_editable_by,
     goals_with_pooled,
 )
+from scorecards.selectors.markers import trend_markers
 from scorecards.selectors.versions import last_final_day
 from scorecards.services.goals import goal_create, goal_delete, goal_update
 from staff.choices import Role
@@ -102,9 +103,10 @@ def _interaction_edit_exists() -> bool:
     return True
 
 
-def _trend_chart(overview) -> dict:
-    """Return the chart spec of the daily totals with the version's band limits."""
+def _trend_chart(overview, markers=()) -> dict:
+    """Return the chart spec of the daily totals with the version's band limits and markers."""
     labels = [formats.date_format(point.day, "SHORT_DATE_FORMAT") for point in overview.trend]
+    index = {point.day: position for position, point in enumerate(overview.trend)}
     datasets = [
         {
             "label": _("Daily total"),
@@ -134,6 +136,11 @@ def _trend_chart(overview) -> dict:
         "type": "line",
         "labels": labels,
         "datasets": datasets,
+        "markers": [
+            {"x": index[marker.day], "label": marker.label}
+            for marker in markers
+            if marker.day in index
+        ],
         "options": {
             # Drawn at once: the figures matter, not the motion (and screenshots show them).
             "animation": False,
@@ -162,12 +169,19 @@ def overview(request, employee_id: int | None = None):
         language=translation.get_language(),
         with_reviews_to_do=not is_self,
     )
+    markers = trend_markers(
+        user=request.user,
+        employee=subject,
+        date_from=result.trend[0].day,
+        date_to=result.trend[-1].day,
+    )
     context = {
         "subject": subject,
         "is_self": is_self,
         "overview": result,
         "periods": PERIODS,
-        "trend_chart": _trend_chart(result),
+        "trend_chart": _trend_chart(result, markers),
+        "trend_markers": markers,
         "can_edit_interactions": is_self and _interaction_edit_exists(),
     }
     return render(
