@@ -80,8 +80,13 @@ def language_set(page, base_url: str, language: str) -> None:
         page.locator("[data-testid=language-switcher]").evaluate("form => form.requestSubmit()")
 
 
-def page_paths(page, base_url: str, start: str = "/", limit: int = MAX_PAGES) -> list[str]:
-    """Return one path per page shape reachable by links from `start`, in the order found."""
+def page_paths(
+    page, base_url: str, start: str = "/", limit: int = MAX_PAGES, visit=None
+) -> list[str]:
+    """Return one path per page shape reachable by links from `start`, in the order found.
+
+    `visit(path)` is called on each page found while it is open, to check it on the way.
+    """
     host = urlsplit(base_url).netloc
     queue, seen, found = [start], set(), []
     while queue and len(found) < limit:
@@ -94,6 +99,8 @@ def page_paths(page, base_url: str, start: str = "/", limit: int = MAX_PAGES) ->
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         found.append(urlsplit(page.url).path if page.url.startswith(base_url) else path)
+        if visit is not None:
+            visit(found[-1])
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         for href in hrefs:
             parts = urlsplit(href)
@@ -107,7 +114,11 @@ def page_paths(page, base_url: str, start: str = "/", limit: int = MAX_PAGES) ->
 def page_check(page, base_url: str, path: str, *, axe: bool = True) -> PageReport:
     """Load a page, measure its width and run axe-core on it."""
     page.goto(base_url + path)
-    page.wait_for_load_state("networkidle")
+    return page_measure(page, path, axe=axe)
+
+
+def page_measure(page, path: str, *, axe: bool = True) -> PageReport:
+    """Measure the open page's width and run axe-core on it."""
     width = page.evaluate("document.scrollingElement.scrollWidth")
     inner = page.evaluate("window.innerWidth")
     report = PageReport(path=path, scroll_width=width, inner_width=inner)
