@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from crs_site.lib.quantities import quantity
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.models import RuleAcknowledgement, Scorecard, ScorecardVersion
 from scorecards.scoring import HIGHER_IS_BETTER, quantize
@@ -66,6 +67,20 @@ METRIC_UNIT: Mapping[str, Promise | str] = {
     MetricCode.NPS: _("points"),
     MetricCode.QA: _("points"),
     MetricCode.VOLUME: _("interactions"),
+}
+
+# The unit of each metric's figures as crs_site.lib.quantities words it, in the right plural.
+METRIC_QUANTITY: Mapping[str, str] = {
+    MetricCode.RESPONSE_SLA: "percent",
+    MetricCode.FIRST_RESPONSE_MINUTES: "minutes",
+    MetricCode.FCR: "percent",
+    MetricCode.RESOLUTION_HOURS: "hours",
+    MetricCode.FOLLOW_UP: "percent",
+    MetricCode.ESCALATION: "percent",
+    MetricCode.CSAT: "percent",
+    MetricCode.NPS: "points",
+    MetricCode.QA: "points",
+    MetricCode.VOLUME: "interactions",
 }
 
 _RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
@@ -160,6 +175,8 @@ class RuleMetric:
     target: Decimal
     floor: Decimal
     min_sample: int
+    target_text: str = ""
+    floor_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -337,6 +354,8 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
             target=metric.target,
             floor=metric.floor,
             min_sample=metric.min_sample,
+            target_text=quantity(metric.target, METRIC_QUANTITY[metric.code]),
+            floor_text=quantity(metric.floor, METRIC_QUANTITY[metric.code]),
         )
         for metric in metrics
     ]
