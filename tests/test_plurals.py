@@ -94,3 +94,33 @@ def test_every_counted_string_renders_for_1_2_5_21_and_0(language):
                 assert text not in (singular, plural) or singular == text, (message.id, count)
                 found = {name for pair in PLACEHOLDER.findall(text) for name in pair if name}
                 assert found == names, (language, message.id, count, text)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "4 Aug 2026"), ("ru", "04.08.2026"), ("lv", "04.08.2026"), ("lt", "2026-08-04")],
+)
+def test_one_date_style_per_language_that_reads_after_a_preposition(language, expected):
+    import datetime as dt
+
+    from django.utils import formats
+
+    day = dt.date(2026, 8, 4)
+    with translation.override(language):
+        assert formats.date_format(day) == expected
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == expected
+        # No abbreviation's full stop to double at the end of a sentence.
+        assert not formats.date_format(day).endswith(".")
+
+
+@pytest.mark.django_db
+def test_an_erased_customer_is_labelled_in_the_readers_language():
+    from django.utils import timezone
+
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(name="Erased customer #1", erased_at=timezone.now())
+    with translation.override("ru"):
+        assert customer.display_name == f"Удалённый клиент №{customer.pk}"
+    with translation.override("en"):
+        assert customer.display_name == f"Erased customer #{customer.pk}"

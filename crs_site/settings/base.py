@@ -211,6 +211,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Riga")
 USE_I18N = True
 USE_TZ = True
+# One date style per language, numeric where month names break sentences (crs_site/formats).
+FORMAT_MODULE_PATH = "crs_site.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

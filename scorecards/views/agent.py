@@ -102,9 +102,25 @@ def _interaction_edit_exists() -> bool:
     return True
 
 
-def _trend_chart(overview) -> dict:
-    """Return the chart spec of the daily totals with the version's band limits."""
+def _explain_url(*, subject, day: dt.date, is_self: bool) -> str:
+    if is_self:
+        return reverse("scorecards:my_explain", args=[day])
+    return reverse("scorecards:agent_explain", args=[subject.pk, day])
+
+
+def _trend_chart(overview, *, subject=None, is_self: bool = True) -> dict:
+    """Return the chart spec of the daily totals with the version's band limits.
+
+    `links` sends a click on a day's point to that day explained (charts.js); the table under
+    the chart has the same links for keyboards and screen readers.
+    """
     labels = [formats.date_format(point.day, "SHORT_DATE_FORMAT") for point in overview.trend]
+    links = [
+        _explain_url(subject=subject, day=point.day, is_self=is_self)
+        if subject is not None and point.total is not None
+        else None
+        for point in overview.trend
+    ]
     datasets = [
         {
             "label": _("Daily total"),
@@ -134,6 +150,7 @@ def _trend_chart(overview) -> dict:
         "type": "line",
         "labels": labels,
         "datasets": datasets,
+        "links": links,
         "options": {
             # Drawn at once: the figures matter, not the motion (and screenshots show them).
             "animation": False,
@@ -167,7 +184,7 @@ def overview(request, employee_id: int | None = None):
         "is_self": is_self,
         "overview": result,
         "periods": PERIODS,
-        "trend_chart": _trend_chart(result),
+        "trend_chart": _trend_chart(result, subject=subject, is_self=is_self),
         "can_edit_interactions": is_self and _interaction_edit_exists(),
     }
     return render(

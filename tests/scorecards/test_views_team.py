@@ -743,8 +743,8 @@ def test_weekly_digest_gives_each_manager_their_teams_week_in_their_language(
     assert sent == 1
     (message,) = mail.outbox
     assert message.to == [manager.user.email]
-    # Django's own Russian month names show the manager's language is active.
-    assert "марта" in message.subject
+    # The Russian subject and date style show the manager's language is active.
+    assert "Неделя ваших команд: 04.03.2024" in message.subject
     assert "Riga Support" in message.body
     assert "Struggling" in message.body
     assert "Alerted" in message.body
