@@ -354,6 +354,8 @@ CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # The address customers and managers reach the site at: links in e-mails sent by the worker,
 # which has no request to take the host from.
 CRS_SITE_URL = env("CRS_SITE_URL", default="http://localhost:8000")
+# The organisation's name as customers know it: shown on the survey pages.
+CRS_ORGANISATION_NAME = env("CRS_ORGANISATION_NAME", default="CRS")
 
 # An agent logs, changes or removes only interactions opened within this many days: older ones
 # are settled history that past periods' scores and QA reviews rest on. Managers and the API

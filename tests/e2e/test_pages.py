@@ -82,3 +82,15 @@ def test_the_signed_out_pages_pass_axe_and_fit_the_screen(swept_page):
         for path in (demo_path, "/accounts/password/reset/", "/no-such-page/"):
             problems += page_check(page, base, path).problems()
     assert problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_printed_rules_leave_out_the_language_switcher_and_every_control(swept):
+    page, base = swept
+    sign_in(page, base, "agent", settings.CRS_DEMO_PASSWORD)
+    page.goto(base + "/rules/")
+    page.locator("[data-testid=rules-list] a").first.click()
+    page.emulate_media(media="print")
+    assert page.locator("[data-testid=rules]").is_visible()
+    for selector in ("[data-testid=language-switcher]", "nav.navbar", "[data-testid=rules] .btn"):
+        assert not any(element.is_visible() for element in page.locator(selector).all()), selector
