@@ -9,6 +9,7 @@ plural, which is theirs too.
 from decimal import Decimal
 
 from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -29,6 +30,20 @@ def _forms(unit: str, count: int) -> str:
     if unit == "percent":
         return "%(value)s %%"
     raise ValueError(f"No words for the unit {unit!r}.")
+
+
+def unit_label(unit: str) -> str:
+    """Return the unit's name for a column heading: "Total (points)", "Resolution time (hours)"."""
+    labels = {
+        "minutes": _("minutes"),
+        "hours": _("hours"),
+        "points": _("points"),
+        "interactions": _("interactions"),
+        "days": _("days"),
+        "reviews": _("reviews"),
+        "percent": "%",
+    }
+    return str(labels[unit])
 
 
 UNITS = ("minutes", "hours", "points", "interactions", "days", "reviews", "percent")

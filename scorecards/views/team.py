@@ -4,7 +4,6 @@ Team figures are for managers of the team and admins: a team the user may not se
 and the pages that list several teams answer 403 to anyone who manages none.
 """
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
@@ -20,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crs_site.http import redirect_back
-from crs_site.lib.spreadsheet import csv_cell
+from crs_site.lib.quantities import unit_label
+from crs_site.lib.spreadsheet import EXPORT_FORMATS, table_download
 from scorecards.choices import MetricCode
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
 from scorecards.scoring import quantize
@@ -30,6 +30,7 @@ from scorecards.selectors.changes import (
     change_event_list,
     change_events_visible_to,
 )
+from scorecards.selectors.rules import METRIC_QUANTITY
 from scorecards.selectors.team import (
     MEMBER_SORT_KEYS,
     TeamDashboard,
@@ -137,14 +138,16 @@ def team_dashboard_view(request, slug: str):
     sort = request.GET.get("sort", "name")
     if sort.removeprefix("-") not in MEMBER_SORT_KEYS:
         sort = "name"
-    if request.GET.get("format") == "csv":
-        return _members_csv(team_dashboard(team=team, period=form.period(), sort=sort))
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return _members_download(
+            team_dashboard(team=team, period=form.period(), sort=sort), request.GET["format"]
+        )
     dashboard = team_dashboard(
         team=team, period=form.period(), sort=sort, member_page=request.GET.get("page") or 1
     )
     export_query = request.GET.copy()
-    export_query["format"] = "csv"
     export_query.pop("page", None)
+    export_query.pop("format", None)
     page_query = request.GET.copy()
     page_query.pop("page", None)
     context = {
@@ -164,38 +167,48 @@ def team_dashboard_view(request, slug: str):
             }
             for member in dashboard.members
         ],
-        "export_url": f"?{export_query.urlencode()}",
+        "export_query": export_query.urlencode(),
         "page_query": page_query.urlencode(),
         "chart": _trend_chart(dashboard),
     }
     return render(request, "scorecards/team_dashboard.html", context)
 
 
-def _members_csv(dashboard: TeamDashboard) -> HttpResponse:
+def _members_download(dashboard: TeamDashboard, file_format: str) -> HttpResponse:
+    """The member table as CSV or Excel: translated headers with units, numbers as numbers."""
     period = dashboard.period
     filename = f"{dashboard.team.slug}-{period.date_from.isoformat()}-{period.date_to.isoformat()}"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     metrics = list(dashboard.version.metrics.all()) if dashboard.version else []
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("Name"), _("Total"), _("Band"), _("Change"), *[metric.label for metric in metrics]]
-    )
+    points = unit_label("points")
+    headers = [
+        _("Name"),
+        f"{_('Total')} ({points})",
+        _("Band"),
+        f"{_('Change')} ({points})",
+        *[f"{metric.label} ({unit_label(METRIC_QUANTITY[metric.code])})" for metric in metrics],
+    ]
+    rows = []
     for member in dashboard.members:
         values = []
         for metric in metrics:
             result = member.current.metrics.get(metric.code)
-            values.append(quantize(result.value) if result and result.value is not None else "")
-        writer.writerow(
+            values.append(quantize(result.value) if result and result.value is not None else None)
+        rows.append(
             [
-                csv_cell(member.employee.full_name),
-                "" if member.current.total is None else member.current.total,
-                csv_cell(member.current.band_label),
-                "" if member.change is None else member.change,
+                member.employee.full_name,
+                member.current.total,
+                member.current.band_label,
+                member.change,
                 *values,
             ]
         )
-    return response
+    return table_download(
+        file_format=file_format,
+        filename=filename,
+        title=dashboard.team.name,
+        headers=headers,
+        rows=rows,
+    )
 
 
 @login_required

@@ -295,12 +295,38 @@ def test_csv_export_lists_members_and_neutralises_formulas(client, team, version
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    header, row = list(csv.reader(io.StringIO(response.content.decode())))
-    assert header[:4] == ["Name", "Total", "Band", "Change"]
-    assert header[4:] == ["First contact resolution", "Customer satisfaction"]
+    # A byte-order mark first, so Excel reads the UTF-8 names.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header[:4] == ["Name", "Total (points)", "Band", "Change (points)"]
+    assert header[4:] == ["First contact resolution (%)", "Customer satisfaction (%)"]
     assert row[0].startswith("'=HYPERLINK(evil)")
     assert row[1] == "100.00"
     assert row[4] == "80.00"
+
+
+def test_excel_export_has_real_numbers_translated_headers_and_no_formulas(
+    client, team, version, manager, today
+):
+    import openpyxl
+
+    sneaky = member(team, first_name="=HYPERLINK(evil)")
+    score_rows(team=team, version=version, rows=[(sneaky, today, {"fcr": (8, 10)})])
+    manager.language = "ru"
+    manager.save()
+    client.force_login(manager.user)
+
+    response = client.get(dashboard_url(team, days=7, format="xlsx"), HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert header[1] == "Итог (баллы)"
+    assert row[0].startswith("'=HYPERLINK(evil)")
+    assert sheet.cell(row=2, column=1).data_type == "s"
+    assert row[1] == 100.0
+    assert row[4] == 80.0
 
 
 def _count_queries(client, url) -> int:
