@@ -29,6 +29,7 @@ from scorecards.selectors.changes import (
     change_event_impact,
     change_event_list,
     change_events_visible_to,
+    change_events_writable_by,
 )
 from scorecards.selectors.rules import METRIC_QUANTITY
 from scorecards.selectors.team import (
@@ -39,7 +40,11 @@ from scorecards.selectors.team import (
     teams_comparison,
 )
 from scorecards.services.alerts import alert_acknowledge
-from scorecards.services.changes import change_event_record
+from scorecards.services.changes import (
+    change_event_delete,
+    change_event_record,
+    change_event_update,
+)
 from scorecards.significance import MIN_SAMPLE
 from staff.selectors import employee_for_user, is_admin, teams_visible_to
 
@@ -305,11 +310,51 @@ def change_impact(request, pk: int):
         pk=pk,
     )
     impact = change_event_impact(event=event, today=timezone.localdate())
+    can_change = change_events_writable_by(user=request.user).filter(pk=event.pk).exists()
     return render(
         request,
         "scorecards/change_event_impact.html",
-        {"impact": impact, "min_sample": MIN_SAMPLE},
+        {"impact": impact, "min_sample": MIN_SAMPLE, "can_change": can_change},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_edit(request, pk: int):
+    """Correct a change recorded by hand (managers: of their teams)."""
+    _require_manager(request)
+    event = get_object_or_404(change_events_writable_by(user=request.user), pk=pk)
+    today = timezone.localdate()
+    initial = {field: getattr(event, field) for field in ("day", "team", "kind", "title", "notes")}
+    form = ChangeEventForm(
+        request.POST or None,
+        teams=teams_visible_to(user=request.user),
+        may_choose_everyone=is_admin(user=request.user),
+        today=today,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_event_update(event=event, **form.cleaned_data, today=today)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The change is saved."))
+            return redirect("scorecards:change_impact", pk=event.pk)
+    return render(request, "scorecards/change_event_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_delete(request, pk: int):
+    """Ask, then remove a change recorded by hand."""
+    _require_manager(request)
+    event = get_object_or_404(change_events_writable_by(user=request.user), pk=pk)
+    if request.method == "POST":
+        change_event_delete(event=event)
+        messages.success(request, _("The change is deleted."))
+        return redirect("scorecards:change_list")
+    return render(request, "scorecards/change_event_confirm_delete.html", {"event": event})
 
 
 @login_required

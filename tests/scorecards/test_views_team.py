@@ -874,3 +874,43 @@ def test_period_choices_speak_the_language_of_the_request():
     with translation.override("lv"):
         labels = dict(PeriodForm(today=dt.date(2026, 3, 1)).fields["days"].choices)
     assert labels[7] == "Pēdējās 7 dienas"
+
+
+def test_manager_edits_and_deletes_a_change_of_their_team(client, team, manager, today):
+    event = ChangeEventFactory(team=team, title="Rota", kind=ChangeKind.POLICY, day=today)
+    client.force_login(manager.user)
+    impact = client.get(reverse("scorecards:change_impact", args=[event.pk]))
+    assert impact.context["can_change"] is True
+
+    edit = reverse("scorecards:change_edit", args=[event.pk])
+    assert client.get(edit).context["form"].initial["title"] == "Rota"
+    bad = client.post(edit, {"day": "2999-01-01", "team": team.pk, "kind": "policy", "title": ""})
+    assert bad.status_code == 200
+    assert set(bad.context["form"].errors) == {"day", "title"}
+    event.refresh_from_db()
+    assert event.title == "Rota"
+
+    data = {"day": today.isoformat(), "team": team.pk, "kind": "policy", "title": "New rota"}
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "New rota"
+
+    delete = reverse("scorecards:change_delete", args=[event.pk])
+    assert client.get(delete).status_code == 200
+    assert client.post(delete).status_code == 302
+    assert not ChangeEvent.objects.exists()
+
+
+def test_a_manager_cannot_change_everyones_or_automatic_or_other_teams_changes(
+    client, team, manager
+):
+    client.force_login(manager.user)
+    for event in (
+        ChangeEventFactory(team=None, title="For everyone"),
+        ChangeEventFactory(team=team, title="Published", is_automatic=True),
+        ChangeEventFactory(team=TeamFactory(), title="Theirs"),
+    ):
+        assert client.get(reverse("scorecards:change_edit", args=[event.pk])).status_code == 404
+        assert client.post(reverse("scorecards:change_delete", args=[event.pk])).status_code == 404
+    assert ChangeEvent.objects.count() == 3
