@@ -76,6 +76,7 @@ _NAVIGATION = {
         ("compare", _("Compare teams"), "scorecards:team_compare", "team"),
         ("changes", _("Changes"), "scorecards:change_list", "team"),
         ("alerts", _("Alerts"), "scorecards:alert_list", "team"),
+        ("digest", _("Weekly digest"), "scorecards:digest_preview", "team"),
         ("onboarding", _("Onboarding"), "scorecards:onboarding", "team"),
         ("customers", _("Customers"), "customers:customer_list", ""),
         ("log", _("Log interaction"), "customers:interaction_log", ""),

@@ -4,6 +4,7 @@ Team figures are for managers of the team and admins: a team the user may not se
 and the pages that list several teams answer 403 to anyone who manages none.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ from scorecards.selectors.changes import (
     change_events_visible_to,
     change_events_writable_by,
 )
+from scorecards.selectors.digests import manager_digests
 from scorecards.selectors.rules import METRIC_QUANTITY
 from scorecards.selectors.team import (
     MEMBER_SORT_KEYS,
@@ -45,6 +47,7 @@ from scorecards.services.changes import (
     change_event_record,
     change_event_update,
 )
+from scorecards.services.digests import digest_render
 from scorecards.significance import MIN_SAMPLE
 from staff.selectors import employee_for_user, is_admin, teams_visible_to
 
@@ -380,3 +383,16 @@ def alert_acknowledge_view(request, pk: int):
     alert_acknowledge(alert=alert, user=request.user)
     messages.success(request, _("Alert acknowledged."))
     return redirect_back(request, "scorecards:alert_list")
+
+
+@login_required
+def digest_preview(request):
+    """Show the manager this week's digest as the Monday e-mail will have it."""
+    _require_manager(request)
+    employee = employee_for_user(user=request.user)
+    week_ending = timezone.localdate() - dt.timedelta(days=1)
+    digests = (
+        manager_digests(week_ending=week_ending, manager=employee) if employee is not None else []
+    )
+    subject, body = digest_render(digest=digests[0]) if digests else ("", "")
+    return render(request, "scorecards/digest_preview.html", {"subject": subject, "body": body})

@@ -775,6 +775,32 @@ def test_weekly_digest_gives_each_manager_their_teams_week_in_their_language(
     assert "Struggling" in message.body
     assert "Alerted" in message.body
     assert "Fine" not in message.body
+    # A link to the team's dashboard for that week, and to each person who needs a look.
+    dashboard = reverse("scorecards:team_dashboard", args=[team.slug])
+    assert f"{dashboard}?date_from=2024-03-04&date_to=2024-03-10" in message.body
+    assert reverse("scorecards:agent_detail", args=[struggling.pk]) in message.body
+
+
+def test_the_manager_previews_the_weekly_digest_in_the_app(client, team, version, manager, today):
+    struggling = member(team, first_name="Struggling")
+    yesterday = today - dt.timedelta(days=1)
+    score_rows(team=team, version=version, rows=[(struggling, yesterday, {"fcr": (1, 10)})])
+    client.force_login(manager.user)
+
+    response = client.get(reverse("scorecards:digest_preview"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="digest-preview"' in html
+    assert "Struggling" in html
+    assert reverse("scorecards:team_dashboard", args=[team.slug]) in html
+    assert mail.outbox == []
+
+
+def test_the_digest_preview_is_for_managers(client, team):
+    agent = member(team, first_name="Agent")
+    client.force_login(agent.user)
+    assert client.get(reverse("scorecards:digest_preview")).status_code == 403
 
 
 def test_weekly_digest_is_sent_once_per_week_and_manager(team, version, manager):
