@@ -168,8 +168,12 @@ def team_dashboard_view(request, slug: str):
             {
                 "member": member,
                 "url": reverse("scorecards:agent_detail", args=[member.employee.pk]),
+                # Drill-down: a cell opens the person's page over the same number of days, at
+                # that metric's line (its num and den, and from there each day explained).
+                "period_url": reverse("scorecards:agent_detail", args=[member.employee.pk])
+                + f"?days={(dashboard.period.date_to - dashboard.period.date_from).days + 1}",
                 "metrics": [
-                    member.current.metrics.get(metric.code)
+                    (metric.code, member.current.metrics.get(metric.code))
                     for metric in (dashboard.version.metrics.all() if dashboard.version else [])
                 ],
             }

@@ -940,3 +940,18 @@ def test_a_manager_cannot_change_everyones_or_automatic_or_other_teams_changes(
         assert client.get(reverse("scorecards:change_edit", args=[event.pk])).status_code == 404
         assert client.post(reverse("scorecards:change_delete", args=[event.pk])).status_code == 404
     assert ChangeEvent.objects.count() == 3
+
+
+def test_a_member_table_cell_opens_the_persons_figures_for_the_period(
+    client, team, version, manager, today
+):
+    person = member(team, first_name="Cell")
+    score_rows(team=team, version=version, rows=[(person, today, {"fcr": (8, 10)})])
+    client.force_login(manager.user)
+
+    html = client.get(dashboard_url(team, days=7)).content.decode()
+
+    target = reverse("scorecards:agent_detail", args=[person.pk]) + "?days=7#metric-fcr"
+    assert f'href="{target}"' in html
+    page = client.get(target.split("#")[0]).content.decode()
+    assert 'id="metric-fcr"' in page
