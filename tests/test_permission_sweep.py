@@ -269,7 +269,7 @@ EXPECTED = {
     "customers:interaction_log": (L, 200, 200, 200, 403, 200),
     "customers:team_hours": (L, 403, 404, 200, 403, 200),
     "health": (200, 200, 200, 200, 200, 200),
-    "home": (L, 302, 302, 302, 200, 200),
+    "home": (L, 302, 302, 302, 302, 200),
     # Managers and admins import files; a manager sees the imports they uploaded.
     "imports:job": (L, 403, 404, 200, 403, 200),
     "imports:list": (L, 403, 200, 200, 403, 200),
