@@ -318,6 +318,21 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
         interaction.is_first_contact_resolution = False
 
 
+def _stored_locked(*, interactions: Sequence[Interaction]) -> list[Interaction]:
+    """The stored rows of the batch's keys, locked, with what their old days are made of."""
+    keys_by_source: dict[str, list[str]] = {}
+    for source, external_id in {(i.source, i.external_id) for i in interactions}:
+        keys_by_source.setdefault(source, []).append(external_id)
+    condition = reduce(or_, (Q(source=s, external_id__in=ids) for s, ids in keys_by_source.items()))
+    fields = ("source", "external_id", "employee", "opened_at", "resolved_at", "follow_up_due")
+    return list(
+        Interaction.objects.select_for_update()
+        .filter(condition)
+        .only(*fields, "reopen_count")
+        .order_by("pk")
+    )
+
+
 @transaction.atomic
 def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
     """Create or update interactions on (source, external_id); all rows are written or none.
@@ -342,28 +357,7 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
     if not interactions:
         return []
 
-    keys_by_source: dict[str, list[str]] = {}
-    for source, external_id in {(i.source, i.external_id) for i in interactions}:
-        keys_by_source.setdefault(source, []).append(external_id)
-    stored = list(
-        Interaction.objects.select_for_update()
-        .filter(
-            reduce(
-                or_,
-                (Q(source=s, external_id__in=ids) for s, ids in keys_by_source.items()),
-            )
-        )
-        .only(
-            "source",
-            "external_id",
-            "employee",
-            "opened_at",
-            "resolved_at",
-            "follow_up_due",
-            "reopen_count",
-        )
-        .order_by("pk")
-    )
+    stored = _stored_locked(interactions=interactions)
     stored_by_key = {(i.source, i.external_id): i for i in stored}
     for interaction in interactions:
         _reopen_apply(
