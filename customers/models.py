@@ -36,6 +36,13 @@ class Customer(models.Model):
     def __str__(self):
         return f"{self.name} ({self.company})" if self.company else self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name pages show; an erased customer's placeholder in the reader's language."""
+        if self.erased_at is not None:
+            return str(_("Erased customer #%(number)s") % {"number": self.pk})
+        return self.name
+
 
 class Interaction(models.Model):
     customer = models.ForeignKey(
@@ -56,6 +63,12 @@ class Interaction(models.Model):
     )
     resolved_at = models.DateTimeField(
         _("resolved at"), null=True, blank=True, validators=[validate_day_in_range]
+    )
+    # The working time to the first response under the working calendar of the employee's team
+    # on the opening day; null without a calendar (or an answer). Written by the services
+    # (customers.working_time), read by the engine in place of the wall-clock time.
+    first_response_working_time = models.DurationField(
+        _("working time to first response"), null=True, blank=True, editable=False
     )
     is_first_contact_resolution = models.BooleanField(_("resolved on first contact"), default=False)
     is_escalated = models.BooleanField(_("escalated"), default=False)

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
+from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
 from staff.choices import Role
@@ -170,6 +171,7 @@ def interaction_create(*, employee: Employee, customer: Customer, **fields: Any)
         raise TypeError(f"Unknown interaction fields: {', '.join(sorted(unknown))}")
     interaction = Interaction(employee=employee, customer=customer, **fields)
     interaction_validate(interaction=interaction)
+    interactions_working_time_fill([interaction])
     interaction.save()
     days_mark_dirty(pairs=interaction_days(interaction))
     if interaction.resolved_at is not None:
@@ -214,7 +216,8 @@ def interaction_update(
         setattr(interaction, name, value)
     _agent_window_check(actor=changed_by, opened_at=interaction.opened_at)
     interaction_validate(interaction=interaction)
-    interaction.save(update_fields=[*names, "updated_at"])
+    interactions_working_time_fill([interaction])
+    interaction.save(update_fields=[*names, "first_response_working_time", "updated_at"])
     pairs = interaction_days(stored) | interaction_days(interaction)
     if stored.employee_id != interaction.employee_id:
         pairs |= _moved_feedback_days(
@@ -318,29 +321,8 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
         interaction.is_first_contact_resolution = False
 
 
-def _stored_locked(*, interactions: Sequence[Interaction]) -> list[Interaction]:
-    """The stored rows of the batch's keys, locked, with what their old days are made of."""
-    keys_by_source: dict[str, list[str]] = {}
-    for source, external_id in {(i.source, i.external_id) for i in interactions}:
-        keys_by_source.setdefault(source, []).append(external_id)
-    condition = reduce(or_, (Q(source=s, external_id__in=ids) for s, ids in keys_by_source.items()))
-    fields = ("source", "external_id", "employee", "opened_at", "resolved_at", "follow_up_due")
-    return list(
-        Interaction.objects.select_for_update()
-        .filter(condition)
-        .only(*fields, "reopen_count")
-        .order_by("pk")
-    )
-
-
-@transaction.atomic
-def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
-    """Create or update interactions on (source, external_id); all rows are written or none.
-
-    Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
-    before and counts on now are marked for rescoring, in a constant number of queries.
-    """
-    now = timezone.now()
+def _rows_checked(*, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> list[Interaction]:
+    """Return the rows as interactions; raise InteractionRowsInvalid naming every bad row."""
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
     for index, row in enumerate(rows):
@@ -354,19 +336,57 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
     _rows_parent_errors(interactions=interactions, errors=errors)
     if errors:
         raise InteractionRowsInvalid(errors)
+    return interactions
+
+
+def _stored_by_key(*, interactions: Sequence[Interaction]) -> dict[tuple, Interaction]:
+    """Return the stored rows the interactions update, locked, by (source, external id)."""
+    keys_by_source: dict[str, list[str]] = {}
+    for source, external_id in {(i.source, i.external_id) for i in interactions}:
+        keys_by_source.setdefault(source, []).append(external_id)
+    stored = list(
+        Interaction.objects.select_for_update()
+        .filter(
+            reduce(
+                or_,
+                (Q(source=s, external_id__in=ids) for s, ids in keys_by_source.items()),
+            )
+        )
+        .only(
+            "source",
+            "external_id",
+            "employee",
+            "opened_at",
+            "resolved_at",
+            "follow_up_due",
+            "reopen_count",
+        )
+        .order_by("pk")
+    )
+    return {(i.source, i.external_id): i for i in stored}
+
+
+@transaction.atomic
+def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
+    """Create or update interactions on (source, external_id); all rows are written or none.
+
+    Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
+    before and counts on now are marked for rescoring, in a constant number of queries.
+    """
+    interactions = _rows_checked(rows=rows, now=timezone.now())
     if not interactions:
         return []
-
-    stored = _stored_locked(interactions=interactions)
-    stored_by_key = {(i.source, i.external_id): i for i in stored}
+    stored_by_key = _stored_by_key(interactions=interactions)
     for interaction in interactions:
         _reopen_apply(
             interaction=interaction,
             old=stored_by_key.get((interaction.source, interaction.external_id)),
         )
 
+    interactions_working_time_fill(interactions)
     update_fields = sorted(
-        EDITABLE_FIELDS - {"source", "external_id"} | {"updated_at", "reopen_count"}
+        EDITABLE_FIELDS - {"source", "external_id"}
+        | {"first_response_working_time", "updated_at", "reopen_count"}
     )
     # Written in key order so two concurrent batches lock shared rows in the same order.
     Interaction.objects.bulk_create(

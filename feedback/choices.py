@@ -34,3 +34,4 @@ class ReviewAction(models.TextChoices):
     PUBLISHED = "published", _("Published")
     DISPUTED = "disputed", _("Disputed")
     RESOLVED = "resolved", _("Dispute resolved")
+    SEEN = "seen", _("Read by the agent")

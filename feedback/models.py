@@ -144,6 +144,8 @@ class QAReview(models.Model):
         null=True,
         blank=True,
     )
+    # When the reviewed agent marked the published review read (once).
+    seen_at = models.DateTimeField(_("read by the agent at"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from crs_site.lib.numbers import quantize
@@ -37,6 +37,7 @@ REVIEW_SORTS = {
     "total": ("total", "pk"),
     "agent": ("interaction__employee__user__first_name", "interaction__employee__user__last_name"),
     "status": ("status", "-created_at"),
+    "seen": (F("seen_at").asc(nulls_first=True), "-created_at"),
 }
 
 
@@ -70,13 +71,19 @@ def reviews_visible_to(*, user) -> QuerySet[QAReview]:
     return QAReview.objects.filter(Q(pk__in=shown.values("pk")) | Q(reviewer=employee))
 
 
+SEEN_FILTERS = ("yes", "no")
+
+
 def review_list(
-    *, user, status: str = "", search: str = "", sort: str = "-created"
+    *, user, status: str = "", search: str = "", sort: str = "-created", seen: str = ""
 ) -> QuerySet[QAReview]:
-    """Return the visible reviews filtered by status and by subject, agent or reviewer name."""
+    """Return the visible reviews filtered by status, whether the agent has read them, and by
+    subject, agent or reviewer name."""
     reviews = _with_related(reviews_visible_to(user=user))
     if status in ReviewStatus.values:
         reviews = reviews.filter(status=status)
+    if seen in SEEN_FILTERS:
+        reviews = reviews.exclude(status=ReviewStatus.DRAFT).filter(seen_at__isnull=seen == "no")
     if search:
         reviews = reviews.filter(
             Q(interaction__subject__icontains=search)

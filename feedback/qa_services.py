@@ -64,8 +64,8 @@ def _version_for(*, team: Team | None, day: dt.date):
 
 def _team_on(*, employee_id: int, day: dt.date) -> Team | None:
     membership = (
-        TeamMembership.objects.filter(employee_id=employee_id, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        TeamMembership.objects.on_day(day)
+        .filter(employee_id=employee_id)
         .select_related("team__scorecard")
         .first()
     )
@@ -87,6 +87,20 @@ def _event(*, review: QAReview, actor: Employee, action: str, note: str = "") ->
 # ---- starting reviews ------------------------------------------------------------------------
 
 
+def qa_review_start_check(*, interaction: Interaction, reviewer: Employee):
+    """Refuse a review nobody may start; return the version it is rated against."""
+    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
+        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
+    if reviewer.pk == interaction.employee_id:
+        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
+    version = interaction_review_version(interaction=interaction)
+    if version is None:
+        raise ValidationError(
+            {"interaction": _("The agent's team has no scorecard in force to review against.")}
+        )
+    return version
+
+
 @transaction.atomic
 def qa_review_start(
     *,
@@ -99,15 +113,7 @@ def qa_review_start(
     existing = QAReview.objects.filter(interaction=interaction, reviewer=reviewer).first()
     if existing is not None:
         return existing
-    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
-        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
-    if reviewer.pk == interaction.employee_id:
-        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
-    version = interaction_review_version(interaction=interaction)
-    if version is None:
-        raise ValidationError(
-            {"interaction": _("The agent's team has no scorecard in force to review against.")}
-        )
+    version = qa_review_start_check(interaction=interaction, reviewer=reviewer)
     review = QAReview.objects.create(
         interaction=interaction, reviewer=reviewer, version=version, reason=reason
     )
@@ -373,6 +379,23 @@ def qa_review_dispute(
 
 
 @transaction.atomic
+def qa_review_mark_seen(
+    *, review: QAReview, agent: Employee, now: dt.datetime | None = None
+) -> QAReview:
+    """Record that the reviewed agent has read a published review (the first time only)."""
+    review = _locked(review)
+    if review.interaction.employee_id != agent.pk:
+        raise ValidationError({"__all__": _("Only the reviewed agent marks a review read.")})
+    if review.status == ReviewStatus.DRAFT:
+        raise ValidationError({"__all__": _("A draft is not shown to the agent yet.")})
+    if review.seen_at is None:
+        review.seen_at = now or timezone.now()
+        review.save(update_fields=["seen_at"])
+        _event(review=review, actor=agent, action=ReviewAction.SEEN)
+    return review
+
+
+@transaction.atomic
 def qa_review_resolve(
     *,
     review: QAReview,
@@ -463,10 +486,8 @@ def qa_review_recipients(*, review: QAReview, action: str) -> list[Employee]:
     if action == ReviewAction.DISPUTED:
         day = local_day(review.disputed_at) or timezone.localdate()
         team_ids = (
-            TeamMembership.objects.filter(
-                employee_id=review.interaction.employee_id, starts_on__lte=day
-            )
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            TeamMembership.objects.on_day(day)
+            .filter(employee_id=review.interaction.employee_id)
             .values("team_id")
         )
         return list(

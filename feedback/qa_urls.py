@@ -10,6 +10,7 @@ urlpatterns = [
     path("qa/reviews/<int:review_id>/", views.review_detail, name="review_detail"),
     path("qa/reviews/<int:review_id>/edit/", views.review_edit, name="review_edit"),
     path("qa/reviews/<int:review_id>/dispute/", views.review_dispute, name="review_dispute"),
+    path("qa/reviews/<int:review_id>/seen/", views.review_seen, name="review_seen"),
     path("qa/reviews/<int:review_id>/resolve/", views.review_resolve, name="review_resolve"),
     path(
         "qa/interactions/<int:interaction_id>/flag/",

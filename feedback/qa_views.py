@@ -22,6 +22,7 @@ from crs_site.http import query_text, redirect_back
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
 from feedback.choices import DisputeOutcome, ReviewStatus
+from feedback.follow_up_sources import follow_up_sections_mine, follow_up_sections_team
 from feedback.models import QAReview
 from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
 from staff.choices import Role
@@ -72,6 +73,9 @@ def queue(request):
     drafts = _page(request, selectors.review_queue(reviewer=reviewer, search=search))
     flagged = selectors.flagged_to_review(user=request.user, reviewer=reviewer)[:PER_PAGE]
     disputes = selectors.review_list(user=request.user, status=ReviewStatus.DISPUTED)
+    unread = selectors.review_list(user=request.user, seen="no").exclude(
+        interaction__employee=reviewer
+    )
     return render(
         request,
         "feedback/qa/queue.html",
@@ -79,6 +83,7 @@ def queue(request):
             "page": drafts,
             "flagged": flagged,
             "disputes": disputes.exclude(interaction__employee=reviewer)[:PER_PAGE],
+            "unread_count": unread.count(),
             "q": search,
             "query": _query(request),
         },
@@ -90,11 +95,14 @@ def review_list(request):
     """List the reviews the user may read, with status filter, search, sorting and pages."""
     employee = _employee(request)
     status = request.GET.get("status", "")
+    seen = request.GET.get("seen", "")
     search = query_text(request)
     sort = request.GET.get("sort", "-created")
     if sort not in selectors.REVIEW_SORTS:
         sort = "-created"
-    reviews = selectors.review_list(user=request.user, status=status, search=search, sort=sort)
+    reviews = selectors.review_list(
+        user=request.user, status=status, search=search, sort=sort, seen=seen
+    )
     return render(
         request,
         "feedback/qa/review_list.html",
@@ -103,6 +111,7 @@ def review_list(request):
             "query": _query(request),
             "status": status,
             "statuses": ReviewStatus.choices,
+            "seen": seen,
             "q": search,
             "sort": sort,
             "is_reviewer": employee.role in (Role.MANAGER, Role.ADMIN),
@@ -174,6 +183,15 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
         "can_dispute": dispute_form is not None,
         "dispute_form": dispute_form,
         "can_resolve": _can_resolve(request, employee, review),
+        "can_mark_seen": review.seen_at is None
+        and review.status != ReviewStatus.DRAFT
+        and review.interaction.employee_id == employee.pk,
+        "can_coach": review.status != ReviewStatus.DRAFT
+        and employee.is_manager
+        and review.interaction.employee_id != employee.pk
+        and employees_writable_by(user=request.user)
+        .filter(pk=review.interaction.employee_id)
+        .exists(),
     }
 
 
@@ -267,6 +285,19 @@ def review_dispute(request, review_id: int):
         _detail_context(request, employee, review, dispute_form=form),
         status=400,
     )
+
+
+@login_required
+@require_POST
+def review_seen(request, review_id: int):
+    """The reviewed agent marks a published review read."""
+    employee = _employee(request)
+    review = _visible_review(request, review_id)
+    if review.interaction.employee_id != employee.pk or review.status == ReviewStatus.DRAFT:
+        raise Http404
+    services.qa_review_mark_seen(review=review, agent=employee)
+    messages.success(request, _("Marked as read. Your manager can see that you have read it."))
+    return redirect("qa:review_detail", review.pk)
 
 
 @login_required
@@ -503,6 +534,7 @@ def my_follow_ups(request):
             "due_today": [i for i in open_items if i.follow_up_due == today],
             "upcoming": [i for i in open_items if i.follow_up_due > today],
             "done_today": selectors.follow_ups_done_recently(employee=employee, today=today),
+            "sections": follow_up_sections_mine(employee=employee, today=today),
         },
     )
 
@@ -526,6 +558,7 @@ def team_follow_ups(request):
             "team": team,
             "overdue": Paginator(overdue, PER_PAGE).get_page(request.GET.get("page")),
             "escalations": Paginator(escalations, PER_PAGE).get_page(request.GET.get("epage")),
+            "sections": follow_up_sections_team(user=request.user, today=today, team=team),
         },
     )
 

@@ -167,6 +167,13 @@ def event_process(*, event_id: int) -> str | None:
         )
         if event is None:
             return None
+        if event.connection.kind == ConnectionKind.ZENDESK:
+            # A polled ticket processed again (its agent mapped, or a re-process): the
+            # Zendesk processor settles it, its counters and what it writes.
+            from integrations.zendesk.services import zendesk_events_process
+
+            zendesk_events_process(connection=event.connection, events=[event])
+            return event.status
         _conversation_lock(connection_id=event.connection_id, external_id=event.external_id)
         event.attempts += 1
         event.error = ""

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from integrations import views, webhooks
+from integrations.zendesk import views as zendesk_views
 
 app_name = "integrations"
 
@@ -23,6 +24,16 @@ urlpatterns = [
         "integrations/<int:pk>/reprocess/",
         views.connection_reprocess_view,
         name="connection_reprocess",
+    ),
+    path(
+        "integrations/zendesk/add/",
+        zendesk_views.zendesk_connection_add_view,
+        name="zendesk_add",
+    ),
+    path(
+        "integrations/<int:pk>/zendesk/",
+        zendesk_views.zendesk_settings_view,
+        name="zendesk_settings",
     ),
     path("integrations/agents/", views.agent_queue_view, name="agent_queue"),
     path("integrations/agents/<int:agent_pk>/map/", views.agent_map_view, name="agent_map"),

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text
-from integrations.choices import EventStatus
+from integrations.choices import ConnectionKind, EventStatus
 from integrations.forms import AgentMapForm, ConnectionForm, EventFilterForm, SearchForm
 from integrations.models import Connection, ExternalAgent, InboundEvent
 from integrations.selectors import (
@@ -33,6 +33,7 @@ from integrations.services import (
     connection_set_paused,
     events_reprocess,
 )
+from integrations.zendesk.selectors import zendesk_state
 from staff.selectors import employee_for_user, is_admin
 
 PER_PAGE = 25
@@ -112,6 +113,7 @@ def connection_detail_view(request, pk: int):
     status = form.cleaned_data["status"] if form.is_valid() else ""
     query = query_text(request, "q")
     events = connection_events(connection=connection, status=status, query=query)
+    state = connection_state(connection=connection)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     filter_query = urlencode({k: v for k, v in (("status", status), ("q", query)) if v})
     return render(
@@ -119,7 +121,12 @@ def connection_detail_view(request, pk: int):
         "integrations/connection_detail.html",
         {
             "connection": connection,
-            "state": connection_state(connection=connection),
+            "state": state,
+            "zendesk": (
+                zendesk_state(connection=connection, state=state)
+                if connection.kind == ConnectionKind.ZENDESK
+                else None
+            ),
             "new_url": new_url,
             # The secret itself is never shown again: a placeholder stands in the address.
             "masked_url": _webhook_url(request, connection, "SECRET").replace(

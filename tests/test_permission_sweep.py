@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from feedback.survey_selectors import survey_token
+from imports.choices import ImportKind
+from imports.models import ImportJob
 from integrations.choices import ConnectionKind
 from integrations.models import ExternalAgent
 from integrations.services import connection_create, event_receive
@@ -31,6 +33,8 @@ from staff.choices import Role
 from tests.factories import (
     AlertFactory,
     ChangeEventFactory,
+    CoachingActionFactory,
+    CoachingSessionFactory,
     CustomerFactory,
     EmployeeFactory,
     GoalFactory,
@@ -116,8 +120,18 @@ def world(db):
     invitation = SurveyInvitationFactory(interaction=interaction)
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
     inbound = event_receive(connection=connection, body=b"{}")
+    import_job = ImportJob.objects.create(
+        kind=ImportKind.INTERACTIONS,
+        source="helpdesk",
+        file_name="tickets.csv",
+        headers=["id"],
+        created_by=users["manager_own"].employee,
+    )
+    session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
     return {
+        "import_job": import_job,
         "connection": connection,
+        "zendesk_connection": connection_create(kind=ConnectionKind.ZENDESK, name="Zendesk"),
         "inbound_event": inbound,
         "external_agent": ExternalAgent.objects.create(connection=connection, external_id="7"),
         "scorecard": scorecard,
@@ -134,6 +148,8 @@ def world(db):
         "customer": interaction.customer,
         "review": review,
         "token": survey_token(invitation=invitation),
+        "session": session,
+        "action": CoachingActionFactory(session=session),
     }
 
 
@@ -149,6 +165,8 @@ def _kwargs(name: str, world: dict) -> dict:
         "review_id": world["review"].pk,
         "interaction_id": world["interaction"].pk,
         "token": world["token"],
+        "session_id": world["session"].pk,
+        "action_id": world["action"].pk,
     }
     by_name = {
         "scorecards:team_dashboard": {"slug": world["team"].slug},
@@ -171,6 +189,11 @@ def _kwargs(name: str, world: dict) -> dict:
             "event_pk": world["inbound_event"].pk,
         },
         "integrations:agent_map": {"agent_pk": world["external_agent"].pk},
+        "customers:team_hours": {"slug": world["team"].slug},
+        "imports:job": {"pk": world["import_job"].pk},
+        "imports:run": {"pk": world["import_job"].pk},
+        "imports:status": {"pk": world["import_job"].pk},
+        "integrations:zendesk_settings": {"pk": world["zendesk_connection"].pk},
     }
     if name in by_name:
         return by_name[name]
@@ -204,15 +227,19 @@ def _sweep(client, world, name: str) -> tuple:
 
 # Pages that only accept POST are swept with an empty POST (a GET answers 405 to everyone).
 POST_ONLY = {
+    "imports:run",
     "integrations:agent_map",
     "integrations:connection_pause",
     "integrations:connection_reprocess",
+    "coaching:action_done",
+    "coaching:session_acknowledge",
     "language_set",
     "logout",
     "qa:follow_up_done",
     "qa:interaction_flag",
     "qa:interaction_review_start",
     "qa:review_dispute",
+    "qa:review_seen",
     "scorecards:alert_acknowledge",
     "scorecards:editor_draft_new",
     "scorecards:editor_publish",
@@ -226,6 +253,11 @@ L = "login"
 # 404 where the object exists but is not the role's to see (no hint that it exists), 403 where
 # the whole page is not for the role.
 EXPECTED = {
+    "coaching:action_done": (L, 404, 404, 302, 403, 302),
+    "coaching:session_acknowledge": (L, 404, 404, 404, 403, 404),
+    "coaching:session_detail": (L, 404, 404, 200, 403, 200),
+    "coaching:session_list": (L, 200, 200, 200, 403, 200),
+    "coaching:session_new": (L, 403, 200, 200, 403, 200),
     "customers:customer_detail": (L, 404, 404, 200, 403, 200),
     "customers:customer_erase": (L, 404, 404, 200, 403, 200),
     "customers:customer_export": (L, 404, 404, 200, 403, 200),
@@ -235,8 +267,14 @@ EXPECTED = {
     "customers:interaction_edit": (L, 404, 404, 404, 403, 404),
     "customers:interaction_list": (L, 200, 200, 200, 403, 200),
     "customers:interaction_log": (L, 200, 200, 200, 403, 200),
+    "customers:team_hours": (L, 403, 404, 200, 403, 200),
     "health": (200, 200, 200, 200, 200, 200),
     "home": (L, 302, 302, 302, 200, 200),
+    # Managers and admins import files; a manager sees the imports they uploaded.
+    "imports:job": (L, 403, 404, 200, 403, 200),
+    "imports:list": (L, 403, 200, 200, 403, 200),
+    "imports:run": (L, 403, 404, 302, 403, 302),
+    "imports:status": (L, 403, 404, 200, 403, 200),
     "integrations:agent_map": (L, 403, 403, 403, 403, 302),
     "integrations:agent_queue": (L, 403, 403, 403, 403, 200),
     # The webhook takes POSTs from Chatwoot only (tests/integrations): a GET is refused.
@@ -247,6 +285,8 @@ EXPECTED = {
     "integrations:connection_pause": (L, 403, 403, 403, 403, 302),
     "integrations:connection_reprocess": (L, 403, 403, 403, 403, 302),
     "integrations:event_detail": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_add": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_settings": (L, 403, 403, 403, 403, 200),
     "language_set": (302, 302, 302, 302, 302, 302),
     "login": (200, 302, 302, 302, 302, 302),
     "logout": (L, L, L, L, L, L),
@@ -266,6 +306,7 @@ EXPECTED = {
     "qa:review_dispute": (L, 404, 404, 400, 404, 400),
     "qa:review_edit": (L, 404, 404, 404, 404, 404),
     "qa:review_resolve": (L, 403, 404, 404, 403, 404),
+    "qa:review_seen": (L, 404, 404, 404, 404, 404),
     "qa:team_follow_ups": (L, 403, 200, 200, 403, 200),
     "scorecards:agent_detail": (L, 404, 404, 200, 404, 200),
     "scorecards:agent_explain": (L, 404, 404, 200, 404, 200),

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "scorecards",
     "privacy",
     "integrations",
+    "imports",
+    "coaching",
 ]
 
 MIDDLEWARE = [
@@ -212,9 +214,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Riga")
 USE_I18N = True
 USE_TZ = True
+# One date style per language, numeric where month names break sentences (crs_site/formats).
+FORMAT_MODULE_PATH = "crs_site.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (imports). Never served by URL: the import pages and tasks read them.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files above this size are refused at upload (a 100,000-row CSV is about 20 MB).
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=200 * 1024 * 1024)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -223,6 +231,8 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded import files, read by the Celery workers (MEDIA_ROOT on a shared disk).
+    "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -341,6 +351,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.survey_invitations_send_pending",
         "schedule": crontab(minute="7-59/15"),
     },
+    # Zendesk Support connections: each reads its ticket export from its stored cursor
+    # (integrations/zendesk/poller.py keeps under Zendesk's 10 export requests a minute).
+    "zendesk-poll": {
+        "task": "integrations.zendesk.tasks.zendesk_poll_all",
+        "schedule": crontab(minute="*"),
+    },
     # Helpdesk events stored while the broker or the workers were down: queued again.
     "inbound-events-sweep": {
         "task": "integrations.tasks.inbound_events_sweep",
@@ -354,10 +370,16 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# Where a Zendesk Support account is reached; {subdomain} is the connection's. Only tests point
+# it elsewhere (a local stand-in of the export): an admin names a subdomain, never a host.
+CRS_ZENDESK_URL = env("CRS_ZENDESK_URL", default="https://{subdomain}.zendesk.com")
+
 CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # The address customers and managers reach the site at: links in e-mails sent by the worker,
 # which has no request to take the host from.
 CRS_SITE_URL = env("CRS_SITE_URL", default="http://localhost:8000")
+# The organisation's name as customers know it: shown on the survey pages.
+CRS_ORGANISATION_NAME = env("CRS_ORGANISATION_NAME", default="CRS")
 
 # An agent logs, changes or removes only interactions opened within this many days: older ones
 # are settled history that past periods' scores and QA reviews rest on. Managers and the API

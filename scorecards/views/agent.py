@@ -25,6 +25,7 @@ from scorecards.selectors.goals import (
     goals_editable_by,
     goals_with_pooled,
 )
+from scorecards.selectors.markers import trend_markers
 from scorecards.selectors.versions import last_final_day
 from scorecards.services.goals import goal_create, goal_delete, goal_update
 from staff.choices import Role
@@ -102,9 +103,26 @@ def _interaction_edit_exists() -> bool:
     return True
 
 
-def _trend_chart(overview) -> dict:
-    """Return the chart spec of the daily totals with the version's band limits."""
+def _explain_url(*, subject, day: dt.date, is_self: bool) -> str:
+    if is_self:
+        return reverse("scorecards:my_explain", args=[day])
+    return reverse("scorecards:agent_explain", args=[subject.pk, day])
+
+
+def _trend_chart(overview, markers=(), *, subject=None, is_self: bool = True) -> dict:
+    """Return the chart spec of the daily totals with the version's band limits and markers.
+
+    `links` sends a click on a day's point to that day explained (charts.js); the table under
+    the chart has the same links for keyboards and screen readers.
+    """
     labels = [formats.date_format(point.day, "SHORT_DATE_FORMAT") for point in overview.trend]
+    links = [
+        _explain_url(subject=subject, day=point.day, is_self=is_self)
+        if subject is not None and point.total is not None
+        else None
+        for point in overview.trend
+    ]
+    index = {point.day: position for position, point in enumerate(overview.trend)}
     datasets = [
         {
             "label": _("Daily total"),
@@ -134,6 +152,12 @@ def _trend_chart(overview) -> dict:
         "type": "line",
         "labels": labels,
         "datasets": datasets,
+        "markers": [
+            {"x": index[marker.day], "label": marker.label}
+            for marker in markers
+            if marker.day in index
+        ],
+        "links": links,
         "options": {
             # Drawn at once: the figures matter, not the motion (and screenshots show them).
             "animation": False,
@@ -162,12 +186,19 @@ def overview(request, employee_id: int | None = None):
         language=translation.get_language(),
         with_reviews_to_do=not is_self,
     )
+    markers = trend_markers(
+        user=request.user,
+        employee=subject,
+        date_from=result.trend[0].day,
+        date_to=result.trend[-1].day,
+    )
     context = {
         "subject": subject,
         "is_self": is_self,
         "overview": result,
         "periods": PERIODS,
-        "trend_chart": _trend_chart(result),
+        "trend_chart": _trend_chart(result, markers, subject=subject, is_self=is_self),
+        "trend_markers": markers,
         "can_edit_interactions": is_self and _interaction_edit_exists(),
     }
     return render(
