@@ -227,44 +227,15 @@ def _measure(server, connection, employee, headers: dict) -> dict:
     }
 
 
-def run(args) -> None:
-    """Measure, check nothing is lost, and write the "webhook" section of BENCHMARKS.md."""
-    from bench.api import Server
-    from bench.report import machine, table, today, write_section
-    from customers.models import Customer, Interaction
-    from integrations.choices import ConnectionKind
-    from integrations.models import ExternalAgent
-    from integrations.services import connection_create
-    from staff.choices import ApiScope
-    from staff.models import ApiKey, Employee
-
-    queue = f"bench-webhook-{uuid.uuid4().hex[:8]}"
-    # The server publishes to the queue the worker consumes (settings read it at start).
-    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue
-    employee = Employee.objects.filter(is_active=True, memberships__isnull=False).order_by("pk")[0]
-    connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Benchmark")
-    ExternalAgent.objects.create(
-        connection=connection, external_id=str(AGENT_ID), name="Bench agent", employee=employee
-    )
-    api_key, raw = ApiKey.objects.create_key(name="benchmark", scopes=list(ApiScope.values))
-    headers = {"Authorization": f"Api-Key {raw}", "Content-Type": "application/json"}
-    try:
-        with Server() as server, Worker(queue):
-            figures = _measure(server, connection, employee, headers)
-    finally:
-        sources = [connection.source, "bench-webhook-api"]
-        Interaction.objects.filter(source__in=sources).delete()
-        Customer.objects.filter(external_id__startswith=f"chatwoot-{connection.pk}-").delete()
-        Customer.objects.filter(external_id__startswith="bench-webhook-").delete()
-        connection.delete()
-        api_key.delete()
+def _markdown(figures: dict) -> str:
+    from bench.report import machine, table, today
 
     per_event = figures["webhook_seconds"] / EVENTS
     per_row = figures["api_seconds"] / API_ROWS
     ratio = per_event / per_row
     lost = EVENTS - figures["accepted"]
     met = ratio <= GOAL and lost == 0 and figures["interactions"] == EVENTS
-    markdown = "\n".join(
+    return "\n".join(
         [
             "## Webhook: Chatwoot deliveries end to end",
             "",
@@ -308,6 +279,41 @@ def run(args) -> None:
             "",
         ]
     )
+
+
+def run(args) -> None:
+    """Measure, check nothing is lost, and write the "webhook" section of BENCHMARKS.md."""
+    from bench.api import Server
+    from bench.report import write_section
+    from customers.models import Customer, Interaction
+    from integrations.choices import ConnectionKind
+    from integrations.models import ExternalAgent
+    from integrations.services import connection_create
+    from staff.choices import ApiScope
+    from staff.models import ApiKey, Employee
+
+    queue = f"bench-webhook-{uuid.uuid4().hex[:8]}"
+    # The server publishes to the queue the worker consumes (settings read it at start).
+    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue
+    employee = Employee.objects.filter(is_active=True, memberships__isnull=False).order_by("pk")[0]
+    connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Benchmark")
+    ExternalAgent.objects.create(
+        connection=connection, external_id=str(AGENT_ID), name="Bench agent", employee=employee
+    )
+    api_key, raw = ApiKey.objects.create_key(name="benchmark", scopes=list(ApiScope.values))
+    headers = {"Authorization": f"Api-Key {raw}", "Content-Type": "application/json"}
+    try:
+        with Server() as server, Worker(queue):
+            figures = _measure(server, connection, employee, headers)
+    finally:
+        sources = [connection.source, "bench-webhook-api"]
+        Interaction.objects.filter(source__in=sources).delete()
+        Customer.objects.filter(external_id__startswith=f"chatwoot-{connection.pk}-").delete()
+        Customer.objects.filter(external_id__startswith="bench-webhook-").delete()
+        connection.delete()
+        api_key.delete()
+
+    markdown = _markdown(figures)
     print(markdown)
     if not args.no_write:
         write_section("webhook", markdown)
