@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.models import (
+    QADisputeItem,
+    QARating,
+    QAReview,
+    QAReviewEvent,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from scorecards.dirty import days_mark_dirty, qa_review_days, survey_response_days
 from staff.admin import ReadOnlyAdminMixin
 
@@ -85,6 +92,16 @@ class QAReviewEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor__user")
 
 
+class QADisputeItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = QADisputeItem
+    fields = ["criterion", "original_rating", "proposed_rating", "reason", "outcome",
+              "resolved_rating"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
 @admin.register(QAReview)
 class QAReviewAdmin(MarksDaysDirtyMixin, admin.ModelAdmin):
     touched_days = staticmethod(qa_review_days)
@@ -128,10 +145,23 @@ class QAReviewAdmin(MarksDaysDirtyMixin, admin.ModelAdmin):
         "resolution_note",
         "resolved_at",
         "resolved_by",
+        "seen_at",
     ]
     fieldsets = [
         (None, {"fields": ["interaction", "reviewer", "version", "reason", "comment"]}),
-        (_("Outcome"), {"fields": ["status", "total", "created_at", "published_at", "scored_at"]}),
+        (
+            _("Outcome"),
+            {
+                "fields": [
+                    "status",
+                    "total",
+                    "created_at",
+                    "published_at",
+                    "scored_at",
+                    "seen_at",
+                ]
+            },
+        ),
         (
             _("Dispute"),
             {
@@ -146,7 +176,7 @@ class QAReviewAdmin(MarksDaysDirtyMixin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [QARatingInline, QAReviewEventInline]
+    inlines = [QARatingInline, QADisputeItemInline, QAReviewEventInline]
 
     @admin.display(description=_("agent"), ordering="interaction__employee__user__last_name")
     def agent(self, review: QAReview):

@@ -28,7 +28,14 @@ from crs_site.lib.numbers import quantize
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
-from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.models import (
+    QADisputeItem,
+    QARating,
+    QAReview,
+    QAReviewEvent,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.choices import ChangeKind, VersionStatus
 from scorecards.demo.content import (
@@ -870,6 +877,9 @@ class _Builder:
             monday = day - dt.timedelta(days=day.weekday())
             weeks.setdefault((draft.person.employee.pk, monday), []).append(draft)
         reviews, ratings, events = [], [], []
+        # Disputes are decided by someone other than the review's author: the QA lead (admin).
+        self.quality_lead = Employee.objects.filter(role=Role.ADMIN).order_by("pk").first()
+        self.dispute_items: list[QADisputeItem] = []
         for (_employee_id, _monday), candidates in weeks.items():
             size = self.teams[candidates[0].spec.slug].qa_sample_size
             for draft in rng.sample(candidates, min(size, len(candidates))):
@@ -882,6 +892,9 @@ class _Builder:
         _bulk_create_dated(QAReview, reviews, "created_at")
         QARating.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
         _bulk_create_dated(QAReviewEvent, events, "at")
+        for item in self.dispute_items:
+            item.review_id = item.review.pk
+        QADisputeItem.objects.bulk_create(self.dispute_items)
         self.counts.update(qa_reviews=len(reviews), qa_ratings=len(ratings))
 
     def review_draw(self, draft: _Draft):
@@ -960,6 +973,19 @@ class _Builder:
                 QAReviewEvent(review=review, actor=agent, action=ReviewAction.SEEN, at=seen)
             )
         if fate < 0.05 and disputed <= self.now:
+            # The agent disputes the lowest rating, proposing two steps more.
+            rated = [row for row in ratings if row.rating is not None]
+            lowest = min(rated, key=lambda row: row.rating) if rated else None
+            if lowest is not None:
+                self.dispute_items.append(
+                    QADisputeItem(
+                        review=review,
+                        criterion=lowest.criterion,
+                        original_rating=lowest.rating,
+                        proposed_rating=min(4, lowest.rating + 2),
+                        reason=DISPUTE_REASON,
+                    )
+                )
             review.status = ReviewStatus.DISPUTED
             review.dispute_reason = DISPUTE_REASON
             review.disputed_at = disputed
@@ -972,10 +998,14 @@ class _Builder:
                 review.dispute_outcome = DisputeOutcome.UPHELD
                 review.resolution_note = DISPUTE_RESOLUTION
                 review.resolved_at = settled
-                review.resolved_by = reviewer
+                review.resolved_by = self.quality_lead or reviewer
+                for item in self.dispute_items[-1:] if lowest is not None else []:
+                    item.outcome = DisputeOutcome.UPHELD
+                    item.resolved_rating = item.original_rating
                 events.append(
-                    QAReviewEvent(review=review, actor=reviewer, action=ReviewAction.RESOLVED,
-                                  note=DISPUTE_RESOLUTION, total=total, at=settled)
+                    QAReviewEvent(review=review, actor=review.resolved_by,
+                                  action=ReviewAction.RESOLVED, note=DISPUTE_RESOLUTION,
+                                  total=total, at=settled)
                 )  # fmt: skip
         return review, ratings, events
 
