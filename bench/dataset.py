@@ -593,14 +593,15 @@ def size_database(*, agents: int, days: int, per_day: int, seed: int):
     """Point the default connection, while open, at a database holding a data set of this size.
 
     The database is named after the benchmark one and the size (`crs_bench_250x30x60`:
-    agents × days × interactions a day), created and filled the first time, reused after.
+    agents × days × interactions a day), created and filled the first time, reused after. It
+    yields what `data_ensure` returns: the generation's counts and seconds, or None.
     """
     base = connection.settings_dict["NAME"]
     database_use(f"{base}_{agents}x{days}x{per_day}")
     try:
         database_ensure()
-        data_ensure(agents=agents, days=days, per_day=per_day, seed=seed)
-        yield
+        # The generator's counts and seconds when it ran now, None when the set was there.
+        yield data_ensure(agents=agents, days=days, per_day=per_day, seed=seed)
     finally:
         database_use(base)
 

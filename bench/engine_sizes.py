@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
-from bench.dataset import size_database
+from bench.dataset import GOAL_RATE, size_database
 from bench.engine import (
     ROUNDS,
     agents_with_team,
@@ -47,6 +47,8 @@ class SizeResult:
     ours: float  # median seconds of (1)
     floor: float  # median seconds of (2)
     rounds: tuple[tuple[float, float], ...]
+    # Interactions per second of the data set's generator, when it ran in this run.
+    generated_rate: float | None = None
 
     @property
     def per_million(self) -> float:
@@ -106,8 +108,12 @@ def sizes_run(
     data_use = data_use or size_database
     results = []
     for agents in sizes:
-        with data_use(agents=agents, days=days, per_day=per_day, seed=seed):
-            results.append(size_measure(rounds=rounds))
+        with data_use(agents=agents, days=days, per_day=per_day, seed=seed) as generated:
+            result = size_measure(rounds=rounds)
+        if generated:
+            counts, seconds = generated
+            result = replace(result, generated_rate=counts["interactions"] / seconds)
+        results.append(result)
     return results
 
 
@@ -122,6 +128,11 @@ def sizes_markdown(*, results: list[SizeResult], per_day: int, days: int) -> str
             "per million interactions": f"{result.per_million:.2f} s",
             "SQL floor": seconds_text(result.floor),
             "x floor": f"{result.ours / result.floor:.2f}×",
+            "data generated at": (
+                f"{result.generated_rate:,.0f} interactions/s"
+                if result.generated_rate
+                else "(generated earlier)"
+            ),
             "date": when,
             "machine": where,
         }
@@ -144,7 +155,9 @@ def sizes_markdown(*, results: list[SizeResult], per_day: int, days: int) -> str
         f"data` (~{per_day} interactions per agent and day over {days} days), in a database "
         "of its own; (1) backfills all of it on empty score tables and (2) is the SQL floor, "
         f"alternating; the figures are medians (the rounds, ours/floor: {rounds}). Every "
-        "employee-day of every size is checked to agree on every num/den first. Regenerate "
+        "employee-day of every size is checked to agree on every num/den first. A data set "
+        "generated in the run shows its generator's rate (streamed into PostgreSQL by COPY; "
+        f"goal at least {GOAL_RATE:,} interactions/s). Regenerate "
         f"with `python -m bench engine --sizes "
         f"{','.join(str(result.agents) for result in results)} --days {days} "
         f"--per-day {per_day}`.\n"

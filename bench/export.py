@@ -70,7 +70,10 @@ def _rows_create(*, agents: int, days: int):
             for n, user in enumerate(users)
         ]
     )
-    figures = {code: {"value": "71.50", "score": "64.00"} for code in MetricCode.values}
+    figures = {
+        code: {"value": 71.5, "score": 64.0, "num": 143.0, "den": 200.0}
+        for code in MetricCode.values
+    }
     stats = {
         f"{code}_{part}": Decimal(value)
         for code in MetricCode.values

@@ -562,6 +562,69 @@ def summarise(samples: list[Sample], seconds: float) -> list[dict[str, object]]:
 # ---- the run -----------------------------------------------------------------------------------
 
 
+def _load_report(
+    *,
+    rows: list[dict],
+    elapsed: float,
+    teams: int,
+    error_text: str,
+    server_errors: int,
+    logged: int,
+    stored: int,
+    lost: int,
+    catch_up: float,
+    not_drained: str,
+    load_before: float,
+    load_during: float,
+) -> str:
+    """Return the `load` section of BENCHMARKS.md for the measured figures."""
+    users = AGENTS + DESK_AGENTS + MANAGERS + TOOLS
+    return f"""## Load: the production shape under a mixed workload
+
+Measured {today()} on {machine()}: gunicorn ({GUNICORN_WORKERS} sync workers,
+`crs_site.settings.production`), one Celery worker, PostgreSQL and Redis all on this machine,
+driven over loopback by `python -m bench load` from a second process for {elapsed:.0f} s.
+Closed loop, no think time: {AGENTS} agents log interactions through the API (each with its own
+key) and {DESK_AGENTS} on the "Log interaction" page (signed in, CSRF token, then the
+form again after the redirect), {MANAGERS} managers load their team dashboard, the team list,
+the comparison and the alerts, {TOOLS} tools pull a week of employee scores and the pooled team
+summary. A scheduled run (`scores_refresh`) goes to the worker as the load starts, as beat would
+send one. The data set is the benchmark organisation (`crs_bench`: {teams} teams
+with managers).
+
+{table(rows)}
+Errors: {error_text}; server tracebacks: {server_errors}.
+
+Interactions logged: {logged:,} accepted (200 from the API, 302 from the page),
+{stored:,} found in the database
+afterwards, **{lost} lost**.
+The run sent after the load finished its work (queue empty) in {catch_up:.0f} s{not_drained}.
+The interactions of the run are removed afterwards, their days marked dirty, so the data set
+stays as it was.
+
+The whole stack and the load generator share the machine's cores, and so did whatever else ran on
+it: the 1-minute load average was {load_before:.1f} before the run and {load_during:.1f} at its end.
+With {users} users and {GUNICORN_WORKERS} sync workers, a request mostly waits for the
+others: the latencies are queueing under saturation, not the time one request
+takes. The figures are what one small, busy machine serves, not a ceiling. More gunicorn workers
+on more machines scale the web side out against one PostgreSQL (README, operations).
+"""
+
+
+def catch_up_wait(*, redis_url: str, queue: str) -> tuple[float, bool]:
+    """Send a scheduled run and wait (at most 5 minutes) for the queue to drain; return the
+    seconds it took and whether it drained."""
+    started = time.monotonic()
+    scores_refresh_send(redis_url=redis_url, queue=queue)
+    deadline = started + 300
+    time.sleep(1)
+    while not queue_drained(redis_url=redis_url, queue=queue):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started, queue_drained(redis_url=redis_url, queue=queue)
+
+
 def run(args: argparse.Namespace) -> None:
     """Drive the production shape for LOAD_SECONDS and write the `load` section."""
     from django.conf import settings
@@ -598,16 +661,7 @@ def run(args: argparse.Namespace) -> None:
         load_during = os.getloadavg()[0]
         stored = plan_interactions(plan).count()
         log("load done; a run after the load catches up with what was logged")
-        caught_up_started = time.monotonic()
-        scores_refresh_send(redis_url=redis_url, queue=queue)
-        deadline = caught_up_started + 300
-        time.sleep(1)
-        while not queue_drained(redis_url=redis_url, queue=queue):
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
-        catch_up = time.monotonic() - caught_up_started
-        drained = queue_drained(redis_url=redis_url, queue=queue)
+        catch_up, drained = catch_up_wait(redis_url=redis_url, queue=queue)
         errors = Counter(s.error for s in driver.samples if s.error)
         server_log = services[1].text()
     finally:
@@ -620,160 +674,27 @@ def run(args: argparse.Namespace) -> None:
     rows = summarise(driver.samples, elapsed)
     lost = driver.logged_ok - stored
     server_errors = server_log.count("Traceback") + server_log.count("[CRITICAL]")
-    users = AGENTS + DESK_AGENTS + MANAGERS + TOOLS
     not_drained = "" if drained else " (not drained within the bound)"
     error_text = ", ".join(f"{name} × {count}" for name, count in errors.most_common()) or "none"
-    markdown = f"""## Load: the production shape under a mixed workload
-
-Measured {today()} on {machine()}: gunicorn ({GUNICORN_WORKERS} sync workers,
-`crs_site.settings.production`), one Celery worker, PostgreSQL and Redis all on this machine,
-driven over loopback by `python -m bench load` from a second process for {elapsed:.0f} s.
-Closed loop, no think time: {AGENTS} agents log interactions through the API (each with its own
-key) and {DESK_AGENTS} on the "Log interaction" page (signed in, CSRF token, then the
-form again after the redirect), {MANAGERS} managers load their team dashboard, the team list,
-the comparison and the alerts, {TOOLS} tools pull a week of employee scores and the pooled team
-summary. A scheduled run (`scores_refresh`) goes to the worker as the load starts, as beat would
-send one. The data set is the benchmark organisation (`crs_bench`: {len(plan.team_slugs)} teams
-with managers).
-
-{table(rows)}
-Errors: {error_text}; server tracebacks: {server_errors}.
-
-Interactions logged: {driver.logged_ok:,} accepted (200 from the API, 302 from the page),
-{stored:,} found in the database
-afterwards, **{lost} lost**.
-The run sent after the load finished its work (queue empty) in {catch_up:.0f} s{not_drained}.
-The interactions of the run are removed afterwards, their days marked dirty, so the data set
-stays as it was.
-
-The whole stack and the load generator share the machine's cores, and so did whatever else ran on
-it: the 1-minute load average was {load_before:.1f} before the run and {load_during:.1f} at its end.
-With {users} users and {GUNICORN_WORKERS} sync workers, a request mostly waits for the
-others: the latencies are queueing under saturation, not the time one request
-takes. The figures are what one small, busy machine serves, not a ceiling. More gunicorn workers
-on more machines scale the web side out against one PostgreSQL (README, operations).
-"""
+    markdown = _load_report(
+        rows=rows,
+        elapsed=elapsed,
+        teams=len(plan.team_slugs),
+        error_text=error_text,
+        server_errors=server_errors,
+        logged=driver.logged_ok,
+        stored=stored,
+        lost=lost,
+        catch_up=catch_up,
+        not_drained=not_drained,
+        load_before=load_before,
+        load_during=load_during,
+    )
     print(markdown)
     if not getattr(args, "no_write", False):
         write_section("load", markdown)
     if lost or not drained:
         raise SystemExit(f"load: {lost} interactions lost, queue drained: {drained}")
-
-
-# ---- the reliability section ------------------------------------------------------------------
-
-# What each fault test shows, in the words of the issue it answers.
-FAULTS = {
-    "test_broker_timeouts_are_short_enough_for_a_request": (
-        "Redis hung: the broker's connect and socket timeouts are 1 s each, no second attempt"
-    ),
-    "test_logging_and_dashboards_answer_while_redis_is_down_and_the_next_run_catches_up": (
-        "Redis hung (a port that accepts and never answers) or stopped: interactions logged "
-        "through the API and the page, 11 pages and 2 API pulls all answer 200, none "
-        "able to wait more than 2 s on Redis (the timeouts of every socket it opened); the day "
-        "stays on the dirty list; with Redis back, `scores_refresh` on a real worker "
-        "drains it and the rows equal a fresh computation, no interaction lost"
-    ),
-    "test_api_answers_when_the_redis_cache_is_down_too": (
-        "Redis hung or stopped *as the cache* of production settings: the cache gives up within "
-        "its 1 s timeouts and the API throttle, which counts requests there, lets the request "
-        "through: the API POST answers 200 and the interaction is stored"
-    ),
-    "test_logging_an_interaction_that_invites_a_survey_answers_while_redis_is_down": (
-        "Redis hung or stopped while an agent resolves an interaction of a surveyed team (API "
-        "and page): the write succeeds and the survey invitation waits unsent for the pending "
-        "sweep; neither request can wait more than 2 s on Redis (one connection, 1 s connect "
-        "and 1 s read timeout)"
-    ),
-    "test_backfill_survives_a_worker_killed_mid_chunk_with_rows_of_an_uninterrupted_run": (
-        "`compute_scores --async` in 3 chunks, the worker SIGKILLed inside a chunk's write: a "
-        "second worker runs the two waiting chunks and the redelivered one (late acknowledgement); "
-        "every employee and team row equals an uninterrupted synchronous backfill"
-    ),
-    "test_production_reuses_connections_and_checks_them_first": (
-        "Production keeps database connections (CONN_MAX_AGE > 0) and checks them before reuse "
-        "(CONN_HEALTH_CHECKS)"
-    ),
-    "test_requests_answer_through_dropped_and_refused_connections_and_recover": (
-        "PostgreSQL drops the app's connections under a running gunicorn: the next dashboard, "
-        "API pull and API POST all succeed (health check reconnects); while it refuses "
-        "connections every request gets a clean 500 within the 10 s bound, none hangs; once it "
-        "accepts again the same server process answers 200 and no committed interaction is lost"
-    ),
-}
-
-
-def reliability(*, database: str, write: bool = True) -> None:
-    """Run the fault tests and write their outcomes into the `reliability` section."""
-    import xml.etree.ElementTree as ElementTree
-
-    from django.conf import settings
-
-    with tempfile.NamedTemporaryFile(suffix=".xml") as report:
-        started = time.monotonic()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-p",
-                "no:cacheprovider",
-                "-q",
-                f"--junitxml={report.name}",
-                "tests/faults",
-            ],
-            cwd=settings.BASE_DIR,
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "crs_site.settings.test",
-                "TEST_DATABASE_NAME": database,
-            },
-            check=False,
-        )
-        elapsed = time.monotonic() - started
-        outcomes: dict[str, list[str]] = defaultdict(list)
-        seconds: dict[str, float] = defaultdict(float)
-        for case in ElementTree.parse(report.name).getroot().iter("testcase"):
-            name, _, variant = case.get("name").partition("[")
-            skipped = case.find("skipped")
-            if case.find("failure") is not None or case.find("error") is not None:
-                outcome = "**failed**"
-            elif skipped is not None and skipped.get("type") == "pytest.xfail":
-                outcome = "expected failure (known gap)"
-            elif skipped is not None:
-                outcome = "skipped"
-            else:
-                outcome = "passed"
-            variant = variant.rstrip("]").replace("_port", "")
-            outcomes[name].append(f"{variant}: {outcome}" if variant else outcome)
-            seconds[name] += float(case.get("time", 0))
-    order = [*FAULTS, *(name for name in outcomes if name not in FAULTS)]
-    rows = [
-        {
-            "fault and what must hold": FAULTS.get(name, name),
-            "outcome": "; ".join(outcomes[name]),
-            "seconds": f"{seconds[name]:.0f}",
-        }
-        for name in order
-        if name in outcomes
-    ]
-    markdown = f"""## Reliability: fault tests
-
-`tests/faults/` (marked `faults`, part of `make test`) breaks Redis, a worker and PostgreSQL on
-purpose against the real services of the test machine.
-Measured {today()} on {machine()}; the whole run took {elapsed:.0f} s.
-Regenerate with `python -m bench.load reliability`.
-
-{table(rows)}
-How long a request can wait on a dead Redis is bounded, not timed: the tests record every socket
-a request opens and add up the timeouts set on it (connect, then read). A publish from a request
-makes one connection attempt with 1 s timeouts; a lost publish only logs a warning, and the work
-is caught up from the database (the dirty list; unsent survey invitations, every 15 minutes). The
-API throttle counts requests in the same Redis and lets a request through when it cannot.
-"""
-    print(markdown)
-    if write:
-        write_section("reliability", markdown)
 
 
 if __name__ == "__main__":
@@ -782,6 +703,8 @@ if __name__ == "__main__":
 
     django.setup()
     if "reliability" in sys.argv[1:]:
+        from bench.reliability import reliability
+
         reliability(
             database=os.environ.get("TEST_DATABASE_NAME", "test_crs_faults"),
             write="--no-write" not in sys.argv,

@@ -12,12 +12,11 @@ from feedback.choices import ReviewStatus
 from feedback.models import QAReview
 from scorecards.choices import MetricCode
 from scorecards.models import EmployeeDailyScore, Goal, QACriterion
-from scorecards.selectors.changes import IMPACT_WINDOW_DAYS, BeforeAfter, pooled_before_after
+from scorecards.selectors.changes import BeforeAfter, pooled_before_after
 from scorecards.selectors.periods import period_summaries
 from scorecards.selectors.versions import (
     employees_scorecards_on,
     last_final_day,
-    period_version,
     version_in_force,
 )
 from staff.models import Employee, Team
@@ -190,18 +189,9 @@ def session_effect(
         queryset=EmployeeDailyScore.objects.filter(employee_id=session.agent_id),
         day_field="day",
     )
-    labels = dict(MetricCode.choices)
-    version = period_version(
-        scorecard_id=employees_scorecards_on(
-            employee_ids=[session.agent_id], day=session.held_on
-        ).get(session.agent_id),
-        date_to=session.held_on + dt.timedelta(days=IMPACT_WINDOW_DAYS - 1),
-    )
-    if version is not None:
-        labels.update({metric.code: metric.label for metric in version.metrics.all()})
-    labelled = [(code, str(labels[code])) for code in session_metric_codes(session=session)]
+    codes = session_metric_codes(session=session)
     return SessionEffect(
-        pooled=pooled_before_after(rows=rows, day=session.held_on, labelled=labelled),
+        pooled=pooled_before_after(rows=rows, day=session.held_on, codes=codes),
         final_until=last_final_day(now=now or timezone.now()),
     )
 

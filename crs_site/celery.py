@@ -14,6 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crs_site.settings.local")
 app = Celery("crs_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Connectors keep their tasks beside their code, one package per helpdesk.
+app.autodiscover_tasks(["integrations.zendesk"])
 
 logger = logging.getLogger(__name__)
 

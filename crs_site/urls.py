@@ -25,8 +25,10 @@ urlpatterns = [
     ),
     path("", include("feedback.survey_urls")),
     path("", include("feedback.qa_urls")),
+    path("", include("integrations.urls")),
     path("", include("coaching.urls")),
     path("", include("staff.urls")),
+    path("", include("imports.urls")),
 ]
 
 if settings.DEBUG:

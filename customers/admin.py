@@ -1,8 +1,16 @@
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from crs_site.lib.admin_forms import service_checked_form
 from customers.models import Customer, Interaction
-from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days
+from customers.services import (
+    EDITABLE_FIELDS,
+    interaction_create,
+    interaction_delete,
+    interaction_update,
+    interaction_validate,
+)
 
 
 @admin.register(Customer)
@@ -12,17 +20,6 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["name", "company", "email", "phone", "external_id"]
     date_hierarchy = "created_at"
     readonly_fields = ["erased_at", "created_at"]
-
-
-def _interactions_days(interactions) -> set[Pair]:
-    """Return every (employee, day) the interactions and the feedback about them count on."""
-    interactions = list(interactions)
-    feedback = feedback_days(interaction_ids=[interaction.pk for interaction in interactions])
-    pairs: set[Pair] = set()
-    for interaction in interactions:
-        pairs |= interaction_days(interaction)
-        pairs |= {(interaction.employee_id, day) for day in feedback.get(interaction.pk, ())}
-    return pairs
 
 
 @admin.register(Interaction)
@@ -80,19 +77,24 @@ class InteractionAdmin(admin.ModelAdmin):
         (_("Origin"), {"fields": ["source", "external_id", "created_at", "updated_at"]}),
     ]
 
-    # An edit here changes scores like any other write: the days it touched before and after
-    # are marked for the next scoring run.
+    # The admin writes through the same services as the pages: the same checks, and the days
+    # an edit touches before and after are marked for the next scoring run.
+    form = service_checked_form(lambda interaction: interaction_validate(interaction=interaction))
+
     def save_model(self, request, obj, form, change):
-        before = _interactions_days(Interaction.objects.filter(pk=obj.pk)) if change else set()
-        super().save_model(request, obj, form, change)
-        days_mark_dirty(pairs=before | _interactions_days([obj]))
+        fields = {name: getattr(obj, name) for name in form.cleaned_data if name in EDITABLE_FIELDS}
+        if change:
+            interaction_update(interaction=obj, **fields)
+            return
+        created = interaction_create(**fields)
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
 
     def delete_model(self, request, obj):
-        touched = _interactions_days([obj])
-        super().delete_model(request, obj)
-        days_mark_dirty(pairs=touched)
+        interaction_delete(interaction=obj)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        touched = _interactions_days(queryset)
-        super().delete_queryset(request, queryset)
-        days_mark_dirty(pairs=touched)
+        for interaction in queryset:
+            interaction_delete(interaction=interaction)

@@ -57,6 +57,12 @@ class Interaction(models.Model):
     resolved_at = models.DateTimeField(
         _("resolved at"), null=True, blank=True, validators=[validate_day_in_range]
     )
+    # The working time to the first response under the working calendar of the employee's team
+    # on the opening day; null without a calendar (or an answer). Written by the services
+    # (customers.working_time), read by the engine in place of the wall-clock time.
+    first_response_working_time = models.DurationField(
+        _("working time to first response"), null=True, blank=True, editable=False
+    )
     is_first_contact_resolution = models.BooleanField(_("resolved on first contact"), default=False)
     is_escalated = models.BooleanField(_("escalated"), default=False)
     follow_up_due = models.DateField(
@@ -66,6 +72,8 @@ class Interaction(models.Model):
         _("follow-up done at"), null=True, blank=True, validators=[validate_day_in_range]
     )
     is_flagged_for_review = models.BooleanField(_("flagged for QA review"), default=False)
+    # Times a resolved interaction was pushed again unresolved (customers.services.REOPEN_RULE).
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0, db_default=0)
     source = models.CharField(_("source"), max_length=40, default=SOURCE_WEB)
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
+from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
 from staff.choices import Role
@@ -170,6 +171,7 @@ def interaction_create(*, employee: Employee, customer: Customer, **fields: Any)
         raise TypeError(f"Unknown interaction fields: {', '.join(sorted(unknown))}")
     interaction = Interaction(employee=employee, customer=customer, **fields)
     interaction_validate(interaction=interaction)
+    interactions_working_time_fill([interaction])
     interaction.save()
     days_mark_dirty(pairs=interaction_days(interaction))
     if interaction.resolved_at is not None:
@@ -214,7 +216,8 @@ def interaction_update(
         setattr(interaction, name, value)
     _agent_window_check(actor=changed_by, opened_at=interaction.opened_at)
     interaction_validate(interaction=interaction)
-    interaction.save(update_fields=[*names, "updated_at"])
+    interactions_working_time_fill([interaction])
+    interaction.save(update_fields=[*names, "first_response_working_time", "updated_at"])
     pairs = interaction_days(stored) | interaction_days(interaction)
     if stored.employee_id != interaction.employee_id:
         pairs |= _moved_feedback_days(
@@ -301,6 +304,23 @@ def interaction_keys_repeated(
     return errors
 
 
+def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
+    """The reopen rule (docs/SCORING.md, *Reopens*) for a pushed row over its stored one.
+
+    A resolved interaction pushed again without a resolution time was reopened: it loses its
+    resolution until resolved again, and it is never again a first-contact resolution (the
+    customer had to come back). The caller marks the days it counted on before and counts on
+    now, so both the old resolution day and the new one are rescored.
+    """
+    if old is None:
+        return
+    interaction.reopen_count = old.reopen_count
+    if old.resolved_at is not None and interaction.resolved_at is None:
+        interaction.reopen_count += 1
+    if interaction.reopen_count:
+        interaction.is_first_contact_resolution = False
+
+
 @transaction.atomic
 def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
     """Create or update interactions on (source, external_id); all rows are written or none.
@@ -336,12 +356,29 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
                 (Q(source=s, external_id__in=ids) for s, ids in keys_by_source.items()),
             )
         )
-        .only("source", "external_id", "employee", "opened_at", "resolved_at", "follow_up_due")
+        .only(
+            "source",
+            "external_id",
+            "employee",
+            "opened_at",
+            "resolved_at",
+            "follow_up_due",
+            "reopen_count",
+        )
         .order_by("pk")
     )
     stored_by_key = {(i.source, i.external_id): i for i in stored}
+    for interaction in interactions:
+        _reopen_apply(
+            interaction=interaction,
+            old=stored_by_key.get((interaction.source, interaction.external_id)),
+        )
 
-    update_fields = sorted(EDITABLE_FIELDS - {"source", "external_id"} | {"updated_at"})
+    interactions_working_time_fill(interactions)
+    update_fields = sorted(
+        EDITABLE_FIELDS - {"source", "external_id"}
+        | {"first_response_working_time", "updated_at", "reopen_count"}
+    )
     # Written in key order so two concurrent batches lock shared rows in the same order.
     Interaction.objects.bulk_create(
         sorted(interactions, key=lambda i: (i.source, i.external_id)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import calendar_views, views
 
 app_name = "customers"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("interactions/<int:pk>/delete/", views.interaction_remove, name="interaction_delete"),
     # customers list (the customer page, export and erase are in privacy.urls)
     path("customers/", views.customer_list_view, name="customer_list"),
+    # a team's business hours
+    path("teams/<slug:slug>/hours/", calendar_views.team_hours, name="team_hours"),
 ]

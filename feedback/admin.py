@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crs_site.lib.admin_forms import service_checked_form
 from feedback.models import (
     QADisputeItem,
     QARating,
@@ -9,33 +12,16 @@ from feedback.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from scorecards.dirty import days_mark_dirty, qa_review_days, survey_response_days
+from feedback.qa_services import qa_review_start, qa_review_start_check
+from feedback.services import (
+    qa_review_delete,
+    qa_review_update,
+    survey_response_create,
+    survey_response_delete,
+    survey_response_update,
+    survey_response_validate,
+)
 from staff.admin import ReadOnlyAdminMixin
-
-
-class MarksDaysDirtyMixin:
-    """Mark the days an object counts on, before and after an admin write, for rescoring."""
-
-    # A static method: one saved object -> the (employee id, day) pairs it counts on.
-    touched_days = None
-
-    def _touched(self, objects) -> set:
-        return set().union(*(self.touched_days(obj) for obj in objects))
-
-    def save_model(self, request, obj, form, change):
-        before = self._touched(self.get_queryset(request).filter(pk=obj.pk)) if change else set()
-        super().save_model(request, obj, form, change)
-        days_mark_dirty(pairs=before | self._touched([obj]))
-
-    def delete_model(self, request, obj):
-        touched = self._touched([obj])
-        super().delete_model(request, obj)
-        days_mark_dirty(pairs=touched)
-
-    def delete_queryset(self, request, queryset):
-        touched = self._touched(queryset.select_related("interaction"))
-        super().delete_queryset(request, queryset)
-        days_mark_dirty(pairs=touched)
 
 
 @admin.register(SurveyInvitation)
@@ -55,8 +41,7 @@ class SurveyInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(MarksDaysDirtyMixin, admin.ModelAdmin):
-    touched_days = staticmethod(survey_response_days)
+class SurveyResponseAdmin(admin.ModelAdmin):
     list_display = ["interaction", "agent", "csat", "nps", "language", "submitted_at", "source"]
     list_filter = ["csat", "nps", "language", "source"]
     list_select_related = ["interaction__employee__user"]
@@ -68,6 +53,30 @@ class SurveyResponseAdmin(MarksDaysDirtyMixin, admin.ModelAdmin):
     ]
     date_hierarchy = "submitted_at"
     autocomplete_fields = ["interaction", "invitation"]
+
+    # The admin writes through the same services as the pages: the same checks, and the day
+    # an answer counted on and counts on now is marked for the next scoring run.
+    form = service_checked_form(
+        lambda response: survey_response_validate(response=response, now=timezone.now())
+    )
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: getattr(obj, name) for name in form.cleaned_data}
+        if change:
+            survey_response_update(response=obj, **fields)
+            return
+        created = survey_response_create(**fields)
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        survey_response_delete(response=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for response in queryset:
+            survey_response_delete(response=response)
 
     @admin.display(description=_("agent"), ordering="interaction__employee__user__last_name")
     def agent(self, response: SurveyResponse):
@@ -102,9 +111,14 @@ class QADisputeItemInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("criterion")
 
 
+def _qa_review_check(review: QAReview) -> None:
+    """Check a new review as starting one on the pages does; a correction as the model does."""
+    if review.pk is None:
+        qa_review_start_check(interaction=review.interaction, reviewer=review.reviewer)
+
+
 @admin.register(QAReview)
-class QAReviewAdmin(MarksDaysDirtyMixin, admin.ModelAdmin):
-    touched_days = staticmethod(qa_review_days)
+class QAReviewAdmin(admin.ModelAdmin):
     list_display = [
         "__str__",
         "interaction",
@@ -177,6 +191,41 @@ class QAReviewAdmin(MarksDaysDirtyMixin, admin.ModelAdmin):
         ),
     ]
     inlines = [QARatingInline, QADisputeItemInline, QAReviewEventInline]
+
+    form = service_checked_form(_qa_review_check)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new review is started as the pages start one: against the version in force for
+        # the agent's team, which the service picks.
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is not None else [*fields, "version"]
+
+    # The admin writes through the same services as the pages; a correction marks the days the
+    # review's total counted on and counts on now.
+    def save_model(self, request, obj, form, change):
+        fields = {name: getattr(obj, name) for name in form.cleaned_data}
+        if change:
+            qa_review_update(review=obj, **fields)
+            return
+        created = qa_review_start(
+            interaction=obj.interaction,
+            reviewer=obj.reviewer,
+            actor=getattr(request.user, "employee", None),
+            reason=obj.reason,
+        )
+        if obj.comment:
+            created = qa_review_update(review=created, comment=obj.comment)
+        obj.pk = created.pk
+        obj._state.adding = False
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        qa_review_delete(review=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for review in queryset:
+            qa_review_delete(review=review)
 
     @admin.display(description=_("agent"), ordering="interaction__employee__user__last_name")
     def agent(self, review: QAReview):

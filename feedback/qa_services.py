@@ -65,8 +65,8 @@ def _version_for(*, team: Team | None, day: dt.date):
 
 def _team_on(*, employee_id: int, day: dt.date) -> Team | None:
     membership = (
-        TeamMembership.objects.filter(employee_id=employee_id, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        TeamMembership.objects.on_day(day)
+        .filter(employee_id=employee_id)
         .select_related("team__scorecard")
         .first()
     )
@@ -88,6 +88,20 @@ def _event(*, review: QAReview, actor: Employee, action: str, note: str = "") ->
 # ---- starting reviews ------------------------------------------------------------------------
 
 
+def qa_review_start_check(*, interaction: Interaction, reviewer: Employee):
+    """Refuse a review nobody may start; return the version it is rated against."""
+    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
+        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
+    if reviewer.pk == interaction.employee_id:
+        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
+    version = interaction_review_version(interaction=interaction)
+    if version is None:
+        raise ValidationError(
+            {"interaction": _("The agent's team has no scorecard in force to review against.")}
+        )
+    return version
+
+
 @transaction.atomic
 def qa_review_start(
     *,
@@ -100,15 +114,7 @@ def qa_review_start(
     existing = QAReview.objects.filter(interaction=interaction, reviewer=reviewer).first()
     if existing is not None:
         return existing
-    if reviewer.role not in (Role.MANAGER, Role.ADMIN):
-        raise ValidationError({"reviewer": _("Only managers can review interactions.")})
-    if reviewer.pk == interaction.employee_id:
-        raise ValidationError({"reviewer": _("Nobody reviews their own interactions.")})
-    version = interaction_review_version(interaction=interaction)
-    if version is None:
-        raise ValidationError(
-            {"interaction": _("The agent's team has no scorecard in force to review against.")}
-        )
+    version = qa_review_start_check(interaction=interaction, reviewer=reviewer)
     review = QAReview.objects.create(
         interaction=interaction, reviewer=reviewer, version=version, reason=reason
     )
@@ -573,10 +579,8 @@ def qa_review_recipients(*, review: QAReview, action: str) -> list[Employee]:
     if action == ReviewAction.DISPUTED:
         day = local_day(review.disputed_at) or timezone.localdate()
         team_ids = (
-            TeamMembership.objects.filter(
-                employee_id=review.interaction.employee_id, starts_on__lte=day
-            )
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            TeamMembership.objects.on_day(day)
+            .filter(employee_id=review.interaction.employee_id)
             .values("team_id")
         )
         return list(

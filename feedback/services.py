@@ -2,6 +2,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -93,6 +94,14 @@ def survey_response_create(
         source=source,
         external_id=external_id,
     )
+    survey_response_validate(response=response, now=now)
+    response.save()
+    days_mark_dirty(pairs=survey_response_days(response))
+    return response
+
+
+def survey_response_validate(*, response: SurveyResponse, now: dt.datetime) -> None:
+    """Raise a ValidationError naming each wrong field of the survey answer."""
     errors = _survey_response_errors(response=response, now=now)
     try:
         response.full_clean(exclude=list(errors))
@@ -101,9 +110,118 @@ def survey_response_create(
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+# What a correction of a survey answer may change (the administration's change page).
+SURVEY_RESPONSE_EDITABLE = frozenset(
+    {"interaction", "invitation", "csat", "nps", "comment", "language", "submitted_at"}
+    | {"source", "external_id"}
+)
+
+
+@transaction.atomic
+def survey_response_update(*, response: SurveyResponse, **fields: Any) -> SurveyResponse:
+    """Correct a survey answer and mark the day it counted on and the day it counts on now."""
+    unknown = set(fields) - SURVEY_RESPONSE_EDITABLE
+    if unknown:
+        raise TypeError(f"Unknown survey response fields: {', '.join(sorted(unknown))}")
+    # The stored row, locked, is the truth about the old day: the caller's copy may be edited.
+    stored = (
+        SurveyResponse.objects.select_for_update().select_related("interaction").get(pk=response.pk)
+    )
+    for name, value in fields.items():
+        setattr(response, name, value)
+    survey_response_validate(response=response, now=timezone.now())
     response.save()
-    days_mark_dirty(pairs=survey_response_days(response))
+    days_mark_dirty(pairs=survey_response_days(stored) | survey_response_days(response))
     return response
+
+
+@transaction.atomic
+def survey_response_upsert(
+    *,
+    interaction: Interaction,
+    source: str,
+    external_id: str,
+    csat: int,
+    comment: str | None = None,
+    submitted_at: dt.datetime,
+) -> SurveyResponse:
+    """Record or change a survey answer another tool keys by (source, external_id).
+
+    Helpdesks send one answer in steps (the rating, then the comment) and repeat deliveries:
+    the stored answer takes the latest rating, keeps its first submission time, and keeps its
+    comment when a step brings none. Its day is marked for rescoring either way.
+    """
+    stored = (
+        SurveyResponse.objects.select_for_update()
+        .filter(source=source, external_id=external_id)
+        .first()
+    )
+    if stored is None:
+        return survey_response_create(
+            interaction=interaction,
+            csat=csat,
+            comment=comment or "",
+            submitted_at=submitted_at,
+            source=source,
+            external_id=external_id,
+        )
+    old_pairs = survey_response_days(stored)
+    stored.csat = csat
+    if comment:
+        stored.comment = comment
+    errors = _survey_response_errors(response=stored, now=timezone.now())
+    if errors:
+        raise ValidationError(errors)
+    stored.save(update_fields=["csat", "comment"])
+    days_mark_dirty(pairs=old_pairs | survey_response_days(stored))
+    return stored
+
+
+@transaction.atomic
+def survey_responses_upsert(*, rows: Sequence[dict]) -> tuple[int, int]:
+    """Create or update keyed survey answers on (source, external_id); all or none.
+
+    Each row holds interaction_id, csat, nps, comment, submitted_at, source and external_id,
+    already checked by the caller (an import's preview). The days each answer counted on before
+    and counts on now are marked for rescoring. Returns (created, updated).
+    """
+    if not rows:
+        return 0, 0
+    keys = Q()
+    for row in rows:
+        keys |= Q(source=row["source"], external_id=row["external_id"])
+    stored = list(
+        SurveyResponse.objects.select_for_update()
+        .filter(keys)
+        .select_related("interaction")
+        .order_by("pk")
+    )
+    pairs: set[Pair] = set()
+    for response in stored:
+        pairs |= survey_response_days(response)
+    interactions = Interaction.objects.select_related("customer").in_bulk(
+        {row["interaction_id"] for row in rows}
+    )
+    responses = []
+    for row in sorted(rows, key=lambda r: (r["source"], r["external_id"])):
+        interaction = interactions[row["interaction_id"]]
+        response = SurveyResponse(
+            interaction=interaction,
+            language=interaction.customer.language,
+            **{name: value for name, value in row.items() if name != "interaction_id"},
+        )
+        responses.append(response)
+        pairs |= survey_response_days(response)
+    SurveyResponse.objects.bulk_create(
+        responses,
+        update_conflicts=True,
+        unique_fields=["source", "external_id"],
+        update_fields=["interaction", "csat", "nps", "comment", "submitted_at"],
+    )
+    days_mark_dirty(pairs=pairs)
+    return len(rows) - len(stored), len(stored)
 
 
 @transaction.atomic
@@ -149,6 +267,27 @@ def qa_review_publish(
         review=review, actor=actor, action=ReviewAction.PUBLISHED, total=review.total
     )
     qa_review_days_changed(review=review)
+    return review
+
+
+# What the administration may correct on a review; ratings, status, total and the dispute
+# trail change only through the review workflow (feedback.qa_services).
+QA_REVIEW_EDITABLE = frozenset({"interaction", "reviewer", "version", "reason", "comment"})
+
+
+@transaction.atomic
+def qa_review_update(*, review: QAReview, **fields: Any) -> QAReview:
+    """Correct a review's interaction, reviewer, version, reason or comment; mark the days its
+    total counted on and counts on now."""
+    unknown = set(fields) - QA_REVIEW_EDITABLE
+    if unknown:
+        raise TypeError(f"Unknown QA review fields: {', '.join(sorted(unknown))}")
+    stored = QAReview.objects.select_for_update().select_related("interaction").get(pk=review.pk)
+    for name, value in fields.items():
+        setattr(review, name, value)
+    review.full_clean()
+    review.save()
+    qa_review_days_changed(review=review, old_pairs=qa_review_days(stored))
     return review
 
 

@@ -224,8 +224,8 @@ def alert_recipients(*, alert: Alert) -> list[Employee]:
         team_ids = [alert.team_id]
     else:
         team_ids = (
-            TeamMembership.objects.filter(employee_id=alert.employee_id, starts_on__lte=alert.day)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=alert.day))
+            TeamMembership.objects.on_day(alert.day)
+            .filter(employee_id=alert.employee_id)
             .values("team_id")
         )
     return list(

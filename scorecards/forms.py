@@ -9,9 +9,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from scorecards.choices import ChangeKind, MetricCode
+from scorecards.metrics import CATALOGUE, PERCENTAGE_METRICS
 from scorecards.models import Metric, QACriterion, ScorecardVersion
-from scorecards.scoring import FACTOR
-from scorecards.selectors.agent import METRIC_VALUE_RANGES
 from scorecards.selectors.periods import Period
 from scorecards.services.goals import goal_validate
 from staff.bounds import DayField, FiniteDecimalField
@@ -280,10 +279,6 @@ class ScorecardVersionDraftForm(forms.ModelForm):
         return cleaned
 
 
-# The metrics whose value is a share of the day's cases (docs/SCORING.md): one case gives 0 or 100.
-PERCENTAGE_METRICS = frozenset(code for code, factor in FACTOR.items() if factor == 100)
-
-
 class MetricForm(forms.ModelForm):
     class Meta:
         model = Metric
@@ -342,14 +337,14 @@ class MetricForm(forms.ModelForm):
         cleaned = super().clean()
         code = cleaned.get("code")
         if code and not cleaned.get("label"):
-            cleaned["label"] = str(MetricCode(code).label)
-        low, high = METRIC_VALUE_RANGES.get(code, (None, None))
+            cleaned["label"] = CATALOGUE[code].label
+        spec = CATALOGUE.get(code)
         for name in ("target", "floor"):
             value = cleaned.get(name)
-            if value is None:
+            if value is None or spec is None:
                 continue
-            if (low is not None and value < low) or (high is not None and value > high):
-                self.add_error(name, _value_range_error(low=low, high=high))
+            if not spec.in_range(value):
+                self.add_error(name, _value_range_error(low=spec.value_min, high=spec.value_max))
         target, floor = cleaned.get("target"), cleaned.get("floor")
         if target is not None and floor is not None and target == floor:
             self.add_error(

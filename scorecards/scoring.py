@@ -9,7 +9,6 @@ minutes would make a pooled period disagree with its days.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from types import MappingProxyType
 from typing import NamedTuple
 
 from crs_site.lib.numbers import DECIMAL_CONTEXT, exact, to_decimal
@@ -17,40 +16,10 @@ from crs_site.lib.numbers import DECIMAL_CONTEXT, exact, to_decimal
 # Re-exported: the scorecards pages and engine round their figures with it.
 from crs_site.lib.numbers import quantize as quantize
 
-# Metric codes are spelled out here rather than imported from scorecards.choices, which pulls in
-# Django; tests check that both lists stay the same.
-_PERCENT = Decimal(100)
-_UNIT = Decimal(1)
-
-FACTOR: Mapping[str, Decimal] = MappingProxyType(
-    {
-        "response_sla": _PERCENT,
-        "first_response_minutes": _UNIT,
-        "fcr": _PERCENT,
-        "resolution_hours": _UNIT,
-        "follow_up": _PERCENT,
-        "escalation": _PERCENT,
-        "csat": _PERCENT,
-        "nps": _PERCENT,
-        "qa": _UNIT,
-        "volume": _UNIT,
-    }
-)
-
-HIGHER_IS_BETTER: Mapping[str, bool] = MappingProxyType(
-    {
-        "response_sla": True,
-        "first_response_minutes": False,
-        "fcr": True,
-        "resolution_hours": False,
-        "follow_up": True,
-        "escalation": False,
-        "csat": True,
-        "nps": True,
-        "qa": True,
-        "volume": True,
-    }
-)
+# Each metric's factor and direction come from the metric catalogue (lazy labels aside, plain
+# data: importing it reads no settings).
+from scorecards.metrics import FACTOR as FACTOR
+from scorecards.metrics import HIGHER_IS_BETTER as HIGHER_IS_BETTER
 
 GREEN = "green"
 AMBER = "amber"
@@ -147,50 +116,6 @@ def metric_value(*, code: str, num: int | Decimal, den: int | Decimal) -> Decima
     return num / den * FACTOR[code]
 
 
-@exact
-def metric_score(*, value: int | Decimal, target: int | Decimal, floor: int | Decimal) -> Decimal:
-    """Return clamp((value - floor) / (target - floor), 0, 1) x 100."""
-    value = to_decimal(value, name="value")
-    target = to_decimal(target, name="target")
-    floor = to_decimal(floor, name="floor")
-    if target == floor:
-        raise ValueError("target and floor must differ")
-    # One formula for both directions: with target < floor (lower is better) the divisor is
-    # negative, so a value below the floor moves the ratio up towards 1.
-    ratio = (value - floor) / (target - floor)
-    return min(max(ratio, _ZERO), _ONE) * _HUNDRED
-
-
-@exact
-def metric_result(*, rule: MetricRule, num: int | Decimal, den: int | Decimal) -> MetricResult:
-    """Score a metric's num and den under its rule; N/A below the minimum sample."""
-    num = to_decimal(num, name="num")
-    den = to_decimal(den, name="den")
-    value = metric_value(code=rule.code, num=num, den=den)
-    if value is None or den < rule.min_sample:
-        return MetricResult(num=num, den=den, value=None, score=None)
-    score = metric_score(value=value, target=rule.target, floor=rule.floor)
-    return MetricResult(num=num, den=den, value=value, score=score)
-
-
-@exact
-def weighted_total(
-    *, results: Mapping[str, MetricResult], rules: Sequence[MetricRule]
-) -> Decimal | None:
-    """Return the weighted mean score over the rules' available metrics, None when none is."""
-    weighted_sum = _ZERO
-    weight_sum = _ZERO
-    for rule in rules:
-        result = results.get(rule.code)
-        if result is None or result.score is None:
-            continue
-        weighted_sum += rule.weight * result.score
-        weight_sum += rule.weight
-    if weight_sum == 0:
-        return None
-    return weighted_sum / weight_sum
-
-
 def band_for(*, total: Decimal | None, green_from: Decimal, amber_from: Decimal) -> str:
     """Return the band a total falls in, or "" for an empty day."""
     green_from = _number(green_from, "green_from")
@@ -220,10 +145,12 @@ def score_stats(
 ) -> DayScore:
     """Score per-metric (num, den) under a version's rules: each metric, the total and the band.
 
-    The same arithmetic as `metric_result`, `weighted_total` and `band_for`, in one decimal
-    context: the daily computation calls this for every employee-day, and entering a context
-    and checking the rules once per metric made it several times slower. Tests hold the two
-    paths equal.
+    The one production implementation of a metric's score, a day's total and its band, in one
+    decimal context: the daily computation calls this for every employee-day. A metric's score
+    is clamp((value - floor) / (target - floor), 0, 1) x 100, one formula for both directions
+    (with target < floor, lower is better, the divisor is negative); N/A below the rule's
+    minimum sample. The readable reference, a function per step, lives with the tests as the
+    oracle of a property test (`tests/scorecards/scoring_oracle.py`).
     """
     metrics: dict[str, MetricResult] = {}
     weighted_sum = _ZERO
@@ -240,7 +167,7 @@ def score_stats(
             metrics[code] = MetricResult(num, den, None, None)
             continue
         value = num / den * FACTOR[code]
-        # One formula for both directions, as `metric_score`.
+        # One formula for both directions (the docstring).
         ratio = (value - rule.floor) / rule._spread  # type: ignore[attr-defined]  # __post_init__
         score = min(max(ratio, _ZERO), _ONE) * _HUNDRED
         metrics[code] = MetricResult(num, den, value, score)

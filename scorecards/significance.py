@@ -21,31 +21,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from scorecards.metrics import CATALOGUE
+from scorecards.metrics import Family as Family
+
 MIN_SAMPLE = 20
 MIN_EXPECTED = 5
 # Two-sided 5% level.
 Z_CRITICAL = 1.959964
 
 
-class Family(Enum):
-    PROPORTION = "proportion"
-    BOUNDED_MEAN = "bounded_mean"
-    WAITING_TIME = "waiting_time"
-    COUNT = "count"
-
-
-# (family, lowest, highest value of one observation) per metric code, in num/den units.
+# (family, lowest, highest value of one observation) per metric code, in num/den units, from
+# the metric catalogue.
 _SHAPES: dict[str, tuple[Family, float, float]] = {
-    "response_sla": (Family.PROPORTION, 0.0, 1.0),
-    "fcr": (Family.PROPORTION, 0.0, 1.0),
-    "follow_up": (Family.PROPORTION, 0.0, 1.0),
-    "escalation": (Family.PROPORTION, 0.0, 1.0),
-    "csat": (Family.PROPORTION, 0.0, 1.0),
-    "nps": (Family.BOUNDED_MEAN, -1.0, 1.0),
-    "qa": (Family.BOUNDED_MEAN, 0.0, 100.0),
-    "first_response_minutes": (Family.WAITING_TIME, 0.0, math.inf),
-    "resolution_hours": (Family.WAITING_TIME, 0.0, math.inf),
-    "volume": (Family.COUNT, 0.0, math.inf),
+    code: (spec.family, *spec.observation_range) for code, spec in CATALOGUE.items()
 }
 
 

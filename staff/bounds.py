@@ -8,6 +8,7 @@ a stored row that Python cannot read back (a local time in year 1 is 1 BC in UTC
 """
 
 import datetime as dt
+import functools
 
 import django_filters
 from django import forms
@@ -36,11 +37,15 @@ def latest_day(*, future: bool = False) -> dt.date:
 
 def _moment_bounds(*, future: bool) -> tuple[dt.datetime, dt.datetime]:
     """The first moment of the earliest day and the first moment after the latest day."""
-    zone = timezone.get_default_timezone()
-    after = latest_day(future=future) + dt.timedelta(days=1)
+    return _moment_bounds_for(latest_day(future=future), timezone.get_default_timezone())
+
+
+@functools.lru_cache(maxsize=8)
+def _moment_bounds_for(latest: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    # Kept per latest day and zone: a batch of a thousand rows checks four moments each.
     return (
         dt.datetime.combine(EARLIEST_DAY, dt.time(), tzinfo=zone),
-        dt.datetime.combine(after, dt.time(), tzinfo=zone),
+        dt.datetime.combine(latest + dt.timedelta(days=1), dt.time(), tzinfo=zone),
     )
 
 

@@ -158,6 +158,84 @@ class TeamMembership(models.Model):
         return f"{self.employee} @ {self.team} ({self.starts_on}–{self.ends_on or '…'})"
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class WorkingCalendar(models.Model):
+    """A team's working time: hours per weekday in the organisation's zone, and a country's
+    public holidays. With one, response times of the team's interactions count working time
+    only (docs/SCORING.md, business hours).
+
+    A day without hours (both empty) is not worked. An end at or before the start runs past
+    midnight into the next day (a night shift); equal times are a whole day.
+    """
+
+    team = models.OneToOneField(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        related_name="working_calendar",
+    )
+    country = models.CharField(
+        _("public holidays of"),
+        max_length=2,
+        blank=True,
+        help_text=_("Two-letter country code, such as LV; empty for no public holidays."),
+    )
+    subdivision = models.CharField(
+        _("region"),
+        max_length=10,
+        blank=True,
+        help_text=_("A region with holidays of its own, where the country has them."),
+    )
+    monday_start = models.TimeField(_("Monday from"), null=True, blank=True)
+    monday_end = models.TimeField(_("Monday to"), null=True, blank=True)
+    tuesday_start = models.TimeField(_("Tuesday from"), null=True, blank=True)
+    tuesday_end = models.TimeField(_("Tuesday to"), null=True, blank=True)
+    wednesday_start = models.TimeField(_("Wednesday from"), null=True, blank=True)
+    wednesday_end = models.TimeField(_("Wednesday to"), null=True, blank=True)
+    thursday_start = models.TimeField(_("Thursday from"), null=True, blank=True)
+    thursday_end = models.TimeField(_("Thursday to"), null=True, blank=True)
+    friday_start = models.TimeField(_("Friday from"), null=True, blank=True)
+    friday_end = models.TimeField(_("Friday to"), null=True, blank=True)
+    saturday_start = models.TimeField(_("Saturday from"), null=True, blank=True)
+    saturday_end = models.TimeField(_("Saturday to"), null=True, blank=True)
+    sunday_start = models.TimeField(_("Sunday from"), null=True, blank=True)
+    sunday_end = models.TimeField(_("Sunday to"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+        constraints = [
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    lambda a, b: a & b,
+                    (
+                        Q(**{f"{day}_start__isnull": True, f"{day}_end__isnull": True})
+                        | Q(**{f"{day}_start__isnull": False, f"{day}_end__isnull": False})
+                        for day in WEEKDAYS
+                    ),
+                ),
+                name="working_calendar_hours_in_pairs",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.team)
+
+    @property
+    def weekly_hours(self) -> list:
+        """[(start, end) or None] from Monday to Sunday."""
+        hours = []
+        for day in WEEKDAYS:
+            start, end = getattr(self, f"{day}_start"), getattr(self, f"{day}_end")
+            hours.append((start, end) if start is not None and end is not None else None)
+        return hours
+
+
 def validate_api_scopes(value):
     """Refuse anything but a list of known API scopes."""
     if not isinstance(value, list) or not all(scope in ApiScope.values for scope in value):
@@ -178,24 +256,6 @@ class ApiKeyManager(APIKeyManager):
         key = super().assign_key(obj)
         obj.id = obj.prefix
         return key
-
-    def get_from_key(self, key: str) -> "ApiKey":
-        """Return the usable key a client sent.
-
-        Every API request runs this. It is one statement written once: building the same ORM
-        query on each request cost more than the database spends answering it. A key for every
-        team, the usual case, then needs no second query for its teams.
-        """
-        prefix = key.partition(".")[0]
-        found = list(self.raw(_usable_key_sql(), [prefix]))
-        if len(found) != 1 or not found[0].is_valid(key):
-            raise self.model.DoesNotExist("Key is not valid.")
-        return found[0]
-
-
-@functools.cache
-def _usable_key_sql() -> str:
-    return f'SELECT k.* FROM "{ApiKey._meta.db_table}" k WHERE k.prefix = %s AND NOT k.revoked'
 
 
 class ApiKey(AbstractAPIKey):

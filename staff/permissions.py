@@ -52,10 +52,14 @@ class Principal:
     team_ids: frozenset[int] | None = None
     # False for a signed-out visitor, a deactivated employee or an account without one.
     is_allowed: bool = True
+    # A connection to another tool writing on its own (e.g. "chatwoot:3"): it reaches everyone.
+    system: str = ""
 
     @property
     def sees_everything(self) -> bool:
         """Tell whether no row is hidden from the principal (admins, keys without teams)."""
+        if self.system:
+            return True
         if self.api_key is not None:
             return self.team_ids is None
         return self.is_allowed and role_for_user(user=self.user) == Role.ADMIN
@@ -70,6 +74,12 @@ def principal_for_api_key(*, api_key: ApiKey) -> Principal:
     return Principal(
         scopes=frozenset(api_key.scopes) & ALL_SCOPES, api_key=api_key, team_ids=team_ids
     )
+
+
+def principal_for_system(*, name: str) -> Principal:
+    """Return the principal of a connection to another tool (a helpdesk connector, an import
+    run by the system): it writes interactions for everyone, like a key without teams."""
+    return Principal(scopes=frozenset({ApiScope.INTERACTIONS_WRITE}), system=name)
 
 
 def principal_for_user(*, user) -> Principal:
@@ -96,6 +106,8 @@ def employees_writable(*, principal: Principal) -> QuerySet[Employee]:
     """Return the people whose rows the principal may write: current members only (README)."""
     if not principal.is_allowed:
         return Employee.objects.none()
+    if principal.system:
+        return Employee.objects.all()
     if principal.api_key is None:
         return employees_writable_by(user=principal.user)
     if principal.team_ids is None:

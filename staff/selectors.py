@@ -65,6 +65,7 @@ _NAVIGATION = {
         ("alerts", _("Alerts"), "scorecards:alert_list"),
         ("onboarding", _("Onboarding"), "scorecards:onboarding"),
         ("surveys", _("Survey comments"), "surveys:comments"),
+        ("imports", _("Import"), "imports:list"),
         ("rules", _("Rules"), "scorecards:rules_list"),
     ],
     Role.ONBOARDING: [
@@ -81,6 +82,7 @@ _NAVIGATION = {
         ("alerts", _("Alerts"), "scorecards:alert_list"),
         ("onboarding", _("Onboarding"), "scorecards:onboarding"),
         ("surveys", _("Survey comments"), "surveys:comments"),
+        ("imports", _("Import"), "imports:list"),
         ("rules", _("Rules and scorecards"), "scorecards:rules_list"),
     ],
 }

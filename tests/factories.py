@@ -233,7 +233,43 @@ class QAReviewEventFactory(factory.django.DjangoModelFactory):
     action = "created"
 
 
-class EmployeeDailyScoreFactory(factory.django.DjangoModelFactory):
+def score_figures(values: dict) -> dict:
+    """Return a daily score row's `metric_scores` for every metric, as the engine writes them:
+    value and score from the partial figures given (null when absent), num and den from the
+    row's own columns, all numbers."""
+    given = values.get("metric_scores") or {}
+    figures = {}
+    for code in MetricCode.values:
+        figure = given.get(code) or {}
+        value, score = figure.get("value"), figure.get("score")
+        figures[code] = {
+            "value": None if value is None else float(value),
+            "score": None if score is None else float(score),
+            "num": float(values.get(f"{code}_num", 0)),
+            "den": float(values.get(f"{code}_den", 0)),
+        }
+    return figures
+
+
+class _DailyScoreFactory(factory.django.DjangoModelFactory):
+    """A daily score row whose figures are complete, as the engine's: pass `metric_scores`
+    with only the value and score of the metrics that have one."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        kwargs["metric_scores"] = score_figures(kwargs)
+        return super()._build(model_class, *args, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        kwargs["metric_scores"] = score_figures(kwargs)
+        return super()._create(model_class, *args, **kwargs)
+
+
+class EmployeeDailyScoreFactory(_DailyScoreFactory):
     class Meta:
         model = EmployeeDailyScore
 
@@ -246,7 +282,7 @@ class EmployeeDailyScoreFactory(factory.django.DjangoModelFactory):
     computed_at = factory.LazyFunction(timezone.now)
 
 
-class TeamDailyScoreFactory(factory.django.DjangoModelFactory):
+class TeamDailyScoreFactory(_DailyScoreFactory):
     class Meta:
         model = TeamDailyScore
 

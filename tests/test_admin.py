@@ -6,13 +6,12 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework_api_key.models import APIKey
 
-from customers.admin import InteractionAdmin
 from customers.models import Interaction
+from feedback.models import QAReview
 from scorecards.choices import ChangeKind, MetricCode, VersionStatus
 from scorecards.models import ChangeEvent, DirtyDay, ScorecardVersion
 from staff.audit import audited_models
@@ -288,30 +287,189 @@ def test_published_version_cannot_be_changed_or_deleted_through_the_admin(admin_
     assert ScorecardVersion.objects.get(pk=version.pk).sla_minutes == 60
 
 
-def test_editing_an_interaction_marks_the_old_and_new_days_for_rescoring(agent):
+def _moment(data: dict, name: str, moment: dt.datetime | None) -> None:
+    """Fill the admin's split date and time inputs of a moment (empty for None)."""
+    local = timezone.localtime(moment) if moment else None
+    data[f"{name}_0"] = local.date().isoformat() if local else ""
+    data[f"{name}_1"] = local.time().isoformat(timespec="seconds") if local else ""
+
+
+def _interaction_data(interaction: Interaction, **changes) -> dict:
+    """Return the admin change form's data for the interaction, with some fields changed."""
+    values = {
+        name: getattr(interaction, name)
+        for name in (
+            "opened_at",
+            "first_response_at",
+            "resolved_at",
+            "follow_up_due",
+            "follow_up_done_at",
+            "is_first_contact_resolution",
+            "is_escalated",
+            "is_flagged_for_review",
+        )
+    } | changes
+    data = {
+        "customer": interaction.customer_id,
+        "employee": interaction.employee_id,
+        "channel": interaction.channel,
+        "subject": interaction.subject,
+        "notes": interaction.notes,
+        "source": interaction.source,
+        "external_id": interaction.external_id or "",
+        "follow_up_due": values["follow_up_due"].isoformat() if values["follow_up_due"] else "",
+    }
+    for name in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
+        _moment(data, name, values[name])
+    for name in ("is_first_contact_resolution", "is_escalated", "is_flagged_for_review"):
+        if values[name]:
+            data[name] = "on"
+    return data
+
+
+def test_editing_an_interaction_marks_the_old_and_new_days_for_rescoring(admin_client, agent):
     opened = timezone.make_aware(dt.datetime(2025, 3, 10, 9))
     interaction = f.InteractionFactory(employee=agent, opened_at=opened)
     f.SurveyResponseFactory(interaction=interaction, submitted_at=opened + dt.timedelta(days=2))
-    model_admin = InteractionAdmin(Interaction, admin.site)
-    request = RequestFactory().post("/")
+    moved = opened + dt.timedelta(days=1)
 
-    interaction.opened_at = opened + dt.timedelta(days=1)
-    interaction.first_response_at = interaction.opened_at
-    model_admin.save_model(request, interaction, form=None, change=True)
+    response = admin_client.post(
+        _url("customers.Interaction", "change", interaction.pk),
+        _interaction_data(interaction, opened_at=moved, first_response_at=moved),
+    )
 
+    assert response.status_code == 302
+    assert Interaction.objects.get(pk=interaction.pk).opened_at == moved
+    # The survey answer counts on the day it was submitted, which the edit does not move.
     assert set(DirtyDay.objects.values_list("employee", "day")) == {
         (agent.pk, dt.date(2025, 3, 10)),
         (agent.pk, dt.date(2025, 3, 11)),
-        (agent.pk, dt.date(2025, 3, 12)),
     }
 
 
-def test_deleting_interactions_marks_their_days_for_rescoring(agent):
-    opened = timezone.make_aware(dt.datetime(2025, 3, 10, 9))
-    f.InteractionFactory(employee=agent, opened_at=opened, follow_up_due=dt.date(2025, 3, 14))
-    model_admin = InteractionAdmin(Interaction, admin.site)
+def test_the_admin_refuses_an_interaction_the_services_refuse_at_the_field(admin_client, agent):
+    interaction = f.InteractionFactory(employee=agent)
+    before = interaction.opened_at - dt.timedelta(hours=1)
+    url = _url("customers.Interaction", "change", interaction.pk)
 
-    model_admin.delete_queryset(RequestFactory().post("/"), Interaction.objects.all())
+    response = admin_client.post(url, _interaction_data(interaction, first_response_at=before))
+
+    assert response.status_code == 200
+    assert "first_response_at" in response.context["adminform"].form.errors
+    assert Interaction.objects.get(pk=interaction.pk).first_response_at != before
+    assert not DirtyDay.objects.exists()
+
+
+def test_adding_an_interaction_in_the_admin_logs_it_and_marks_its_day(admin_client, agent):
+    template = f.InteractionFactory.build(employee=agent, customer=f.CustomerFactory())
+    opened = timezone.make_aware(dt.datetime(2025, 3, 10, 9))
+    data = _interaction_data(template, opened_at=opened, first_response_at=opened)
+
+    response = admin_client.post(_url("customers.Interaction", "add"), data)
+
+    assert response.status_code == 302
+    created = Interaction.objects.get()
+    assert (created.employee, created.opened_at) == (agent, opened)
+    assert set(DirtyDay.objects.values_list("employee", "day")) == {
+        (agent.pk, dt.date(2025, 3, 10))
+    }
+
+
+def test_correcting_a_survey_answer_marks_the_day_it_left_and_the_day_it_joined(
+    admin_client, agent
+):
+    opened = timezone.make_aware(dt.datetime(2025, 3, 10, 9))
+    interaction = f.InteractionFactory(employee=agent, opened_at=opened)
+    answer = f.SurveyResponseFactory(interaction=interaction, submitted_at=opened, csat=5, nps=9)
+    data = {
+        "interaction": interaction.pk,
+        "csat": 2,
+        "nps": 9,
+        "comment": "",
+        "language": "en",
+        "source": answer.source,
+        "external_id": "",
+    }
+    _moment(data, "submitted_at", opened + dt.timedelta(days=3))
+
+    response = admin_client.post(_url("feedback.SurveyResponse", "change", answer.pk), data)
+
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.csat == 2
+    assert set(DirtyDay.objects.values_list("day", flat=True)) == {
+        dt.date(2025, 3, 10),
+        dt.date(2025, 3, 13),
+    }
+    data["csat"] = 9
+    refused = admin_client.post(_url("feedback.SurveyResponse", "change", answer.pk), data)
+    assert "csat" in refused.context["adminform"].form.errors
+
+
+def test_deleting_reviews_in_the_admin_marks_the_days_their_totals_counted_on(admin_client, agent):
+    scored = timezone.make_aware(dt.datetime(2025, 3, 10, 15))
+    review = f.PublishedQAReviewFactory(
+        interaction=f.InteractionFactory(employee=agent, opened_at=scored - dt.timedelta(hours=5)),
+        published_at=scored,
+    )
+
+    response = admin_client.post(
+        _url("feedback.QAReview", "changelist"),
+        {"action": "delete_selected", "_selected_action": [review.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not QAReview.objects.exists()
+    assert set(DirtyDay.objects.values_list("employee", "day")) == {
+        (agent.pk, dt.date(2025, 3, 10))
+    }
+
+
+def test_the_admin_starts_a_review_as_the_pages_do(admin_client, agent, team):
+    interaction = f.InteractionFactory(employee=agent)
+    f.PublishedVersionFactory(scorecard=team.scorecard, effective_from=dt.date(2024, 1, 1))
+    manager = f.ManagerFactory()
+    url = _url("feedback.QAReview", "add")
+    # The read-only inlines (ratings, disputed criteria, events) still post their management
+    # forms.
+    inlines = {
+        f"{prefix}-{name}": 0
+        for prefix in ("ratings", "dispute_items", "events")
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+
+    refused = admin_client.post(
+        url, {"interaction": interaction.pk, "reviewer": agent.pk, "reason": "flagged"} | inlines
+    )
+    started = admin_client.post(
+        url,
+        {
+            "interaction": interaction.pk,
+            "reviewer": manager.pk,
+            "reason": "flagged",
+            "comment": "Hi",
+            **inlines,
+        },
+    )
+
+    assert "reviewer" in refused.context["adminform"].form.errors
+    assert started.status_code == 302
+    review = QAReview.objects.get()
+    assert (review.reviewer, review.status, review.comment) == (manager, "draft", "Hi")
+    assert review.version.scorecard == team.scorecard
+    assert review.events.get().action == "created"
+
+
+def test_deleting_interactions_marks_their_days_for_rescoring(admin_client, agent):
+    opened = timezone.make_aware(dt.datetime(2025, 3, 10, 9))
+    interaction = f.InteractionFactory(
+        employee=agent, opened_at=opened, follow_up_due=dt.date(2025, 3, 14)
+    )
+
+    admin_client.post(
+        _url("customers.Interaction", "changelist"),
+        {"action": "delete_selected", "_selected_action": [interaction.pk], "post": "yes"},
+    )
 
     assert not Interaction.objects.exists()
     assert set(DirtyDay.objects.values_list("day", flat=True)) == {

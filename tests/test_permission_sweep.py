@@ -23,6 +23,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from feedback.survey_selectors import survey_token
+from integrations.choices import ConnectionKind
+from integrations.models import ExternalAgent
+from integrations.services import connection_create, event_receive
 from scorecards.choices import MetricCode
 from staff.choices import Role
 from tests.factories import (
@@ -113,8 +116,14 @@ def world(db):
     )
     review = PublishedQAReviewFactory(interaction=interaction, version=version, total=Decimal(70))
     invitation = SurveyInvitationFactory(interaction=interaction)
+    connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
+    inbound, _created = event_receive(connection=connection, body=b"{}")
     session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
     return {
+        "connection": connection,
+        "zendesk_connection": connection_create(kind=ConnectionKind.ZENDESK, name="Zendesk"),
+        "inbound_event": inbound,
+        "external_agent": ExternalAgent.objects.create(connection=connection, external_id="7"),
         "scorecard": scorecard,
         "draft": draft,
         "team": team_a,
@@ -158,6 +167,19 @@ def _kwargs(name: str, world: dict) -> dict:
         "customers:customer_detail": {"pk": world["customer"].pk},
         "customers:customer_export": {"pk": world["customer"].pk},
         "customers:customer_erase": {"pk": world["customer"].pk},
+        "integrations:chatwoot_webhook": {
+            "connection_uuid": world["connection"].uuid,
+            "secret": world["connection"].secret,
+        },
+        "integrations:connection_detail": {"pk": world["connection"].pk},
+        "integrations:connection_pause": {"pk": world["connection"].pk},
+        "integrations:connection_reprocess": {"pk": world["connection"].pk},
+        "integrations:event_detail": {
+            "pk": world["connection"].pk,
+            "event_pk": world["inbound_event"].pk,
+        },
+        "integrations:agent_map": {"agent_pk": world["external_agent"].pk},
+        "integrations:zendesk_settings": {"pk": world["zendesk_connection"].pk},
     }
     if name in by_name:
         return by_name[name]
@@ -191,6 +213,9 @@ def _sweep(client, world, name: str) -> tuple:
 
 # Pages that only accept POST are swept with an empty POST (a GET answers 405 to everyone).
 POST_ONLY = {
+    "integrations:agent_map",
+    "integrations:connection_pause",
+    "integrations:connection_reprocess",
     "coaching:action_done",
     "coaching:session_acknowledge",
     "language_set",
@@ -229,6 +254,18 @@ EXPECTED = {
     "customers:interaction_log": (L, 200, 200, 200, 403, 200),
     "health": (200, 200, 200, 200, 200, 200),
     "home": (L, 302, 302, 302, 200, 200),
+    "integrations:agent_map": (L, 403, 403, 403, 403, 302),
+    "integrations:agent_queue": (L, 403, 403, 403, 403, 200),
+    # The webhook takes POSTs from Chatwoot only (tests/integrations): a GET is refused.
+    "integrations:chatwoot_webhook": (405, 405, 405, 405, 405, 405),
+    "integrations:connection_add": (L, 403, 403, 403, 403, 200),
+    "integrations:connection_detail": (L, 403, 403, 403, 403, 200),
+    "integrations:connection_list": (L, 403, 403, 403, 403, 200),
+    "integrations:connection_pause": (L, 403, 403, 403, 403, 302),
+    "integrations:connection_reprocess": (L, 403, 403, 403, 403, 302),
+    "integrations:event_detail": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_add": (L, 403, 403, 403, 403, 200),
+    "integrations:zendesk_settings": (L, 403, 403, 403, 403, 200),
     "language_set": (302, 302, 302, 302, 302, 302),
     "login": (200, 302, 302, 302, 302, 302),
     "logout": (L, L, L, L, L, L),

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "feedback",
     "scorecards",
     "privacy",
+    "integrations",
+    "imports",
     "coaching",
 ]
 
@@ -215,6 +217,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (imports). Never served by URL: the import pages and tasks read them.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files above this size are refused at upload (a 100,000-row CSV is about 20 MB).
+IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=200 * 1024 * 1024)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -223,6 +229,8 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded import files, read by the Celery workers (MEDIA_ROOT on a shared disk).
+    "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -341,6 +349,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.tasks.survey_invitations_send_pending",
         "schedule": crontab(minute="7-59/15"),
     },
+    # Zendesk Support connections: each reads its ticket export from its stored cursor
+    # (integrations/zendesk/poller.py keeps under Zendesk's 10 export requests a minute).
+    "zendesk-poll": {
+        "task": "integrations.zendesk.tasks.zendesk_poll_all",
+        "schedule": crontab(minute="*"),
+    },
+    # Helpdesk events stored while the broker or the workers were down: queued again.
+    "inbound-events-sweep": {
+        "task": "integrations.tasks.inbound_events_sweep",
+        "schedule": crontab(minute="*"),
+    },
     # GDPR: personal data of old interactions is anonymised nightly; the statistics stay.
     "interactions-retention-nightly": {
         "task": "privacy.tasks.personal_data_retention_run",
@@ -348,6 +367,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Where a Zendesk Support account is reached; {subdomain} is the connection's. Only tests point
+# it elsewhere (a local stand-in of the export): an admin names a subdomain, never a host.
+CRS_ZENDESK_URL = env("CRS_ZENDESK_URL", default="https://{subdomain}.zendesk.com")
 
 CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # The address customers and managers reach the site at: links in e-mails sent by the worker,

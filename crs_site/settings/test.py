@@ -19,6 +19,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # On disk: a test's Celery worker, another process, reads the files a test uploads.
+    "imports": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 # Static files come from the finders, as in `make run`: the suite needs no collectstatic.
 WHITENOISE_USE_FINDERS = True

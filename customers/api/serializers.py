@@ -88,6 +88,22 @@ class InteractionWriteSerializer(KnownFieldsOnly, serializers.Serializer):
 
     customer = _reference("customer")
     customer_external_id = _external_reference("customer")
+    customer_email = serializers.EmailField(
+        required=False,
+        max_length=254,
+        help_text=_(
+            "The customer's e-mail: finds the customer when no external id matches; with "
+            "customer_name (or alone) creates the customer when none matches."
+        ),
+    )
+    customer_name = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text=_(
+            "The customer's name: with customer_external_id or customer_email, creates the "
+            "customer when none matches, or updates the name of the one that does."
+        ),
+    )
     employee = _reference("employee")
     employee_external_id = _external_reference("employee")
     channel = serializers.ChoiceField(choices=Channel.choices)
@@ -105,12 +121,18 @@ class InteractionWriteSerializer(KnownFieldsOnly, serializers.Serializer):
 
     def validate(self, attrs):
         errors = {}
-        for name in ("customer", "employee"):
-            given = [key for key in (name, f"{name}_external_id") if key in attrs]
-            if len(given) != 1:
-                errors[name] = _("Send exactly one of %(name)s and %(name)s_external_id.") % {
-                    "name": name
-                }
+        given = [key for key in ("employee", "employee_external_id") if key in attrs]
+        if len(given) != 1:
+            errors["employee"] = _("Send exactly one of %(name)s and %(name)s_external_id.") % {
+                "name": "employee"
+            }
+        by_id = "customer" in attrs
+        described = [key for key in ("customer_external_id", "customer_email") if key in attrs]
+        if by_id == bool(described) or (by_id and "customer_name" in attrs):
+            errors["customer"] = _(
+                "Send either customer, or customer_external_id and/or customer_email "
+                "(with customer_name to create the customer)."
+            )
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

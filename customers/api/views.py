@@ -1,10 +1,6 @@
 from collections.abc import Mapping
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
@@ -24,27 +20,17 @@ from customers.api.serializers import (
     InteractionWriteSerializer,
     UpsertResponseSerializer,
 )
+from customers.batch import RowErrors, interactions_push
 from customers.filtersets import CustomerFilter, InteractionFilter
 from customers.models import Interaction
 from customers.selectors import (
-    customers_loggable_for,
     customers_visible,
-    employees_logging_for,
-    employees_who_log,
 )
-from customers.services import (
-    InteractionRowsInvalid,
-    interaction_errors,
-    interaction_keys_repeated,
-    interactions_upsert,
-)
+from customers.services import InteractionRowsInvalid, interaction_keys_repeated
 from staff.bounds import day_in_range
 from staff.choices import ApiScope
 from staff.filtersets import MAX_ID
-from staff.models import Employee
-from staff.permissions import Principal, employees_writable, rows_visible
-
-RowErrors = dict[int, dict[str | None, list[str]]]
+from staff.permissions import rows_visible
 
 
 class IdCursorPagination(StrictPageSize, CursorPagination):
@@ -133,7 +119,6 @@ class InteractionList(generics.ListAPIView):
             raise serializers.ValidationError(
                 _("Send one interaction or a list of 1 to %(max)d.") % {"max": MAX_BATCH}
             )
-        principal = principal_for_request(request)
         errors: RowErrors = {}
         valid: dict[int, dict[str, Any]] = {}
         # One serializer validates every row: building one per row copies its fields each time,
@@ -148,32 +133,16 @@ class InteractionList(generics.ListAPIView):
         for index, fields in interaction_keys_repeated(keys=_keys(rows)).items():
             for field, messages in fields.items():
                 errors.setdefault(index, {}).setdefault(field, []).extend(messages)
-        model_rows = _resolve_references(rows=valid, principal=principal, errors=errors)
-        _refuse_foreign_keys(rows=model_rows, principal=principal, errors=errors)
-        if errors:
-            # Name the remaining rows' own mistakes too, so one round trip shows them all.
-            _check_times(rows=model_rows, errors=errors)
-            raise BatchInvalid(errors)
-        indexes = sorted(model_rows)
         try:
-            interactions = interactions_upsert(rows=[model_rows[i] for i in indexes])
+            interactions = interactions_push(
+                principal=principal_for_request(request), rows=valid, errors=errors
+            )
         except InteractionRowsInvalid as exc:
-            raise BatchInvalid(
-                {indexes[position]: fields for position, fields in exc.row_errors.items()}
-            ) from None
+            raise BatchInvalid(exc.row_errors) from None
         results = [
             {"id": i.pk, "source": i.source, "external_id": i.external_id} for i in interactions
         ]
         return Response({"count": len(results), "results": results}, status=status.HTTP_200_OK)
-
-
-def employees_pushed_for(*, principal: Principal) -> QuerySet[Employee]:
-    """Return the people the principal may push interactions for: a user exactly those the
-    "Log interaction" page offers them, a key the current members of its teams (or everyone)
-    past onboarding."""
-    if principal.api_key is None:
-        return employees_logging_for(user=principal.user)
-    return employees_who_log(people=employees_writable(principal=principal))
 
 
 def _keys(rows: list) -> list[tuple[str, str | None]]:
@@ -194,88 +163,3 @@ def _field_errors(detail: Mapping | list) -> dict[str | None, list[str]]:
         (None if field == "non_field_errors" else field): [str(message) for message in messages]
         for field, messages in detail.items()
     }
-
-
-def _add(errors: RowErrors, index: int, field: str, message: str) -> None:
-    errors.setdefault(index, {}).setdefault(field, []).append(message)
-
-
-def _resolve_references(
-    *, rows: Mapping[int, dict[str, Any]], principal: Principal, errors: RowErrors
-) -> dict[int, dict[str, Any]]:
-    """Turn ids and external ids into model rows, in one query per kind of parent."""
-    lookups = {
-        "employee": employees_pushed_for(principal=principal),
-        "customer": customers_loggable_for(principal=principal),
-    }
-    known: dict[str, tuple[set[int], dict[str, int]]] = {}
-    for name, queryset in lookups.items():
-        ids = {row[name] for row in rows.values() if name in row}
-        external_ids = {
-            row[f"{name}_external_id"] for row in rows.values() if f"{name}_external_id" in row
-        }
-        found = (
-            queryset.filter(Q(pk__in=ids) | Q(external_id__in=external_ids)).values_list(
-                "pk", "external_id"
-            )
-            if ids or external_ids
-            else []
-        )
-        pks: set[int] = set()
-        by_external: dict[str, int] = {}
-        for pk, external_id in found:
-            pks.add(pk)
-            if external_id is not None:
-                by_external[external_id] = pk
-        known[name] = (pks, by_external)
-
-    unknown = {"employee": _("Unknown employee."), "customer": _("Unknown customer.")}
-    model_rows: dict[int, dict[str, Any]] = {}
-    for index, row in rows.items():
-        fields = dict(row)
-        for name in ("employee", "customer"):
-            pks, by_external = known[name]
-            external_id = fields.pop(f"{name}_external_id", None)
-            pk = fields.pop(name, None)
-            if external_id is not None:
-                pk = by_external.get(external_id)
-            if pk is None or pk not in pks:
-                _add(errors, index, name, unknown[name])
-            else:
-                fields[f"{name}_id"] = pk
-        model_rows[index] = fields
-    return model_rows
-
-
-def _refuse_foreign_keys(
-    *, rows: Mapping[int, dict[str, Any]], principal: Principal, errors: RowErrors
-) -> None:
-    """Refuse to overwrite stored interactions of people the caller may not see."""
-    if principal.sees_everything or not rows:
-        return
-    keys_by_source: dict[str, set[str]] = {}
-    for row in rows.values():
-        keys_by_source.setdefault(row["source"], set()).add(row["external_id"])
-    condition = reduce(
-        or_, (Q(source=source, external_id__in=ids) for source, ids in keys_by_source.items())
-    )
-    hidden = set(
-        Interaction.objects.filter(condition)
-        .exclude(employee__in=employees_pushed_for(principal=principal).values("pk"))
-        .values_list("source", "external_id")
-    )
-    for index, row in rows.items():
-        if (row["source"], row["external_id"]) in hidden:
-            # The same words as for an id in use elsewhere: nothing says whose it is.
-            _add(errors, index, "external_id", _("This external id is already in use."))
-
-
-def _check_times(*, rows: Mapping[int, dict[str, Any]], errors: RowErrors) -> None:
-    now = timezone.now()
-    for index, row in rows.items():
-        fields = {k: v for k, v in row.items() if k not in ("employee_id", "customer_id")}
-        for field, messages in interaction_errors(
-            interaction=Interaction(**fields), now=now
-        ).items():
-            for message in messages:
-                _add(errors, index, field, message)

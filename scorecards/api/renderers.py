@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Q
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.serializers import Serializer
 
 from crs_site.lib.spreadsheet import csv_cell
@@ -79,27 +79,6 @@ def _drain(buffer: io.StringIO) -> bytes:
     buffer.seek(0)
     buffer.truncate()
     return text.encode("utf-8")
-
-
-class JSONText(str):
-    """A page's results already encoded as a JSON array (by the database), sent as they are."""
-
-
-_RESULTS = "\u0000results\u0000"
-
-
-class PageJSONRenderer(JSONRenderer):
-    """JSON, taking a page whose results are `JSONText` without encoding them again."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        results = data.get("results") if isinstance(data, dict) else None
-        if not isinstance(results, JSONText):
-            return super().render(data, accepted_media_type, renderer_context)
-        envelope = super().render(
-            {**data, "results": _RESULTS}, accepted_media_type, renderer_context
-        )
-        placeholder = super().render(_RESULTS, accepted_media_type, renderer_context)
-        return envelope.replace(placeholder, results.encode(), 1)
 
 
 def rows_after(queryset, *, day: dt.date, pk: int):

@@ -152,14 +152,11 @@ class ScoreRowSerializer(serializers.Serializer):
 
     def to_representation(self, row):
         # Built by hand from a `values()` row (`SCORE_ROW_VALUES`): a page of rows of forty
-        # figures each through model instances and field objects is several times slower.
-        stored = row["metric_scores"] or {}
-        values = {
-            code: (figure.get("value"), figure.get("score"))
-            for code, figure in stored.items()
-            if isinstance(figure, dict)
-        }
-        stats = {code: (row[f"{code}_num"], row[f"{code}_den"]) for code in METRIC_CODES}
+        # figures each through model instances and field objects is several times slower. The
+        # figures are the ones the engine wrote when it computed the row (`metric_scores`,
+        # `scorecards.engine.rows.metric_figures_json`); PostgreSQL's jsonb keeps its keys in an
+        # order of its own, so they are put back in catalogue order here, on every database.
+        stored = row["metric_scores"]
         return {
             "id": row["id"],
             "subject": _subject(row),
@@ -171,14 +168,22 @@ class ScoreRowSerializer(serializers.Serializer):
             "band": row["band"],
             "is_worked": row["is_worked"],
             "is_final": row["is_final"],
-            "metrics": metric_figures(stats=stats, values=values),
+            "metrics": {code: _stored_figure(stored[code]) for code in METRIC_CODES},
             "computed_at": utc_timestamp(row["computed_at"]),
         }
 
 
+def _stored_figure(figure: dict) -> dict:
+    return {
+        "value": figure["value"],
+        "score": figure["score"],
+        "num": figure["num"],
+        "den": figure["den"],
+    }
+
+
 def utc_timestamp(moment: dt.datetime) -> str:
-    """Return the moment in UTC as RFC 3339 with microseconds, as the database's functions
-    (migration scorecards 0006) write it."""
+    """Return the moment in UTC as RFC 3339 with microseconds."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -192,7 +197,6 @@ SCORE_ROW_VALUES = (
     "is_final",
     "metric_scores",
     "computed_at",
-    *(f"{code}_{part}" for code in METRIC_CODES for part in ("num", "den")),
     "team_id",
     "team__slug",
     "team__name",
@@ -246,17 +250,3 @@ class SummaryRowSerializer(serializers.Serializer):
     total = serializers.FloatField(allow_null=True)
     band = serializers.ChoiceField(choices=[*Band.values, ""])
     metrics = MetricFiguresSerializer()
-
-
-# ---- score rows written by PostgreSQL ------------------------------------------------------
-
-
-def database_writes_rows(database) -> bool:
-    """Tell whether the database (a connection) writes the score rows' JSON itself, with the
-    functions of migration scorecards 0006."""
-    return database.vendor == "postgresql"
-
-
-def score_rows_json_sql(*, employee: bool) -> str:
-    """Return SQL giving (id, JSON document) for the daily score rows whose ids are in %s."""
-    return f"SELECT id, document FROM score_rows_json_{'employee' if employee else 'team'}(%s)"

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.db import connections
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +13,7 @@ from rest_framework.views import APIView
 from crs_site.api_auth import principal_for_request
 from crs_site.api_pagination import StrictPageSize
 from scorecards.api.export import score_rows_csv
-from scorecards.api.renderers import CsvRenderer, DayCursorPagination, JSONText, PageJSONRenderer
+from scorecards.api.renderers import CsvRenderer, DayCursorPagination
 from scorecards.api.serializers import (
     EMPLOYEE_SCORE_ROW_VALUES,
     SCORE_ROW_VALUES,
@@ -24,9 +23,7 @@ from scorecards.api.serializers import (
     ScoreRowSerializer,
     SummaryQuerySerializer,
     SummaryRowSerializer,
-    database_writes_rows,
     metric_figures,
-    score_rows_json_sql,
 )
 from scorecards.choices import VersionStatus
 from scorecards.filtersets import EmployeeDailyScoreFilter, TeamDailyScoreFilter
@@ -87,9 +84,8 @@ class ScorePagination(StrictPageSize, DayCursorPagination):
 class _DailyScoreList(generics.ListAPIView):
     serializer_class = ScoreRowSerializer
     row_values = SCORE_ROW_VALUES
-    employee_rows = False
     pagination_class = ScorePagination
-    renderer_classes = [PageJSONRenderer, CsvRenderer]
+    renderer_classes = [JSONRenderer, CsvRenderer]
     required_scopes = {"GET": ApiScope.SCORES_READ}
 
     def list(self, request, *args, **kwargs):
@@ -100,15 +96,6 @@ class _DailyScoreList(generics.ListAPIView):
         keys = self.filter_queryset(self.get_queryset()).values("id", "day")
         page = self.paginate_queryset(keys)
         ids = [key["id"] for key in page]
-        database = connections[keys.db]  # the replica's, when the router reads from one
-        if request.accepted_renderer.format == "json" and database_writes_rows(database):
-            # The database writes each row's JSON; the page is sent without decoding it.
-            # The ids come from the filtered queryset of rows the principal may see.
-            with database.cursor() as cursor:
-                cursor.execute(score_rows_json_sql(employee=self.employee_rows), [ids])
-                texts = dict(cursor.fetchall())
-            results = ",".join(texts[key["id"]] for key in page if key["id"] in texts)
-            return self.get_paginated_response(JSONText(f"[{results}]"))
         rows = {
             row["id"]: row
             for row in self.get_queryset().filter(pk__in=ids).values(*self.row_values)
@@ -135,7 +122,6 @@ class EmployeeScoreList(_DailyScoreList):
 
     filterset_class = EmployeeDailyScoreFilter
     row_values = EMPLOYEE_SCORE_ROW_VALUES
-    employee_rows = True
 
     def get_queryset(self):
         # Both paths read with values(), which joins what it names: no select_related.

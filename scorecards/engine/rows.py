@@ -1,11 +1,13 @@
 """The engine's rows: each day's statistics scored and written as employee and team rows."""
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from scorecards.engine.sources import (
@@ -14,18 +16,21 @@ from scorecards.engine.sources import (
     employees_to_score,
     team_day_sums,
 )
-from scorecards.engine.sql import _SCORE_COLUMNS, _scores_upsert
+from scorecards.engine.sql import SCORE_COLUMNS, Row, scores_upsert
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
 from scorecards.scoring import DayScore, score_stats
 from scorecards.selectors.memberships import memberships_overlapping
 from scorecards.selectors.stats import METRIC_CODES, day_range, stats_of_row
 from scorecards.selectors.versions import (
+    VersionTimeline,
     day_outcome,
     days_final_at,
     version_rules,
     version_timeline,
 )
 from staff.models import Team
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,64 +54,143 @@ def _cents(number: Decimal | None) -> Decimal | None:
     return None if number is None else number.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
-def _json_cents(number: Decimal | None) -> str:
-    """Return a figure rounded half up to cents as a JSON string, or JSON null."""
-    return "null" if number is None else f'"{_cents(number)}"'
+# Most of a row's figures are small counts: their JSON text is looked up rather than made.
+_COUNT_TEXT = {Decimal(count): f"{count}.0" for count in range(1000)}
+
+
+def _json_float(number: Decimal) -> str:
+    """Return a finite Decimal as JSON text that decodes to the float of its value.
+
+    Written with a decimal point (or an exponent) always, so JSON reads every figure back as a
+    float, whether it came from a count (37), a stored column (63.0000) or a duration: the API
+    then sends 37.0 on every database and for employees and teams alike.
+    """
+    text = _COUNT_TEXT.get(number)
+    if text is None:
+        text = str(number)
+        if "." not in text and "E" not in text:
+            text += ".0"
+    return text
+
+
+def metric_figures_json(*, score: DayScore, stats: Mapping[str, tuple[Decimal, Decimal]]) -> str:
+    """Return a row's figures as the API sends them: for every metric, in catalogue order, its
+    value and score rounded half up to cents (null when N/A) and its num and den, all JSON
+    numbers.
+
+    Written once per row when it is computed, so the API reads them rather than recomputing
+    forty figures per row per request; JSON decodes them to the same floats on every database.
+    Written out as text directly: a backfill builds one per employee-day.
+    """
+    results = score.metrics
+    parts = []
+    for code in METRIC_CODES:
+        num, den = stats[code]
+        result = results.get(code)
+        if result is None or result.value is None:
+            value = score_of = "null"
+        else:
+            # Rounded to cents, a Decimal always writes its two places: "60.66", "100.00".
+            value = str(result.value.quantize(_CENT, rounding=ROUND_HALF_UP))
+            score_of = str(result.score.quantize(_CENT, rounding=ROUND_HALF_UP))  # type: ignore[union-attr]
+        parts.append(
+            f'"{code}": {{"value": {value}, "score": {score_of}, '
+            f'"num": {_json_float(num)}, "den": {_json_float(den)}}}'
+        )
+    return "{" + ", ".join(parts) + "}"
 
 
 def _score_values(
-    *, score: DayScore, stats: Mapping, is_worked: bool, is_final: bool, computed_at
-) -> tuple:
-    """Return a daily row's `_SCORE_COLUMNS` as database-ready values, for `_scores_upsert`:
-    total and band as the day shows them (`day_outcome`), each metric's value and score
-    rounded to cents (as JSON text, written out directly: a backfill builds one per
-    employee-day), whether the day is worked and final, and every num/den."""
-    metric_scores = ", ".join(
-        f'"{code}": {{"value": {_json_cents(result.value)}, "score": {_json_cents(result.score)}}}'
-        for code, result in score.metrics.items()
-    )
+    *,
+    score: DayScore,
+    stats: Mapping[str, tuple[Decimal, Decimal]],
+    is_worked: bool,
+    is_final: bool,
+    now: dt.datetime,
+) -> Row:
+    """Return a daily row's `SCORE_COLUMNS` as database-ready values, for `scores_upsert`:
+    total and band as the day shows them (`day_outcome`), every metric's figures as the API
+    sends them (`metric_figures_json`), whether the day is worked and final, and every num/den."""
     total, band = day_outcome(score=score, is_worked=is_worked, is_final=is_final)
-    values = [_cents(total), band, f"{{{metric_scores}}}", is_worked, is_final, computed_at]
+    values = [
+        _cents(total),
+        band,
+        metric_figures_json(score=score, stats=stats),
+        is_worked,
+        is_final,
+        now,
+    ]
     for code in METRIC_CODES:
         values.extend(stats[code])
     return tuple(values)
 
 
-def _employee_rows_compute(
+Planned = dict[tuple[int, dt.date], tuple[int, ScorecardVersion]]
+
+
+class _Timings:
+    """Seconds per phase of a computation, logged with its result for operators and the
+    benchmark (`bench.engine` reads them from the log)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
+
+    def log(self, *, subject: str, rows: int, date_from: dt.date, date_to: dt.date) -> None:
+        seconds = {phase: round(value, 6) for phase, value in self.seconds.items()}
+        logger.info(
+            "Scored %s %s rows from %s to %s in %.3f s",
+            rows,
+            subject,
+            date_from,
+            date_to,
+            sum(self.seconds.values()),
+            extra={"engine_rows": subject, "rows": rows, "seconds": seconds},
+        )
+
+
+def _rows_plan(
     *,
     employee_ids: Sequence[int] | None,
     date_from: dt.date,
     date_to: dt.date,
-    now: dt.datetime,
-) -> tuple[int, set[int]]:
-    """Write the employees' rows for the days; return the row count and the teams touched."""
+    timeline: VersionTimeline,
+) -> Planned:
+    """Return the (employee, day) pairs that get a row: in a team whose scorecard has a version
+    in force that day, with that team and version."""
     spans = memberships_overlapping(date_from=date_from, date_to=date_to, employee_ids=employee_ids)
-    # Every scorecard's versions: the longest SLA in force anywhere decides when a day is final.
-    timeline = version_timeline(scorecard_ids=None, until=date_to)
-    planned: dict[tuple[int, dt.date], tuple[int, ScorecardVersion]] = {}
+    planned: Planned = {}
     for span in spans:
         last = min(span.ends_on or date_to, date_to)
         for day in day_range(date_from=max(span.starts_on, date_from), date_to=last):
             version = timeline.in_force(scorecard_id=span.scorecard_id, day=day)
             if version is not None:
                 planned[(span.employee_id, day)] = (span.team_id, version)
-    day_stats = employee_day_stats(
-        employee_ids=employee_ids,
-        date_from=date_from,
-        date_to=date_to,
-        sla_minutes={version.sla_minutes for _team, version in planned.values()},
-        now=now,
-    )
-    final = {
-        day: now >= at
-        for day, at in days_final_at(
-            date_from=date_from, date_to=date_to, timeline=timeline
-        ).items()
-    }
+    return planned
+
+
+def _final_days(
+    *, date_from: dt.date, date_to: dt.date, timeline: VersionTimeline, now: dt.datetime
+) -> dict[dt.date, bool]:
+    final_at = days_final_at(date_from=date_from, date_to=date_to, timeline=timeline)
+    return {day: now >= at for day, at in final_at.items()}
+
+
+def _employee_rows(
+    *,
+    planned: Planned,
+    day_stats: Mapping[tuple[int, dt.date], DayStats],
+    final: Mapping[dt.date, bool],
+    rules: Mapping[int, list],
+    now: dt.datetime,
+) -> list[Row]:
+    """Score each planned (employee, day) and return its row for `scores_upsert`."""
     empty = DayStats()
-    rules = {version.pk: version_rules(version) for version in timeline.versions}
-    computed_at = connection.ops.adapt_datetimefield_value(now)
-    adapt_day = connection.ops.adapt_datefield_value
     rows = []
     for (employee_id, day), (team_id, version) in sorted(planned.items()):
         figures = day_stats.get((employee_id, day), empty)
@@ -117,45 +201,87 @@ def _employee_rows_compute(
             green_from=version.green_from,
             amber_from=version.amber_from,
         )
-        rows.append(
-            (
-                employee_id,
-                adapt_day(day),
-                team_id,
-                version.pk,
-                *_score_values(
-                    score=score,
-                    stats=stats,
-                    is_worked=figures.is_worked,
-                    is_final=final[day],
-                    computed_at=computed_at,
-                ),
-            )
+        values = _score_values(
+            score=score, stats=stats, is_worked=figures.is_worked, is_final=final[day], now=now
         )
+        rows.append((employee_id, day, team_id, version.pk, *values))
+    return rows
 
+
+def _employee_rows_write(
+    *,
+    rows: Sequence[Row],
+    planned: Planned,
+    employee_ids: Sequence[int] | None,
+    date_from: dt.date,
+    date_to: dt.date,
+) -> set[int]:
+    """Upsert the rows, delete the stored ones no longer planned; return the teams touched."""
     stored = EmployeeDailyScore.objects.filter(day__gte=date_from, day__lte=date_to)
     if employee_ids is not None:
         stored = stored.filter(employee_id__in=employee_ids)
     with transaction.atomic():
         teams = {team_id for team_id, _version in planned.values()}
         stale = []
-        found = 0
         for pk, employee_id, day, team_id in stored.values_list(
             "pk", "employee_id", "day", "team_id"
         ).order_by("pk"):
-            found += 1
             teams.add(team_id)
             if (employee_id, day) not in planned:
                 stale.append(pk)
         if stale:
             EmployeeDailyScore.objects.filter(pk__in=stale).delete()
-        _scores_upsert(
+        scores_upsert(
             model=EmployeeDailyScore,
-            columns=("employee_id", "day", "team_id", "version_id", *_SCORE_COLUMNS),
+            columns=("employee_id", "day", "team_id", "version_id", *SCORE_COLUMNS),
             rows=rows,
             unique_fields=["employee_id", "day"],
-            fresh=not found,
         )
+    return teams
+
+
+def _employee_rows_compute(
+    *,
+    employee_ids: Sequence[int] | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    now: dt.datetime,
+    parallel_reads: bool = False,
+) -> tuple[int, set[int]]:
+    """Write the employees' rows for the days; return the row count and the teams touched.
+
+    `parallel_reads`: read two of the grouped queries on a second connection meanwhile
+    (`sources.employee_day_stats`), for the synchronous backfill.
+    """
+    timings = _Timings()
+    # Every scorecard's versions: the longest SLA in force anywhere decides when a day is final.
+    timeline = version_timeline(scorecard_ids=None, until=date_to)
+    planned = _rows_plan(
+        employee_ids=employee_ids, date_from=date_from, date_to=date_to, timeline=timeline
+    )
+    final = _final_days(date_from=date_from, date_to=date_to, timeline=timeline, now=now)
+    rules = {version.pk: version_rules(version) for version in timeline.versions}
+    timings.lap("plan")
+    day_stats = employee_day_stats(
+        employee_ids=employee_ids,
+        date_from=date_from,
+        date_to=date_to,
+        sla_minutes={version.sla_minutes for _team, version in planned.values()},
+        now=now,
+        parallel_reads=parallel_reads,
+    )
+    timings.lap("read")
+    rows = _employee_rows(planned=planned, day_stats=day_stats, final=final, rules=rules, now=now)
+    timings.lap("score")
+    teams = _employee_rows_write(
+        rows=rows,
+        planned=planned,
+        employee_ids=employee_ids,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    timings.lap("write")
+    timings.log(subject="employee", rows=len(rows), date_from=date_from, date_to=date_to)
     return len(rows), teams
 
 
@@ -165,16 +291,56 @@ def scores_compute_employees(
     date_from: dt.date,
     date_to: dt.date,
     now: dt.datetime | None = None,
+    parallel_reads: bool = False,
 ) -> int:
     """Score the employees (None: everyone) on each day of the range; return rows written.
 
     A day is scored when the employee was in a team whose scorecard has a version in force;
-    any other stored row of theirs in the range is deleted.
+    any other stored row of theirs in the range is deleted. `parallel_reads` is an option of
+    the synchronous backfill (`_employee_rows_compute`).
     """
     count, _teams = _employee_rows_compute(
-        employee_ids=employee_ids, date_from=date_from, date_to=date_to, now=now or timezone.now()
+        employee_ids=employee_ids,
+        date_from=date_from,
+        date_to=date_to,
+        now=now or timezone.now(),
+        parallel_reads=parallel_reads,
     )
     return count
+
+
+def _team_rows(
+    *,
+    sums_rows: Sequence[Mapping],
+    scorecard_of: Mapping[int, int],
+    timeline: VersionTimeline,
+    final: Mapping[dt.date, bool],
+    now: dt.datetime,
+) -> list[Row]:
+    """Score each team's summed day under the version in force; return rows for `scores_upsert`."""
+    rules = {version.pk: version_rules(version) for version in timeline.versions}
+    rows = []
+    for sums in sums_rows:
+        team_id, day = sums["team_id"], sums["day"]
+        version = timeline.in_force(scorecard_id=scorecard_of[team_id], day=day)
+        if version is None:
+            continue
+        stats = stats_of_row(sums)
+        score = score_stats(
+            stats=stats,
+            rules=rules[version.pk],
+            green_from=version.green_from,
+            amber_from=version.amber_from,
+        )
+        values = _score_values(
+            score=score,
+            stats=stats,
+            is_worked=sums["worked_count"] > 0,
+            is_final=final[day],
+            now=now,
+        )
+        rows.append((team_id, day, version.pk, sums["member_count"], *values))
+    return rows
 
 
 @transaction.atomic
@@ -187,6 +353,7 @@ def scores_compute_teams(
 ) -> int:
     """Score the teams (None: all) on each day from their members' stored rows; return rows."""
     now = now or timezone.now()
+    timings = _Timings()
     teams = Team.objects.select_for_update().order_by("pk")
     if team_ids is not None:
         teams = teams.filter(pk__in=team_ids)
@@ -195,41 +362,14 @@ def scores_compute_teams(
     scorecard_of = dict(teams.values_list("pk", "scorecard_id"))
     # Every scorecard's versions: the longest SLA in force anywhere decides when a day is final.
     timeline = version_timeline(scorecard_ids=None, until=date_to)
-    rules = {version.pk: version_rules(version) for version in timeline.versions}
-    final = {
-        day: now >= at
-        for day, at in days_final_at(
-            date_from=date_from, date_to=date_to, timeline=timeline
-        ).items()
-    }
-    computed_at = connection.ops.adapt_datetimefield_value(now)
-    rows = []
-    for sums in team_day_sums(team_ids=list(scorecard_of), date_from=date_from, date_to=date_to):
-        version = timeline.in_force(scorecard_id=scorecard_of[sums["team_id"]], day=sums["day"])
-        if version is None:
-            continue
-        stats = stats_of_row(sums)
-        score = score_stats(
-            stats=stats,
-            rules=rules[version.pk],
-            green_from=version.green_from,
-            amber_from=version.amber_from,
-        )
-        rows.append(
-            (
-                sums["team_id"],
-                sums["day"],
-                version.pk,
-                sums["member_count"],
-                *_score_values(
-                    score=score,
-                    stats=stats,
-                    is_worked=sums["worked_count"] > 0,
-                    is_final=final[sums["day"]],
-                    computed_at=computed_at,
-                ),
-            )
-        )
+    final = _final_days(date_from=date_from, date_to=date_to, timeline=timeline, now=now)
+    timings.lap("plan")
+    sums_rows = team_day_sums(team_ids=list(scorecard_of), date_from=date_from, date_to=date_to)
+    timings.lap("read")
+    rows = _team_rows(
+        sums_rows=sums_rows, scorecard_of=scorecard_of, timeline=timeline, final=final, now=now
+    )
+    timings.lap("score")
     kept = {(row[0], row[1]) for row in rows}
     stale = [
         pk
@@ -240,13 +380,14 @@ def scores_compute_teams(
     ]
     if stale:
         TeamDailyScore.objects.filter(pk__in=stale).delete()
-    adapt_day = connection.ops.adapt_datefield_value
-    _scores_upsert(
+    scores_upsert(
         model=TeamDailyScore,
-        columns=("team_id", "day", "version_id", "member_count", *_SCORE_COLUMNS),
-        rows=[(team_id, adapt_day(day), *rest) for team_id, day, *rest in rows],
+        columns=("team_id", "day", "version_id", "member_count", *SCORE_COLUMNS),
+        rows=rows,
         unique_fields=["team_id", "day"],
     )
+    timings.lap("write")
+    timings.log(subject="team", rows=len(rows), date_from=date_from, date_to=date_to)
     return len(rows)
 
 
@@ -256,13 +397,18 @@ def scores_compute(
     date_to: dt.date,
     employee_ids: Sequence[int] | None = None,
     now: dt.datetime | None = None,
+    parallel_reads: bool = False,
 ) -> ComputeSummary:
     """Score the employees (None: everyone) over the days, then every team they touched."""
     now = now or timezone.now()
     # The employee rows commit before the team sums read them: a team lock never waits on
     # this computation's own uncommitted rows.
     employee_rows, teams = _employee_rows_compute(
-        employee_ids=employee_ids, date_from=date_from, date_to=date_to, now=now
+        employee_ids=employee_ids,
+        date_from=date_from,
+        date_to=date_to,
+        now=now,
+        parallel_reads=parallel_reads,
     )
     team_ids = None if employee_ids is None else sorted(teams)
     team_rows = scores_compute_teams(

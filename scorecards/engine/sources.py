@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import connection, connections
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from customers.models import Interaction
 from feedback.models import QAReview, SurveyResponse
@@ -98,6 +99,11 @@ def _interactions_of(employee_ids: Collection[int] | None) -> QuerySet:
     return interactions
 
 
+def _response_time() -> Coalesce:
+    """The time to first response: working time where the team has a calendar, else the clock."""
+    return Coalesce(F("first_response_working_time"), _span("opened_at", "first_response_at"))
+
+
 def _opened_by_day(
     *,
     interactions: QuerySet,
@@ -113,13 +119,14 @@ def _opened_by_day(
         limit = dt.timedelta(minutes=minutes)
         # Exactly at the limit is within it; unanswered ones count once their deadline passed.
         sla_counts[f"sla_{minutes}_num"] = Count(
-            "pk", filter=answered & Q(first_response_at__lte=F("opened_at") + limit)
+            "pk", filter=answered & Q(response_time__lte=limit)
         )
         sla_counts[f"sla_{minutes}_den"] = Count(
             "pk", filter=answered | Q(opened_at__lte=now - limit)
         )
     return (
         interactions.filter(opened_at__gte=start, opened_at__lt=end)
+        .alias(response_time=_response_time())
         .values("employee_id", day=_local_date("opened_at"))
         .annotate(**sla_counts)
         .order_by()
@@ -158,14 +165,17 @@ def _rows_on_own_connection(querysets: Sequence[QuerySet]) -> list[list]:
         connections.close_all()
 
 
-def _fetched(querysets: Sequence[QuerySet], *, aside: Sequence[QuerySet]) -> list[list]:
-    """Return the rows of `querysets` then of `aside`, reading `aside` on a second connection
-    meanwhile when that sees the same data (no transaction is open here), else in turn.
+def _fetched(
+    querysets: Sequence[QuerySet], *, aside: Sequence[QuerySet], parallel: bool
+) -> list[list]:
+    """Return the rows of `querysets` then of `aside`; with `parallel`, read `aside` on a second
+    connection meanwhile when that sees the same data (no transaction is open here).
 
     The grouped queries of a backfill take most of its time in the database, one core each:
-    two connections put the second core to work.
+    two connections put the second core to work. An option of the synchronous backfill alone:
+    a worker's chunk would hold two connections to the database for little gain.
     """
-    if connection.in_atomic_block:
+    if not parallel or connection.in_atomic_block:
         return [list(queryset) for queryset in (*querysets, *aside)]
     with ThreadPoolExecutor(max_workers=1) as pool:
         beside = pool.submit(_rows_on_own_connection, aside)
@@ -173,29 +183,23 @@ def _fetched(querysets: Sequence[QuerySet], *, aside: Sequence[QuerySet]) -> lis
         return rows + beside.result()
 
 
-def employee_day_stats(
+def _grouped_queries(
     *,
     employee_ids: Collection[int] | None,
     date_from: dt.date,
     date_to: dt.date,
     sla_minutes: Collection[int],
     now: dt.datetime,
-) -> dict[tuple[int, dt.date], DayStats]:
-    """Return each (employee, day)'s statistics from one grouped query per source table.
-
-    response_sla is counted once per SLA length in `sla_minutes`, as conditional counts of the
-    same query; `now` decides which unanswered interactions are already past their deadline and
-    which follow-ups are overdue.
-    """
+) -> dict[str, QuerySet]:
+    """Return the five grouped queries of `employee_day_stats`, by source."""
     start, end = _moment_range(date_from=date_from, date_to=date_to)
-    today = local_day(now)
     interactions = _interactions_of(employee_ids)
     answered = Q(first_response_at__isnull=False)
     opened = _opened_by_day(
         interactions=interactions, start=start, end=end, sla_minutes=sla_minutes, now=now
     ).annotate(
         answered=Count("pk", filter=answered),
-        response_time=Sum(_span("opened_at", "first_response_at"), filter=answered),
+        response_time_sum=Sum(_response_time(), filter=answered),
     )
     resolved = (
         interactions.filter(resolved_at__gte=start, resolved_at__lt=end)
@@ -219,14 +223,14 @@ def employee_day_stats(
         )
         .order_by()
     )
-    responses = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    reviews = QAReview.objects.scored().filter(scored_at__gte=start, scored_at__lt=end)
+    surveyed = SurveyResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    reviewed = QAReview.objects.scored().filter(scored_at__gte=start, scored_at__lt=end)
     if employee_ids is not None:
-        responses = responses.filter(interaction__employee_id__in=employee_ids)
-        reviews = reviews.filter(interaction__employee_id__in=employee_ids)
+        surveyed = surveyed.filter(interaction__employee_id__in=employee_ids)
+        reviewed = reviewed.filter(interaction__employee_id__in=employee_ids)
     with_nps = Q(nps__isnull=False)
     responses = (
-        responses.values(employee=F("interaction__employee_id"), day=_local_date("submitted_at"))
+        surveyed.values(employee=F("interaction__employee_id"), day=_local_date("submitted_at"))
         .annotate(
             count=Count("pk"),
             satisfied=Count("pk", filter=Q(csat__gte=4)),
@@ -237,15 +241,23 @@ def employee_day_stats(
         .order_by()
     )
     reviews = (
-        reviews.values(employee=F("interaction__employee_id"), day=_local_date("scored_at"))
+        reviewed.values(employee=F("interaction__employee_id"), day=_local_date("scored_at"))
         .annotate(count=Count("pk"), total=Sum("total"))
         .order_by()
     )
-    # The two longest queries, opened and resolved, on different connections.
-    opened_rows, follow_up_rows, review_rows, resolved_rows, response_rows = _fetched(
-        [opened, follow_ups, reviews], aside=[resolved, responses]
-    )
+    return {
+        "opened": opened,
+        "resolved": resolved,
+        "follow_ups": follow_ups,
+        "responses": responses,
+        "reviews": reviews,
+    }
 
+
+def _day_stats_collect(
+    *, rows: Mapping[str, list], sla_minutes: Collection[int], today: dt.date
+) -> dict[tuple[int, dt.date], DayStats]:
+    """Fold the grouped queries' rows into a `DayStats` per (employee, day)."""
     days: dict[tuple[int, dt.date], DayStats] = {}
 
     def at(employee_id: int, day: dt.date) -> DayStats:
@@ -253,15 +265,15 @@ def employee_day_stats(
             days[(employee_id, day)] = DayStats()
         return days[(employee_id, day)]
 
-    for row in opened_rows:
+    for row in rows["opened"]:
         day = at(row["employee_id"], row["day"])
         day.is_worked = True
         day.stats[_FIRST_RESPONSE_MINUTES] = (
-            _duration_in(row["response_time"], _MICROSECONDS_PER_MINUTE),
+            _duration_in(row["response_time_sum"], _MICROSECONDS_PER_MINUTE),
             _as_decimal(row["answered"]),
         )
         day.sla = {minutes: _sla_stats(row, minutes) for minutes in sla_minutes}
-    for row in resolved_rows:
+    for row in rows["resolved"]:
         count = _as_decimal(row["count"])
         day = at(row["employee_id"], row["day"])
         day.stats[_FCR] = (_as_decimal(row["first_contact"]), count)
@@ -272,26 +284,63 @@ def employee_day_stats(
         )
         day.resolved = count
         day.is_worked = True
-    for row in follow_up_rows:
+    for row in rows["follow_ups"]:
         # Until its due day is over, a follow-up counts only once it is done.
         den = row["due"] if row["follow_up_due"] < today else row["done"]
         at(row["employee_id"], row["follow_up_due"]).stats[_FOLLOW_UP] = (
             _as_decimal(row["in_time"]),
             _as_decimal(den),
         )
-    for row in response_rows:
+    for row in rows["responses"]:
         day = at(row["employee"], row["day"])
         day.stats[_CSAT] = (_as_decimal(row["satisfied"]), _as_decimal(row["count"]))
         day.stats[_NPS] = (
             _as_decimal(row["promoters"] - row["detractors"]),
             _as_decimal(row["with_nps"]),
         )
-    for row in review_rows:
+    for row in rows["reviews"]:
         at(row["employee"], row["day"]).stats[_QA] = (
             _as_decimal(row["total"]),
             _as_decimal(row["count"]),
         )
     return days
+
+
+def employee_day_stats(
+    *,
+    employee_ids: Collection[int] | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    sla_minutes: Collection[int],
+    now: dt.datetime,
+    parallel_reads: bool = False,
+) -> dict[tuple[int, dt.date], DayStats]:
+    """Return each (employee, day)'s statistics from one grouped query per source table.
+
+    response_sla is counted once per SLA length in `sla_minutes`, as conditional counts of the
+    same query; `now` decides which unanswered interactions are already past their deadline and
+    which follow-ups are overdue. `parallel_reads`: two of the queries on a second connection
+    (`_fetched`).
+    """
+    queries = _grouped_queries(
+        employee_ids=employee_ids,
+        date_from=date_from,
+        date_to=date_to,
+        sla_minutes=sla_minutes,
+        now=now,
+    )
+    # The two longest queries, opened and resolved, on different connections.
+    first, beside = ("opened", "follow_ups", "reviews"), ("resolved", "responses")
+    fetched = _fetched(
+        [queries[name] for name in first],
+        aside=[queries[name] for name in beside],
+        parallel=parallel_reads,
+    )
+    return _day_stats_collect(
+        rows=dict(zip((*first, *beside), fetched, strict=True)),
+        sla_minutes=sla_minutes,
+        today=local_day(now),
+    )
 
 
 def team_day_sums(

@@ -8,26 +8,28 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from crs_site.lib.users import SiteUser
 from customers.models import Interaction
 from feedback.choices import ReviewStatus
 from feedback.models import QAReview, SurveyResponse
 from scorecards.choices import MetricCode
 from scorecards.dirty import local_day
+from scorecards.metrics import metric as metric_spec
 from scorecards.models import EmployeeDailyScore, Metric, ScorecardVersion
-from scorecards.scoring import HIGHER_IS_BETTER, DayScore, MetricResult, quantize
+from scorecards.scoring import DayScore, MetricResult, quantize
 from scorecards.selectors.goals import GoalProgress, employee_goals, goals_progress, target_is_met
-from scorecards.selectors.periods import PeriodSummary, TrendPoint, employee_period_summary
+from scorecards.selectors.periods import Pooled, TrendPoint, employee_period_summary
 from scorecards.selectors.stats import (
-    _MICROSECONDS_PER_HOUR,
-    _MICROSECONDS_PER_MINUTE,
-    _ONE,
-    _VOLUME,
-    _ZERO,
+    MICROSECONDS_PER_HOUR,
+    MICROSECONDS_PER_MINUTE,
+    ONE,
     STAT_COLUMNS,
+    VOLUME,
+    ZERO,
     Stats,
-    _duration_in,
-    _moment_range,
     day_range,
+    duration_in,
+    moment_range,
     stats_of_row,
 )
 from scorecards.selectors.versions import (
@@ -39,29 +41,13 @@ from scorecards.selectors.versions import (
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import rows_visible_to
 
-# A goal's target lies in its metric's value range; the rules page and the goal form share it.
-METRIC_VALUE_RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
-    MetricCode.RESPONSE_SLA: (Decimal(0), Decimal(100)),
-    MetricCode.FIRST_RESPONSE_MINUTES: (Decimal(0), None),
-    MetricCode.FCR: (Decimal(0), Decimal(100)),
-    MetricCode.RESOLUTION_HOURS: (Decimal(0), None),
-    MetricCode.FOLLOW_UP: (Decimal(0), Decimal(100)),
-    MetricCode.ESCALATION: (Decimal(0), Decimal(100)),
-    MetricCode.CSAT: (Decimal(0), Decimal(100)),
-    MetricCode.NPS: (Decimal(-100), Decimal(100)),
-    MetricCode.QA: (Decimal(0), Decimal(100)),
-    MetricCode.VOLUME: (Decimal(0), None),
-}
 RECENT_ITEMS = 10
 
 
-def employee_team_on(*, employee, day: dt.date) -> Team | None:
+def employee_team_on(*, employee: Employee, day: dt.date) -> Team | None:
     """Return the team the employee was a member of on the day, or None."""
     membership = (
-        TeamMembership.objects.filter(employee=employee, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("team")
-        .first()
+        TeamMembership.objects.on_day(day).filter(employee=employee).select_related("team").first()
     )
     return membership.team if membership is not None else None
 
@@ -81,7 +67,7 @@ class MetricLine:
     @property
     def higher_is_better(self) -> bool:
         """Tell whether a higher value is better for this metric."""
-        return HIGHER_IS_BETTER[self.metric.code]
+        return metric_spec(self.metric.code).higher_is_better
 
     @property
     def period_meets_target(self) -> bool:
@@ -103,7 +89,7 @@ class EmployeeOverview:
     today_resolved: int
     today_score: DayScore | None
     period_score: DayScore | None
-    period: PeriodSummary
+    period: Pooled
     as_of: dt.datetime | None
     trend: list[TrendPoint]
     metrics: list[MetricLine]
@@ -127,7 +113,7 @@ class EmployeeOverview:
     def volume_target(self) -> Decimal | None:
         """Return the `volume` target of the version in force, for today's progress line."""
         for line in self.metrics:
-            if line.metric.code == _VOLUME:
+            if line.metric.code == VOLUME:
                 return line.metric.target
         return None
 
@@ -139,10 +125,104 @@ class EmployeeOverview:
 SHOWN_REVIEW_STATUSES = (ReviewStatus.PUBLISHED, ReviewStatus.DISPUTED, ReviewStatus.RESOLVED)
 
 
+def _score_rows(
+    *, employee: Employee, date_from: dt.date, date_to: dt.date
+) -> dict[dt.date, EmployeeDailyScore]:
+    """Return the employee's stored daily rows in the range, by day."""
+    return {
+        row.day: row
+        for row in EmployeeDailyScore.objects.filter(
+            employee=employee, day__gte=date_from, day__lte=date_to
+        ).only(
+            "day",
+            "total",
+            "band",
+            "is_worked",
+            "is_final",
+            "computed_at",
+            "version_id",
+            *STAT_COLUMNS,
+        )
+    }
+
+
+def _metric_lines(
+    *,
+    version: ScorecardVersion | None,
+    today_score: DayScore | None,
+    period_score: DayScore | None,
+    language: str,
+) -> list[MetricLine]:
+    return [
+        MetricLine(
+            metric=metric,
+            label=metric.localized("label", language),
+            rule_what=metric.localized("rule_what", language),
+            rule_why=metric.localized("rule_why", language),
+            rule_how=metric.localized("rule_how", language),
+            today=today_score.metrics.get(metric.code) if today_score else None,
+            period=period_score.metrics.get(metric.code) if period_score else None,
+        )
+        for metric in (version.metrics.all() if version is not None else [])
+    ]
+
+
+def _recent_feedback(
+    *, employee: Employee, user: SiteUser, with_reviews_to_do: bool
+) -> dict[str, list]:
+    """Return the recent interactions, comments and reviews of the employee `user` may read.
+
+    With `with_reviews_to_do`, also the draft reviews and the flagged interactions nobody has
+    reviewed yet (the QA reviewer's list).
+    """
+    reviews = rows_visible_to(
+        user=user,
+        queryset=QAReview.objects.filter(interaction__employee=employee),
+        day_field="interaction__opened_at__date",
+        employee_field="interaction__employee",
+    ).select_related("interaction", "reviewer__user")
+    interactions = rows_visible_to(
+        user=user,
+        queryset=Interaction.objects.filter(employee=employee),
+        day_field="opened_at__date",
+    ).select_related("customer")
+    feedback = {
+        "interactions": list(interactions.order_by("-opened_at", "-pk")[:RECENT_ITEMS]),
+        "survey_comments": list(
+            rows_visible_to(
+                user=user,
+                queryset=SurveyResponse.objects.filter(interaction__employee=employee),
+                day_field="interaction__opened_at__date",
+                employee_field="interaction__employee",
+            )
+            .exclude(comment="")
+            .select_related("interaction")
+            .order_by("-submitted_at", "-pk")[:RECENT_ITEMS]
+        ),
+        "reviews": list(
+            reviews.filter(status__in=SHOWN_REVIEW_STATUSES).order_by("-published_at", "-pk")[
+                :RECENT_ITEMS
+            ]
+        ),
+        "draft_reviews": [],
+        "flagged_unreviewed": [],
+    }
+    if with_reviews_to_do:
+        feedback["draft_reviews"] = list(
+            reviews.filter(status=ReviewStatus.DRAFT).order_by("created_at", "pk")[:RECENT_ITEMS]
+        )
+        feedback["flagged_unreviewed"] = list(
+            interactions.filter(is_flagged_for_review=True, qa_reviews__isnull=True).order_by(
+                "opened_at", "pk"
+            )[:RECENT_ITEMS]
+        )
+    return feedback
+
+
 def employee_overview(
     *,
-    employee,
-    user,
+    employee: Employee,
+    user: SiteUser,
     today: dt.date,
     days: int = 30,
     language: str = "en",
@@ -159,21 +239,7 @@ def employee_overview(
     now = now or timezone.now()
     date_from = today - dt.timedelta(days=days - 1)
     team = employee_team_on(employee=employee, day=today)
-    rows = {
-        row.day: row
-        for row in EmployeeDailyScore.objects.filter(
-            employee=employee, day__gte=date_from, day__lte=today
-        ).only(
-            "day",
-            "total",
-            "band",
-            "is_worked",
-            "is_final",
-            "computed_at",
-            "version_id",
-            *STAT_COLUMNS,
-        )
-    }
+    rows = _score_rows(employee=employee, date_from=date_from, date_to=today)
     period = employee_period_summary(employee=employee, date_from=date_from, date_to=today)
     version = period.version
     if version is None and team is not None and team.scorecard_id is not None:
@@ -185,28 +251,10 @@ def employee_overview(
         period_score = version_score(version=version, stats=period.stats) if period.days else None
         if today_row is not None:
             today_score = version_score(version=version, stats=stats_of_row(today_row))
-    metrics = [
-        MetricLine(
-            metric=metric,
-            label=metric.localized("label", language),
-            rule_what=metric.localized("rule_what", language),
-            rule_why=metric.localized("rule_why", language),
-            rule_how=metric.localized("rule_how", language),
-            today=today_score.metrics.get(metric.code) if today_score else None,
-            period=period_score.metrics.get(metric.code) if period_score else None,
-        )
-        for metric in (version.metrics.all() if version is not None else [])
-    ]
     trend = [
         TrendPoint.of(day=day, row=rows.get(day))
         for day in day_range(date_from=date_from, date_to=today)
     ]
-    reviews = rows_visible_to(
-        user=user,
-        queryset=QAReview.objects.filter(interaction__employee=employee),
-        day_field="interaction__opened_at__date",
-        employee_field="interaction__employee",
-    ).select_related("interaction", "reviewer__user")
     return EmployeeOverview(
         employee=employee,
         team=team,
@@ -214,13 +262,15 @@ def employee_overview(
         today=today,
         date_from=date_from,
         today_point=trend[-1],
-        today_resolved=int(today_row.volume_num) if today_row is not None else 0,
+        today_resolved=int(stats_of_row(today_row)[VOLUME][0]) if today_row is not None else 0,
         today_score=today_score,
         period_score=period_score,
         period=period,
         as_of=max((row.computed_at for row in rows.values()), default=None),
         trend=trend,
-        metrics=metrics,
+        metrics=_metric_lines(
+            version=version, today_score=today_score, period_score=period_score, language=language
+        ),
         goals=goals_progress(
             goals=employee_goals(employee=employee).filter(
                 ends_on__gte=today - dt.timedelta(days=days)
@@ -228,49 +278,7 @@ def employee_overview(
             now=now,
             limit=RECENT_ITEMS,
         ),
-        interactions=list(
-            rows_visible_to(
-                user=user,
-                queryset=Interaction.objects.filter(employee=employee),
-                day_field="opened_at__date",
-            )
-            .select_related("customer")
-            .order_by("-opened_at", "-pk")[:RECENT_ITEMS]
-        ),
-        survey_comments=list(
-            rows_visible_to(
-                user=user,
-                queryset=SurveyResponse.objects.filter(interaction__employee=employee),
-                day_field="interaction__opened_at__date",
-                employee_field="interaction__employee",
-            )
-            .exclude(comment="")
-            .select_related("interaction")
-            .order_by("-submitted_at", "-pk")[:RECENT_ITEMS]
-        ),
-        reviews=list(
-            reviews.filter(status__in=SHOWN_REVIEW_STATUSES).order_by("-published_at", "-pk")[
-                :RECENT_ITEMS
-            ]
-        ),
-        draft_reviews=list(
-            reviews.filter(status=ReviewStatus.DRAFT).order_by("created_at", "pk")[:RECENT_ITEMS]
-        )
-        if with_reviews_to_do
-        else [],
-        flagged_unreviewed=list(
-            rows_visible_to(
-                user=user,
-                queryset=Interaction.objects.filter(
-                    employee=employee, is_flagged_for_review=True, qa_reviews__isnull=True
-                ),
-                day_field="opened_at__date",
-            )
-            .select_related("customer")
-            .order_by("opened_at", "pk")[:RECENT_ITEMS]
-        )
-        if with_reviews_to_do
-        else [],
+        **_recent_feedback(employee=employee, user=user, with_reviews_to_do=with_reviews_to_do),
     )
 
 
@@ -324,11 +332,11 @@ class DayExplanation:
 
 
 def _minutes(span: dt.timedelta) -> Decimal:
-    return Decimal(span // dt.timedelta(microseconds=1)) / _MICROSECONDS_PER_MINUTE
+    return Decimal(span // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_MINUTE
 
 
 def _hours(span: dt.timedelta) -> Decimal:
-    return Decimal(span // dt.timedelta(microseconds=1)) / _MICROSECONDS_PER_HOUR
+    return Decimal(span // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_HOUR
 
 
 def _day_contributions(
@@ -346,24 +354,32 @@ def _day_contributions(
     Each rule mirrors one filter of the engine's grouped queries; a test compares the two on
     the same data so that they cannot drift apart.
     """
-    start, end = _moment_range(date_from=day, date_to=day)
+    start, end = moment_range(date_from=day, date_to=day)
     today = local_day(now)
     limit = dt.timedelta(minutes=sla_minutes)
     parts: dict[str, list[Contribution]] = {code: [] for code in MetricCode.values}
     response_time = dt.timedelta(0)
     resolution_time = dt.timedelta(0)
 
-    def add(code: str, source, num, den) -> None:
+    def add(
+        code: str,
+        source: Interaction | SurveyResponse | QAReview,
+        num: int | Decimal,
+        den: int | Decimal,
+    ) -> None:
         parts[code].append(Contribution(source=source, num=Decimal(num), den=Decimal(den)))
 
     for item in interactions:
-        answered = item.first_response_at is not None
+        responded = item.first_response_at
         if start <= item.opened_at < end:
-            within = answered and item.first_response_at <= item.opened_at + limit
-            due = answered or item.opened_at <= now - limit
+            # Working time where the team has a calendar (customers.working_time), else clock.
+            span = item.first_response_working_time
+            if span is None and responded is not None:
+                span = responded - item.opened_at
+            within = span is not None and span <= limit
+            due = span is not None or item.opened_at <= now - limit
             add(MetricCode.RESPONSE_SLA, item, int(within), int(due))
-            if answered:
-                span = item.first_response_at - item.opened_at
+            if span is not None:
                 response_time += span
                 add(MetricCode.FIRST_RESPONSE_MINUTES, item, _minutes(span), 1)
         if item.resolved_at is not None and start <= item.resolved_at < end:
@@ -387,22 +403,22 @@ def _day_contributions(
         add(MetricCode.QA, review, review.total or 0, 1)
 
     stats: Stats = {
-        code: (sum((c.num for c in parts[code]), _ZERO), sum((c.den for c in parts[code]), _ZERO))
+        code: (sum((c.num for c in parts[code]), ZERO), sum((c.den for c in parts[code]), ZERO))
         for code in MetricCode.values
     }
     # Durations are summed first and rounded once, as the stored columns are.
     stats[MetricCode.FIRST_RESPONSE_MINUTES] = (
-        _duration_in(response_time, _MICROSECONDS_PER_MINUTE),
+        duration_in(response_time, MICROSECONDS_PER_MINUTE),
         stats[MetricCode.FIRST_RESPONSE_MINUTES][1],
     )
     stats[MetricCode.RESOLUTION_HOURS] = (
-        _duration_in(resolution_time, _MICROSECONDS_PER_HOUR),
+        duration_in(resolution_time, MICROSECONDS_PER_HOUR),
         stats[MetricCode.RESOLUTION_HOURS][1],
     )
     # A final worked day is one sample of volume (docs/SCORING.md, worked days).
     stats[MetricCode.VOLUME] = (
         stats[MetricCode.VOLUME][0],
-        _ONE if is_final and day_is_worked(day=day, interactions=interactions) else _ZERO,
+        ONE if is_final and day_is_worked(day=day, interactions=interactions) else ZERO,
     )
     return stats, parts
 
@@ -415,27 +431,11 @@ def day_is_worked(*, day: dt.date, interactions: Iterable[Interaction]) -> bool:
     )
 
 
-def employee_day_explanation(
-    *, employee, day: dt.date, now: dt.datetime | None = None, language: str = "en"
-) -> DayExplanation:
-    """Explain an employee's day: per metric its num and den and the records behind them.
-
-    One query per source table (interactions, survey responses, QA reviews), with the same
-    filters as `employee_day_stats`; `now` decides, as there, what is already due.
-    """
-    now = now or timezone.now()
-    row = (
-        EmployeeDailyScore.objects.filter(employee=employee, day=day)
-        .select_related("version")
-        .prefetch_related("version__metrics")
-        .first()
-    )
-    version = row.version if row is not None else None
-    if version is None:
-        team = employee_team_on(employee=employee, day=day)
-        if team is not None and team.scorecard_id is not None:
-            version = version_in_force(scorecard=team.scorecard_id, day=day)
-    start, end = _moment_range(date_from=day, date_to=day)
+def _day_records(
+    *, employee: Employee, day: dt.date
+) -> tuple[list[Interaction], list[SurveyResponse], list[QAReview]]:
+    """Return the records that count on the employee's day, one query per source table."""
+    start, end = moment_range(date_from=day, date_to=day)
     interactions = list(
         Interaction.objects.filter(employee=employee)
         .filter(
@@ -455,14 +455,34 @@ def employee_day_explanation(
     )
     reviews = list(
         QAReview.objects.scored()
-        .filter(
-            interaction__employee=employee,
-            scored_at__gte=start,
-            scored_at__lt=end,
-        )
+        .filter(interaction__employee=employee, scored_at__gte=start, scored_at__lt=end)
         .select_related("interaction", "reviewer__user")
         .order_by("scored_at", "pk")
     )
+    return interactions, responses, reviews
+
+
+def employee_day_explanation(
+    *, employee: Employee, day: dt.date, now: dt.datetime | None = None, language: str = "en"
+) -> DayExplanation:
+    """Explain an employee's day: per metric its num and den and the records behind them.
+
+    One query per source table (interactions, survey responses, QA reviews), with the same
+    filters as `employee_day_stats`; `now` decides, as there, what is already due.
+    """
+    now = now or timezone.now()
+    row = (
+        EmployeeDailyScore.objects.filter(employee=employee, day=day)
+        .select_related("version")
+        .prefetch_related("version__metrics")
+        .first()
+    )
+    version = row.version if row is not None else None
+    if version is None:
+        team = employee_team_on(employee=employee, day=day)
+        if team is not None and team.scorecard_id is not None:
+            version = version_in_force(scorecard=team.scorecard_id, day=day)
+    interactions, responses, reviews = _day_records(employee=employee, day=day)
     sla_minutes = version.sla_minutes if version is not None else 0
     is_final = now >= days_final_at(date_from=day, date_to=day)[day]
     is_worked = day_is_worked(day=day, interactions=interactions)
@@ -477,23 +497,25 @@ def employee_day_explanation(
     )
     if version is None:
         # Without a version there is no SLA to count against.
-        stats[MetricCode.RESPONSE_SLA] = (_ZERO, _ZERO)
+        stats[MetricCode.RESPONSE_SLA] = (ZERO, ZERO)
         parts[MetricCode.RESPONSE_SLA] = []
     score = version_score(version=version, stats=stats) if version is not None else None
     if score is not None:
         total, band = day_outcome(score=score, is_worked=is_worked, is_final=is_final)
         score = DayScore(total=total, band=band, metrics=score.metrics)
     stored = stats_of_row(row) if row is not None else None
-    metrics = [
-        MetricExplanation(
-            metric=metric,
-            label=metric.localized("label", language),
-            result=score.metrics[metric.code],
-            stored=stored[metric.code] if stored is not None else None,
-            contributions=parts[metric.code],
-        )
-        for metric in (version.metrics.all() if version is not None else [])
-    ]
+    metrics = []
+    if version is not None and score is not None:
+        metrics = [
+            MetricExplanation(
+                metric=metric,
+                label=metric.localized("label", language),
+                result=score.metrics[metric.code],
+                stored=stored[metric.code] if stored is not None else None,
+                contributions=parts[metric.code],
+            )
+            for metric in version.metrics.all()
+        ]
     return DayExplanation(
         employee=employee,
         day=day,

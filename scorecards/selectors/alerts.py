@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from crs_site.lib.users import SiteUser
 from scorecards.models import Alert
 from scorecards.selectors.team import manages_teams
 from staff.selectors import employees_writable_by, is_admin, rows_visible_to, teams_visible_to
@@ -9,7 +10,7 @@ from staff.selectors import employees_writable_by, is_admin, rows_visible_to, te
 ALERT_STATUSES = ("open", "acknowledged", "all")
 
 
-def alerts_visible_to(*, user) -> QuerySet[Alert]:
+def alerts_visible_to(*, user: SiteUser) -> QuerySet[Alert]:
     """Return the alerts the user may read: their teams', and their people's of the days those
     people were in their teams (admins: all)."""
     if is_admin(user=user):
@@ -24,14 +25,14 @@ def alerts_visible_to(*, user) -> QuerySet[Alert]:
     )
 
 
-def alerts_writable_by(*, user) -> QuerySet[Alert]:
+def alerts_writable_by(*, user: SiteUser) -> QuerySet[Alert]:
     """Return the alerts the user may acknowledge: a former member's stay as they are."""
     return alerts_visible_to(user=user).filter(
         Q(employee__isnull=True) | Q(employee__in=employees_writable_by(user=user).values("pk"))
     )
 
 
-def alert_list(*, user, status: str = "open") -> QuerySet[Alert]:
+def alert_list(*, user: SiteUser, status: str = "open") -> QuerySet[Alert]:
     """Return the user's visible alerts, newest first, filtered by open/acknowledged/all."""
     alerts = alerts_visible_to(user=user).select_related(
         "employee__user", "team", "acknowledged_by"

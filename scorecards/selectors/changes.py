@@ -8,11 +8,12 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from scorecards.choices import MetricCode
+from crs_site.lib.users import SiteUser
+from scorecards.metrics import metric as metric_spec
+from scorecards.metrics import metrics as metric_specs
 from scorecards.models import ChangeEvent, ScorecardVersion, TeamDailyScore
-from scorecards.scoring import HIGHER_IS_BETTER, metric_value
-from scorecards.selectors.periods import Period, Pooled, _pooled, _window_sums
-from scorecards.selectors.stats import Stats
+from scorecards.scoring import metric_value
+from scorecards.selectors.periods import NOTHING, Period, Pooled, pooled_periods
 from scorecards.selectors.team import manages_teams
 from scorecards.selectors.versions import last_final_day, period_version
 from scorecards.significance import Comparison, compare_windows
@@ -22,7 +23,7 @@ from staff.selectors import is_admin, teams_visible_to
 IMPACT_WINDOW_DAYS = 14
 
 
-def change_events_visible_to(*, user) -> QuerySet[ChangeEvent]:
+def change_events_visible_to(*, user: SiteUser) -> QuerySet[ChangeEvent]:
     """Return the change events the user may read: their teams' and everyone's (admins: all)."""
     if is_admin(user=user):
         return ChangeEvent.objects.all()
@@ -33,7 +34,7 @@ def change_events_visible_to(*, user) -> QuerySet[ChangeEvent]:
     )
 
 
-def change_event_list(*, user, team: Team | None = None) -> QuerySet[ChangeEvent]:
+def change_event_list(*, user: SiteUser, team: Team | None = None) -> QuerySet[ChangeEvent]:
     """Return the user's visible change events, newest first, optionally of one team only."""
     events = change_events_visible_to(user=user).select_related("team", "created_by__user")
     if team is not None:
@@ -70,7 +71,7 @@ class MetricImpact:
         """Tell whether the difference is for the better (None without a difference)."""
         if not self.difference:
             return None
-        return (self.difference > 0) == HIGHER_IS_BETTER[self.code]
+        return (self.difference > 0) == metric_spec(self.code).higher_is_better
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,8 @@ class BeforeAfter:
 
     before_period: Period
     after_period: Period
-    before_rows: int
-    before_stats: Stats
-    after_rows: int
-    after_stats: Stats
+    before: Pooled
+    after: Pooled
     metrics: list[MetricImpact]
 
 
@@ -115,50 +114,54 @@ def pooled_before_after(
     *,
     rows: QuerySet,
     day: dt.date,
-    labelled: Sequence[tuple[str, str]] | None = None,
+    codes: Sequence[str] | None = None,
+    version: ScorecardVersion | None = None,
     window_days: int = IMPACT_WINDOW_DAYS,
 ) -> BeforeAfter:
     """Pool the daily rows over the days before `day` and from it on, and compare each metric.
 
     The one reader of an effect over time: a change event's impact and a coaching session's
     effect. Final days only: today's "so far" figures (volume not yet counted, SLA deadlines
-    still running) would make the days after any change look worse. `labelled` names the
-    metrics to compare, as (code, label); by default every metric counted in either window.
+    still running) would make the days after any change look worse. `codes` names the metrics
+    to compare; by default the version's, or without one every metric counted in either window.
     """
     before = Period(
         date_from=day - dt.timedelta(days=window_days), date_to=day - dt.timedelta(days=1)
     )
     after = Period(date_from=day, date_to=day + dt.timedelta(days=window_days - 1))
-    sums = _window_sums(
-        rows=rows.filter(is_final=True), group=(), windows={"before": before, "after": after}
-    )[()]
-    (before_rows, before_stats), (after_rows, after_stats) = sums["before"], sums["after"]
-    if labelled is None:
-        labelled = [
-            (code, label)
-            for code, label in MetricCode.choices
-            if before_stats[code][1] or after_stats[code][1]
+    pooled = pooled_periods(
+        rows=rows.filter(is_final=True),
+        windows={"before": before, "after": after},
+        version=version,
+    ).get((), {})
+    pooled_before, pooled_after = pooled.get("before", NOTHING), pooled.get("after", NOTHING)
+    before_stats, after_stats = pooled_before.stats, pooled_after.stats
+    if codes is None and version is not None:
+        codes = [metric.code for metric in version.metrics.all()]
+    elif codes is None:
+        codes = [
+            spec.code
+            for spec in metric_specs()
+            if before_stats[spec.code][1] or after_stats[spec.code][1]
         ]
-    metrics = [
+    impacts = [
         MetricImpact(
             code=code,
-            label=label,
+            label=metric_spec(code).label,
             before=_window_value(code, *before_stats[code]),
             after=_window_value(code, *after_stats[code]),
             comparison=compare_windows(
                 code=code, before=before_stats[code], after=after_stats[code]
             ),
         )
-        for code, label in labelled
+        for code in codes
     ]
     return BeforeAfter(
         before_period=before,
         after_period=after,
-        before_rows=before_rows,
-        before_stats=before_stats,
-        after_rows=after_rows,
-        after_stats=after_stats,
-        metrics=metrics,
+        before=pooled_before,
+        after=pooled_after,
+        metrics=impacts,
     )
 
 
@@ -177,26 +180,21 @@ def change_event_impact(
     """
     rows = TeamDailyScore.objects.all()
     version = None
-    labelled = None
-    if event.team_id is not None:
-        rows = rows.filter(team_id=event.team_id)
+    if event.team is not None:
+        rows = rows.filter(team=event.team)
         version = period_version(
             scorecard_id=event.team.scorecard_id,
             date_to=event.day + dt.timedelta(days=window_days - 1),
             today=today,
         )
-    if version is not None:
-        labelled = [(metric.code, metric.label) for metric in version.metrics.all()]
-    pooled = pooled_before_after(
-        rows=rows, day=event.day, labelled=labelled, window_days=window_days
-    )
+    pooled = pooled_before_after(rows=rows, day=event.day, version=version, window_days=window_days)
     return ChangeImpact(
         event=event,
         before_period=pooled.before_period,
         after_period=pooled.after_period,
         version=version,
-        before=_pooled(version=version, rows=pooled.before_rows, stats=pooled.before_stats),
-        after=_pooled(version=version, rows=pooled.after_rows, stats=pooled.after_stats),
+        before=pooled.before,
+        after=pooled.after,
         metrics=pooled.metrics,
         today=today,
         final_until=last_final_day(now=now or timezone.now()),

@@ -4,8 +4,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scorecards.models import Alert, EmployeeDailyScore, TeamDailyScore
-from scorecards.selectors.periods import _NOTHING, Period, Pooled, _pooled, _window_sums
+from scorecards.models import Alert, EmployeeDailyScore, ScorecardVersion, TeamDailyScore
+from scorecards.selectors.periods import NOTHING, Period, Pooled, pooled_periods
 from scorecards.selectors.versions import period_versions
 from staff.models import Employee, Team
 
@@ -58,37 +58,44 @@ def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
     )
     team_ids = {team.pk for manager in managers for team in manager.managed_teams.all()}
     team_rows = TeamDailyScore.objects.filter(team_id__in=team_ids)
-    team_sums = _window_sums(rows=team_rows, group=("team_id",), windows=windows)
     teams_by_id = {team.pk: team for manager in managers for team in manager.managed_teams.all()}
     versions = period_versions(
         scorecard_of={pk: team.scorecard_id for pk, team in teams_by_id.items()},
         date_to=week.date_to,
     )
-    member_sums = _window_sums(
+
+    def team_version(key: tuple) -> ScorecardVersion | None:
+        return versions.get(key[0])
+
+    team_pooled = pooled_periods(
+        rows=team_rows, group=("team_id",), windows=windows, version=team_version
+    )
+    member_pooled = pooled_periods(
         rows=EmployeeDailyScore.objects.filter(team_id__in=team_ids),
         group=("team_id", "employee_id"),
         windows={"cur": week},
+        version=team_version,
     )
     open_alerts: dict[int, list[Alert]] = {}
     for alert in Alert.objects.filter(
         acknowledged_at__isnull=True,
         day__lte=week_ending,
-        employee_id__in=[employee_id for _team_id, employee_id in member_sums],
+        employee_id__in=[employee_id for _team_id, employee_id in member_pooled],
     ).order_by("day", "pk"):
-        open_alerts.setdefault(alert.employee_id, []).append(alert)
+        if alert.employee_id is not None:  # always: filtered by employee above
+            open_alerts.setdefault(alert.employee_id, []).append(alert)
     employees = Employee.objects.select_related("user").in_bulk(
-        [employee_id for _team_id, employee_id in member_sums]
+        [employee_id for _team_id, employee_id in member_pooled]
     )
 
     weeks: dict[int, TeamWeek] = {}
     for team in {team.pk: team for m in managers for team in m.managed_teams.all()}.values():
-        version = versions.get(team.pk)
-        sums = team_sums.get((team.pk,))
+        pooled_team = team_pooled.get((team.pk,), {})
         attention = []
-        for (team_id, employee_id), entry in member_sums.items():
-            if team_id != team.pk or not entry["cur"][0]:
+        for (team_id, employee_id), entry in member_pooled.items():
+            if team_id != team.pk or "cur" not in entry:
                 continue
-            pooled = _pooled(version=version, rows=entry["cur"][0], stats=entry["cur"][1])
+            pooled = entry["cur"]
             alerts = open_alerts.get(employee_id, [])
             if pooled.band == "red" or alerts:
                 attention.append(
@@ -97,12 +104,8 @@ def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
         attention.sort(key=lambda person: person.employee.full_name.casefold())
         weeks[team.pk] = TeamWeek(
             team=team,
-            week=_pooled(version=version, rows=sums["cur"][0], stats=sums["cur"][1])
-            if sums
-            else _NOTHING,
-            previous=_pooled(version=version, rows=sums["prev"][0], stats=sums["prev"][1])
-            if sums
-            else _NOTHING,
+            week=pooled_team.get("cur", NOTHING),
+            previous=pooled_team.get("prev", NOTHING),
             attention=attention,
         )
     return [

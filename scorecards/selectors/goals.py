@@ -4,14 +4,17 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 
+from crs_site.lib.users import SiteUser
 from scorecards.choices import MetricCode
 from scorecards.dirty import local_day
+from scorecards.metrics import metric as metric_spec
 from scorecards.models import Goal
-from scorecards.scoring import HIGHER_IS_BETTER, metric_value, quantize
-from scorecards.selectors.stats import _ONE, _ZERO, _as_decimal
+from scorecards.scoring import metric_value, quantize
+from scorecards.selectors.stats import ONE, ZERO, as_decimal
 from scorecards.selectors.versions import last_final_day
 from staff.models import Employee
 from staff.selectors import employee_for_user, employees_writable_by
@@ -21,7 +24,7 @@ def target_is_met(*, code: str, value: Decimal | None, target: Decimal) -> bool:
     """Tell whether a value reaches the target in the metric's better direction."""
     if value is None:
         return False
-    return value >= target if HIGHER_IS_BETTER[code] else value <= target
+    return value >= target if metric_spec(code).higher_is_better else value <= target
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,11 @@ class GoalProgress:
             return 0
         if self.is_met:
             return 100
-        if HIGHER_IS_BETTER[self.goal.metric]:
+        if metric_spec(self.goal.metric).higher_is_better:
             ratio = value / target if target > 0 else Decimal(0)
         else:
             ratio = target / value if value > 0 else Decimal(1)
-        return int(max(min(ratio, _ONE), _ZERO) * 100)
+        return int(max(min(ratio, ONE), ZERO) * 100)
 
 
 def _pooled_goal_column(suffix: str, *, until: dt.date) -> Sum:
@@ -86,7 +89,9 @@ def goal_progress_of(*, goal: Goal, until: dt.date, final_until: dt.date) -> Goa
 
     `final_until` is the last final day (`last_final_day`): a goal ending by then is settled.
     """
-    num, den = _as_decimal(goal.pooled_num), _as_decimal(goal.pooled_den)
+    # Annotated by goals_with_pooled, which the model's type does not know.
+    pooled = cast(Any, goal)
+    num, den = as_decimal(pooled.pooled_num), as_decimal(pooled.pooled_den)
     value = quantize(metric_value(code=goal.metric, num=num, den=den))
     return GoalProgress(
         goal=goal,
@@ -112,7 +117,9 @@ def goals_progress(
     ]
 
 
-def employee_goals(*, employee, ordering: Sequence[str] = ("-starts_on",)) -> QuerySet[Goal]:
+def employee_goals(
+    *, employee: Employee, ordering: Sequence[str] = ("-starts_on",)
+) -> QuerySet[Goal]:
     """Return the employee's goals, with who set them, in the given order."""
     return (
         Goal.objects.filter(employee=employee)
@@ -121,7 +128,7 @@ def employee_goals(*, employee, ordering: Sequence[str] = ("-starts_on",)) -> Qu
     )
 
 
-def goals_editable_by(*, user, employee: Employee) -> QuerySet[Goal]:
+def goals_editable_by(*, user: SiteUser, employee: Employee) -> QuerySet[Goal]:
     """Return the employee's goals the user may change or delete.
 
     A manager (or admin) changes any goal of a current member; people change their own goals

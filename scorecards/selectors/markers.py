@@ -8,6 +8,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from crs_site.lib.users import SiteUser
+from staff.models import Employee
+
 
 @dataclass(frozen=True)
 class TrendMarker:
@@ -27,7 +30,9 @@ def trend_markers_register(provider: TrendMarkerProvider) -> None:
         _providers.append(provider)
 
 
-def trend_markers(*, user, employee, date_from: dt.date, date_to: dt.date) -> list[TrendMarker]:
+def trend_markers(
+    *, user: SiteUser, employee: Employee, date_from: dt.date, date_to: dt.date
+) -> list[TrendMarker]:
     """Return every provider's markers on the employee's trend between the days, by day."""
     markers = [
         marker

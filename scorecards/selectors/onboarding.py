@@ -5,18 +5,19 @@ from collections.abc import Collection, Mapping
 
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 
+from crs_site.lib.users import SiteUser
 from scorecards.models import RuleAcknowledgement
-from scorecards.selectors.rules import _RULE_READERS, _in_force_on, _memberships_on
+from scorecards.selectors.rules import RULE_READERS, versions_in_force_on
 from staff.choices import Role
-from staff.models import Employee, Team
+from staff.models import Employee, Team, TeamMembership
 from staff.selectors import employee_for_user, role_for_user
 
 NEW_HIRE_DAYS = 90
 
 
-def onboarding_allowed(*, user) -> bool:
+def onboarding_allowed(*, user: SiteUser) -> bool:
     """Tell whether the user may open the onboarding page: onboarding staff, managers, admins."""
-    return user.is_authenticated and role_for_user(user=user) in _RULE_READERS
+    return user.is_authenticated and role_for_user(user=user) in RULE_READERS
 
 
 ONBOARDING_ORDERINGS: Mapping[str, tuple] = {
@@ -30,7 +31,7 @@ ONBOARDING_FILTERS = ("all", "pending", "new")
 
 def onboarding_employees(
     *,
-    user,
+    user: SiteUser,
     day: dt.date,
     show: str = "all",
     ordering: str = "status",
@@ -46,8 +47,10 @@ def onboarding_employees(
     """
     if not onboarding_allowed(user=user):
         return Employee.objects.none()
-    membership = _memberships_on(day).filter(employee=OuterRef("pk")).order_by("-starts_on")
-    in_force = _in_force_on(day)
+    membership = (
+        TeamMembership.objects.on_day(day).filter(employee=OuterRef("pk")).order_by("-starts_on")
+    )
+    in_force = versions_in_force_on(day)
     employees = (
         Employee.objects.filter(is_active=True)
         .select_related("user")

@@ -1,100 +1,31 @@
 """Pooled figures over a period: summaries of employees and teams, windows of daily rows."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from scorecards.choices import Band, MetricCode
+from scorecards.choices import Band
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
 from scorecards.scoring import MetricResult, quantize
 from scorecards.selectors.stats import (
-    _ZERO,
+    METRIC_CODES,
     STAT_COLUMNS,
+    ZERO,
     Stats,
-    _as_decimal,
-    _column_sums,
+    as_decimal,
     day_range,
 )
 from scorecards.selectors.versions import (
     employees_scorecards_on,
-    period_version,
     period_versions,
     version_score,
 )
-from staff.models import Team
-
-
-@dataclass(frozen=True)
-class PeriodSummary:
-    """A subject's figures over a period: num/den summed over its days, then scored once."""
-
-    date_from: dt.date
-    date_to: dt.date
-    days: int
-    version: ScorecardVersion | None
-    stats: Stats
-    total: Decimal | None
-    band: str
-    metrics: dict
-
-
-def _period_summary(
-    *, rows: QuerySet, scorecard_id: int | None, date_from: dt.date, date_to: dt.date
-) -> PeriodSummary:
-    rows = rows.filter(day__gte=date_from, day__lte=date_to)
-    sums = rows.aggregate(days=Count("pk"), **_column_sums())
-    stats = {
-        code: (_as_decimal(sums[f"{code}_num"]), _as_decimal(sums[f"{code}_den"]))
-        for code in MetricCode.values
-    }
-    version = period_version(scorecard_id=scorecard_id, date_to=date_to) if sums["days"] else None
-    if version is None:
-        return PeriodSummary(
-            date_from=date_from,
-            date_to=date_to,
-            days=0,
-            version=None,
-            stats=stats,
-            total=None,
-            band="",
-            metrics={},
-        )
-    score = version_score(version=version, stats=stats)
-    return PeriodSummary(
-        date_from=date_from,
-        date_to=date_to,
-        days=sums["days"],
-        version=version,
-        stats=stats,
-        total=quantize(score.total),
-        band=score.band,
-        metrics=score.metrics,
-    )
-
-
-def employee_period_summary(*, employee, date_from: dt.date, date_to: dt.date) -> PeriodSummary:
-    """Return the employee's pooled figures over the days (one SUM query)."""
-    day = min(date_to, timezone.localdate())
-    return _period_summary(
-        rows=EmployeeDailyScore.objects.filter(employee=employee),
-        scorecard_id=employees_scorecards_on(employee_ids=[employee.pk], day=day).get(employee.pk),
-        date_from=date_from,
-        date_to=date_to,
-    )
-
-
-def team_period_summary(*, team, date_from: dt.date, date_to: dt.date) -> PeriodSummary:
-    """Return the team's pooled figures over the days (one SUM query)."""
-    return _period_summary(
-        rows=TeamDailyScore.objects.filter(team=team),
-        scorecard_id=team.scorecard_id,
-        date_from=date_from,
-        date_to=date_to,
-    )
+from staff.models import Employee, Team
 
 
 def scores_as_of() -> dt.datetime | None:
@@ -118,7 +49,9 @@ class TrendPoint:
         """Return the point of a stored daily row (a model or a dict of its columns), or None."""
         if row is None:
             return cls(day=day, total=None, band="")
-        get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+        get: Callable[[str], Any] = (
+            row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+        )
         return cls(
             day=day,
             total=get("total"),
@@ -151,15 +84,48 @@ class Period:
         return day_range(date_from=self.date_from, date_to=self.date_to)
 
 
+class _PeriodRule:
+    """The marker for "score each subject by the period rule" (`pooled_periods`)."""
+
+    def __repr__(self) -> str:
+        return "PERIOD_RULE"
+
+
+PERIOD_RULE = _PeriodRule()
+# What scores a group's pooled figures: the period rule, one version (or None) for every group,
+# or a function from the group's key to its version.
+VersionChoice = _PeriodRule | ScorecardVersion | None | Callable[[tuple], ScorecardVersion | None]
+
+
 @dataclass(frozen=True)
 class Pooled:
-    """A subject's num/den summed over its rows in a period, then scored once."""
+    """A subject's num/den summed over its daily rows in a period, then scored once.
+
+    `key` holds the values of the grouping the figures were pooled by (`pooled_periods`):
+    `(employee id,)`, `(team id, employee id)`, ... and `()` for a whole set of rows.
+    """
 
     rows: int
     stats: Stats
     total: Decimal | None
     band: str
     metrics: Mapping[str, MetricResult]
+    version: ScorecardVersion | None = None
+    key: tuple = ()
+    # The team of the subject's latest row in the period, when pooled by the period rule.
+    team_id: int | None = None
+    # When the latest of the rows was computed.
+    as_of: dt.datetime | None = None
+
+    @property
+    def days(self) -> int:
+        """Return how many daily rows were pooled."""
+        return self.rows
+
+    @property
+    def subject_id(self) -> int | None:
+        """Return the last value of the key: the employee or team pooled."""
+        return self.key[-1] if self.key else None
 
     @property
     def band_label(self) -> str:
@@ -168,15 +134,15 @@ class Pooled:
 
 
 def _empty_stats() -> Stats:
-    return dict.fromkeys(MetricCode.values, (_ZERO, _ZERO))
+    return dict.fromkeys(METRIC_CODES, (ZERO, ZERO))
 
 
-_NOTHING = Pooled(rows=0, stats=_empty_stats(), total=None, band="", metrics={})
+NOTHING = Pooled(rows=0, stats=_empty_stats(), total=None, band="", metrics={})
 
 
-def _pooled(*, version: ScorecardVersion | None, rows: int, stats: Stats) -> Pooled:
+def _scored(*, rows: int, stats: Stats, version: ScorecardVersion | None, **extra: Any) -> Pooled:
     if version is None or not rows:
-        return Pooled(rows=rows, stats=stats, total=None, band="", metrics={})
+        return Pooled(rows=rows, stats=stats, total=None, band="", metrics={}, **extra)
     score = version_score(version=version, stats=stats)
     return Pooled(
         rows=rows,
@@ -184,58 +150,176 @@ def _pooled(*, version: ScorecardVersion | None, rows: int, stats: Stats) -> Poo
         total=quantize(score.total),
         band=score.band,
         metrics=score.metrics,
+        version=version,
+        **extra,
     )
 
 
-def _window_sums(
-    *, rows: QuerySet, group: Sequence[str], windows: Mapping[str, Period]
-) -> dict[tuple, dict]:
-    """Sum the num/den columns per group and per window, all in one grouped query.
+def _grouped_sums(
+    *, rows: QuerySet, windows: Mapping[str, Period], group: Sequence[str], by_team: bool
+) -> dict[tuple, dict[str, dict]]:
+    """Sum the num/den columns per group and window in one grouped query.
 
-    Returns {group values: {"as_of": latest computed_at, window name: (row count, stats)}};
-    with an empty `group` the whole queryset is one group, keyed by ().
+    With `by_team` the rows are also grouped by their team, and each window keeps the team (and
+    its scorecard) of the group's latest row: an employee who changed teams pools every row.
     """
-    sums: dict = {"as_of": Max("computed_at")}
+    sums: dict = {}
     for name, period in windows.items():
         within = Q(day__gte=period.date_from, day__lte=period.date_to)
-        sums[f"{name}_rows"] = Count("pk", filter=within)
+        sums[f"{name}__rows"] = Count("pk", filter=within)
+        sums[f"{name}__as_of"] = Max("computed_at", filter=within)
+        sums[f"{name}__latest"] = Max("day", filter=within)
         for column in STAT_COLUMNS:
-            sums[f"{name}_{column}"] = Sum(column, filter=within)
+            sums[f"{name}__{column}"] = Sum(column, filter=within)
     rows = rows.filter(
         day__gte=min(period.date_from for period in windows.values()),
         day__lte=max(period.date_to for period in windows.values()),
     )
-    grouped = [rows.aggregate(**sums)] if not group else rows.values(*group).annotate(**sums)
-    result = {}
-    for row in grouped.order_by(*group) if group else grouped:
-        entry = {"as_of": row["as_of"]}
+    fields = list(dict.fromkeys([*group, *(("team_id", "team__scorecard_id") if by_team else ())]))
+    grouped = rows.values(*fields).annotate(**sums).order_by(*fields) if fields else None
+    result: dict[tuple, dict[str, dict]] = {}
+    for row in grouped if grouped is not None else [rows.aggregate(**sums)]:
+        entry = result.setdefault(tuple(row[name] for name in group), {})
         for name in windows:
-            entry[name] = (
-                row[f"{name}_rows"],
-                {
-                    code: (
-                        _as_decimal(row[f"{name}_{code}_num"]),
-                        _as_decimal(row[f"{name}_{code}_den"]),
-                    )
-                    for code in MetricCode.values
-                },
+            if not row[f"{name}__rows"]:
+                continue
+            window = entry.setdefault(
+                name, {"rows": 0, "as_of": None, "latest": None, "sums": _empty_stats()}
             )
-        result[tuple(row[field_name] for field_name in group)] = entry
+            window["rows"] += row[f"{name}__rows"]
+            window["sums"] = {
+                code: (
+                    num + as_decimal(row[f"{name}__{code}_num"]),
+                    den + as_decimal(row[f"{name}__{code}_den"]),
+                )
+                for code, (num, den) in window["sums"].items()
+            }
+            as_of, latest = row[f"{name}__as_of"], row[f"{name}__latest"]
+            if as_of is not None and (window["as_of"] is None or as_of > window["as_of"]):
+                window["as_of"] = as_of
+            if (
+                by_team
+                and latest is not None
+                and (window["latest"] is None or latest >= window["latest"])
+            ):
+                window.update(
+                    latest=latest,
+                    team_id=row["team_id"],
+                    scorecard_id=row["team__scorecard_id"],
+                )
     return result
 
 
-@dataclass(frozen=True)
-class SubjectSummary:
-    """One employee's or team's pooled figures over a period, scored once."""
+def _rule_versions(
+    *,
+    sums: Mapping[tuple, Mapping[str, dict]],
+    name: str,
+    period: Period,
+    group: Sequence[str],
+    team: Team | None,
+) -> dict[tuple, ScorecardVersion | None]:
+    """Return each group's version in a window by the period rule (`period_versions`).
 
-    subject_id: int
-    team_id: int
-    days: int
-    version: ScorecardVersion | None
-    stats: Stats
-    total: Decimal | None
-    band: str
-    metrics: dict
+    A group is scored with its scorecard: `team`'s when the rows are those of one team (as that
+    team's dashboard scores its members), else an employee's team's on the period's last day up
+    to today, else the team of the group's latest row.
+    """
+    scorecard_of = {
+        key: windows[name].get("scorecard_id") for key, windows in sums.items() if name in windows
+    }
+    if team is not None:
+        scorecard_of = dict.fromkeys(scorecard_of, team.scorecard_id)
+    elif group and group[-1] == "employee_id":
+        on_day = employees_scorecards_on(
+            employee_ids=[key[-1] for key in scorecard_of],
+            day=min(period.date_to, timezone.localdate()),
+        )
+        scorecard_of.update({key: on_day[key[-1]] for key in scorecard_of if key[-1] in on_day})
+    return period_versions(scorecard_of=scorecard_of, date_to=period.date_to)
+
+
+def pooled_periods(
+    *,
+    rows: QuerySet,
+    windows: Mapping[str, Period],
+    group: Sequence[str] = (),
+    version: VersionChoice = PERIOD_RULE,
+    team: Team | None = None,
+) -> dict[tuple, dict[str, Pooled]]:
+    """Pool employee or team daily rows per group and window, then score each once.
+
+    The one reader of pooled periods: agent pages, team pages, change impact, digests and the
+    API's summaries all call it. One grouped SUM query for every group and window, whatever
+    the number of subjects and days, plus the versions' reads under the period rule.
+
+    `rows` are already limited to what the reader may see; `group` names the columns to pool
+    by (`()`: all the rows as one); `windows` names the periods. Returns
+    {group key: {window name: Pooled}}, only for groups with a row in some window; a window
+    without rows is absent from its group's entry.
+    """
+    by_team = isinstance(version, _PeriodRule)
+    if isinstance(version, ScorecardVersion) or version is None:
+        fixed = version
+        choose: Callable[[tuple], ScorecardVersion | None] = lambda key: fixed  # noqa: E731
+    elif not isinstance(version, _PeriodRule):
+        choose = version
+    sums = _grouped_sums(rows=rows, windows=windows, group=group, by_team=by_team)
+    result: dict[tuple, dict[str, Pooled]] = {key: {} for key in sums}
+    for name, period in windows.items():
+        if by_team:
+            versions = _rule_versions(sums=sums, name=name, period=period, group=group, team=team)
+        for key, entry in sums.items():
+            window = entry.get(name)
+            if window is None:
+                continue
+            chosen = versions[key] if by_team else choose(key)
+            result[key][name] = _scored(
+                rows=window["rows"],
+                stats=window["sums"],
+                version=chosen,
+                key=key,
+                team_id=window.get("team_id"),
+                as_of=window["as_of"],
+            )
+    return result
+
+
+def pooled_period(
+    *,
+    rows: QuerySet,
+    period: Period,
+    version: VersionChoice = PERIOD_RULE,
+    team: Team | None = None,
+) -> Pooled:
+    """Return `pooled_periods` of all the rows over one period (NOTHING without rows)."""
+    return (
+        pooled_periods(rows=rows, windows={"cur": period}, version=version, team=team)
+        .get((), {})
+        .get("cur", NOTHING)
+    )
+
+
+def employee_period_summary(*, employee: Employee, date_from: dt.date, date_to: dt.date) -> Pooled:
+    """Return the employee's pooled figures over the days (one SUM query)."""
+    period = Period(date_from=date_from, date_to=date_to)
+    return (
+        pooled_periods(
+            rows=EmployeeDailyScore.objects.filter(employee=employee),
+            windows={"cur": period},
+            group=("employee_id",),
+        )
+        .get((employee.pk,), {})
+        .get("cur", NOTHING)
+    )
+
+
+def team_period_summary(*, team: Team, date_from: dt.date, date_to: dt.date) -> Pooled:
+    """Return the team's pooled figures over the days (one SUM query)."""
+    return pooled_period(
+        rows=TeamDailyScore.objects.filter(team=team),
+        period=Period(date_from=date_from, date_to=date_to),
+        team=team,
+    )
 
 
 def period_summaries(
@@ -245,58 +329,15 @@ def period_summaries(
     date_from: dt.date,
     date_to: dt.date,
     team: Team | None = None,
-) -> list[SubjectSummary]:
-    """Pool every subject's daily rows over the period in one grouped SUM query, then score it.
+) -> list[Pooled]:
+    """Return every subject's pooled figures over the period, by the period rule.
 
-    `rows` are employee or team daily rows, already limited to what the reader may see, and
-    `subject_field` is "employee" or "team". A subject is scored by the period rule
-    (`period_versions`); an employee's scorecard is their team's on that day, or `team`'s
-    when the rows are those of one team (as that team's dashboard scores its members).
+    `subject_field` is "employee" or "team"; `team` when the rows are those of one team.
     """
-    group = f"{subject_field}_id"
-    grouped = (
-        rows.filter(day__gte=date_from, day__lte=date_to)
-        .values(*dict.fromkeys([group, "team_id", "team__scorecard_id"]))
-        .annotate(days=Count("pk"), latest_day=Max("day"), **_column_sums())
-        .order_by(group, "latest_day")
+    pooled = pooled_periods(
+        rows=rows,
+        windows={"cur": Period(date_from=date_from, date_to=date_to)},
+        group=(f"{subject_field}_id",),
+        team=team,
     )
-    # An employee who changed teams has a row per team; later rows win the team, all pool.
-    pooled: dict[int, dict] = {}
-    for row in grouped:
-        subject = pooled.setdefault(
-            row[group], {"days": 0, "sums": dict.fromkeys(STAT_COLUMNS, _ZERO)}
-        )
-        subject["days"] += row["days"]
-        subject["team_id"] = row["team_id"]
-        subject["scorecard_id"] = row["team__scorecard_id"]
-        for column in STAT_COLUMNS:
-            subject["sums"][column] += row[column] or _ZERO
-    scorecard_of = {key: subject["scorecard_id"] for key, subject in pooled.items()}
-    if team is not None:
-        scorecard_of = dict.fromkeys(pooled, team.scorecard_id)
-    elif subject_field == "employee":
-        scorecard_of.update(
-            employees_scorecards_on(
-                employee_ids=list(pooled), day=min(date_to, timezone.localdate())
-            )
-        )
-    versions = period_versions(scorecard_of=scorecard_of, date_to=date_to)
-    summaries = []
-    for subject_id, subject in pooled.items():
-        sums = subject["sums"]
-        stats = {code: (sums[f"{code}_num"], sums[f"{code}_den"]) for code in MetricCode.values}
-        version = versions[subject_id]
-        score = version_score(version=version, stats=stats) if version else None
-        summaries.append(
-            SubjectSummary(
-                subject_id=subject_id,
-                team_id=subject["team_id"],
-                days=subject["days"],
-                version=version,
-                stats=stats,
-                total=quantize(score.total) if score else None,
-                band=score.band if score else "",
-                metrics=score.metrics if score else {},
-            )
-        )
-    return summaries
+    return [windows["cur"] for windows in pooled.values() if "cur" in windows]

@@ -1,17 +1,18 @@
 """The rules pages, acknowledgements, version history and the scorecard editor."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 
-from scorecards.choices import MetricCode, VersionStatus
+from crs_site.lib.users import SiteUser
+from scorecards.choices import VersionStatus
+from scorecards.metrics import metric as metric_spec
 from scorecards.models import RuleAcknowledgement, Scorecard, ScorecardVersion
-from scorecards.scoring import HIGHER_IS_BETTER, quantize
+from scorecards.scoring import quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import (
@@ -22,62 +23,14 @@ from staff.selectors import (
     teams_visible_to,
 )
 
-# How each metric turns a day's work into num and den (docs/SCORING.md), in words a new hire
-# reads on day one; the version's own rule texts say why it matters and how to do well.
-METRIC_COMPUTATION: Mapping[str, Promise] = {
-    MetricCode.RESPONSE_SLA: _(
-        "Of the interactions opened that day that are already answered or whose SLA deadline "
-        "has passed, the share answered within the SLA."
-    ),
-    MetricCode.FIRST_RESPONSE_MINUTES: _(
-        "For the interactions opened that day and answered, the minutes from opening to the "
-        "first response, added up and divided by their number."
-    ),
-    MetricCode.FCR: _(
-        "Of the interactions resolved that day, the share resolved on the first contact."
-    ),
-    MetricCode.RESOLUTION_HOURS: _(
-        "For the interactions resolved that day, the hours from opening to resolution, added "
-        "up and divided by their number."
-    ),
-    MetricCode.FOLLOW_UP: _(
-        "Of the follow-ups due that day, the share done by the end of their due day."
-    ),
-    MetricCode.ESCALATION: _("Of the interactions resolved that day, the share escalated."),
-    MetricCode.CSAT: _(
-        "Of the customer survey answers submitted that day, the share rating 4 or 5 out of 5."
-    ),
-    MetricCode.NPS: _(
-        "Of the survey answers with a 0–10 recommendation submitted that day: promoters (9–10) "
-        "minus detractors (0–6), as a percentage of those answers."
-    ),
-    MetricCode.QA: _("The mean total (0–100) of the QA reviews published that day."),
-    MetricCode.VOLUME: _("The number of interactions resolved that day."),
-}
+if TYPE_CHECKING:
+    from scorecards.engine.simulate import SimulationResult
 
-METRIC_UNIT: Mapping[str, Promise | str] = {
-    MetricCode.RESPONSE_SLA: "%",
-    MetricCode.FIRST_RESPONSE_MINUTES: _("minutes"),
-    MetricCode.FCR: "%",
-    MetricCode.RESOLUTION_HOURS: _("hours"),
-    MetricCode.FOLLOW_UP: "%",
-    MetricCode.ESCALATION: "%",
-    MetricCode.CSAT: "%",
-    MetricCode.NPS: _("points"),
-    MetricCode.QA: _("points"),
-    MetricCode.VOLUME: _("interactions"),
-}
-
-_RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
+# Who reads every scorecard's rules (anyone else: their own team's).
+RULE_READERS = (Role.MANAGER, Role.ONBOARDING, Role.ADMIN)
 
 
-def _memberships_on(day: dt.date) -> QuerySet[TeamMembership]:
-    return TeamMembership.objects.filter(starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
-
-
-def scorecards_visible_to(*, user, day: dt.date) -> QuerySet[Scorecard]:
+def scorecards_visible_to(*, user: SiteUser, day: dt.date) -> QuerySet[Scorecard]:
     """Return the scorecards whose rules the user may read.
 
     Managers, onboarding staff and admins read every scorecard; anyone else the scorecard of
@@ -85,17 +38,19 @@ def scorecards_visible_to(*, user, day: dt.date) -> QuerySet[Scorecard]:
     """
     if not user.is_authenticated:
         return Scorecard.objects.none()
-    if role_for_user(user=user) in _RULE_READERS:
+    if role_for_user(user=user) in RULE_READERS:
         return Scorecard.objects.all()
     employee = employee_for_user(user=user)
     if employee is None:
         return Scorecard.objects.none()
     return Scorecard.objects.filter(
-        pk__in=_memberships_on(day).filter(employee=employee).values("team__scorecard_id")
+        pk__in=TeamMembership.objects.on_day(day)
+        .filter(employee=employee)
+        .values("team__scorecard_id")
     )
 
 
-def _in_force_on(day: dt.date) -> QuerySet[ScorecardVersion]:
+def versions_in_force_on(day: dt.date) -> QuerySet[ScorecardVersion]:
     """Return the published versions effective by the day, latest first, per outer scorecard."""
     return ScorecardVersion.objects.filter(
         scorecard_id=OuterRef("scorecard_pk"),
@@ -104,14 +59,14 @@ def _in_force_on(day: dt.date) -> QuerySet[ScorecardVersion]:
     ).order_by("-effective_from")
 
 
-def rules_index(*, user, day: dt.date) -> QuerySet[Scorecard]:
+def rules_index(*, user: SiteUser, day: dt.date) -> QuerySet[Scorecard]:
     """Return the visible scorecards with the version in force and the user's acknowledgement.
 
     Each scorecard carries `version_number`, `version_effective_from`, `team_count` and
     `acknowledged_at` (None when the user has not acknowledged the version in force).
     """
     employee = employee_for_user(user=user)
-    in_force = _in_force_on(day)
+    in_force = versions_in_force_on(day)
     scorecards = scorecards_visible_to(user=user, day=day).annotate(
         scorecard_pk=F("pk"),
         version_id=Subquery(in_force.values("pk")[:1]),
@@ -126,14 +81,14 @@ def rules_index(*, user, day: dt.date) -> QuerySet[Scorecard]:
         ),
     )
     acknowledged = RuleAcknowledgement.objects.filter(
-        employee_id=employee.pk if employee else None, version_id=OuterRef("version_id")
+        employee_id__in=[employee.pk] if employee else [], version_id=OuterRef("version_id")
     )
     return scorecards.annotate(
         acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1])
     ).order_by("name")
 
 
-def scorecard_editors_allowed(*, user) -> bool:
+def scorecard_editors_allowed(*, user: SiteUser) -> bool:
     """Tell whether the user may draft and publish versions: admins, and managers with the
     `scorecards.change_scorecardversion` permission."""
     if is_admin(user=user):
@@ -153,8 +108,12 @@ class RuleMetric:
     why: str
     how: str
     computation: str
-    unit: str
     higher_is_better: bool
+    # Target and floor with the unit: a symbol for the summary table, words for sentences.
+    target_shown: str
+    floor_shown: str
+    target_words: str
+    floor_words: str
     weight: Decimal
     weight_share: Decimal
     target: Decimal
@@ -227,15 +186,16 @@ _CRITERION_COMPARED = ("weight", "is_critical")
 _CRITERION_WORDING = ("label", "description", "examples")
 
 
-def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+def _field_label(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def _parts_changes(
     *,
     part: str,
-    before: Sequence,
-    after: Sequence,
+    before: Iterable[Any],
+    after: Iterable[Any],
     compared: Sequence[str],
     wording: Sequence[str],
     language: str,
@@ -322,6 +282,7 @@ def version_changes(
 def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetric]:
     metrics = list(version.metrics.all())
     total_weight = sum((metric.weight for metric in metrics), Decimal(0))
+    specs = {metric.code: metric_spec(metric.code) for metric in metrics}
     return [
         RuleMetric(
             code=metric.code,
@@ -329,11 +290,14 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
             what=metric.localized("rule_what", language),
             why=metric.localized("rule_why", language),
             how=metric.localized("rule_how", language),
-            computation=str(METRIC_COMPUTATION[metric.code]),
-            unit=str(METRIC_UNIT[metric.code]),
-            higher_is_better=HIGHER_IS_BETTER[metric.code],
+            computation=str(specs[metric.code].computation),
+            higher_is_better=specs[metric.code].higher_is_better,
+            target_shown=specs[metric.code].format(metric.target, "-2"),
+            floor_shown=specs[metric.code].format(metric.floor, "-2"),
+            target_words=specs[metric.code].quantity(metric.target, "-2"),
+            floor_words=specs[metric.code].quantity(metric.floor, "-2"),
             weight=metric.weight,
-            weight_share=quantize(metric.weight / total_weight * 100, 0),
+            weight_share=quantize(metric.weight / total_weight * 100, 0) or Decimal(0),
             target=metric.target,
             floor=metric.floor,
             min_sample=metric.min_sample,
@@ -410,7 +374,7 @@ def editor_versions(*, scorecard: Scorecard, day: dt.date) -> list[ScorecardVers
 
     Each carries `metric_count`, `criterion_count` and `is_in_force` (on the day).
     """
-    versions = list(
+    versions: list[ScorecardVersion] = list(
         scorecard.versions.annotate(
             metric_count=Count("metrics", distinct=True),
             criterion_count=Count("qa_criteria", distinct=True),
@@ -421,7 +385,8 @@ def editor_versions(*, scorecard: Scorecard, day: dt.date) -> list[ScorecardVers
     ]
     in_force = max(published, key=lambda version: version.effective_from, default=None)
     for version in versions:
-        version.is_in_force = version == in_force
+        # Read by the template; not a model field.
+        version.is_in_force = version == in_force  # type: ignore[attr-defined]
     return versions
 
 
@@ -433,7 +398,9 @@ class SimulatedRow:
     totals: object
 
 
-def simulation_rows(*, result, user) -> tuple[list[SimulatedRow], list[SimulatedRow]]:
+def simulation_rows(
+    *, result: "SimulationResult", user: SiteUser
+) -> tuple[list[SimulatedRow], list[SimulatedRow]]:
     """Return a simulation's team and employee totals the user may see, named and by name.
 
     `result` is an `engine.simulate.SimulationResult`; subjects outside `teams_visible_to` and

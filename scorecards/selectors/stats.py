@@ -1,8 +1,9 @@
 """Days and per-day statistics ({code: (num, den)}) shared by the engine and the pages."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncDate
@@ -16,12 +17,12 @@ STAT_COLUMNS: tuple[str, ...] = tuple(
     column for code in MetricCode.values for column in (f"{code}_num", f"{code}_den")
 )
 
-_ZERO = Decimal(0)
-_ONE = Decimal(1)
+ZERO = Decimal(0)
+ONE = Decimal(1)
 # Read once: the enum builds its list of values anew on every access.
 METRIC_CODES: tuple[str, ...] = tuple(MetricCode.values)
-_MICROSECONDS_PER_MINUTE = Decimal(60_000_000)
-_MICROSECONDS_PER_HOUR = Decimal(3_600_000_000)
+MICROSECONDS_PER_MINUTE = Decimal(60_000_000)
+MICROSECONDS_PER_HOUR = Decimal(3_600_000_000)
 # The num and den columns keep four decimal places; sums of minutes and hours are rounded there.
 _STORED_PLACES = 4
 
@@ -31,20 +32,20 @@ def day_range(*, date_from: dt.date, date_to: dt.date) -> list[dt.date]:
     return [date_from + dt.timedelta(days=n) for n in range((date_to - date_from).days + 1)]
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
+def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=organisation_zone())
 
 
-def _moment_range(*, date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def moment_range(*, date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Return [start, end) of the organisation's calendar days date_from..date_to."""
-    return _local_midnight(date_from), _local_midnight(date_to + dt.timedelta(days=1))
+    return local_midnight(date_from), local_midnight(date_to + dt.timedelta(days=1))
 
 
-def _local_date(field_name: str) -> TruncDate:
+def local_date_of(field_name: str) -> TruncDate:
     return TruncDate(field_name, tzinfo=organisation_zone())
 
 
-def _span(start: str, end: str) -> ExpressionWrapper:
+def span(start: str, end: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
@@ -52,25 +53,42 @@ _STORED_STEP = Decimal(1).scaleb(-_STORED_PLACES)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 
-def _duration_in(total: dt.timedelta | None, unit: Decimal) -> Decimal:
+def duration_in(total: dt.timedelta | None, unit: Decimal) -> Decimal:
     """Return a summed duration in the unit, rounded half up to the stored places."""
     if total is None:
-        return _ZERO
+        return ZERO
     return (Decimal(total // _MICROSECOND) / unit).quantize(_STORED_STEP, rounding=ROUND_HALF_UP)
 
 
 def stats_of_row(row: Mapping | object) -> Stats:
     """Return {code: (num, den)} from a daily score row, a dict of its columns or a model."""
-    get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    get: Callable[[str], Any] = (
+        row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+    )
     return {code: (get(f"{code}_num"), get(f"{code}_den")) for code in MetricCode.values}
 
 
-_VOLUME = MetricCode.VOLUME.value
+VOLUME = MetricCode.VOLUME.value
 
 
-def _as_decimal(number) -> Decimal:
+def as_decimal(number: int | Decimal | None) -> Decimal:
     return Decimal(number or 0)
 
 
-def _column_sums() -> dict[str, Sum]:
+def column_sums() -> dict[str, Sum]:
     return {column: Sum(column) for column in STAT_COLUMNS}
+
+
+# The names before they became this module's public API, still imported by
+# scorecards.engine.sources; drop them once it imports the public ones.
+_ZERO = ZERO
+_ONE = ONE
+_MICROSECONDS_PER_MINUTE = MICROSECONDS_PER_MINUTE
+_MICROSECONDS_PER_HOUR = MICROSECONDS_PER_HOUR
+_VOLUME = VOLUME
+_as_decimal = as_decimal
+_column_sums = column_sums
+_duration_in = duration_in
+_local_date = local_date_of
+_moment_range = moment_range
+_span = span

@@ -1,31 +1,28 @@
 """The team pages: the dashboard and the comparison of teams."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
-from scorecards.choices import MetricCode
+from crs_site.lib.users import SiteUser
+from scorecards.metrics import CATALOGUE, MetricSpec
+from scorecards.metrics import metrics as metric_specs
 from scorecards.models import (
     Alert,
     ChangeEvent,
     EmployeeDailyScore,
+    Metric,
     ScorecardVersion,
     TeamDailyScore,
 )
+from scorecards.scoring import MetricResult
 from scorecards.selectors.memberships import memberships_overlapping
-from scorecards.selectors.periods import (
-    _NOTHING,
-    Period,
-    Pooled,
-    TrendPoint,
-    _empty_stats,
-    _pooled,
-    _window_sums,
-)
+from scorecards.selectors.periods import NOTHING, Period, Pooled, TrendPoint, pooled_periods
 from scorecards.selectors.versions import period_version, period_versions
 from staff.choices import Role
 from staff.models import Employee, Team
@@ -76,7 +73,7 @@ class TeamDashboard:
         return self.current.total - self.previous.total
 
     @property
-    def metrics(self) -> list:
+    def metrics(self) -> list[tuple[Metric, MetricResult | None]]:
         """Return the version's metrics, each with its pooled result for the period."""
         if self.version is None:
             return []
@@ -84,8 +81,15 @@ class TeamDashboard:
             (metric, self.current.metrics.get(metric.code)) for metric in self.version.metrics.all()
         ]
 
+    @property
+    def metric_specs(self) -> list[MetricSpec]:
+        """Return the catalogue entries of the version's metrics, in the version's order."""
+        if self.version is None:
+            return []
+        return metric_specs(metric.code for metric in self.version.metrics.all())
 
-MEMBER_SORT_KEYS: tuple[str, ...] = ("name", "total", "band", "change", *MetricCode.values)
+
+MEMBER_SORT_KEYS: tuple[str, ...] = ("name", "total", "band", "change", *CATALOGUE)
 DASHBOARD_ALERT_LIMIT = 20
 MEMBERS_PER_PAGE = 25
 
@@ -94,7 +98,7 @@ def _name_key(employee: Employee) -> str:
     return employee.full_name.casefold()
 
 
-def _member_sort_value(member: MemberFigures, key: str):
+def _member_sort_value(member: MemberFigures, key: str) -> Any:
     if key == "total":
         return member.current.total
     if key == "band":
@@ -121,6 +125,58 @@ def members_sorted(members: Iterable[MemberFigures], *, sort: str) -> list[Membe
     return present + missing
 
 
+def _member_figures(
+    *,
+    team: Team,
+    windows: Mapping[str, Period],
+    version: ScorecardVersion | None,
+    sort: str,
+    member_page: int | str | None,
+) -> tuple[list[MemberFigures], Page | None, set[int]]:
+    """Return the members to show (a page of them with `member_page`), the page, every id."""
+    period = windows["cur"]
+    # Who is listed comes from the memberships (the engine writes a team's rows only for
+    # employees who were its members that day), whatever the sort or page.
+    member_ids = {
+        span.employee_id
+        for span in memberships_overlapping(
+            date_from=period.date_from, date_to=period.date_to, team_ids=[team.pk]
+        )
+    }
+    employees = list(Employee.objects.select_related("user").filter(pk__in=member_ids))
+    page: Page | None = None
+    if member_page is not None and sort.removeprefix("-") == "name":
+        # In name order only the page's members need figures: summing every member's rows
+        # would make a large team's first page as slow as its CSV export.
+        employees.sort(key=_name_key, reverse=sort == "-name")
+        page = Paginator(employees, MEMBERS_PER_PAGE).get_page(member_page)
+        employees = list(page)
+    member_pooled = pooled_periods(
+        rows=EmployeeDailyScore.objects.filter(
+            team=team, employee_id__in=[employee.pk for employee in employees]
+        ),
+        group=("employee_id",),
+        windows=windows,
+        version=version,
+    )
+    members = []
+    for employee in employees:
+        pooled = member_pooled.get((employee.pk,), {})
+        members.append(
+            MemberFigures(
+                employee=employee,
+                current=pooled.get("cur", NOTHING),
+                previous=pooled.get("prev", NOTHING),
+            )
+        )
+    if page is None:
+        members = members_sorted(members, sort=sort)
+        if member_page is not None:
+            page = Paginator(members, MEMBERS_PER_PAGE).get_page(member_page)
+            members = list(page)
+    return members, page, member_ids
+
+
 def team_dashboard(
     *, team: Team, period: Period, sort: str = "name", member_page: int | str | None = None
 ) -> TeamDashboard:
@@ -135,53 +191,13 @@ def team_dashboard(
     previous = period.previous()
     windows = {"cur": period, "prev": previous}
     team_rows = TeamDailyScore.objects.filter(team=team)
-    team_sums = _window_sums(rows=team_rows, group=(), windows=windows)[()]
     # Both periods are scored with the current period's version, so a new version taking
     # effect cannot itself look like a change in performance.
     version = period_version(scorecard_id=team.scorecard_id, date_to=period.date_to)
-
-    # Who is listed comes from the memberships (the engine writes a team's rows only for
-    # employees who were its members that day), whatever the sort or page.
-    member_ids = {
-        span.employee_id
-        for span in memberships_overlapping(
-            date_from=period.date_from, date_to=period.date_to, team_ids=[team.pk]
-        )
-    }
-    employees = list(Employee.objects.select_related("user").filter(pk__in=member_ids))
-    page = None
-    if member_page is not None and sort.removeprefix("-") == "name":
-        # In name order only the page's members need figures: summing every member's rows
-        # would make a large team's first page as slow as its CSV export.
-        employees.sort(key=_name_key, reverse=sort == "-name")
-        page = Paginator(employees, MEMBERS_PER_PAGE).get_page(member_page)
-        employees = list(page)
-    member_sums = _window_sums(
-        rows=EmployeeDailyScore.objects.filter(
-            team=team, employee_id__in=[employee.pk for employee in employees]
-        ),
-        group=("employee_id",),
-        windows=windows,
+    team_pooled = pooled_periods(rows=team_rows, windows=windows, version=version).get((), {})
+    members, page, member_ids = _member_figures(
+        team=team, windows=windows, version=version, sort=sort, member_page=member_page
     )
-    members = []
-    for employee in employees:
-        sums = member_sums.get((employee.pk,))
-        if sums is None:
-            members.append(MemberFigures(employee=employee, current=_NOTHING, previous=_NOTHING))
-            continue
-        members.append(
-            MemberFigures(
-                employee=employee,
-                current=_pooled(version=version, rows=sums["cur"][0], stats=sums["cur"][1]),
-                previous=_pooled(version=version, rows=sums["prev"][0], stats=sums["prev"][1]),
-            )
-        )
-    if page is None:
-        members = members_sorted(members, sort=sort)
-        if member_page is not None:
-            page = Paginator(members, MEMBERS_PER_PAGE).get_page(member_page)
-            members = list(page)
-
     stored = {
         row["day"]: row
         for row in team_rows.filter(day__gte=period.date_from, day__lte=period.date_to).values(
@@ -205,15 +221,15 @@ def team_dashboard(
         period=period,
         previous_period=previous,
         version=version,
-        current=_pooled(version=version, rows=team_sums["cur"][0], stats=team_sums["cur"][1]),
-        previous=_pooled(version=version, rows=team_sums["prev"][0], stats=team_sums["prev"][1]),
+        current=team_pooled.get("cur", NOTHING),
+        previous=team_pooled.get("prev", NOTHING),
         trend=trend,
         events=events,
         members=members,
         member_count=len(member_ids),
         member_page=page,
         alerts=alerts,
-        as_of=team_sums["as_of"],
+        as_of=max((pooled.as_of for pooled in team_pooled.values() if pooled.as_of), default=None),
     )
 
 
@@ -237,44 +253,49 @@ class TeamsComparison:
 
 def teams_comparison(*, teams: QuerySet[Team], period: Period) -> TeamsComparison:
     """Return every given team's pooled figures and daily totals over the period."""
-    teams = list(teams.order_by("name"))
-    team_ids = [team.pk for team in teams]
+    ordered = list(teams.order_by("name"))
+    team_ids = [team.pk for team in ordered]
     rows = TeamDailyScore.objects.filter(team_id__in=team_ids)
-    sums = _window_sums(rows=rows, group=("team_id",), windows={"cur": period})
     versions = period_versions(
-        scorecard_of={team.pk: team.scorecard_id for team in teams}, date_to=period.date_to
+        scorecard_of={team.pk: team.scorecard_id for team in ordered}, date_to=period.date_to
     )
-    figures = []
-    for team in teams:
-        count, stats = sums.get((team.pk,), {}).get("cur", (0, _empty_stats()))
-        version = versions.get(team.pk)
-        figures.append(
-            TeamFigures(
-                team=team,
-                version=version,
-                current=_pooled(version=version, rows=count, stats=stats),
-            )
+    pooled = pooled_periods(
+        rows=rows,
+        group=("team_id",),
+        windows={"cur": period},
+        version=lambda key: versions.get(key[0]),
+    )
+    figures = [
+        TeamFigures(
+            team=team,
+            version=versions.get(team.pk),
+            current=pooled.get((team.pk,), {}).get("cur", NOTHING),
         )
+        for team in ordered
+    ]
     codes = {
         metric.code for version in versions.values() if version for metric in version.metrics.all()
     }
     days = {day: index for index, day in enumerate(period.day_list())}
-    trend = {team_id: [None] * len(days) for team_id in team_ids}
+    trend: dict[int, list[Decimal | None]] = {team_id: [None] * len(days) for team_id in team_ids}
     for team_id, day, total in rows.filter(
         day__gte=period.date_from, day__lte=period.date_to
     ).values_list("team_id", "day", "total"):
         trend[team_id][days[day]] = total
-    as_of = max((entry["as_of"] for entry in sums.values() if entry["as_of"]), default=None)
+    as_of = max(
+        (entry["cur"].as_of for entry in pooled.values() if "cur" in entry and entry["cur"].as_of),
+        default=None,
+    )
     return TeamsComparison(
         period=period,
         teams=figures,
-        metric_codes=[code for code in MetricCode.values if code in codes],
+        metric_codes=[code for code in CATALOGUE if code in codes],
         trend=trend,
         as_of=as_of,
     )
 
 
-def manages_teams(*, user) -> bool:
+def manages_teams(*, user: SiteUser) -> bool:
     """Tell whether the user reads team pages: admins and managers."""
     if is_admin(user=user):
         return True

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from scorecards.choices import VersionStatus
 from scorecards.dirty import local_day
-from scorecards.models import ScorecardVersion
+from scorecards.models import Scorecard, ScorecardVersion
 from scorecards.scoring import DayScore, MetricRule, score_stats
 from scorecards.selectors.memberships import memberships_overlapping
-from scorecards.selectors.stats import _local_midnight, day_range
+from scorecards.selectors.stats import day_range, local_midnight
 from staff.models import Team, TeamMembership
 
 
@@ -41,7 +41,7 @@ def version_score(*, version: ScorecardVersion, stats: Mapping) -> DayScore:
     )
 
 
-def version_in_force(*, scorecard, day: dt.date) -> ScorecardVersion | None:
+def version_in_force(*, scorecard: Scorecard | int, day: dt.date) -> ScorecardVersion | None:
     """Return the scorecard's latest published version effective on or before the day."""
     return (
         ScorecardVersion.objects.filter(
@@ -61,6 +61,8 @@ class VersionTimeline:
 
     def in_force(self, *, scorecard_id: int | None, day: dt.date) -> ScorecardVersion | None:
         """Return the version of the scorecard in force on the day, or None."""
+        if scorecard_id is None:
+            return None
         versions = self.by_scorecard.get(scorecard_id, ())
         index = bisect.bisect_right([v.effective_from for v in versions], day)
         return versions[index - 1] if index else None
@@ -153,13 +155,13 @@ def days_final_at(
     for day in day_range(date_from=date_from, date_to=date_to):
         longest = max(
             (
-                version.sla_minutes
+                in_force.sla_minutes
                 for scorecard_id in timeline.by_scorecard
-                if (version := timeline.in_force(scorecard_id=scorecard_id, day=day))
+                if (in_force := timeline.in_force(scorecard_id=scorecard_id, day=day))
             ),
             default=0,
         )
-        final_at[day] = _local_midnight(day + dt.timedelta(days=1)) + dt.timedelta(minutes=longest)
+        final_at[day] = local_midnight(day + dt.timedelta(days=1)) + dt.timedelta(minutes=longest)
     return final_at
 
 
@@ -205,7 +207,7 @@ def version_rescored_days(
     if last < first:
         return []
     team_ids = Team.objects.filter(scorecard_id=version.scorecard_id).values_list("pk", flat=True)
-    pairs = []
+    pairs: list[tuple[int, dt.date]] = []
     for span in memberships_overlapping(date_from=first, date_to=last, team_ids=list(team_ids)):
         start = max(span.starts_on, first)
         end = min(span.ends_on or last, last)

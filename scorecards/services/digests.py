@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 
-from scorecards.selectors.digests import manager_digests
+from scorecards.selectors.digests import ManagerDigest, manager_digests
 
 DIGEST_SUBJECT_TEMPLATE = "scorecards/email/digest_subject.txt"
 DIGEST_BODY_TEMPLATE = "scorecards/email/digest_body.txt"
@@ -37,7 +37,7 @@ def manager_digest_send(*, week_ending: dt.date) -> int:
     return sent
 
 
-def _digest_message(*, digest) -> EmailMessage:
+def _digest_message(*, digest: ManagerDigest) -> EmailMessage:
     manager = digest.manager
     with translation.override(manager.language):
         context = {

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scorecards.choices import GoalStatus, MetricCode
+from scorecards.choices import GoalStatus
+from scorecards.metrics import CATALOGUE
 from scorecards.models import Goal
-from scorecards.selectors.agent import METRIC_VALUE_RANGES
 from scorecards.selectors.goals import goals_progress
 from scorecards.selectors.versions import last_final_day
 from staff.models import Employee
@@ -21,21 +21,19 @@ def goal_validate(
 ) -> None:
     """Refuse an unknown metric, a target out of its range, a reversed period or an empty why."""
     errors: dict[str, ValidationError] = {}
-    if metric not in MetricCode.values:
+    spec = CATALOGUE.get(metric)
+    if spec is None:
         errors["metric"] = ValidationError(_("Choose a metric from the list."), code="invalid")
-    else:
-        low, high = METRIC_VALUE_RANGES[metric]
-        label = MetricCode(metric).label
-        if (low is not None and target < low) or (high is not None and target > high):
-            if high is None:
-                message = _("A target for %(metric)s must be %(low)s or more.")
-            else:
-                message = _("A target for %(metric)s must be between %(low)s and %(high)s.")
-            errors["target"] = ValidationError(
-                message,
-                code="out_of_range",
-                params={"metric": label, "low": low, "high": high},
-            )
+    elif not spec.in_range(target):
+        if spec.value_max is None:
+            message = _("A target for %(metric)s must be %(low)s or more.")
+        else:
+            message = _("A target for %(metric)s must be between %(low)s and %(high)s.")
+        errors["target"] = ValidationError(
+            message,
+            code="out_of_range",
+            params={"metric": spec.label, "low": spec.value_min, "high": spec.value_max},
+        )
     if ends_on < starts_on:
         errors["ends_on"] = ValidationError(
             _("The goal cannot end before it starts."), code="ends_before_start"

@@ -8,6 +8,7 @@ as it was clicked) and held the page for the mail server.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
@@ -18,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from crs_site.celery import enqueue_on_commit
+from crs_site.lib.users import SiteUser
 from scorecards import tasks
 from scorecards.selectors.onboarding import onboarding_employees
 from staff.models import Employee
@@ -40,7 +42,11 @@ def reminded_on(*, employee: Employee, day: dt.date) -> bool:
 
 
 def onboarding_reminders_queue(
-    *, employees: Iterable[Employee], requested_by, site_url: str, now: dt.datetime | None = None
+    *,
+    employees: Iterable[Employee],
+    requested_by: SiteUser,
+    site_url: str,
+    now: dt.datetime | None = None,
 ) -> RemindersQueued:
     """Queue a reminder for each pending employee not reminded today and with an address.
 
@@ -51,7 +57,8 @@ def onboarding_reminders_queue(
     queued = reminded_today = without_address = 0
     with transaction.atomic():
         for employee in employees:
-            if not employee.is_pending:
+            # Annotated by selectors.onboarding_employees.
+            if not cast(Any, employee).is_pending:
                 continue
             if not employee.user.email:
                 without_address += 1
@@ -71,14 +78,16 @@ def onboarding_reminders_queue(
 
 
 def _reminder_message(*, employee: Employee, site_url: str) -> EmailMessage:
+    # The fields below are annotated by selectors.onboarding_employees.
+    annotated = cast(Any, employee)
     with translation.override(employee.language):
         context = {
             "name": employee.full_name,
-            "scorecard": employee.scorecard_name,
-            "number": employee.version_number,
-            "effective_from": date_format(employee.version_effective_from, "DATE_FORMAT"),
+            "scorecard": annotated.scorecard_name,
+            "number": annotated.version_number,
+            "effective_from": date_format(annotated.version_effective_from, "DATE_FORMAT"),
             "url": site_url.rstrip("/")
-            + reverse("scorecards:rules_detail", kwargs={"slug": employee.scorecard_slug}),
+            + reverse("scorecards:rules_detail", kwargs={"slug": annotated.scorecard_slug}),
         }
         subject = " ".join(render_to_string(REMINDER_SUBJECT_TEMPLATE, context).split())
         body = render_to_string(REMINDER_BODY_TEMPLATE, context)

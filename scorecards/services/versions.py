@@ -1,11 +1,12 @@
 """Scorecard versions: publishing, and the drafts of the editor."""
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,7 +106,7 @@ _VERSION_FIELDS_NOT_COPIED = {
 }
 
 
-def _copied_fields(row, *, skip: set[str]) -> dict:
+def _copied_fields(row: Model, *, skip: set[str]) -> dict:
     """Return the row's column values except the skipped fields, ready for a new row."""
     return {
         field.attname: getattr(row, field.attname)
@@ -134,14 +135,18 @@ def scorecard_version_draft_from(*, version: ScorecardVersion) -> ScorecardVersi
         status=VersionStatus.DRAFT,
         effective_from=effective_from,
     )
-    for model, related in ((Metric, version.metrics), (QACriterion, version.qa_criteria)):
-        model.objects.bulk_create(
-            [
-                model(**_copied_fields(row, skip={"id", "version"}), version=draft)
-                for row in related.all()
-            ]
-        )
+    _parts_copy(model=Metric, rows=version.metrics.all(), draft=draft)
+    _parts_copy(model=QACriterion, rows=version.qa_criteria.all(), draft=draft)
     return draft
+
+
+_Part = TypeVar("_Part", Metric, QACriterion)
+
+
+def _parts_copy(*, model: type[_Part], rows: Iterable[_Part], draft: ScorecardVersion) -> None:
+    model.objects.bulk_create(
+        [model(**_copied_fields(row, skip={"id", "version"}), version=draft) for row in rows]
+    )
 
 
 _EDITABLE_VERSION_FIELDS = ("sla_minutes", "green_from", "amber_from", "intro", "change_summary")
@@ -175,7 +180,11 @@ def scorecard_version_draft_start(*, scorecard: Scorecard, day: dt.date) -> Scor
 
 
 def _parts_replace(
-    *, model, version: ScorecardVersion, rows: Sequence[Mapping], fields: Sequence[str]
+    *,
+    model: type[_Part],
+    version: ScorecardVersion,
+    rows: Sequence[Mapping],
+    fields: Sequence[str],
 ) -> None:
     """Make the version's metrics or criteria exactly the rows, matched by code, in order."""
     model.objects.filter(version=version).exclude(code__in=[row["code"] for row in rows]).delete()

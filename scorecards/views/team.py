@@ -21,8 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crs_site.http import redirect_back
 from crs_site.lib.spreadsheet import csv_cell
-from scorecards.choices import MetricCode
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
+from scorecards.metrics import CATALOGUE
+from scorecards.metrics import metric as metric_spec
+from scorecards.metrics import metrics as metric_specs
 from scorecards.scoring import quantize
 from scorecards.selectors.alerts import ALERT_STATUSES, alert_list, alerts_writable_by
 from scorecards.selectors.changes import (
@@ -84,8 +86,7 @@ def _sort_headers(request, *, dashboard: TeamDashboard, sort: str) -> list[dict]
         ("band", _("Band")),
         ("change", _("Change")),
     ]
-    if dashboard.version is not None:
-        columns += [(metric.code, metric.label) for metric in dashboard.version.metrics.all()]
+    columns += [(spec.code, spec.short_label) for spec in dashboard.metric_specs]
     current_key, descending = sort.removeprefix("-"), sort.startswith("-")
     headers = []
     for key, label in columns:
@@ -103,6 +104,8 @@ def _sort_headers(request, *, dashboard: TeamDashboard, sort: str) -> list[dict]
             {
                 "key": key,
                 "label": label,
+                # The short heading's full name, for a metric column.
+                "title": metric_spec(key).label if key in CATALOGUE else "",
                 "url": f"?{query.urlencode()}#members",
                 "aria_sort": ("descending" if descending else "ascending") if is_current else "",
             }
@@ -158,8 +161,8 @@ def team_dashboard_view(request, slug: str):
                 "member": member,
                 "url": reverse("scorecards:agent_detail", args=[member.employee.pk]),
                 "metrics": [
-                    member.current.metrics.get(metric.code)
-                    for metric in (dashboard.version.metrics.all() if dashboard.version else [])
+                    (spec.code, member.current.metrics.get(spec.code))
+                    for spec in dashboard.metric_specs
                 ],
             }
             for member in dashboard.members
@@ -176,15 +179,22 @@ def _members_csv(dashboard: TeamDashboard) -> HttpResponse:
     filename = f"{dashboard.team.slug}-{period.date_from.isoformat()}-{period.date_to.isoformat()}"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    metrics = list(dashboard.version.metrics.all()) if dashboard.version else []
+    specs = dashboard.metric_specs
     writer = csv.writer(response)
     writer.writerow(
-        [_("Name"), _("Total"), _("Band"), _("Change"), *[metric.label for metric in metrics]]
+        [
+            _("Name"),
+            _("Total"),
+            _("Band"),
+            _("Change"),
+            # The cells are plain numbers, so the heading carries the unit.
+            *[f"{spec.label} ({spec.unit.symbol})" for spec in specs],
+        ]
     )
     for member in dashboard.members:
         values = []
-        for metric in metrics:
-            result = member.current.metrics.get(metric.code)
+        for spec in specs:
+            result = member.current.metrics.get(spec.code)
             values.append(quantize(result.value) if result and result.value is not None else "")
         writer.writerow(
             [
@@ -223,7 +233,9 @@ def team_compare(request):
     rows = [
         {
             "figures": figures,
-            "metrics": [figures.current.metrics.get(code) for code in comparison.metric_codes],
+            "metrics": [
+                (code, figures.current.metrics.get(code)) for code in comparison.metric_codes
+            ],
         }
         for figures in comparison.teams
     ]
@@ -233,7 +245,7 @@ def team_compare(request):
         "quick_days": PERIOD_DAYS,
         "chart": chart,
         "rows": rows,
-        "metric_labels": [MetricCode(code).label for code in comparison.metric_codes],
+        "metric_specs": metric_specs(comparison.metric_codes),
         "trend_rows": [
             {"day": day, "totals": [comparison.trend[f.team.pk][i] for f in comparison.teams]}
             for i, day in enumerate(comparison.period.day_list())

@@ -82,7 +82,12 @@ def test_response_sla_counts_a_response_exactly_at_the_limit_as_within(agent):
     row = row_of(agent)
     assert stats(row, "response_sla") == (1, 3)
     assert stats(row, "first_response_minutes") == (121, 2)
-    assert row.metric_scores["response_sla"]["value"] == "33.33"
+    assert row.metric_scores["response_sla"] == {
+        "value": 33.33,
+        "score": row.metric_scores["response_sla"]["score"],
+        "num": 1.0,
+        "den": 3.0,
+    }
 
 
 def test_unanswered_interaction_counts_only_once_its_deadline_has_passed(agent):
@@ -185,7 +190,7 @@ def test_survey_responses_count_for_the_interactions_employee(agent):
     row = row_of(agent)
     assert stats(row, "csat") == (2, 3)
     assert stats(row, "nps") == (0, 2)
-    assert row.metric_scores["csat"]["value"] == "66.67"
+    assert row.metric_scores["csat"]["value"] == 66.67
 
 
 def test_qa_counts_published_disputed_and_resolved_reviews_on_their_scored_day(agent, version):
@@ -229,7 +234,11 @@ def test_each_day_is_scored_with_the_version_in_force_that_day(agent, version):
     old_row, new_row = row_of(agent, before), row_of(agent, DAY)
     assert (old_row.version, stats(old_row, "response_sla")) == (version, (1, 1))
     assert (new_row.version, stats(new_row, "response_sla")) == (newer, (0, 1))
-    assert set(new_row.metric_scores) == {"response_sla"}
+    # Every metric carries its figures; only the new version's has a value.
+    assert set(new_row.metric_scores) == set(MetricCode.values)
+    assert [code for code, f in new_row.metric_scores.items() if f["value"] is not None] == [
+        "response_sla"
+    ]
     assert new_row.total == 0
     assert new_row.band == "red"
 
@@ -292,7 +301,7 @@ def test_an_empty_day_has_no_total(agent):
     row = row_of(agent)
     assert row.total is None
     assert row.band == ""
-    assert row.metric_scores["fcr"] == {"value": None, "score": None}
+    assert row.metric_scores["fcr"] == {"value": None, "score": None, "num": 0.0, "den": 0.0}
     team_row = TeamDailyScore.objects.get(day=DAY)
     assert team_row.total is None
 
@@ -344,8 +353,8 @@ def test_running_twice_gives_identical_rows(agent, version):
     assert len(first[0]) == 3
 
 
-def test_rows_written_by_copy_and_by_insert_statements_are_identical(agent, version, monkeypatch):
-    # PostgreSQL gets the rows by COPY; the embedded SQLite by multi-row INSERT statements.
+def test_rows_written_by_copy_and_by_the_orm_are_identical(agent, version, monkeypatch):
+    # PostgreSQL gets the rows by COPY; the embedded SQLite through the ORM's bulk upsert.
     InteractionFactory(
         employee=agent,
         opened_at=at(DAY, 9),
@@ -374,6 +383,10 @@ def test_rows_written_by_copy_and_by_insert_statements_are_identical(agent, vers
     monkeypatch.setattr("scorecards.engine.sql._copy_supported", lambda: False)
     compute(day_from=DAY - dt.timedelta(days=1))
     inserted = snapshot()
+    # Over stored rows too: the upsert updates them in place.
+    compute(day_from=DAY - dt.timedelta(days=1))
+    compute(day_from=DAY - dt.timedelta(days=1))
+    assert snapshot() == inserted
 
     assert copied == inserted
     # The day before has no data: no total, no band, the NULLs and empty strings kept apart.

@@ -3,13 +3,14 @@
 import datetime as dt
 import threading
 import zoneinfo
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
 
 from scorecards.choices import MetricCode
 from scorecards.engine.rows import scores_compute
-from scorecards.engine.sources import employee_day_stats
+from scorecards.engine.sources import _rows_on_own_connection, employee_day_stats
 from scorecards.models import EmployeeDailyScore, TeamDailyScore
 from tests.factories import (
     EmployeeFactory,
@@ -70,18 +71,30 @@ def test_reading_on_two_connections_gives_the_statistics_of_reading_on_one():
     _seed()
     EmployeeDailyScore.objects.all().delete()
 
-    def read():
+    def read(*, parallel_reads):
         return employee_day_stats(
-            employee_ids=None, date_from=FIRST_DAY, date_to=LAST_DAY, sla_minutes={60}, now=NOW
+            employee_ids=None,
+            date_from=FIRST_DAY,
+            date_to=LAST_DAY,
+            sla_minutes={60},
+            now=NOW,
+            parallel_reads=parallel_reads,
         )
 
-    # Outside a transaction two of the grouped queries run on a second connection.
+    # Asked to, and outside a transaction, two of the grouped queries run on a second
+    # connection; not asked to (a worker's chunk), or inside one, they are read in turn.
     assert not connection.in_atomic_block
-    beside = read()
-    with transaction.atomic():
-        in_turn = read()
+    with mock.patch(
+        "scorecards.engine.sources._rows_on_own_connection", wraps=_rows_on_own_connection
+    ) as second:
+        beside = read(parallel_reads=True)
+        assert second.call_count == 1
+        alone = read(parallel_reads=False)
+        with transaction.atomic():
+            in_turn = read(parallel_reads=True)
+        assert second.call_count == 1
 
-    assert beside == in_turn
+    assert beside == alone == in_turn
     assert len(beside) == 4 * 7
 
 

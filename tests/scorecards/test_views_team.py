@@ -297,7 +297,7 @@ def test_csv_export_lists_members_and_neutralises_formulas(client, team, version
     assert "attachment" in response["Content-Disposition"]
     header, row = list(csv.reader(io.StringIO(response.content.decode())))
     assert header[:4] == ["Name", "Total", "Band", "Change"]
-    assert header[4:] == ["First contact resolution", "Customer satisfaction"]
+    assert header[4:] == ["First contact resolution (%)", "Customer satisfaction (%)"]
     assert row[0].startswith("'=HYPERLINK(evil)")
     assert row[1] == "100.00"
     assert row[4] == "80.00"

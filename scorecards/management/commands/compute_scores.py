@@ -149,10 +149,12 @@ class Command(BaseCommand):
             if every_team:
                 # Every team is pooled once at the end, so no chunk pools its teams on the way.
                 employee_rows += scores_compute_employees(
-                    date_from=start, date_to=end, employee_ids=employee_ids
+                    date_from=start, date_to=end, employee_ids=employee_ids, parallel_reads=True
                 )
                 continue
-            summary = scores_compute(date_from=start, date_to=end, employee_ids=employee_ids)
+            summary = scores_compute(
+                date_from=start, date_to=end, employee_ids=employee_ids, parallel_reads=True
+            )
             employee_rows += summary.employee_rows
             touched.update(summary.team_ids)
         if every_team or team_ids:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from integrations.demo import demo_connections_create
 from scorecards import demo
 
 LABELS = {
@@ -88,6 +89,13 @@ class Command(BaseCommand):
         )
         for key, count in counts.items():
             self.stdout.write(f"  {LABELS.get(key, key)}: {count:,}")
+        # A healthy and a failing helpdesk connection, with recorded deliveries.
+        # At a fixed hour of the demo's day (never in the future), so a seed gives the same data.
+        evening = timezone.make_aware(dt.datetime.combine(today, dt.time(17)))
+        connections = demo_connections_create(now=min(evening, timezone.now()))
+        self.stdout.write(
+            _("  Helpdesk connections: %(connections)d, with %(events)d events") % connections
+        )
         if options["skip_scores"]:
             return
         date_from = today - dt.timedelta(days=days - 1)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('staff', '0008_api_key_team_restriction'),
+        ('staff', '0009_historicalworkingcalendar_workingcalendar'),
     ]
 
     operations = [

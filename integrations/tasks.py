@@ -1,0 +1,46 @@
+"""Celery tasks of the connectors: thin and idempotent, JSON arguments only.
+
+Like the scoring tasks (docs/ARCHITECTURE.md) they acknowledge late, go back to the queue when
+their worker dies and retry only lost connections. Processing an event twice is harmless: only a
+pending event is processed, under a row lock.
+"""
+
+import kombu.exceptions
+import redis.exceptions
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from integrations import services
+
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**_TASK_OPTIONS, soft_time_limit=60, time_limit=90)
+def inbound_event_process(event_id: int) -> str | None:
+    """Process one stored event (queued on commit of its receipt, a mapping or a re-process)."""
+    return services.event_process(event_id=event_id)
+
+
+@shared_task(**_TASK_OPTIONS, soft_time_limit=50, time_limit=60)
+def inbound_events_sweep() -> int:
+    """Queue the events still pending a minute after they arrived: their task was lost
+    (the broker was down at receipt, or a worker died before acknowledging)."""
+    ids = services.events_pending_stale()
+    for event_id in ids:
+        inbound_event_process.apply_async(args=[event_id], retry=False)
+    return len(ids)

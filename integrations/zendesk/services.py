@@ -1,0 +1,425 @@
+"""Zendesk Support tickets into CRS: a page of the export processed and stored as events.
+
+Each ticket of a page is kept raw as an `InboundEvent` (keyed on the ticket and its
+`generated_timestamp`, so a page fetched twice is stored once). The page's events, the
+interactions and survey answers they make and the connection's new cursor are written in one
+transaction: a crash mid-stream leaves the cursor of the last whole page, and the next poll
+fetches the rest again (a pull needs no store-first step: Zendesk keeps what is not yet read).
+Interactions go through the batch service every pusher uses (`customers.batch.interactions_push`)
+with the connection as principal. A ticket whose assignee is not mapped to an employee waits
+(held) with its agent in the mapping queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection as db
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
+
+from customers.batch import interactions_push
+from customers.models import Interaction
+from customers.services import InteractionRowsInvalid, interaction_delete
+from feedback.survey_bulk import survey_responses_upsert
+from integrations.choices import EventStatus
+from integrations.models import Connection, ExternalAgent, InboundEvent
+from integrations.zendesk.client import ExportPage
+from integrations.zendesk.mapping import (
+    ESCALATION_GROUPS,
+    ESCALATION_TAG,
+    EscalationRule,
+    Person,
+    TicketInvalid,
+    TicketRow,
+    metric_sets_by_ticket,
+    ticket_row,
+    users_by_id,
+)
+from staff.models import Employee
+from staff.permissions import principal_for_system
+
+EVENT_TICKET = "ticket"
+# Ticket fields with the customer's own words that CRS never reads: not kept in the stored
+# body, which no retention run anonymises (the first comment can be pages long, too).
+UNREAD_PERSONAL = frozenset({"description"})
+EVENT_DELETED = "ticket.deleted"
+
+
+@dataclass
+class _Work:
+    """An event being processed and what it became."""
+
+    event: InboundEvent
+    # The decoded body, when at hand (a fresh page); else it is read from the stored event.
+    payload: dict | None = None
+    row: TicketRow | None = None
+    employee_id: int | None = None
+
+
+def escalation_rule(connection: Connection) -> EscalationRule:
+    return EscalationRule(
+        kind=connection.settings.get("escalation", ESCALATION_GROUPS),
+        tag=connection.settings.get("escalation_tag", ""),
+    )
+
+
+def _page_works(*, connection: Connection, page: ExportPage) -> list[_Work]:
+    """One unsaved event per ticket of the page, its body the ticket as Zendesk sent it."""
+    metric_sets = metric_sets_by_ticket(tickets=page.tickets, side_loaded=page.metric_sets)
+    users = users_by_id(page.users)
+    works = []
+    for ticket in page.tickets:
+        ticket_id = ticket.get("id")
+        stamp = ticket.get("generated_timestamp") or ticket.get("updated_at") or ""
+        named = [
+            users[i] for i in (ticket.get("assignee_id"), ticket.get("requester_id")) if i in users
+        ]
+        kept = {key: value for key, value in ticket.items() if key not in UNREAD_PERSONAL}
+        payload = {"ticket": kept, "metric_set": metric_sets.get(ticket_id), "users": named}
+        event = InboundEvent(
+            connection=connection,
+            dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
+            event_type=EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
+            external_id=str(ticket_id)[:100],
+            body=json.dumps(payload, separators=(",", ":")),
+        )
+        works.append(_Work(event=event, payload=payload))
+    return works
+
+
+def _agents_resolve(
+    *, connection: Connection, people: dict[str, Person]
+) -> dict[str, ExternalAgent]:
+    """The connection's agents for these Zendesk users, new ones created and, where an employee
+    has the same external id or e-mail, mapped at once; the rest wait in the mapping queue."""
+    agents = {
+        a.external_id: a
+        for a in ExternalAgent.objects.filter(connection=connection, external_id__in=people)
+    }
+    missing = [p for key, p in people.items() if key not in agents]
+    if missing:
+        emails = {p.email for p in missing if p.email}
+        by_external: dict[str, int] = {}
+        by_email: dict[str, int] = {}
+        for pk, external_id, email in (
+            Employee.objects.filter(is_active=True)
+            .annotate(email_lower=Lower("user__email"))
+            .filter(Q(external_id__in=[p.external_id for p in missing]) | Q(email_lower__in=emails))
+            .order_by("pk")
+            .values_list("pk", "external_id", "email_lower")
+        ):
+            if external_id:
+                by_external[external_id] = pk
+            if email:
+                by_email.setdefault(email.lower(), pk)
+        now = timezone.now()
+        new = []
+        for person in missing:
+            employee_id = by_external.get(person.external_id) or by_email.get(person.email)
+            new.append(
+                ExternalAgent(
+                    connection=connection,
+                    external_id=person.external_id,
+                    email=person.email,
+                    name=person.name[:200],
+                    employee_id=employee_id,
+                    mapped_at=now if employee_id else None,
+                )
+            )
+        ExternalAgent.objects.bulk_create(new, ignore_conflicts=True)
+        agents.update(
+            (a.external_id, a)
+            for a in ExternalAgent.objects.filter(
+                connection=connection, external_id__in=[p.external_id for p in missing]
+            )
+        )
+    return agents
+
+
+def _customer_fields(*, connection: Connection, requester: Person | None) -> dict[str, Any]:
+    if requester is None:
+        return {"customer_name": _("Zendesk requester")}
+    # Customer external ids are one namespace for every source: this names the account.
+    subdomain = connection.settings.get("subdomain", "")
+    fields: dict[str, Any] = {
+        "customer_external_id": f"zendesk:{subdomain}:{requester.external_id}"[:100],
+        "customer_name": requester.name or requester.email or f"Zendesk #{requester.external_id}",
+    }
+    if requester.email:
+        fields["customer_email"] = requester.email
+    return fields
+
+
+def _open(work: _Work) -> bool:
+    return work.event.status == EventStatus.PENDING
+
+
+def _settle(work: _Work, status: str, error: str = "") -> None:
+    work.event.status = status
+    work.event.error = error
+    work.event.processed_at = timezone.now()
+    work.event.attempts += 1
+
+
+def _parse(*, connection: Connection, works: Sequence[_Work]) -> None:
+    rule = escalation_rule(connection)
+    for work in works:
+        try:
+            body = work.payload if work.payload is not None else json.loads(work.event.body)
+            work.row = ticket_row(
+                ticket=body["ticket"],
+                metric_set=body.get("metric_set"),
+                users=users_by_id(body.get("users") or []),
+                rule=rule,
+                source=connection.source,
+            )
+        except (ValueError, KeyError, TypeError, TicketInvalid) as error:
+            _settle(work, EventStatus.REFUSED, str(error) or _("The ticket could not be read."))
+
+
+def _deleted(*, connection: Connection, works: Sequence[_Work]) -> None:
+    ids = [w.row.external_id for w in works if _open(w) and w.row and w.row.deleted]
+    for interaction in Interaction.objects.filter(source=connection.source, external_id__in=ids):
+        interaction_delete(interaction=interaction)
+    for work in works:
+        if _open(work) and work.row and work.row.deleted:
+            _settle(work, EventStatus.ACCEPTED)
+
+
+def _assign(*, connection: Connection, works: Sequence[_Work]) -> list[_Work]:
+    """Attach each ticket's agent; return the works ready to be written."""
+    live = [w for w in works if _open(w) and w.row and not w.row.deleted]
+    people = {w.row.assignee.external_id: w.row.assignee for w in live if w.row and w.row.assignee}
+    agents = _agents_resolve(connection=connection, people=people)
+    ready = []
+    for work in live:
+        assert work.row is not None
+        if work.row.assignee is None:
+            _settle(work, EventStatus.HELD, _("The ticket has no assignee yet."))
+            continue
+        agent = agents[work.row.assignee.external_id]
+        work.event.agent = agent
+        if agent.employee_id is None:
+            _settle(work, EventStatus.HELD, _("The agent is not mapped to an employee yet."))
+            continue
+        work.employee_id = agent.employee_id
+        ready.append(work)
+    return ready
+
+
+def _push(*, connection: Connection, works: list[_Work]) -> list[tuple[_Work, Interaction]]:
+    """Write the interactions; a refused row refuses its own event, the others are written."""
+    principal = principal_for_system(name=connection.source)
+    for _attempt in range(2):
+        rows = {
+            index: {
+                **w.row.fields,  # type: ignore[union-attr]
+                "employee": w.employee_id,
+                **_customer_fields(connection=connection, requester=w.row.requester),  # type: ignore[union-attr]
+            }
+            for index, w in enumerate(works)
+        }
+        try:
+            with transaction.atomic():
+                interactions = interactions_push(principal=principal, rows=rows)
+        except InteractionRowsInvalid as invalid:
+            for index, fields in invalid.row_errors.items():
+                messages = [f"{field or '-'}: {' '.join(m)}" for field, m in fields.items()]
+                _settle(works[index], EventStatus.REFUSED, "\n".join(messages))
+            works = [w for w in works if _open(w)]
+            continue
+        return list(zip(works, interactions, strict=True))
+    return []
+
+
+def _ratings(*, connection: Connection, written: list[tuple[_Work, Interaction]]) -> None:
+    rated = [(w, i) for w, i in written if w.row and w.row.rating]
+    rows = [
+        {
+            "interaction_id": interaction.pk,
+            "csat": work.row.rating.csat,  # type: ignore[union-attr]
+            "comment": work.row.rating.comment,  # type: ignore[union-attr]
+            "submitted_at": work.row.rating.submitted_at,  # type: ignore[union-attr]
+            "source": connection.source,
+            "external_id": work.row.rating.external_id,  # type: ignore[union-attr]
+        }
+        for work, interaction in rated
+    ]
+    if rows:
+        _written, errors = survey_responses_upsert(rows=rows)
+        for index, fields in errors.items():
+            work = rated[index][0]
+            work.event.error = " ".join(m for ms in fields.values() for m in ms)
+
+
+def _supersede(*, connection: Connection, works: Sequence[_Work]) -> None:
+    """Older events of the same tickets still waiting would undo the newer: close them.
+
+    New events are newer than every stored one; stored events processed again (after a
+    mapping) supersede only those stored before them.
+    """
+    stored = [w.event.pk for w in works if w.event.pk is not None]
+    older = InboundEvent.objects.filter(
+        connection=connection,
+        external_id__in={w.event.external_id for w in works},
+        status__in=[EventStatus.PENDING, EventStatus.HELD, EventStatus.REFUSED],
+    ).exclude(pk__in=stored)
+    if len(stored) == len(works):
+        older = older.filter(pk__lt=min(stored))
+    older.update(
+        status=EventStatus.ACCEPTED,
+        error=_("Superseded by a newer update of the ticket."),
+        processed_at=timezone.now(),
+    )
+
+
+def _events_insert(*, events: Sequence[InboundEvent]) -> None:
+    """Insert events in one statement per thousand, values as they are (plain text, numbers
+    and times): Django's bulk_create prepares each of the fields of each row one by one."""
+    if not events:
+        return
+    now = timezone.now()
+    fields = [f for f in InboundEvent._meta.concrete_fields if not f.primary_key]
+    for event in events:
+        event.received_at = now
+    with db.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {InboundEvent._meta.db_table} "
+            f"({', '.join(f.column for f in fields)}) VALUES %s",
+            [tuple(getattr(e, f.attname) for f in fields) for e in events],
+            page_size=1000,
+        )
+
+
+def _events_settle(*, events: Sequence[InboundEvent]) -> None:
+    """Write each event's outcome in one UPDATE … FROM (VALUES …): Django's bulk_update builds
+    a CASE per field and row, seconds for a page of 1,000 (bench/zendesk.py)."""
+    table = InboundEvent._meta.db_table
+    with db.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"""UPDATE {table} AS e SET status = v.status, error = v.error,
+                processed_at = v.processed_at, attempts = v.attempts,
+                agent_id = v.agent_id, interaction_id = v.interaction_id
+              FROM (VALUES %s) AS v(id, status, error, processed_at, attempts, agent_id,
+                                    interaction_id)
+              WHERE e.id = v.id""",
+            [
+                (e.pk, e.status, e.error, e.processed_at, e.attempts, e.agent_id, e.interaction_id)
+                for e in events
+            ],
+            template="(%s, %s, %s, %s::timestamptz, %s, %s::bigint, %s::bigint)",
+            page_size=1000,
+        )
+
+
+def _process(*, connection: Connection, works: list[_Work]) -> dict[str, int]:
+    """Decide every event's outcome and write what it makes; the events are left to the caller."""
+    if not works:
+        return {EventStatus.ACCEPTED: 0, EventStatus.REFUSED: 0, EventStatus.HELD: 0}
+    _supersede(connection=connection, works=works)
+    newest = {w.event.external_id: w for w in works}
+    for work in works:
+        work.event.status = EventStatus.PENDING
+        if newest[work.event.external_id] is not work:
+            _settle(work, EventStatus.ACCEPTED, _("Superseded by a newer update of the ticket."))
+    _parse(connection=connection, works=works)
+    _deleted(connection=connection, works=works)
+    written = _push(connection=connection, works=_assign(connection=connection, works=works))
+    _ratings(connection=connection, written=written)
+    for work, interaction in written:
+        work.event.interaction = interaction
+        _settle(work, EventStatus.ACCEPTED, work.event.error)
+    counts = {
+        status: sum(1 for w in works if w.event.status == status)
+        for status in (EventStatus.ACCEPTED, EventStatus.REFUSED, EventStatus.HELD)
+    }
+    Connection.objects.filter(pk=connection.pk).update(
+        events_accepted=F("events_accepted") + counts[EventStatus.ACCEPTED],
+        events_refused=F("events_refused") + counts[EventStatus.REFUSED],
+        last_event_at=timezone.now(),
+    )
+    return {str(k): v for k, v in counts.items()}
+
+
+@transaction.atomic
+def zendesk_page_process(*, connection: Connection, page: ExportPage) -> dict[str, int]:
+    """Store and process one export page; its tickets stored before are left as they are.
+
+    The events are inserted with their outcome, after the processing, in the same transaction
+    as everything the page makes (and, in the poller, the cursor): if anything fails, nothing
+    of the page is kept and the page is fetched again. Zendesk keeps the tickets meanwhile.
+    """
+    works = _page_works(connection=connection, page=page)
+    stored = dict(
+        InboundEvent.objects.filter(
+            connection=connection, dedupe_key__in=[w.event.dedupe_key for w in works]
+        ).values_list("dedupe_key", "status")
+    )
+    works = [w for w in works if w.event.dedupe_key not in stored]
+    counts = _process(connection=connection, works=works)
+    _events_insert(events=[w.event for w in works])
+    return counts
+
+
+@transaction.atomic
+def zendesk_events_process(
+    *, connection: Connection, events: Sequence[InboundEvent]
+) -> dict[str, int]:
+    """Process stored Zendesk events again (held ones after their agent is mapped, refused ones
+    after their cause is fixed)."""
+    works = [_Work(event=e) for e in sorted(events, key=lambda e: e.pk)]
+    counts = _process(connection=connection, works=works)
+    _events_settle(events=[w.event for w in works])
+    return counts
+
+
+@transaction.atomic
+def zendesk_settings_save(
+    *,
+    connection: Connection,
+    subdomain: str,
+    email: str,
+    api_token: str = "",
+    escalation: str = ESCALATION_GROUPS,
+    escalation_tag: str = "",
+    start_date: dt.date | None = None,
+) -> Connection:
+    """Save a Zendesk connection's account, token and escalation rule.
+
+    Another account (or another start date before the first page) starts the stream afresh:
+    a cursor is only meaningful for the account and start it was opened with. An empty token
+    keeps the saved one.
+    """
+    old = dict(connection.settings)
+    connection.settings = {
+        **old,
+        "subdomain": subdomain,
+        "email": email,
+        "escalation": escalation,
+        "escalation_tag": escalation_tag if escalation == ESCALATION_TAG else "",
+        "start_date": start_date.isoformat() if start_date else None,
+    }
+    if api_token:
+        connection.secret = api_token
+    restart = old.get("subdomain") != subdomain or (
+        not connection.state.get("cursor")
+        and old.get("start_date") != connection.settings["start_date"]
+    )
+    if restart:
+        connection.state = {}
+    if connection.pk is None:
+        connection.save()
+    else:
+        connection.save(update_fields=["settings", "secret", "state"])
+    return connection

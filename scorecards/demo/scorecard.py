@@ -1,0 +1,121 @@
+"""The demo's "Customer service" scorecard: version 1 in force, version 2 a draft."""
+
+import datetime as dt
+from decimal import Decimal
+
+from scorecards.choices import VersionStatus
+from scorecards.demo.criteria_content import CRITERIA
+from scorecards.demo.organisation import (
+    SCORECARD_SLUG,
+    SLA_MINUTES,
+    VERSION_AGE_DAYS,
+    demo_organisation_zone,
+)
+from scorecards.demo.rules_content import (
+    DRAFT_CHANGE_SUMMARY,
+    INTRO,
+    METRICS,
+    TRANSLATED_LANGUAGES,
+)
+from scorecards.models import (
+    Metric,
+    QACriterion,
+    Scorecard,
+    ScorecardVersion,
+)
+
+
+def demo_scorecard_create(*, today: dt.date) -> ScorecardVersion:
+    """Create the "Customer service" scorecard: version 1 in force, version 2 a draft."""
+    scorecard = Scorecard.objects.create(
+        name="Customer service",
+        slug=SCORECARD_SLUG,
+        description="What we expect from everyone who serves customers, and how it is measured.",
+    )
+    effective = today - dt.timedelta(days=VERSION_AGE_DAYS)
+    published = _version_create(
+        scorecard=scorecard, number=1, effective_from=effective, draft=False
+    )
+    # Built as a draft with its rules, then published in one UPDATE: the model refuses to save
+    # a published version, and on PostgreSQL a trigger refuses any change to its rules.
+    published_at = dt.datetime.combine(
+        effective - dt.timedelta(days=7), dt.time(10), tzinfo=demo_organisation_zone()
+    )
+    ScorecardVersion.objects.filter(pk=published.pk).update(
+        status=VersionStatus.PUBLISHED, published_at=published_at
+    )
+    _version_create(
+        scorecard=scorecard, number=2, effective_from=today + dt.timedelta(days=14), draft=True
+    )
+    published.refresh_from_db()
+    return published
+
+
+def _version_create(
+    *, scorecard: Scorecard, number: int, effective_from: dt.date, draft: bool
+) -> ScorecardVersion:
+    translations = {language: {"intro": INTRO[language]} for language in TRANSLATED_LANGUAGES}
+    if draft:
+        for language in TRANSLATED_LANGUAGES:
+            translations[language]["change_summary"] = DRAFT_CHANGE_SUMMARY[language]
+    version = ScorecardVersion.objects.create(
+        scorecard=scorecard,
+        number=number,
+        effective_from=effective_from,
+        intro=INTRO["en"],
+        change_summary=DRAFT_CHANGE_SUMMARY["en"] if draft else "",
+        sla_minutes=SLA_MINUTES,
+        green_from=Decimal(80),
+        amber_from=Decimal(60),
+        translations=translations,
+    )
+    Metric.objects.bulk_create(
+        [
+            Metric(
+                version=version,
+                position=position,
+                code=spec.code,
+                label=spec.text["en"][0],
+                weight=Decimal(spec.draft_weight if draft else spec.weight),
+                target=Decimal(spec.target),
+                floor=Decimal(spec.floor),
+                min_sample=spec.min_sample,
+                rule_what=spec.text["en"][1],
+                rule_why=spec.text["en"][2],
+                rule_how=spec.text["en"][3],
+                translations={
+                    language: dict(
+                        zip(
+                            ("label", "rule_what", "rule_why", "rule_how"),
+                            spec.text[language],
+                            strict=True,
+                        )
+                    )
+                    for language in TRANSLATED_LANGUAGES
+                },
+            )
+            for position, spec in enumerate(METRICS, start=1)
+        ]
+    )
+    QACriterion.objects.bulk_create(
+        [
+            QACriterion(
+                version=version,
+                position=position,
+                code=spec.code,
+                label=spec.text["en"][0],
+                description=spec.text["en"][1],
+                examples=spec.text["en"][2],
+                weight=Decimal(spec.weight),
+                is_critical=spec.is_critical,
+                translations={
+                    language: dict(
+                        zip(("label", "description", "examples"), spec.text[language], strict=True)
+                    )
+                    for language in TRANSLATED_LANGUAGES
+                },
+            )
+            for position, spec in enumerate(CRITERIA, start=1)
+        ]
+    )
+    return version
