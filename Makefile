@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 
 .PHONY: run test test-fast install assets messages messages-check messages-update lint format \
-	lock browser clean bench
+	lock browser clean bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,14 @@ lock: | $(BIN)/python
 	$(BIN)/pip install --quiet "uv==0.13.9"
 	$(LOCK) -o requirements/base.lock
 	$(LOCK) --extra dev -o requirements/dev.lock
+
+# `make screenshots`: every page of every role at 1366x900 and 390x844 in the four languages,
+# saved under var/screenshots/<language>/<size>/; fails on sideways scroll or a serious or
+# critical axe-core finding. SCREENSHOT_LANGUAGES=ru,lt narrows the languages.
+SCREENSHOT_LANGUAGES ?= en,ru,lv,lt
+screenshots: install browser
+	CRS_SCREENSHOTS=1 CRS_SCREENSHOT_LANGUAGES=$(SCREENSHOT_LANGUAGES) \
+		$(BIN)/pytest -p no:cacheprovider -n 0 tests/e2e/test_screenshots.py $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m bench

@@ -16,7 +16,7 @@ import os
 import resource
 import sys
 
-BENCHMARKS = ("engine", "api", "pages", "load", "export", "imports", "zendesk")
+BENCHMARKS = ("engine", "api", "pages", "load", "export", "imports", "zendesk", "webhook")
 # Benchmarks that make their own rows: run alone, they need only a migrated database.
 OWN_DATA = frozenset({"imports", "zendesk"})
 

@@ -628,7 +628,8 @@ def _report_note(*, agents, backfills, spread, args) -> str:
     )
     return (
         f"Data: `python -m bench data` ({agents:,} agents × ~{args.per_day} interactions/day × "
-        f"{days} days, with survey responses and QA reviews), in the `crs_bench` database; "
+        f"{days} days, with survey responses and QA reviews), in the "
+        f"`{connection.settings_dict['NAME']}` database; "
         "every figure in one run of `python -m bench engine`.\n\n"
         "(1) is `manage.py compute_scores` synchronous on empty score tables: employee rows "
         "(num/den, each metric's value and score, total, band, the API's figures) and team "

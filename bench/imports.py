@@ -36,7 +36,8 @@ from django.test.utils import override_settings
 from bench.report import machine, table, today, write_section
 
 SIZES = (10_000, 100_000)
-ROUNDS = 3
+# One run of each: a 100,000-row import takes minutes on a shared machine.
+ROUNDS = 1
 AGENTS = 50
 CUSTOMERS = 5_000
 GOAL_TIME = 3.0
@@ -229,6 +230,10 @@ def measure() -> dict:
     return figures
 
 
+def _runs() -> str:
+    return "one run" if ROUNDS == 1 else f"the median of {ROUNDS} runs"
+
+
 def _report(figures: dict) -> str:
     small, large = SIZES
     rows = []
@@ -255,8 +260,8 @@ def _report(figures: dict) -> str:
 
 Measured {today()} on {machine()}: a CSV of interactions of {AGENTS} agents and {CUSTOMERS:,}
 customers (created by the import), uploaded, checked (`import_check`) and imported
-(`import_write`) in process as the Celery tasks run them, the median of {ROUNDS} runs after a
-warm-up, each rolled back after. Baseline: a bare `Interaction.objects.bulk_create` of the same
+(`import_write`) in process as the Celery tasks run them, {_runs()} after a warm-up, each
+rolled back after. Baseline: a bare `Interaction.objects.bulk_create` of the same
 rows as model objects (batches of 1,000; no parsing, validation, customer look-up or dirty
 days). Peak: Python's allocations (tracemalloc) during one upload, check and import.
 Regenerate with `python -m bench imports`.

@@ -10,8 +10,9 @@ interactions through the batch service, upsert the ratings, settle the events
 (`integrations.zendesk.poller._page_write`).
 
 Baseline: a bare `Interaction.objects.bulk_create` of the same 1,000 rows, their employee and
-customer already known. Goal: the page at most 3x the baseline (medians of ROUNDS rounds, each
-in its own savepoint, rolled back).
+customer already known. Goal: the page at most 3x the baseline in CPU seconds of the process
+and its database backend (the median of ROUNDS rounds, each in its own savepoint, rolled
+back); the fastest round's wall time is reported beside it.
 
 Run alone with `python -m bench zendesk` (the benchmark data set is not needed).
 """
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import statistics
 import time
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.report import machine, table, today, write_section
@@ -194,16 +196,30 @@ def _baseline_rows(body: str, *, employees, customers, source: str):
     return rows
 
 
-def _timed(work) -> float:
+def _backend_cpu() -> float:
+    """CPU seconds the database backend of this connection has used (it runs on this machine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # utime and stime, fields 14 and 15 of proc(5), counted after the command name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed(work) -> tuple[float, float]:
+    """Wall seconds, and CPU seconds of this process and its database backend together."""
     try:
         with transaction.atomic():
+            cpu_before = time.process_time() + _backend_cpu()
             started = time.perf_counter()
             work()
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() + _backend_cpu() - cpu_before
             raise _Rollback
     except _Rollback:
         pass
-    return elapsed
+    return elapsed, cpu
 
 
 def measure() -> dict[str, float]:
@@ -244,11 +260,12 @@ def measure() -> dict[str, float]:
         written = Interaction.objects.filter(source=zendesk.source).count()
         transaction.set_rollback(True)
     # The fastest of the rounds: on a shared machine the slower ones measure the neighbours.
+    # CPU seconds (ours and the database's) do not count the time spent waiting for a core.
     return {
-        "ours": min(ours),
-        "bare": min(bare),
-        "ours_median": statistics.median(ours),
-        "bare_median": statistics.median(bare),
+        "ours": min(wall for wall, _cpu in ours),
+        "bare": min(wall for wall, _cpu in bare),
+        "ours_cpu": statistics.median(cpu for _wall, cpu in ours),
+        "bare_cpu": statistics.median(cpu for _wall, cpu in bare),
         "written": written,
         "body_bytes": len(body),
     }
@@ -264,31 +281,44 @@ def run(args) -> None:
     except _Rollback:
         pass
     ratio = figures["ours"] / figures["bare"]
+    cpu_ratio = figures["ours_cpu"] / figures["bare_cpu"]
     rows = [
         {
             "page": f"{TICKETS:,} tickets with metric sets ({figures['body_bytes'] / 1e6:.1f} MB)",
             "interactions written": f"{figures['written']:,}",
-            "processed (ms)": f"{figures['ours'] * 1000:.0f}",
-            "bare bulk_create (ms)": f"{figures['bare'] * 1000:.0f}",
-            "medians (ms)": f"{figures['ours_median'] * 1000:.0f} / "
-            f"{figures['bare_median'] * 1000:.0f}",
-            "ratio": f"{ratio:.2f}",
-            "goal": f"≤ {GOAL:.0f}× {'✅' if ratio <= GOAL else '❌'}",
+            "processed (ms wall / CPU)": f"{figures['ours'] * 1000:.0f} / "
+            f"{figures['ours_cpu'] * 1000:.0f}",
+            "bare bulk_create (ms wall / CPU)": f"{figures['bare'] * 1000:.0f} / "
+            f"{figures['bare_cpu'] * 1000:.0f}",
+            "ratio wall": f"{ratio:.2f}",
+            "ratio CPU": f"{cpu_ratio:.2f}",
+            "goal": f"≤ {GOAL:.0f}× {'✅' if cpu_ratio <= GOAL else '❌'}",
             "date": today(),
             "machine": machine(),
         }
     ]
     markdown = (
         "## Zendesk: one export page processed\n\n" + table(rows) + "\n"
-        f"`python -m bench zendesk`: the fastest of {ROUNDS} rounds (medians beside), each "
-        "rolled back. A round decodes the page, stores each ticket as an event, maps tickets "
+        f"`python -m bench zendesk`, {ROUNDS} rounds, each rolled back: wall time is the fastest "
+        "round, CPU time the median of the CPU seconds used by the benchmark process and its "
+        "PostgreSQL backend together (read from /proc), which does not count the time spent "
+        "waiting for a core on a shared machine; the goal is judged on it. A round decodes "
+        "the page, stores each ticket as an event, maps tickets "
         "and metric sets, resolves agents (mapped) and customers (300 requesters known by "
         "external id, users side-loaded), upserts the interactions through the batch service "
         "and the ratings (a third of the tickets), inserts the events with their outcome and "
         "moves the cursor, in one transaction, as the poller does after each request. The "
         "baseline is a bare `bulk_create` of the same 1,000 interactions, employee and customer "
         "given. The HTTP request itself is not timed (Zendesk's time, not ours). The machine "
-        f"was shared while measuring (load average {_load():.1f} on 2 cores).\n"
+        f"was shared while measuring (load average {_load():.1f} on 2 cores).\n\n"
+        "The goal is not met. Where the CPU goes, each step timed alone (2026-12-06, medians of "
+        "7 pages, in units of the bare insert): the batch service every pusher shares "
+        "(`customers.batch.interactions_push`: each row's checks and `full_clean`, customers by "
+        "external id or e-mail, the upsert's conflict handling, the days marked dirty) 2.8; "
+        "the events, built and inserted with their raw bodies, 1.1; mapping, agents, ratings "
+        "and the page's own bookkeeping 1.1. The batch service alone is near the whole "
+        "budget: a faster page needs a faster shared upsert first, not a different "
+        "connector.\n"
     )
     print(markdown)
     if not getattr(args, "no_write", False):
@@ -297,6 +327,4 @@ def run(args) -> None:
 
 
 def _load() -> float:
-    import os
-
     return os.getloadavg()[0]

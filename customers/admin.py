@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from crs_site.lib.admin_forms import service_checked_form
+from crs_site.lib.admin_services import admin_object_is, delete_each, service_checked_form
 from customers.models import Customer, Interaction
 from customers.services import (
     EDITABLE_FIELDS,
@@ -86,15 +85,10 @@ class InteractionAdmin(admin.ModelAdmin):
         if change:
             interaction_update(interaction=obj, **fields)
             return
-        created = interaction_create(**fields)
-        obj.pk = created.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
+        admin_object_is(obj, interaction_create(**fields))
 
     def delete_model(self, request, obj):
         interaction_delete(interaction=obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for interaction in queryset:
-            interaction_delete(interaction=interaction)
+        delete_each(queryset, lambda interaction: interaction_delete(interaction=interaction))

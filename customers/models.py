@@ -36,6 +36,13 @@ class Customer(models.Model):
     def __str__(self):
         return f"{self.name} ({self.company})" if self.company else self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name pages show; an erased customer's placeholder in the reader's language."""
+        if self.erased_at is not None:
+            return str(_("Erased customer #%(number)s") % {"number": self.pk})
+        return self.name
+
 
 class Interaction(models.Model):
     customer = models.ForeignKey(

@@ -321,14 +321,8 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
         interaction.is_first_contact_resolution = False
 
 
-@transaction.atomic
-def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
-    """Create or update interactions on (source, external_id); all rows are written or none.
-
-    Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
-    before and counts on now are marked for rescoring, in a constant number of queries.
-    """
-    now = timezone.now()
+def _rows_checked(*, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> list[Interaction]:
+    """Return the rows as interactions; raise InteractionRowsInvalid naming every bad row."""
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
     for index, row in enumerate(rows):
@@ -342,9 +336,11 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
     _rows_parent_errors(interactions=interactions, errors=errors)
     if errors:
         raise InteractionRowsInvalid(errors)
-    if not interactions:
-        return []
+    return interactions
 
+
+def _stored_by_key(*, interactions: Sequence[Interaction]) -> dict[tuple, Interaction]:
+    """Return the stored rows the interactions update, locked, by (source, external id)."""
     keys_by_source: dict[str, list[str]] = {}
     for source, external_id in {(i.source, i.external_id) for i in interactions}:
         keys_by_source.setdefault(source, []).append(external_id)
@@ -367,7 +363,20 @@ def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interactio
         )
         .order_by("pk")
     )
-    stored_by_key = {(i.source, i.external_id): i for i in stored}
+    return {(i.source, i.external_id): i for i in stored}
+
+
+@transaction.atomic
+def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
+    """Create or update interactions on (source, external_id); all rows are written or none.
+
+    Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
+    before and counts on now are marked for rescoring, in a constant number of queries.
+    """
+    interactions = _rows_checked(rows=rows, now=timezone.now())
+    if not interactions:
+        return []
+    stored_by_key = _stored_by_key(interactions=interactions)
     for interaction in interactions:
         _reopen_apply(
             interaction=interaction,

@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crs_site.http import query_text
+from crs_site.lib.spreadsheet import EXPORT_FORMATS, table_download
 from customers.forms import CustomerSearchForm, InteractionForm, add_service_errors
 from customers.selectors import (
     CUSTOMER_SORTS,
@@ -157,6 +159,34 @@ def customer_search(request):
     return render(request, "customers/_customer_field.html", {"form": form})
 
 
+def _interactions_download(interactions, file_format: str):
+    """The employee's own interactions (the search applied) as CSV or Excel."""
+    return table_download(
+        file_format=file_format,
+        filename=f"interactions-{timezone.localdate().isoformat()}",
+        title=str(_("My interactions")),
+        headers=[
+            _("Opened"),
+            _("Subject"),
+            _("Customer"),
+            _("Channel"),
+            _("Resolved"),
+            _("Escalated"),
+        ],
+        rows=(
+            [
+                interaction.opened_at,
+                interaction.subject,
+                interaction.customer.display_name,
+                interaction.get_channel_display(),
+                interaction.resolved_at,
+                interaction.is_escalated,
+            ]
+            for interaction in interactions
+        ),
+    )
+
+
 @login_required
 @require_GET
 def interaction_list(request):
@@ -164,6 +194,8 @@ def interaction_list(request):
     employee = _logging_employee(request)
     query = query_text(request)
     interactions = employee_interactions(employee=employee, query=query)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return _interactions_download(interactions, request.GET["format"])
     page = Paginator(interactions, INTERACTIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -247,6 +279,36 @@ def interaction_remove(request, pk: int):
     )
 
 
+def _customers_download(customers, file_format: str):
+    """The filtered, sorted customer list, every page of it, as CSV or Excel."""
+    return table_download(
+        file_format=file_format,
+        filename=f"customers-{timezone.localdate().isoformat()}",
+        title=str(_("Customers")),
+        headers=[
+            _("Name"),
+            _("Company"),
+            _("E-mail"),
+            _("Tier"),
+            _("Value points"),
+            _("Interactions"),
+            _("Last contact"),
+        ],
+        rows=(
+            [
+                customer.display_name,
+                customer.company,
+                customer.email,
+                customer.get_tier_display(),
+                customer.value_points,
+                customer.interaction_count,
+                customer.last_contact,
+            ]
+            for customer in customers
+        ),
+    )
+
+
 @login_required
 @require_GET
 def customer_list_view(request):
@@ -257,6 +319,8 @@ def customer_list_view(request):
     if sort not in CUSTOMER_SORTS:
         sort = DEFAULT_CUSTOMER_SORT
     customers = customer_list(user=request.user, sort=sort, **form.filters())
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return _customers_download(customers, request.GET["format"])
     page = Paginator(customers, CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     filters = {
         name: request.GET[name] for name in ("q", "tier", "opted_out") if request.GET.get(name)

@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crs_site.lib.admin_forms import service_checked_form
+from crs_site.lib.admin_services import admin_object_is, delete_each, service_checked_form
 from feedback.models import (
     QADisputeItem,
     QARating,
@@ -65,18 +64,13 @@ class SurveyResponseAdmin(admin.ModelAdmin):
         if change:
             survey_response_update(response=obj, **fields)
             return
-        created = survey_response_create(**fields)
-        obj.pk = created.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
+        admin_object_is(obj, survey_response_create(**fields))
 
     def delete_model(self, request, obj):
         survey_response_delete(response=obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for response in queryset:
-            survey_response_delete(response=response)
+        delete_each(queryset, lambda response: survey_response_delete(response=response))
 
     @admin.display(description=_("agent"), ordering="interaction__employee__user__last_name")
     def agent(self, response: SurveyResponse):
@@ -215,17 +209,13 @@ class QAReviewAdmin(admin.ModelAdmin):
         )
         if obj.comment:
             created = qa_review_update(review=created, comment=obj.comment)
-        obj.pk = created.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
+        admin_object_is(obj, created)
 
     def delete_model(self, request, obj):
         qa_review_delete(review=obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for review in queryset:
-            qa_review_delete(review=review)
+        delete_each(queryset, lambda review: qa_review_delete(review=review))
 
     @admin.display(description=_("agent"), ordering="interaction__employee__user__last_name")
     def agent(self, review: QAReview):

@@ -32,7 +32,9 @@ from scorecards.dirty import (
 from staff.models import Employee, Team, TeamMembership
 
 
-def _survey_response_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+def survey_response_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+    """Return {field: [messages]} of what is wrong with a survey answer (the bulk upsert reports
+    them per row)."""
     errors: dict[str, list[str]] = {}
     if isinstance(response.csat, bool) or response.csat not in range(1, 6):
         errors["csat"] = [_("Rate satisfaction from 1 to 5.")]
@@ -102,7 +104,7 @@ def survey_response_create(
 
 def survey_response_validate(*, response: SurveyResponse, now: dt.datetime) -> None:
     """Raise a ValidationError naming each wrong field of the survey answer."""
-    errors = _survey_response_errors(response=response, now=now)
+    errors = survey_response_errors(response=response, now=now)
     try:
         response.full_clean(exclude=list(errors))
     except ValidationError as exc:
@@ -171,7 +173,7 @@ def survey_response_upsert(
     stored.csat = csat
     if comment:
         stored.comment = comment
-    errors = _survey_response_errors(response=stored, now=timezone.now())
+    errors = survey_response_errors(response=stored, now=timezone.now())
     if errors:
         raise ValidationError(errors)
     stored.save(update_fields=["csat", "comment"])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Interaction
 from feedback.models import SurveyResponse
-from feedback.services import _survey_response_errors
+from feedback.services import survey_response_errors
 from scorecards.dirty import Pair, days_mark_dirty, local_day
 
 _BATCH_SIZE = 500
@@ -59,7 +59,7 @@ def survey_responses_upsert(
             source=row["source"],
             external_id=row["external_id"],
         )
-        row_errors = _survey_response_errors(response=response, now=now)
+        row_errors = survey_response_errors(response=response, now=now)
         if row_errors:
             errors[index] = row_errors
             continue

@@ -102,7 +102,12 @@ def _render(request, template, context, *, language, status=200):
         response = render(
             request,
             template,
-            {**context, "LANGUAGE_CODE": language, "languages": settings.LANGUAGES},
+            {
+                **context,
+                "LANGUAGE_CODE": language,
+                "languages": settings.LANGUAGES,
+                "organisation": settings.CRS_ORGANISATION_NAME,
+            },
             status=status,
         )
     # The locale middleware would otherwise label the page with the browser's language.

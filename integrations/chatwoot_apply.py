@@ -95,8 +95,9 @@ def _row(*, event: InboundEvent, parsed: ChatwootEvent, stored, stale: bool, emp
         "first_response_at": first_response_at,
         **_customer_fields(event=event, parsed=parsed, stored=stored),
     }
-    if stale and stored is not None:
-        # An older state: only the earlier first response is news.
+    if (stale or not parsed.status) and stored is not None:
+        # An older state, or a message whose conversation comes without its state (some
+        # Chatwoot versions send only its id): only the earlier first response is news.
         fields = ("channel", "subject", "opened_at", "resolved_at", "is_first_contact_resolution")
         row.update({name: getattr(stored, name) for name in fields})
     else:
@@ -143,6 +144,10 @@ def chatwoot_event_apply(*, event: InboundEvent) -> str:
             # Processed again when an event of the conversation names its agent.
             raise Held(_("A survey answer for a conversation no agent has answered yet."))
         return _("No agent assigned yet: the interaction is written once one is.")
+    if stored is None and not parsed.status:
+        # Some Chatwoot versions send a message's conversation as its id alone: processed
+        # again once the conversation's own event has written it.
+        raise Held(_("Waiting for the conversation's own event: this one has no state."))
     row = _row(event=event, parsed=parsed, stored=stored, stale=stale, employee_id=employee_id)
     [interaction] = interactions_push(principal=principal_for_system(name=source), rows={0: row})
     event.interaction = interaction

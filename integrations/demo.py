@@ -81,7 +81,7 @@ def _deliveries(*, now: dt.datetime, agent: dict, first: int) -> list[dict]:
 def _receive_all(connection, payloads: list) -> None:
     for payload in payloads:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        event, _created = event_receive(connection=connection, body=body)
+        event = event_receive(connection=connection, body=body)
         event_process(event_id=event.pk)
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db import connection as db
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,31 +94,34 @@ def _peek(body: bytes) -> tuple[str, str]:
     return event_type, ("" if conversation_id is None else str(conversation_id)[:100])
 
 
-@transaction.atomic
-def event_receive(*, connection: Connection, body: bytes) -> tuple[InboundEvent, bool]:
-    """Store a delivery before anything else; return it and whether it is new.
+def event_receive(*, connection: Connection, body: bytes) -> InboundEvent:
+    """Store a delivery before anything else and queue it; return the stored event.
 
-    The same body delivered again is the same event (its SHA-256 is the dedupe key): stored
-    once, processed once. Its task is queued on commit; with the broker down the beat sweep
-    queues it later, so a stored event is never lost.
+    The same body delivered again is the same event (its SHA-256 is the dedupe key): one
+    statement inserts it or finds the stored one, in autocommit, so the sender waits for a
+    single write. Its task is queued once that write is committed; with the broker down the
+    beat sweep queues it later, so a stored event is never lost. A repeated delivery queues a
+    task that finds the event processed and does nothing.
     """
-    key = hashlib.sha256(body).hexdigest()
     event_type, external_id = _peek(body)
-    text = body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
-    try:
-        with transaction.atomic():
-            event = InboundEvent.objects.create(
-                connection=connection,
-                dedupe_key=key,
-                event_type=event_type,
-                external_id=external_id,
-                body=text,
-            )
-    except IntegrityError:
-        return InboundEvent.objects.get(connection=connection, dedupe_key=key), False
+    event = InboundEvent(
+        connection=connection,
+        dedupe_key=hashlib.sha256(body).hexdigest(),
+        event_type=event_type,
+        external_id=external_id,
+        body=body.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+    )
+    # INSERT ... ON CONFLICT DO UPDATE of the key itself: the stored row is left as it was,
+    # and its id comes back either way.
+    InboundEvent.objects.bulk_create(
+        [event],
+        update_conflicts=True,
+        unique_fields=["connection", "dedupe_key"],
+        update_fields=["dedupe_key"],
+    )
     if not connection.is_paused:
         _enqueue([event.pk])
-    return event, True
+    return event
 
 
 def _conversation_lock(*, connection_id: int, external_id: str) -> None:

@@ -8,11 +8,14 @@ pending event is processed, under a row lock.
 import kombu.exceptions
 import redis.exceptions
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 
 from integrations import services
 
 TRANSIENT_ERRORS = (
+    # Two conversations of one new contact processed at once both create the customer: the
+    # second meets the first's row, and on the next try finds it.
+    IntegrityError,
     OperationalError,
     InterfaceError,
     redis.exceptions.ConnectionError,

@@ -46,5 +46,5 @@ def chatwoot_webhook(request: HttpRequest, connection_uuid: uuid.UUID, secret: s
         now=timezone.now(),
     ):
         return _refused(401, "Missing or wrong signature.")
-    event, created = event_receive(connection=connection, body=body)
-    return JsonResponse({"id": event.pk, "duplicate": not created}, status=202)
+    event = event_receive(connection=connection, body=body)
+    return JsonResponse({"id": event.pk}, status=202)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from customers.models import Customer, Interaction
 from feedback.models import SurveyInvitation, SurveyResponse
+from integrations.models import InboundEvent
 
 ERASED_SUBJECT = "[erased]"
 
@@ -44,6 +45,8 @@ def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Cus
     SurveyInvitation.objects.filter(
         interaction__customer=stored, used_at__isnull=True, expires_at__gt=stored.erased_at
     ).update(expires_at=stored.erased_at)
+    # The helpdesk deliveries about its conversations hold its name and address, raw.
+    InboundEvent.objects.filter(interaction__customer=stored).delete()
     return stored
 
 
@@ -53,6 +56,7 @@ class RetentionResult:
     interactions: int
     survey_comments: int
     customers: int
+    helpdesk_events: int = 0
 
 
 def retention_cutoff(*, months: int, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -97,9 +101,13 @@ def personal_data_retention_purge(
     for customer in stale_customers.iterator(chunk_size=500):
         customer_erase(customer=customer, now=now)
         customers += 1
+    # Raw helpdesk deliveries are kept to explain and re-process recent ones; the interactions
+    # and answers they wrote stay.
+    helpdesk_events, _by_model = InboundEvent.objects.filter(received_at__lt=cutoff).delete()
     return RetentionResult(
         cutoff=cutoff,
         interactions=interactions,
         survey_comments=survey_comments,
         customers=customers,
+        helpdesk_events=helpdesk_events,
     )

@@ -16,9 +16,11 @@ def personal_data_retention_run() -> None:
     result = personal_data_retention_purge(months=settings.CRS_RETENTION_MONTHS)
     # Counts only: no names, subjects or ids of customers in the log.
     logger.info(
-        "Retention: %d interactions, %d survey comments, %d customers anonymised (before %s)",
+        "Retention: %d interactions, %d survey comments, %d customers anonymised, %d helpdesk "
+        "deliveries deleted (before %s)",
         result.interactions,
         result.survey_comments,
         result.customers,
+        result.helpdesk_events,
         result.cutoff,
     )

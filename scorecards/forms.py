@@ -13,6 +13,7 @@ from scorecards.metrics import CATALOGUE, PERCENTAGE_METRICS
 from scorecards.models import Metric, QACriterion, ScorecardVersion
 from scorecards.selectors.periods import Period
 from scorecards.services.goals import goal_validate
+from scorecards.services.versions import EDITABLE_METRIC_FIELDS
 from staff.bounds import DayField, FiniteDecimalField
 
 
@@ -282,17 +283,7 @@ class ScorecardVersionDraftForm(forms.ModelForm):
 class MetricForm(forms.ModelForm):
     class Meta:
         model = Metric
-        fields = [
-            "code",
-            "label",
-            "weight",
-            "target",
-            "floor",
-            "min_sample",
-            "rule_what",
-            "rule_why",
-            "rule_how",
-        ]
+        fields = ["code", *EDITABLE_METRIC_FIELDS]
         field_classes = dict.fromkeys(("weight", "target", "floor"), FiniteDecimalField)
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})

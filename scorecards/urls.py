@@ -53,6 +53,9 @@ urlpatterns = [
     path("changes/", team.change_list, name="change_list"),
     path("changes/new/", team.change_create, name="change_create"),
     path("changes/<int:pk>/", team.change_impact, name="change_impact"),
+    path("changes/<int:pk>/edit/", team.change_edit, name="change_edit"),
+    path("changes/<int:pk>/delete/", team.change_delete, name="change_delete"),
     path("alerts/", team.alert_list_view, name="alert_list"),
+    path("digest/", team.digest_preview, name="digest_preview"),
     path("alerts/<int:pk>/acknowledge/", team.alert_acknowledge_view, name="alert_acknowledge"),
 ]

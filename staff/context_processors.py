@@ -1,4 +1,4 @@
-from staff.selectors import employee_for_user, navigation_for_employee
+from staff.selectors import employee_for_user, navigation_for_employee, navigation_grouped
 
 
 def navigation(request):
@@ -6,7 +6,9 @@ def navigation(request):
     if not request.user.is_authenticated:
         return {}
     employee = employee_for_user(user=request.user)
+    items = navigation_for_employee(employee=employee, user=request.user)
     return {
         "employee": employee,
-        "nav_items": navigation_for_employee(employee=employee, user=request.user),
+        "nav_items": items,
+        "nav_entries": navigation_grouped(items=items),
     }

@@ -15,6 +15,16 @@ class NavItem:
     label: str
     url: str
     key: str
+    menu: str = ""
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    """A drop-down of the navbar: the items of one group, shown under the group's name."""
+
+    key: str
+    label: str
+    items: tuple[NavItem, ...]
 
 
 def employee_for_user(*, user) -> Employee | None:
@@ -42,48 +52,62 @@ def has_access(*, user) -> bool:
     return role_for_user(user=user) is not None
 
 
+# The navbar's groups, in the order their menus show. An item names its group in _NAVIGATION;
+# the menu appears where its first item would, so a new page is one line in one table.
+_MENUS = {
+    "team": _("Team"),
+    "quality": _("Quality"),
+    "data": _("Data"),
+}
+
+# Per role: (key, label, URL name, group or "" for a top-level link), in display order.
 _NAVIGATION = {
     Role.AGENT: [
-        ("me", _("My scorecard"), "scorecards:me"),
-        ("log", _("Log interaction"), "customers:interaction_log"),
-        ("interactions", _("My interactions"), "customers:interaction_list"),
-        ("goals", _("My goals"), "scorecards:my_goals"),
-        ("reviews", _("Reviews"), "qa:my_reviews"),
-        ("followups", _("Follow-ups"), "qa:my_follow_ups"),
-        ("coaching", _("Coaching"), "coaching:session_list"),
-        ("surveys", _("Survey comments"), "surveys:comments"),
-        ("rules", _("Rules"), "scorecards:rules_list"),
+        ("me", _("My scorecard"), "scorecards:me", ""),
+        ("log", _("Log interaction"), "customers:interaction_log", ""),
+        ("interactions", _("My interactions"), "customers:interaction_list", ""),
+        ("goals", _("My goals"), "scorecards:my_goals", ""),
+        ("reviews", _("Reviews"), "qa:my_reviews", "quality"),
+        ("followups", _("Follow-ups"), "qa:my_follow_ups", "quality"),
+        ("coaching", _("Coaching"), "coaching:session_list", "quality"),
+        ("surveys", _("Survey comments"), "surveys:comments", "quality"),
+        ("rules", _("Rules"), "scorecards:rules_list", ""),
     ],
     Role.MANAGER: [
-        ("teams", _("My teams"), "scorecards:team_list"),
-        ("customers", _("Customers"), "customers:customer_list"),
-        ("log", _("Log interaction"), "customers:interaction_log"),
-        ("compare", _("Compare teams"), "scorecards:team_compare"),
-        ("reviews", _("Reviews"), "qa:queue"),
-        ("followups", _("Follow-ups"), "qa:team_follow_ups"),
-        ("changes", _("Changes"), "scorecards:change_list"),
-        ("alerts", _("Alerts"), "scorecards:alert_list"),
-        ("onboarding", _("Onboarding"), "scorecards:onboarding"),
-        ("surveys", _("Survey comments"), "surveys:comments"),
-        ("imports", _("Import"), "imports:list"),
-        ("rules", _("Rules"), "scorecards:rules_list"),
+        ("teams", _("My teams"), "scorecards:team_list", "team"),
+        ("compare", _("Compare teams"), "scorecards:team_compare", "team"),
+        ("changes", _("Changes"), "scorecards:change_list", "team"),
+        ("alerts", _("Alerts"), "scorecards:alert_list", "team"),
+        ("digest", _("Weekly digest"), "scorecards:digest_preview", "team"),
+        ("onboarding", _("Onboarding"), "scorecards:onboarding", "team"),
+        ("customers", _("Customers"), "customers:customer_list", ""),
+        ("log", _("Log interaction"), "customers:interaction_log", ""),
+        ("reviews", _("Reviews"), "qa:queue", "quality"),
+        ("followups", _("Follow-ups"), "qa:team_follow_ups", "quality"),
+        ("surveys", _("Survey comments"), "surveys:comments", "quality"),
+        ("coaching", _("Coaching"), "coaching:session_list", "quality"),
+        ("imports", _("Import"), "imports:list", "data"),
+        ("rules", _("Rules"), "scorecards:rules_list", ""),
     ],
     Role.ONBOARDING: [
-        ("onboarding", _("Onboarding"), "scorecards:onboarding"),
-        ("rules", _("Rules"), "scorecards:rules_list"),
+        ("onboarding", _("Onboarding"), "scorecards:onboarding", ""),
+        ("rules", _("Rules"), "scorecards:rules_list", ""),
     ],
     Role.ADMIN: [
-        ("teams", _("Teams"), "scorecards:team_list"),
-        ("customers", _("Customers"), "customers:customer_list"),
-        ("compare", _("Compare teams"), "scorecards:team_compare"),
-        ("reviews", _("Reviews"), "qa:queue"),
-        ("followups", _("Follow-ups"), "qa:team_follow_ups"),
-        ("changes", _("Changes"), "scorecards:change_list"),
-        ("alerts", _("Alerts"), "scorecards:alert_list"),
-        ("onboarding", _("Onboarding"), "scorecards:onboarding"),
-        ("surveys", _("Survey comments"), "surveys:comments"),
-        ("imports", _("Import"), "imports:list"),
-        ("rules", _("Rules and scorecards"), "scorecards:rules_list"),
+        ("teams", _("Teams"), "scorecards:team_list", "team"),
+        ("compare", _("Compare teams"), "scorecards:team_compare", "team"),
+        ("changes", _("Changes"), "scorecards:change_list", "team"),
+        ("alerts", _("Alerts"), "scorecards:alert_list", "team"),
+        ("onboarding", _("Onboarding"), "scorecards:onboarding", "team"),
+        ("customers", _("Customers"), "customers:customer_list", ""),
+        ("reviews", _("Reviews"), "qa:queue", "quality"),
+        ("followups", _("Follow-ups"), "qa:team_follow_ups", "quality"),
+        ("surveys", _("Survey comments"), "surveys:comments", "quality"),
+        ("coaching", _("Coaching"), "coaching:session_list", "quality"),
+        ("imports", _("Import"), "imports:list", "data"),
+        ("connections", _("Helpdesk connections"), "integrations:connection_list", "data"),
+        ("agents", _("Agent mapping"), "integrations:agent_queue", "data"),
+        ("rules", _("Rules and scorecards"), "scorecards:rules_list", ""),
     ],
 }
 
@@ -92,14 +116,34 @@ def navigation_for_employee(*, employee: Employee | None, user) -> list[NavItem]
     """Return the navigation entries the user's role allows, in display order."""
     role = role_for_user(user=user)
     items = [
-        NavItem(label=str(label), url=reverse(name), key=key)
-        for key, label, name in _NAVIGATION.get(role, [])
+        NavItem(label=str(label), url=reverse(name), key=key, menu=menu)
+        for key, label, name, menu in _NAVIGATION.get(role, [])
     ]
     if user.is_staff:
         items.append(
             NavItem(label=str(_("Administration")), url=reverse("admin:index"), key="admin")
         )
     return items
+
+
+def navigation_grouped(*, items: list[NavItem]) -> list[NavItem | NavMenu]:
+    """Return the navbar's entries: top-level items, and one menu per group where it starts."""
+    entries: list[NavItem | NavMenu] = []
+    menus: dict[str, list[NavItem]] = {}
+    for item in items:
+        if not item.menu:
+            entries.append(item)
+            continue
+        if item.menu not in menus:
+            menus[item.menu] = []
+            entries.append(NavMenu(key=item.menu, label="", items=()))
+        menus[item.menu].append(item)
+    return [
+        NavMenu(key=entry.key, label=str(_MENUS[entry.key]), items=tuple(menus[entry.key]))
+        if isinstance(entry, NavMenu)
+        else entry
+        for entry in entries
+    ]
 
 
 def teams_for_employee(*, employee: Employee):

@@ -16,6 +16,9 @@ def home(request):
     employee = employee_for_user(user=request.user)
     if employee is not None and employee.role == Role.AGENT:
         return redirect("scorecards:me")
+    if employee is not None and employee.role == Role.ONBOARDING:
+        # New staff read the rules and acknowledge them: their list is the whole job.
+        return redirect("scorecards:onboarding")
     if employee is not None and employee.role == Role.MANAGER:
         first_team = employee.managed_teams.order_by("name").first()
         if first_team is not None:

@@ -394,3 +394,31 @@ class CoachingActionFactory(factory.django.DjangoModelFactory):
     description = "Listen to two recorded calls of a colleague"
     owner = factory.SelfAttribute("session.agent")
     due_on = factory.LazyAttribute(lambda o: o.session.held_on + dt.timedelta(days=7))
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.Connection"
+
+    kind = "chatwoot"
+    name = factory.Sequence(lambda n: f"Chatwoot {n}")
+
+
+class ExternalAgentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.ExternalAgent"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    external_id = factory.Sequence(lambda n: str(n + 1))
+    name = factory.Faker("name")
+
+
+class InboundEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrations.InboundEvent"
+
+    connection = factory.SubFactory(ConnectionFactory)
+    dedupe_key = factory.Sequence(lambda n: f"key-{n}")
+    event_type = "conversation_created"
+    external_id = factory.Sequence(lambda n: str(n + 1))
+    body = "{}"

@@ -67,6 +67,9 @@ BUILDERS = {
     "scorecards.ChangeEvent": f.ChangeEventFactory.create_batch,
     "scorecards.RuleAcknowledgement": f.RuleAcknowledgementFactory.create_batch,
     "scorecards.Alert": f.AlertFactory.create_batch,
+    "integrations.Connection": f.ConnectionFactory.create_batch,
+    "integrations.ExternalAgent": f.ExternalAgentFactory.create_batch,
+    "integrations.InboundEvent": f.InboundEventFactory.create_batch,
     "axes.AccessAttempt": lambda n: [
         AccessAttempt.objects.create(
             username=f"user{i}",
@@ -120,6 +123,9 @@ NOT_ADDABLE = {
     "scorecards.DirtyDay",
     "scorecards.ScoreFillState",
     "scorecards.Alert",
+    "integrations.Connection",
+    "integrations.ExternalAgent",
+    "integrations.InboundEvent",
     "axes.AccessAttempt",
     "axes.AccessLog",
     "axes.AccessFailureLog",

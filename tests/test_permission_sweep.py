@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from feedback.survey_selectors import survey_token
+from imports.choices import ImportKind
+from imports.models import ImportJob
 from integrations.choices import ConnectionKind
 from integrations.models import ExternalAgent
 from integrations.services import connection_create, event_receive
@@ -117,9 +119,17 @@ def world(db):
     review = PublishedQAReviewFactory(interaction=interaction, version=version, total=Decimal(70))
     invitation = SurveyInvitationFactory(interaction=interaction)
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
-    inbound, _created = event_receive(connection=connection, body=b"{}")
+    inbound = event_receive(connection=connection, body=b"{}")
+    import_job = ImportJob.objects.create(
+        kind=ImportKind.INTERACTIONS,
+        source="helpdesk",
+        file_name="tickets.csv",
+        headers=["id"],
+        created_by=users["manager_own"].employee,
+    )
     session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
     return {
+        "import_job": import_job,
         "connection": connection,
         "zendesk_connection": connection_create(kind=ConnectionKind.ZENDESK, name="Zendesk"),
         "inbound_event": inbound,
@@ -179,6 +189,10 @@ def _kwargs(name: str, world: dict) -> dict:
             "event_pk": world["inbound_event"].pk,
         },
         "integrations:agent_map": {"agent_pk": world["external_agent"].pk},
+        "customers:team_hours": {"slug": world["team"].slug},
+        "imports:job": {"pk": world["import_job"].pk},
+        "imports:run": {"pk": world["import_job"].pk},
+        "imports:status": {"pk": world["import_job"].pk},
         "integrations:zendesk_settings": {"pk": world["zendesk_connection"].pk},
     }
     if name in by_name:
@@ -213,6 +227,7 @@ def _sweep(client, world, name: str) -> tuple:
 
 # Pages that only accept POST are swept with an empty POST (a GET answers 405 to everyone).
 POST_ONLY = {
+    "imports:run",
     "integrations:agent_map",
     "integrations:connection_pause",
     "integrations:connection_reprocess",
@@ -252,8 +267,14 @@ EXPECTED = {
     "customers:interaction_edit": (L, 404, 404, 404, 403, 404),
     "customers:interaction_list": (L, 200, 200, 200, 403, 200),
     "customers:interaction_log": (L, 200, 200, 200, 403, 200),
+    "customers:team_hours": (L, 403, 404, 200, 403, 200),
     "health": (200, 200, 200, 200, 200, 200),
     "home": (L, 302, 302, 302, 200, 200),
+    # Managers and admins import files; a manager sees the imports they uploaded.
+    "imports:job": (L, 403, 404, 200, 403, 200),
+    "imports:list": (L, 403, 200, 200, 403, 200),
+    "imports:run": (L, 403, 404, 302, 403, 302),
+    "imports:status": (L, 403, 404, 200, 403, 200),
     "integrations:agent_map": (L, 403, 403, 403, 403, 302),
     "integrations:agent_queue": (L, 403, 403, 403, 403, 200),
     # The webhook takes POSTs from Chatwoot only (tests/integrations): a GET is refused.

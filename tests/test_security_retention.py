@@ -132,3 +132,21 @@ def test_the_command_and_the_beat_task_use_the_setting(data, settings, capsys, t
     call_command("purge_personal_data", "--months", "12")
     assert Interaction.objects.filter(subject=ERASED_SUBJECT).count() == 2
     assert "Anonymised 2 interactions" in capsys.readouterr().out
+
+
+def test_raw_helpdesk_deliveries_go_with_retention_and_with_their_customer(data):
+    from integrations.models import InboundEvent
+    from privacy.services import customer_erase
+    from tests.factories import InboundEventFactory
+
+    old = InboundEventFactory(body='{"meta": {"sender": {"email": "ivan@example.com"}}}')
+    InboundEvent.objects.filter(pk=old.pk).update(received_at=NOW - dt.timedelta(days=400))
+    recent = InboundEventFactory(interaction=data["recent"])
+    kept = InboundEventFactory()
+
+    result = personal_data_retention_purge(months=12, now=NOW)
+
+    assert result.helpdesk_events == 1
+    assert set(InboundEvent.objects.values_list("pk", flat=True)) == {recent.pk, kept.pk}
+    customer_erase(customer=data["recent"].customer, now=NOW)
+    assert set(InboundEvent.objects.values_list("pk", flat=True)) == {kept.pk}

@@ -214,6 +214,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Riga")
 USE_I18N = True
 USE_TZ = True
+# One date style per language, numeric where month names break sentences (crs_site/formats).
+FORMAT_MODULE_PATH = "crs_site.formats"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -376,6 +378,8 @@ CRS_DEMO_PASSWORD = env("CRS_DEMO_PASSWORD", default="crs-demo-2026")
 # The address customers and managers reach the site at: links in e-mails sent by the worker,
 # which has no request to take the host from.
 CRS_SITE_URL = env("CRS_SITE_URL", default="http://localhost:8000")
+# The organisation's name as customers know it: shown on the survey pages.
+CRS_ORGANISATION_NAME = env("CRS_ORGANISATION_NAME", default="CRS")
 
 # An agent logs, changes or removes only interactions opened within this many days: older ones
 # are settled history that past periods' scores and QA reviews rest on. Managers and the API

@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 EXPORT_PATH = "/api/v2/incremental/tickets/cursor.json"
 INCLUDE = "metric_sets,users"
@@ -42,7 +43,9 @@ class ZendeskAuthError(ZendeskError):
 class ZendeskRateLimited(ZendeskError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
-        super().__init__(f"Rate limited by Zendesk; retry after {retry_after} s.")
+        super().__init__(
+            _("Zendesk asked to wait %(seconds)d s (rate limit).") % {"seconds": retry_after}
+        )
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class ExportPage:
 def base_url(*, subdomain: str) -> str:
     """The account's address; settings.CRS_ZENDESK_URL holds the pattern (https://{subdomain}…)."""
     if not SUBDOMAIN_RE.match(subdomain):
-        raise ZendeskError(f"Not a Zendesk subdomain: {subdomain!r}.")
+        raise ZendeskError(_("Not a Zendesk subdomain: %(subdomain)s.") % {"subdomain": subdomain})
     return settings.CRS_ZENDESK_URL.format(subdomain=subdomain).rstrip("/")
 
 
@@ -97,7 +100,9 @@ def export_page(
             timeout=TIMEOUT,
         )
     except requests.RequestException as error:
-        raise ZendeskError(f"Zendesk could not be reached: {error.__class__.__name__}.") from error
+        raise ZendeskError(
+            _("Zendesk could not be reached (%(error)s).") % {"error": error.__class__.__name__}
+        ) from error
     finally:
         if session is None:
             http.close()
@@ -108,17 +113,17 @@ def _page(response: requests.Response) -> ExportPage:
     if response.status_code == 429:
         raise ZendeskRateLimited(retry_after_seconds(response.headers.get("Retry-After")))
     if response.status_code in (401, 403):
-        raise ZendeskAuthError(
-            f"Zendesk refused the e-mail and API token (HTTP {response.status_code})."
-        )
+        raise ZendeskAuthError(_("Zendesk refused the e-mail and API token."))
     if response.status_code != 200:
-        raise ZendeskError(f"Zendesk answered HTTP {response.status_code}.")
+        raise ZendeskError(
+            _("Zendesk answered HTTP %(status)d.") % {"status": response.status_code}
+        )
     try:
         body = response.json()
     except ValueError as error:
-        raise ZendeskError("Zendesk answered with something that is not JSON.") from error
+        raise ZendeskError(_("Zendesk answered with something that is not JSON.")) from error
     if not isinstance(body, dict) or not isinstance(body.get("tickets"), list):
-        raise ZendeskError("Zendesk's answer has no list of tickets.")
+        raise ZendeskError(_("Zendesk's answer has no list of tickets."))
     return ExportPage(
         tickets=[t for t in body["tickets"] if isinstance(t, dict)],
         after_cursor=body.get("after_cursor") or None,

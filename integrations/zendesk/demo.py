@@ -114,6 +114,9 @@ def zendesk_demo_create(
         "last_poll_at": now.isoformat(),
         "last_page_at": now.isoformat(),
         "tickets": len(page.tickets),
+        "newest_change_at": dt.datetime.fromtimestamp(
+            max(t["generated_timestamp"] for t in page.tickets), tz=dt.UTC
+        ).isoformat(),
         "error": "",
         "errors": 0,
         "retry_at": None,

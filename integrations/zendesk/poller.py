@@ -1,11 +1,12 @@
 """The Zendesk poller: a connection's export read page by page from its stored cursor.
 
-The connection's `state` holds where the stream stands and how the last poll went:
-`cursor` (the `after_cursor` of the last page written), `end_of_stream`, `retry_at` (ISO, after
-a 429: no request before it), `last_poll_at`, `last_page_at`, `tickets` (fetched so far),
-`error` and `error_at` (the last failure; cleared by the next page written), `errors` (failures
-in a row). Zendesk allows 10 export requests a minute; beat polls every minute and a poll reads
-at most `MAX_PAGES` pages, so the limit is kept even without the 429s it is ready for.
+The connection's `state` holds where the stream stands and how the last poll went: `cursor`
+(the `after_cursor` of the last page written), `end_of_stream`, `retry_at` (ISO, after a 429:
+no request before it), `last_poll_at`, `last_page_at`, `tickets` (fetched so far),
+`newest_change_at` (the latest ticket change read: the lag), `error` and `error_at` (the last
+failure; cleared by the next page written), `errors` (failures in a row). Zendesk allows 10
+export requests a minute; beat polls every minute and a poll reads at most `MAX_PAGES` pages,
+so the limit is kept even without the 429s it is ready for.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ def _failed(connection: Connection, message: str, now: dt.datetime, **extra: obj
     )
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _page_write(*, connection_id: int, cursor: str | None, page: ExportPage) -> bool:
     """Write one page and move the cursor past it, all at once; False if another poll did."""
     with transaction.atomic():
@@ -88,8 +93,16 @@ def _page_write(*, connection_id: int, cursor: str | None, page: ExportPage) -> 
             return False
         zendesk_page_process(connection=connection, page=page)
         now = timezone.now()
+        stamps = [
+            t["generated_timestamp"] for t in page.tickets if _is_int(t.get("generated_timestamp"))
+        ]
+        newest = connection.state.get("newest_change_at")
+        if stamps:
+            newest = dt.datetime.fromtimestamp(max(stamps), tz=dt.UTC).isoformat()
         connection.state = {
             **connection.state,
+            # The lag: how far behind Zendesk the connection has read.
+            "newest_change_at": newest,
             "cursor": page.after_cursor or cursor,
             "end_of_stream": page.end_of_stream,
             "last_poll_at": now.isoformat(),

@@ -20,6 +20,7 @@ class ZendeskState:
     tickets: int
     last_poll_at: dt.datetime | None
     last_page_at: dt.datetime | None
+    newest_change_at: dt.datetime | None
     error: str
     error_at: dt.datetime | None
     errors: int
@@ -52,6 +53,7 @@ def zendesk_state(*, connection: Connection, state: ConnectionState) -> ZendeskS
         tickets=int(saved.get("tickets") or 0),
         last_poll_at=_moment(saved.get("last_poll_at")),
         last_page_at=_moment(saved.get("last_page_at")),
+        newest_change_at=_moment(saved.get("newest_change_at")),
         error=error,
         error_at=_moment(saved.get("error_at")),
         errors=int(saved.get("errors") or 0),

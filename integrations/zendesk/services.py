@@ -49,7 +49,7 @@ from staff.permissions import principal_for_system
 
 EVENT_TICKET = "ticket"
 # Ticket fields with the customer's own words that CRS never reads: not kept in the stored
-# body, which no retention run anonymises (the first comment can be pages long, too).
+# body at all (personal data kept only where it is used; the first comment can be pages long).
 UNREAD_PERSONAL = frozenset({"description"})
 EVENT_DELETED = "ticket.deleted"
 

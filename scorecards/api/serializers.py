@@ -168,12 +168,19 @@ class ScoreRowSerializer(serializers.Serializer):
             "band": row["band"],
             "is_worked": row["is_worked"],
             "is_final": row["is_final"],
-            "metrics": {code: _stored_figure(stored[code]) for code in METRIC_CODES},
+            "metrics": {code: _stored_figure(stored.get(code)) for code in METRIC_CODES},
             "computed_at": utc_timestamp(row["computed_at"]),
         }
 
 
-def _stored_figure(figure: dict) -> dict:
+# A metric added to the catalogue after a row was computed: its new num and den columns hold 0
+# until the row is computed again.
+_NOT_COMPUTED = {"value": None, "score": None, "num": 0.0, "den": 0.0}
+
+
+def _stored_figure(figure: dict | None) -> dict:
+    if figure is None:
+        return dict(_NOT_COMPUTED)
     return {
         "value": figure["value"],
         "score": figure["score"],

@@ -282,11 +282,15 @@ def employee_overview(
     )
 
 
+# A record that counts towards a day's metrics.
+Source = Interaction | SurveyResponse | QAReview
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One interaction, survey response or QA review and what it adds to a metric's num and den."""
 
-    source: Interaction | SurveyResponse | QAReview
+    source: Source
     num: Decimal
     den: Decimal
 
@@ -339,6 +343,15 @@ def _hours(span: dt.timedelta) -> Decimal:
     return Decimal(span // dt.timedelta(microseconds=1)) / MICROSECONDS_PER_HOUR
 
 
+def _response_span(item: Interaction) -> dt.timedelta | None:
+    """The time to first response: working time where the team has a calendar, else the clock."""
+    if item.first_response_working_time is not None:
+        return item.first_response_working_time
+    if item.first_response_at is None:
+        return None
+    return item.first_response_at - item.opened_at
+
+
 def _day_contributions(
     *,
     day: dt.date,
@@ -361,21 +374,12 @@ def _day_contributions(
     response_time = dt.timedelta(0)
     resolution_time = dt.timedelta(0)
 
-    def add(
-        code: str,
-        source: Interaction | SurveyResponse | QAReview,
-        num: int | Decimal,
-        den: int | Decimal,
-    ) -> None:
+    def add(code: str, source: Source, num: int | Decimal, den: int | Decimal) -> None:
         parts[code].append(Contribution(source=source, num=Decimal(num), den=Decimal(den)))
 
     for item in interactions:
-        responded = item.first_response_at
         if start <= item.opened_at < end:
-            # Working time where the team has a calendar (customers.working_time), else clock.
-            span = item.first_response_working_time
-            if span is None and responded is not None:
-                span = responded - item.opened_at
+            span = _response_span(item)
             within = span is not None and span <= limit
             due = span is not None or item.opened_at <= now - limit
             add(MetricCode.RESPONSE_SLA, item, int(within), int(due))

@@ -34,6 +34,15 @@ def change_events_visible_to(*, user: SiteUser) -> QuerySet[ChangeEvent]:
     )
 
 
+def change_events_writable_by(*, user: SiteUser) -> QuerySet[ChangeEvent]:
+    """Return the change events the user may edit or delete: those recorded by hand, of a team
+    they manage (admins: any, everyone's too). Automatic ones follow what recorded them."""
+    events = change_events_visible_to(user=user).filter(is_automatic=False)
+    if is_admin(user=user):
+        return events
+    return events.filter(team__in=teams_visible_to(user=user))
+
+
 def change_event_list(*, user: SiteUser, team: Team | None = None) -> QuerySet[ChangeEvent]:
     """Return the user's visible change events, newest first, optionally of one team only."""
     events = change_events_visible_to(user=user).select_related("team", "created_by__user")

@@ -41,20 +41,20 @@ class ManagerDigest:
     teams: list[TeamWeek]
 
 
-def manager_digests(*, week_ending: dt.date) -> list[ManagerDigest]:
+def manager_digests(
+    *, week_ending: dt.date, manager: Employee | None = None
+) -> list[ManagerDigest]:
     """Return, per active manager with an e-mail address, their teams' week and who needs a look.
 
     A fixed number of grouped queries, whatever the number of managers, teams and people.
+    `manager` narrows it to one manager, address or not (the preview in the app).
     """
     week = Period(date_from=week_ending - dt.timedelta(days=6), date_to=week_ending)
     windows = {"cur": week, "prev": week.previous()}
+    chosen = Employee.objects.filter(is_active=True, managed_teams__isnull=False)
+    chosen = chosen.filter(pk=manager.pk) if manager else chosen.exclude(user__email="")
     managers = list(
-        Employee.objects.filter(is_active=True, managed_teams__isnull=False)
-        .exclude(user__email="")
-        .select_related("user")
-        .prefetch_related("managed_teams")
-        .distinct()
-        .order_by("pk")
+        chosen.select_related("user").prefetch_related("managed_teams").distinct().order_by("pk")
     )
     team_ids = {team.pk for manager in managers for team in manager.managed_teams.all()}
     team_rows = TeamDailyScore.objects.filter(team_id__in=team_ids)

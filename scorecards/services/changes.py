@@ -57,6 +57,41 @@ def change_event_record(
 
 
 @transaction.atomic
+def change_event_update(
+    *,
+    event: ChangeEvent,
+    day: dt.date,
+    team: Team | None,
+    kind: str,
+    title: str,
+    notes: str = "",
+    today: dt.date | None = None,
+) -> ChangeEvent:
+    """Correct a change recorded by hand: its day, team, kind, title or notes."""
+    today = today or timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            {
+                "day": ValidationError(
+                    _("A change is recorded once it has happened: choose today or a past day."),
+                    code="future_day",
+                )
+            }
+        )
+    event.day, event.team, event.kind = day, team, kind
+    event.title, event.notes = title.strip(), notes.strip()
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def change_event_delete(*, event: ChangeEvent) -> None:
+    """Remove a change recorded by hand; the scores it was compared with stay as they are."""
+    event.delete()
+
+
+@transaction.atomic
 def team_member_join(
     *,
     employee: Employee,

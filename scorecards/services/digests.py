@@ -2,11 +2,13 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 
 from scorecards.selectors.digests import ManagerDigest, manager_digests
 
@@ -37,7 +39,11 @@ def manager_digest_send(*, week_ending: dt.date) -> int:
     return sent
 
 
-def _digest_message(*, digest: ManagerDigest) -> EmailMessage:
+def digest_render(*, digest: ManagerDigest) -> tuple[str, str]:
+    """Return the digest's subject and body in the manager's language, as the e-mail has them.
+
+    The body links to each team's dashboard for the week and to each person who needs a look.
+    """
     manager = digest.manager
     with translation.override(manager.language):
         context = {
@@ -45,7 +51,19 @@ def _digest_message(*, digest: ManagerDigest) -> EmailMessage:
             "date_from": date_format(digest.week.date_from, "DATE_FORMAT"),
             "date_to": date_format(digest.week.date_to, "DATE_FORMAT"),
             "teams": digest.teams,
+            "site_url": settings.CRS_SITE_URL.rstrip("/"),
+            "week_query": urlencode(
+                {
+                    "date_from": digest.week.date_from.isoformat(),
+                    "date_to": digest.week.date_to.isoformat(),
+                }
+            ),
         }
         subject = " ".join(render_to_string(DIGEST_SUBJECT_TEMPLATE, context).split())
         body = render_to_string(DIGEST_BODY_TEMPLATE, context)
-    return EmailMessage(subject=subject, body=body, to=[manager.user.email])
+    return subject, body
+
+
+def _digest_message(*, digest: ManagerDigest) -> EmailMessage:
+    subject, body = digest_render(digest=digest)
+    return EmailMessage(subject=subject, body=body, to=[digest.manager.user.email])

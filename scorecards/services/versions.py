@@ -150,7 +150,9 @@ def _parts_copy(*, model: type[_Part], rows: Iterable[_Part], draft: ScorecardVe
 
 
 _EDITABLE_VERSION_FIELDS = ("sla_minutes", "green_from", "amber_from", "intro", "change_summary")
-_EDITABLE_METRIC_FIELDS = (
+# What a draft's metric may change (its code is fixed once added); the editor's form and the
+# service share the list.
+EDITABLE_METRIC_FIELDS = (
     "label",
     "weight",
     "target",
@@ -227,7 +229,7 @@ def scorecard_version_draft_update(
     for name in _EDITABLE_VERSION_FIELDS:
         setattr(version, name, settings[name])
     version.save(update_fields=list(_EDITABLE_VERSION_FIELDS))
-    _parts_replace(model=Metric, version=version, rows=metrics, fields=_EDITABLE_METRIC_FIELDS)
+    _parts_replace(model=Metric, version=version, rows=metrics, fields=EDITABLE_METRIC_FIELDS)
     _parts_replace(
         model=QACriterion, version=version, rows=criteria, fields=_EDITABLE_CRITERION_FIELDS
     )

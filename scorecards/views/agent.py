@@ -103,9 +103,25 @@ def _interaction_edit_exists() -> bool:
     return True
 
 
-def _trend_chart(overview, markers=()) -> dict:
-    """Return the chart spec of the daily totals with the version's band limits and markers."""
+def _explain_url(*, subject, day: dt.date, is_self: bool) -> str:
+    if is_self:
+        return reverse("scorecards:my_explain", args=[day])
+    return reverse("scorecards:agent_explain", args=[subject.pk, day])
+
+
+def _trend_chart(overview, markers=(), *, subject=None, is_self: bool = True) -> dict:
+    """Return the chart spec of the daily totals with the version's band limits and markers.
+
+    `links` sends a click on a day's point to that day explained (charts.js); the table under
+    the chart has the same links for keyboards and screen readers.
+    """
     labels = [formats.date_format(point.day, "SHORT_DATE_FORMAT") for point in overview.trend]
+    links = [
+        _explain_url(subject=subject, day=point.day, is_self=is_self)
+        if subject is not None and point.total is not None
+        else None
+        for point in overview.trend
+    ]
     index = {point.day: position for position, point in enumerate(overview.trend)}
     datasets = [
         {
@@ -141,6 +157,7 @@ def _trend_chart(overview, markers=()) -> dict:
             for marker in markers
             if marker.day in index
         ],
+        "links": links,
         "options": {
             # Drawn at once: the figures matter, not the motion (and screenshots show them).
             "animation": False,
@@ -180,7 +197,7 @@ def overview(request, employee_id: int | None = None):
         "is_self": is_self,
         "overview": result,
         "periods": PERIODS,
-        "trend_chart": _trend_chart(result, markers),
+        "trend_chart": _trend_chart(result, markers, subject=subject, is_self=is_self),
         "trend_markers": markers,
         "can_edit_interactions": is_self and _interaction_edit_exists(),
     }

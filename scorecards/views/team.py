@@ -4,7 +4,7 @@ Team figures are for managers of the team and admins: a team the user may not se
 and the pages that list several teams answer 403 to anyone who manages none.
 """
 
-import csv
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crs_site.http import redirect_back
-from crs_site.lib.spreadsheet import csv_cell
+from crs_site.lib.quantities import unit_label
+from crs_site.lib.spreadsheet import EXPORT_FORMATS, table_download
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
 from scorecards.metrics import CATALOGUE
 from scorecards.metrics import metric as metric_spec
@@ -31,7 +32,9 @@ from scorecards.selectors.changes import (
     change_event_impact,
     change_event_list,
     change_events_visible_to,
+    change_events_writable_by,
 )
+from scorecards.selectors.digests import manager_digests
 from scorecards.selectors.team import (
     MEMBER_SORT_KEYS,
     TeamDashboard,
@@ -40,7 +43,12 @@ from scorecards.selectors.team import (
     teams_comparison,
 )
 from scorecards.services.alerts import alert_acknowledge
-from scorecards.services.changes import change_event_record
+from scorecards.services.changes import (
+    change_event_delete,
+    change_event_record,
+    change_event_update,
+)
+from scorecards.services.digests import digest_render
 from scorecards.significance import MIN_SAMPLE
 from staff.selectors import employee_for_user, is_admin, teams_visible_to
 
@@ -140,14 +148,16 @@ def team_dashboard_view(request, slug: str):
     sort = request.GET.get("sort", "name")
     if sort.removeprefix("-") not in MEMBER_SORT_KEYS:
         sort = "name"
-    if request.GET.get("format") == "csv":
-        return _members_csv(team_dashboard(team=team, period=form.period(), sort=sort))
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return _members_download(
+            team_dashboard(team=team, period=form.period(), sort=sort), request.GET["format"]
+        )
     dashboard = team_dashboard(
         team=team, period=form.period(), sort=sort, member_page=request.GET.get("page") or 1
     )
     export_query = request.GET.copy()
-    export_query["format"] = "csv"
     export_query.pop("page", None)
+    export_query.pop("format", None)
     page_query = request.GET.copy()
     page_query.pop("page", None)
     context = {
@@ -160,6 +170,10 @@ def team_dashboard_view(request, slug: str):
             {
                 "member": member,
                 "url": reverse("scorecards:agent_detail", args=[member.employee.pk]),
+                # Drill-down: a cell opens the person's page over the same number of days, at
+                # that metric's line (its num and den, and from there each day explained).
+                "period_url": reverse("scorecards:agent_detail", args=[member.employee.pk])
+                + f"?days={(dashboard.period.date_to - dashboard.period.date_from).days + 1}",
                 "metrics": [
                     (spec.code, member.current.metrics.get(spec.code))
                     for spec in dashboard.metric_specs
@@ -167,45 +181,49 @@ def team_dashboard_view(request, slug: str):
             }
             for member in dashboard.members
         ],
-        "export_url": f"?{export_query.urlencode()}",
+        "export_query": export_query.urlencode(),
         "page_query": page_query.urlencode(),
         "chart": _trend_chart(dashboard),
     }
     return render(request, "scorecards/team_dashboard.html", context)
 
 
-def _members_csv(dashboard: TeamDashboard) -> HttpResponse:
+def _members_download(dashboard: TeamDashboard, file_format: str) -> HttpResponse:
+    """The member table as CSV or Excel: translated headers with units, numbers as numbers."""
     period = dashboard.period
     filename = f"{dashboard.team.slug}-{period.date_from.isoformat()}-{period.date_to.isoformat()}"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     specs = dashboard.metric_specs
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Total"),
-            _("Band"),
-            _("Change"),
-            # The cells are plain numbers, so the heading carries the unit.
-            *[f"{spec.label} ({spec.unit.symbol})" for spec in specs],
-        ]
-    )
+    points = unit_label("points")
+    headers = [
+        _("Name"),
+        f"{_('Total')} ({points})",
+        _("Band"),
+        f"{_('Change')} ({points})",
+        # The cells are plain numbers, so the heading carries the unit.
+        *[f"{spec.label} ({spec.unit.symbol})" for spec in specs],
+    ]
+    rows = []
     for member in dashboard.members:
         values = []
         for spec in specs:
             result = member.current.metrics.get(spec.code)
-            values.append(quantize(result.value) if result and result.value is not None else "")
-        writer.writerow(
+            values.append(quantize(result.value) if result and result.value is not None else None)
+        rows.append(
             [
-                csv_cell(member.employee.full_name),
-                "" if member.current.total is None else member.current.total,
-                csv_cell(member.current.band_label),
-                "" if member.change is None else member.change,
+                member.employee.full_name,
+                member.current.total,
+                member.current.band_label,
+                member.change,
                 *values,
             ]
         )
-    return response
+    return table_download(
+        file_format=file_format,
+        filename=filename,
+        title=dashboard.team.name,
+        headers=headers,
+        rows=rows,
+    )
 
 
 @login_required
@@ -304,11 +322,51 @@ def change_impact(request, pk: int):
         pk=pk,
     )
     impact = change_event_impact(event=event, today=timezone.localdate())
+    can_change = change_events_writable_by(user=request.user).filter(pk=event.pk).exists()
     return render(
         request,
         "scorecards/change_event_impact.html",
-        {"impact": impact, "min_sample": MIN_SAMPLE},
+        {"impact": impact, "min_sample": MIN_SAMPLE, "can_change": can_change},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_edit(request, pk: int):
+    """Correct a change recorded by hand (managers: of their teams)."""
+    _require_manager(request)
+    event = get_object_or_404(change_events_writable_by(user=request.user), pk=pk)
+    today = timezone.localdate()
+    initial = {field: getattr(event, field) for field in ("day", "team", "kind", "title", "notes")}
+    form = ChangeEventForm(
+        request.POST or None,
+        teams=teams_visible_to(user=request.user),
+        may_choose_everyone=is_admin(user=request.user),
+        today=today,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_event_update(event=event, **form.cleaned_data, today=today)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The change is saved."))
+            return redirect("scorecards:change_impact", pk=event.pk)
+    return render(request, "scorecards/change_event_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_delete(request, pk: int):
+    """Ask, then remove a change recorded by hand."""
+    _require_manager(request)
+    event = get_object_or_404(change_events_writable_by(user=request.user), pk=pk)
+    if request.method == "POST":
+        change_event_delete(event=event)
+        messages.success(request, _("The change is deleted."))
+        return redirect("scorecards:change_list")
+    return render(request, "scorecards/change_event_confirm_delete.html", {"event": event})
 
 
 @login_required
@@ -334,3 +392,16 @@ def alert_acknowledge_view(request, pk: int):
     alert_acknowledge(alert=alert, user=request.user)
     messages.success(request, _("Alert acknowledged."))
     return redirect_back(request, "scorecards:alert_list")
+
+
+@login_required
+def digest_preview(request):
+    """Show the manager this week's digest as the Monday e-mail will have it."""
+    _require_manager(request)
+    employee = employee_for_user(user=request.user)
+    week_ending = timezone.localdate() - dt.timedelta(days=1)
+    digests = (
+        manager_digests(week_ending=week_ending, manager=employee) if employee is not None else []
+    )
+    subject, body = digest_render(digest=digests[0]) if digests else ("", "")
+    return render(request, "scorecards/digest_preview.html", {"subject": subject, "body": body})

@@ -15,7 +15,11 @@
       var markers = (chart.config.options.plugins && chart.config.options.plugins.crsMarkers) || [];
       if (!markers.length) { return; }
       var xScale = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      // Labels of nearby events go on separate rows instead of printing over each other; a
+      // label too long for the room left is shortened (the full list is under the chart).
+      var rows = [], rowHeight = 13, maxRows = 4, gap = 6;
       ctx.save();
+      ctx.font = "11px system-ui, sans-serif";
       markers.forEach(function (marker) {
         var x = xScale.getPixelForValue(marker.x);
         if (x === undefined || isNaN(x) || x < area.left || x > area.right) { return; }
@@ -26,9 +30,16 @@
         ctx.lineTo(x, area.bottom);
         ctx.stroke();
         ctx.setLineDash([]);
+        var text = marker.label, room = Math.max(area.width / 2, 60);
+        while (text.length > 1 && ctx.measureText(text).width > room) { text = text.slice(0, -2) + "…"; }
+        var width = ctx.measureText(text).width;
+        var start = Math.max(area.left, Math.min(x + 4, area.right - width));
+        var row = 0;
+        while (row < rows.length && start < rows[row] + gap) { row += 1; }
+        if (row >= maxRows) { return; }
+        rows[row] = start + width;
         ctx.fillStyle = "#495057";
-        ctx.font = "11px system-ui, sans-serif";
-        ctx.fillText(marker.label, Math.min(x + 4, area.right - 80), area.top + 12);
+        ctx.fillText(text, start, area.top + 12 + row * rowHeight);
       });
       ctx.restore();
     },
@@ -52,6 +63,19 @@
       spec.options || {}
     );
     options.plugins = Object.assign({}, options.plugins || {}, { crsMarkers: spec.markers || [] });
+    // Drill-down: `links` (one address per label, or null) opens what is behind a clicked point.
+    if (spec.links) {
+      var linkAt = function (elements) {
+        return elements.length ? spec.links[elements[0].index] : null;
+      };
+      options.onClick = function (event, elements) {
+        var href = linkAt(elements);
+        if (href) { window.location.assign(href); }
+      };
+      options.onHover = function (event, elements) {
+        event.native.target.style.cursor = linkAt(elements) ? "pointer" : "default";
+      };
+    }
     new Chart(canvas, { type: spec.type || "line", data: { labels: spec.labels, datasets: spec.datasets }, options: options });
   });
 })();

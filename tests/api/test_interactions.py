@@ -246,3 +246,28 @@ def test_unknown_fields_are_refused_by_name(client_for, world):
         (0, "is_vip"),
     }
     assert not Interaction.objects.exists()
+
+
+def test_a_customer_named_by_e_mail_is_found_or_created_by_the_one_customer_rule(client_for, world):
+    from customers.models import Customer
+
+    client = client_for()
+    row = _row(world, 1, customer_email="new.person@example.com", customer_name="New Person")
+    del row["customer_external_id"]
+    assert client.post(URL, row, format="json").status_code == 200
+    created = Customer.objects.get(email="new.person@example.com")
+    assert created.name == "New Person"
+    # The same address again, in other case, finds that customer: no duplicate.
+    again = _row(world, 2, customer_email="New.Person@example.com")
+    del again["customer_external_id"]
+    assert client.post(URL, again, format="json").status_code == 200
+    assert Customer.objects.filter(email__iexact="new.person@example.com").count() == 1
+    assert Interaction.objects.get(external_id="T-2").customer == created
+
+
+def test_a_customer_by_id_and_by_e_mail_at_once_is_refused(client_for, world):
+    row = _row(world, 1, customer=world["customer"].pk, customer_email="x@example.com")
+    del row["customer_external_id"]
+    response = client_for().post(URL, row, format="json")
+    assert response.status_code == 400
+    assert {e["field"] for e in response.json()["errors"]} == {"customer"}

@@ -474,6 +474,18 @@ def test_rows_the_engine_wrote_carry_every_metric_as_json_numbers(client_for, db
     assert b'"fcr":{"value":66.67,"score":66.67,"num":2.0,"den":3.0}' in response.content
 
 
+def test_a_metric_added_after_a_row_was_computed_reads_as_not_computed(client_for, world):
+    # As if `qa` had joined the catalogue after the rows were computed: no figures stored for it.
+    row = EmployeeDailyScore.objects.get(employee=world["agents"]["north"])
+    del row.metric_scores["qa"]
+    row.save(update_fields=["metric_scores"])
+
+    rows = client_for().get("/api/v1/scores/employees/", {"team": "north"}).json()["results"]
+
+    assert rows[0]["metrics"]["qa"] == {"value": None, "score": None, "num": 0.0, "den": 0.0}
+    assert rows[0]["metrics"]["fcr"]["value"] == 70.0
+
+
 def test_sqlite_and_postgresql_serve_the_same_documents(db, tmp_path):
     # The same organisation scored and read on a fresh SQLite database in a process of its own
     # (the embedded database of `make run`) and here on PostgreSQL: one document, byte for byte.

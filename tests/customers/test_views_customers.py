@@ -370,3 +370,33 @@ def test_list_page_picker_and_api_find_the_same_customers(
     # The agent never finds the other team's customer, whichever door they search through.
     assert page == api == (expected if expected is not None else {"Agnese Kalniņa"})
     assert picked == (expected if expected is not None else set())
+
+
+def test_the_customer_list_downloads_as_csv_and_excel_with_what_the_user_may_see(
+    client, agent, customers
+):
+    import csv
+    import io
+
+    import openpyxl
+
+    client.force_login(agent.user)
+    url = reverse("customers:customer_list")
+    page = client.get(url).content.decode()
+    assert "format=csv" in page
+    assert "format=xlsx" in page
+
+    response = client.get(url, {"format": "csv", "sort": "name"})
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Name", "Company"]
+    # Only the customer the agent dealt with; the Latvian name survives the round trip.
+    assert [row[0] for row in rows[1:]] == ["Agnese Kalniņa"]
+
+    response = client.get(url, {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert header[4] == "Value points"
+    assert row[0] == "Agnese Kalniņa"
+    assert isinstance(row[5], int)
+    assert isinstance(row[6], dt.datetime)

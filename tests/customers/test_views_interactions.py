@@ -491,3 +491,18 @@ def test_a_manager_logs_further_back_for_their_team(client, manager, agent):
 
     assert response.status_code == 302
     assert Interaction.objects.get().employee == agent
+
+
+def test_my_interactions_download_as_excel_with_dates_as_dates(agent_client, agent):
+    import io
+
+    import openpyxl
+
+    InteractionFactory(employee=agent, subject="=cmd|calc")
+    response = agent_client.get(reverse("customers:interaction_list"), {"format": "xlsx"})
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert header[0] == "Opened"
+    assert row[1] == "'=cmd|calc"
+    assert isinstance(row[0], dt.datetime)

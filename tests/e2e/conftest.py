@@ -63,3 +63,16 @@ def sign_in(page, live_server):
 def browser_context_args(browser_context_args):
     # Charts skip their growing animation, so screenshots show the final figures.
     return {**browser_context_args, "reduced_motion": "reduce"}
+
+
+def nav_open(page, key: str) -> None:
+    """Follow a navbar entry (data-nav key), opening the menu it sits in when it is hidden."""
+    link = page.locator(f"[data-nav={key}]")
+    if not link.is_visible():
+        link.locator("xpath=ancestor::li[contains(@class, 'dropdown')][1]/button").click()
+    link.click()
+
+
+def sign_out(page) -> None:
+    page.locator("[data-nav-menu=user]").click()
+    page.get_by_role("button", name="Sign out").click()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import translation
 from playwright.sync_api import expect
@@ -17,8 +19,12 @@ def test_each_role_signs_in_and_sees_its_navigation(page, sign_in, screenshot, r
     EmployeeFactory(user=user, role=role)
     sign_in(user.username, PASSWORD)
     expect(page.get_by_test_id("current-user")).to_contain_text(user.get_full_name())
-    with translation.override("en"):
-        expect(page.get_by_test_id("role")).to_have_text(str(Role(role).label))
+    if role == Role.ONBOARDING:
+        # New staff land on their list of rules to read.
+        expect(page).to_have_url(re.compile(r"/onboarding/$"))
+    else:
+        with translation.override("en"):
+            expect(page.get_by_test_id("role")).to_have_text(str(Role(role).label))
     if role == Role.ADMIN:
         expect(page.locator("[data-nav=admin]")).to_be_visible()
     else:

@@ -12,6 +12,7 @@ from feedback.choices import ReviewStatus
 from feedback.models import QAReview
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from staff.choices import Role
+from tests.e2e.conftest import nav_open, sign_out
 from tests.factories import (
     CustomerFactory,
     EmployeeFactory,
@@ -107,7 +108,7 @@ def test_reviewer_rates_with_a_live_total_publishes_and_the_agent_disputes(
         page.locator(f'input[name="rating_{criteria[code].pk}"][value="{value}"]').check()
 
     sign_in("maris", PASSWORD)
-    page.get_by_role("link", name="Reviews").first.click()
+    nav_open(page, "reviews")
     expect(page.get_by_test_id("queue")).to_contain_text("Invoice shows the wrong VAT")
     page.get_by_role("link", name="Review", exact=True).click()
 
@@ -138,9 +139,9 @@ def test_reviewer_rates_with_a_live_total_publishes_and_the_agent_disputes(
     review.refresh_from_db()
     assert review.status == ReviewStatus.PUBLISHED
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in("anna", PASSWORD)
-    page.get_by_role("link", name="Reviews").first.click()
+    nav_open(page, "reviews")
     page.get_by_role("link", name="Invoice shows the wrong VAT").click()
     expect(page.get_by_test_id("review-total")).to_contain_text(shown)
     listening = page.get_by_role("group", name=re.compile("Dispute “Listening”"))

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from feedback.models import SurveyResponse
 from feedback.survey_selectors import survey_token
 from staff.choices import Role
+from tests.e2e.conftest import nav_open
 from tests.factories import (
     EmployeeFactory,
     InteractionFactory,
@@ -115,7 +116,7 @@ def test_a_manager_reads_the_teams_survey_comments(page, live_server, sign_in, s
 
     page.set_viewport_size({"width": 1280, "height": 900})  # a manager's desk, not a phone
     sign_in("lead", "pass-word-123")
-    page.locator("[data-nav=surveys]").click()
+    nav_open(page, "surveys")
     expect(page.get_by_role("heading", name="Survey comments")).to_be_visible()
     expect(page.get_by_test_id("survey-comments").locator("li")).to_have_count(2)
     page.get_by_label("Satisfaction").select_option("2")

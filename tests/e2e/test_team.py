@@ -13,6 +13,7 @@ from scorecards.models import EmployeeDailyScore
 from scorecards.scoring import quantize
 from scorecards.selectors.versions import version_score
 from staff.choices import Role
+from tests.e2e.conftest import nav_open
 from tests.factories import (
     AlertFactory,
     ChangeEventFactory,
@@ -191,7 +192,7 @@ def test_manager_reads_the_dashboard_sorts_members_and_drills_into_an_agent(
     riga, people, _training = _realistic_teams()
     sign_in("lead", PASSWORD)
 
-    page.get_by_role("link", name="My teams").click()
+    nav_open(page, "teams")
     page.get_by_role("link", name="Riga Support").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Riga Support")
     page.get_by_role("link", name="90 days").click()
@@ -224,13 +225,13 @@ def test_manager_compares_teams_and_reads_a_change_impact(page, sign_in, screens
     _riga, _people, training = _realistic_teams()
     sign_in("lead", PASSWORD)
 
-    page.get_by_role("link", name="Compare teams").click()
+    nav_open(page, "compare")
     table = page.get_by_test_id("compare-table")
     for name in ("Riga Support", "Tallinn Billing", "Vilnius Sales"):
         expect(table).to_contain_text(name)
     screenshot("team-compare")
 
-    page.get_by_role("link", name="Changes").click()
+    nav_open(page, "changes")
     page.get_by_role("link", name="De-escalation training").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("De-escalation training")
     expect(page.locator("[data-metric=fcr] [data-verdict]")).to_have_attribute(
@@ -238,7 +239,7 @@ def test_manager_compares_teams_and_reads_a_change_impact(page, sign_in, screens
     )
     screenshot("change-impact")
 
-    page.get_by_role("link", name="Alerts").click()
+    nav_open(page, "alerts")
     expect(page.get_by_test_id("alerts").locator("tbody tr")).to_have_count(2)
     page.get_by_role("button", name=re.compile("Acknowledge")).first.click()
     expect(page.get_by_role("alert")).to_contain_text("Alert acknowledged")

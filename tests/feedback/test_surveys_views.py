@@ -53,7 +53,9 @@ def test_the_survey_opens_without_an_account_in_the_customers_language(client, d
     html = response.content.decode()
     assert '<html lang="lv">' in html
     assert response.headers["Content-Language"] == "lv"
-    assert "Lost parcel" in html
+    # The agent's subject line is internal: the customer sees the organisation and the day.
+    assert "Lost parcel" not in html
+    assert 'data-testid="organisation">CRS<' in html
     for value in range(1, 6):
         assert f'name="csat" id="csat-{value}" value="{value}"' in html
     for value in range(11):

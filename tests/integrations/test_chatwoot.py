@@ -119,7 +119,7 @@ def test_a_redelivery_is_stored_and_processed_once(client, connection, ilze):
     first = _post(client, connection, payload)
     again = _post(client, connection, payload)
     assert (first.status_code, again.status_code) == (202, 202)
-    assert again.json() == {"id": first.json()["id"], "duplicate": True}
+    assert again.json() == {"id": first.json()["id"]}
     assert event_process(event_id=first.json()["id"]) == EventStatus.ACCEPTED
     assert event_process(event_id=first.json()["id"]) is None
     assert InboundEvent.objects.count() == 1
@@ -368,3 +368,26 @@ def test_a_paused_connection_stores_events_and_processes_them_on_resume(client, 
     assert event_process(event_id=response.json()["id"]) is None
     connection_set_paused(connection=connection, paused=False)
     assert event_process(event_id=response.json()["id"]) == EventStatus.ACCEPTED
+
+
+def test_a_message_whose_conversation_comes_without_state_neither_reopens_nor_is_lost(
+    client, connection, ilze
+):
+    slim = {"id": 12, "inbox_id": 1, "labels": [], "can_reply": True}
+    reply = cw.message_event(
+        "message_created",
+        message_id=300,
+        at=OPENED + dt.timedelta(minutes=2),
+        conversation_data=slim,
+    )
+    # Before the conversation is known: held, and processed again once it is.
+    early = _deliver(client, connection, reply)
+    assert early.status == EventStatus.HELD
+    _deliver(client, connection, _resolved(OPENED + dt.timedelta(hours=1)))
+    early.refresh_from_db()
+    assert early.status == EventStatus.PENDING
+    assert event_process(event_id=early.pk) == EventStatus.ACCEPTED
+    interaction = Interaction.objects.get()
+    assert interaction.resolved_at == OPENED + dt.timedelta(hours=1)
+    assert interaction.first_response_at == OPENED + dt.timedelta(minutes=2)
+    assert interaction.reopen_count == 0

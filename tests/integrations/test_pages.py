@@ -79,8 +79,8 @@ def test_a_nameless_connection_is_refused_at_the_field(client, admin):
 def test_the_state_counts_events_and_the_raw_body_is_one_click_away(client, admin):
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
     EmployeeFactory(external_id="7")
-    accepted, _ = event_receive(connection=connection, body=_resolved())
-    refused, _ = event_receive(connection=connection, body=b"not json at all")
+    accepted = event_receive(connection=connection, body=_resolved())
+    refused = event_receive(connection=connection, body=b"not json at all")
     event_process(event_id=accepted.pk)
     event_process(event_id=refused.pk)
     page = client.get(reverse("integrations:connection_detail", args=[connection.pk]))
@@ -112,7 +112,7 @@ def test_pause_keeps_events_and_resume_processes_them(client, admin):
     client.post(pause, {"paused": "1"})
     connection.refresh_from_db()
     assert connection.is_paused
-    event, _ = event_receive(connection=connection, body=_resolved())
+    event = event_receive(connection=connection, body=_resolved())
     assert event_process(event_id=event.pk) is None
     client.post(pause, {"paused": "0"})
     connection.refresh_from_db()
@@ -121,7 +121,7 @@ def test_pause_keeps_events_and_resume_processes_them(client, admin):
 
 def test_refused_events_are_processed_again_from_the_page(client, admin):
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
-    event, _ = event_receive(connection=connection, body=b"[]")
+    event = event_receive(connection=connection, body=b"[]")
     event_process(event_id=event.pk)
     client.post(reverse("integrations:connection_reprocess", args=[connection.pk]))
     event.refresh_from_db()
@@ -131,7 +131,7 @@ def test_refused_events_are_processed_again_from_the_page(client, admin):
 def test_the_queue_maps_an_agent_in_one_click_and_its_held_events_are_scored(client, admin):
     connection = connection_create(kind=ConnectionKind.CHATWOOT, name="Support")
     employee = EmployeeFactory(user__first_name="Ilze", user__last_name="Agent")
-    event, _ = event_receive(connection=connection, body=_resolved())
+    event = event_receive(connection=connection, body=_resolved())
     assert event_process(event_id=event.pk) == EventStatus.HELD
     page = client.get(QUEUE_URL)
     [(agent, suggested)] = page.context["rows"]

@@ -110,6 +110,25 @@ def test_a_rate_limited_poll_says_when_it_goes_on(client, admin, zendesk):
     assert "failing" not in page
 
 
+def test_the_page_shows_how_far_behind_zendesk_the_connection_reads(client, admin, zendesk):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.integrations.zendesk_fake import ticket
+
+    zendesk.add(ticket(1, created_at=timezone.now() - dt.timedelta(days=2)))
+    client.post(
+        ADD_URL,
+        {**VALID, "subdomain": zendesk.subdomain, "email": zendesk.email, "api_token": "tok-123"},
+    )
+    connection = Connection.objects.get()
+    zendesk_poll(connection_id=connection.pk)
+    page = client.get(_detail(connection)).content.decode()
+    assert "behind" in page
+    assert "up to date" in page
+
+
 def test_a_chatwoot_connection_has_no_zendesk_settings_page(client, admin):
     connection = Connection.objects.create(kind=ConnectionKind.CHATWOOT, name="C")
     url = reverse("integrations:zendesk_settings", args=[connection.pk])

@@ -80,6 +80,11 @@ def test_pages_are_followed_to_the_end_of_the_stream(zendesk, connection, t0, an
     assert connection.state["end_of_stream"] is True
     assert connection.state["cursor"]
     assert connection.events_accepted == 5
+    newest = max(t["generated_timestamp"] for t, _m in zendesk.tickets)
+    assert (
+        connection.state["newest_change_at"]
+        == dt.datetime.fromtimestamp(newest, tz=dt.UTC).isoformat()
+    )
     assert "start_time" in zendesk.requests[0]["query"]
     assert [r["query"].get("cursor") is not None for r in zendesk.requests] == [False, True, True]
     # The next poll goes on from the stored cursor and finds only what is new.
@@ -354,3 +359,41 @@ def test_beat_polls_every_running_zendesk_connection_but_not_a_recorded_one(conn
     polled = connections_to_poll()
     assert connection.pk in polled
     assert not {paused.pk, recorded.pk, chatwoot.pk} & set(polled)
+
+
+def test_an_unreadable_ticket_is_refused_with_its_raw_body_and_the_rest_written(
+    zendesk, connection, t0
+):
+    broken, metric_set = ticket(2, created_at=t0)
+    broken["created_at"] = None
+    zendesk.add(*_tickets(t0, 1), (broken, metric_set), *_tickets(t0, 3))
+    _poll(connection)
+    assert sorted(Interaction.objects.values_list("external_id", flat=True)) == ["1", "3"]
+    refused = InboundEvent.objects.get(status=EventStatus.REFUSED)
+    assert refused.external_id == "2"
+    assert "creation time" in refused.error
+    assert '"id":2' in refused.body
+    assert connection.state["end_of_stream"] is True
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ((200, {}, "<html>maintenance</html>"), "not JSON"),
+        ((503, {}, "{}"), "HTTP 503"),
+        ((200, {}, '{"count": 0}'), "no list of tickets"),
+    ],
+)
+def test_a_bad_answer_is_an_error_on_the_connection_and_the_cursor_stays(
+    zendesk, connection, t0, answer, message
+):
+    zendesk.add(*_tickets(t0, 1, 2, 3))
+    _poll(connection)
+    cursor = connection.state["cursor"]
+    zendesk.add(*_tickets(t0, 4))
+    zendesk.scripted.append(answer)
+    assert _poll(connection).stopped == "error"
+    assert message in connection.state["error"]
+    assert connection.state["cursor"] == cursor
+    assert _poll(connection).tickets == 1
+    assert connection.state["error"] == ""

@@ -666,3 +666,22 @@ def test_manager_pages_query_count_is_pinned(
         client.get(reverse("scorecards:agent_goals", args=[agent.pk]))
     with django_assert_max_num_queries(14):
         client.get(reverse("scorecards:agent_explain", args=[agent.pk, DAY.isoformat()]))
+
+
+def test_a_point_of_the_trend_chart_links_to_that_day_explained(client, agent, manager, team):
+    version = team.scorecard.versions.get()
+    today = timezone.localdate()
+    score_row(agent, team=team, version=version, day=today - dt.timedelta(days=1))
+    client.force_login(agent.user)
+    chart = client.get(reverse("scorecards:me")).context["trend_chart"]
+    assert len(chart["links"]) == len(chart["labels"])
+    yesterday = reverse("scorecards:my_explain", args=[today - dt.timedelta(days=1)])
+    assert yesterday in chart["links"]
+    # A day without a score has nothing to explain.
+    assert chart["links"].count(None) == len(chart["links"]) - 1
+    assert client.get(yesterday).status_code == 200
+
+    client.force_login(manager.user)
+    chart = client.get(reverse("scorecards:agent_detail", args=[agent.pk])).context["trend_chart"]
+    expected = reverse("scorecards:agent_explain", args=[agent.pk, today - dt.timedelta(days=1)])
+    assert expected in chart["links"]

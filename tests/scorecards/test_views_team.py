@@ -286,6 +286,25 @@ def test_sort_links_keep_the_period_and_toggle_direction(client, team, manager):
     assert 'aria-sort="descending"' in response.content.decode()
 
 
+def test_dashboard_names_each_metric_and_its_unit_in_the_readers_language(
+    client, team, version, manager, today
+):
+    agent = member(team, first_name="Busy")
+    score_rows(team=team, version=version, rows=[(agent, today, {"fcr": (7, 10), "csat": (9, 10)})])
+    manager.language = "ru"
+    manager.save(update_fields=["language"])
+    client.force_login(manager.user)
+
+    response = client.get(dashboard_url(team, days=7))
+
+    page = response.content.decode()
+    # The pooled table and the member table speak Russian, with the decimal comma and units,
+    # whatever label the scorecard version stores.
+    assert "Решение с первого обращения" in page
+    assert ">70,0\u00a0%<" in page
+    assert 'title="Удовлетворённость клиентов"' in page
+
+
 def test_csv_export_lists_members_and_neutralises_formulas(client, team, version, manager, today):
     sneaky = member(team, first_name="=HYPERLINK(evil)")
     score_rows(team=team, version=version, rows=[(sneaky, today, {"fcr": (8, 10)})])
@@ -295,12 +314,38 @@ def test_csv_export_lists_members_and_neutralises_formulas(client, team, version
 
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    header, row = list(csv.reader(io.StringIO(response.content.decode())))
-    assert header[:4] == ["Name", "Total", "Band", "Change"]
+    # A byte-order mark first, so Excel reads the UTF-8 names.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header[:4] == ["Name", "Total (points)", "Band", "Change (points)"]
     assert header[4:] == ["First contact resolution (%)", "Customer satisfaction (%)"]
     assert row[0].startswith("'=HYPERLINK(evil)")
     assert row[1] == "100.00"
     assert row[4] == "80.00"
+
+
+def test_excel_export_has_real_numbers_translated_headers_and_no_formulas(
+    client, team, version, manager, today
+):
+    import openpyxl
+
+    sneaky = member(team, first_name="=HYPERLINK(evil)")
+    score_rows(team=team, version=version, rows=[(sneaky, today, {"fcr": (8, 10)})])
+    manager.language = "ru"
+    manager.save()
+    client.force_login(manager.user)
+
+    response = client.get(dashboard_url(team, days=7, format="xlsx"), HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert header[1] == "Итог (баллы)"
+    assert row[0].startswith("'=HYPERLINK(evil)")
+    assert sheet.cell(row=2, column=1).data_type == "s"
+    assert row[1] == 100.0
+    assert row[4] == 80.0
 
 
 def _count_queries(client, url) -> int:
@@ -743,12 +788,38 @@ def test_weekly_digest_gives_each_manager_their_teams_week_in_their_language(
     assert sent == 1
     (message,) = mail.outbox
     assert message.to == [manager.user.email]
-    # Django's own Russian month names show the manager's language is active.
-    assert "марта" in message.subject
+    # The Russian subject and date style show the manager's language is active.
+    assert "Неделя ваших команд: 04.03.2024" in message.subject
     assert "Riga Support" in message.body
     assert "Struggling" in message.body
     assert "Alerted" in message.body
     assert "Fine" not in message.body
+    # A link to the team's dashboard for that week, and to each person who needs a look.
+    dashboard = reverse("scorecards:team_dashboard", args=[team.slug])
+    assert f"{dashboard}?date_from=2024-03-04&date_to=2024-03-10" in message.body
+    assert reverse("scorecards:agent_detail", args=[struggling.pk]) in message.body
+
+
+def test_the_manager_previews_the_weekly_digest_in_the_app(client, team, version, manager, today):
+    struggling = member(team, first_name="Struggling")
+    yesterday = today - dt.timedelta(days=1)
+    score_rows(team=team, version=version, rows=[(struggling, yesterday, {"fcr": (1, 10)})])
+    client.force_login(manager.user)
+
+    response = client.get(reverse("scorecards:digest_preview"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="digest-preview"' in html
+    assert "Struggling" in html
+    assert reverse("scorecards:team_dashboard", args=[team.slug]) in html
+    assert mail.outbox == []
+
+
+def test_the_digest_preview_is_for_managers(client, team):
+    agent = member(team, first_name="Agent")
+    client.force_login(agent.user)
+    assert client.get(reverse("scorecards:digest_preview")).status_code == 403
 
 
 def test_weekly_digest_is_sent_once_per_week_and_manager(team, version, manager):
@@ -848,3 +919,58 @@ def test_period_choices_speak_the_language_of_the_request():
     with translation.override("lv"):
         labels = dict(PeriodForm(today=dt.date(2026, 3, 1)).fields["days"].choices)
     assert labels[7] == "Pēdējās 7 dienas"
+
+
+def test_manager_edits_and_deletes_a_change_of_their_team(client, team, manager, today):
+    event = ChangeEventFactory(team=team, title="Rota", kind=ChangeKind.POLICY, day=today)
+    client.force_login(manager.user)
+    impact = client.get(reverse("scorecards:change_impact", args=[event.pk]))
+    assert impact.context["can_change"] is True
+
+    edit = reverse("scorecards:change_edit", args=[event.pk])
+    assert client.get(edit).context["form"].initial["title"] == "Rota"
+    bad = client.post(edit, {"day": "2999-01-01", "team": team.pk, "kind": "policy", "title": ""})
+    assert bad.status_code == 200
+    assert set(bad.context["form"].errors) == {"day", "title"}
+    event.refresh_from_db()
+    assert event.title == "Rota"
+
+    data = {"day": today.isoformat(), "team": team.pk, "kind": "policy", "title": "New rota"}
+    response = client.post(edit, data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "New rota"
+
+    delete = reverse("scorecards:change_delete", args=[event.pk])
+    assert client.get(delete).status_code == 200
+    assert client.post(delete).status_code == 302
+    assert not ChangeEvent.objects.exists()
+
+
+def test_a_manager_cannot_change_everyones_or_automatic_or_other_teams_changes(
+    client, team, manager
+):
+    client.force_login(manager.user)
+    for event in (
+        ChangeEventFactory(team=None, title="For everyone"),
+        ChangeEventFactory(team=team, title="Published", is_automatic=True),
+        ChangeEventFactory(team=TeamFactory(), title="Theirs"),
+    ):
+        assert client.get(reverse("scorecards:change_edit", args=[event.pk])).status_code == 404
+        assert client.post(reverse("scorecards:change_delete", args=[event.pk])).status_code == 404
+    assert ChangeEvent.objects.count() == 3
+
+
+def test_a_member_table_cell_opens_the_persons_figures_for_the_period(
+    client, team, version, manager, today
+):
+    person = member(team, first_name="Cell")
+    score_rows(team=team, version=version, rows=[(person, today, {"fcr": (8, 10)})])
+    client.force_login(manager.user)
+
+    html = client.get(dashboard_url(team, days=7)).content.decode()
+
+    target = reverse("scorecards:agent_detail", args=[person.pk]) + "?days=7#metric-fcr"
+    assert f'href="{target}"' in html
+    page = client.get(target.split("#")[0]).content.decode()
+    assert 'id="metric-fcr"' in page

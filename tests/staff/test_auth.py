@@ -3,6 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from staff.choices import Role
+from staff.selectors import NavMenu
 from tests.factories import EmployeeFactory, UserFactory
 
 PASSWORD = "pass-word-123"
@@ -109,3 +110,35 @@ def test_logout_signs_the_user_out(client):
     client.force_login(employee.user)
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_navbar_groups_items_into_menus_where_the_group_starts(client):
+    employee = EmployeeFactory(role=Role.MANAGER)
+    client.force_login(employee.user)
+    response = client.get(reverse("scorecards:rules_list"))
+    entries = response.context["nav_entries"]
+    menus = {
+        entry.key: [item.key for item in entry.items]
+        for entry in entries
+        if isinstance(entry, NavMenu)
+    }
+    assert menus["team"] == ["teams", "compare", "changes", "alerts", "digest", "onboarding"]
+    assert menus["quality"] == ["reviews", "followups", "surveys"]
+    # Every item of the flat list is shown once, in a menu or at the top level.
+    shown = [key for keys in menus.values() for key in keys] + [
+        entry.key for entry in entries if not isinstance(entry, NavMenu)
+    ]
+    assert sorted(shown) == sorted(item.key for item in response.context["nav_items"])
+    html = response.content.decode()
+    assert 'data-nav-menu="user"' in html
+    assert 'data-nav="password"' in html
+
+
+@pytest.mark.django_db
+def test_an_onboarding_employee_lands_on_the_onboarding_list(client):
+    employee = EmployeeFactory(role=Role.ONBOARDING)
+    client.force_login(employee.user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("scorecards:onboarding")

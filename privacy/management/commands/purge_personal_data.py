@@ -30,6 +30,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Anonymised {result.interactions} interactions, "
                 f"{result.survey_comments} survey comments and {result.customers} customers "
-                f"last seen before {result.cutoff:%Y-%m-%d %H:%M %Z}."
+                f"last seen before {result.cutoff:%Y-%m-%d %H:%M %Z}; deleted "
+                f"{result.helpdesk_events} helpdesk deliveries received before then."
             )
         )

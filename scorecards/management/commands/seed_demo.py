@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from integrations.demo import demo_connections_create
 from scorecards import demo
@@ -20,7 +20,7 @@ LABELS = {
     "interactions": gettext_lazy("interactions"),
     "survey_invitations": gettext_lazy("survey invitations"),
     "survey_responses": gettext_lazy("survey responses"),
-    "qa_reviews": gettext_lazy("QA reviews"),
+    "qa_reviews": pgettext_lazy("a count in the list of loaded demo data", "QA reviews"),
     "qa_ratings": gettext_lazy("QA ratings"),
     "goals": gettext_lazy("goals"),
     "rule_acknowledgements": gettext_lazy("rule acknowledgements"),

@@ -1,10 +1,13 @@
-"""Admin forms that check a row with the same service rules as the pages."""
+"""The admin writes through the services the pages use: forms that check a row with the
+services' rules, and the saving and deleting around a service call."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
 from django.forms.models import construct_instance
 
 
@@ -32,3 +35,17 @@ def service_checked_form(validate: Callable[[Any], None]) -> type[forms.ModelFor
             super()._post_clean()
 
     return ServiceCheckedForm
+
+
+def admin_object_is(obj: Model, saved: Model) -> None:
+    """Make the admin's new object the row a service created, for the admin's log and redirect."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+    obj.refresh_from_db()
+
+
+@transaction.atomic
+def delete_each(rows: Iterable[Model], delete: Callable[[Model], None]) -> None:
+    """Delete the admin's selected rows one by one through the service, all or none."""
+    for row in rows:
+        delete(row)
