@@ -3,7 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crs_site.lib.admin_services import admin_object_is, delete_each, service_checked_form
-from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.models import (
+    QADisputeItem,
+    QARating,
+    QAReview,
+    QAReviewEvent,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from feedback.qa_services import qa_review_start, qa_review_start_check
 from feedback.services import (
     qa_review_delete,
@@ -88,6 +95,16 @@ class QAReviewEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor__user")
 
 
+class QADisputeItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = QADisputeItem
+    fields = ["criterion", "original_rating", "proposed_rating", "reason", "outcome",
+              "resolved_rating"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criterion")
+
+
 def _qa_review_check(review: QAReview) -> None:
     """Check a new review as starting one on the pages does; a correction as the model does."""
     if review.pk is None:
@@ -136,10 +153,23 @@ class QAReviewAdmin(admin.ModelAdmin):
         "resolution_note",
         "resolved_at",
         "resolved_by",
+        "seen_at",
     ]
     fieldsets = [
         (None, {"fields": ["interaction", "reviewer", "version", "reason", "comment"]}),
-        (_("Outcome"), {"fields": ["status", "total", "created_at", "published_at", "scored_at"]}),
+        (
+            _("Outcome"),
+            {
+                "fields": [
+                    "status",
+                    "total",
+                    "created_at",
+                    "published_at",
+                    "scored_at",
+                    "seen_at",
+                ]
+            },
+        ),
         (
             _("Dispute"),
             {
@@ -154,7 +184,7 @@ class QAReviewAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [QARatingInline, QAReviewEventInline]
+    inlines = [QARatingInline, QADisputeItemInline, QAReviewEventInline]
 
     form = service_checked_form(_qa_review_check)
 

@@ -229,3 +229,52 @@ class QAReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.at:%Y-%m-%d %H:%M}"
+
+
+class QADisputeItem(models.Model):
+    """One criterion of a disputed review: what the agent proposes and why, and the decision."""
+
+    review = models.ForeignKey(
+        QAReview, verbose_name=_("review"), on_delete=models.CASCADE, related_name="dispute_items"
+    )
+    criterion = models.ForeignKey(
+        "scorecards.QACriterion",
+        verbose_name=_("criterion"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Ratings 0..4; null means "not applicable", as on QARating.
+    original_rating = models.PositiveSmallIntegerField(
+        _("rating disputed"), choices=Rating.choices, null=True, blank=True
+    )
+    proposed_rating = models.PositiveSmallIntegerField(
+        _("rating proposed"), choices=Rating.choices, null=True, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    outcome = models.CharField(
+        _("decision"), max_length=20, choices=DisputeOutcome.choices, blank=True
+    )
+    resolved_rating = models.PositiveSmallIntegerField(
+        _("rating decided"), choices=Rating.choices, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disputed criterion")
+        verbose_name_plural = _("disputed criteria")
+        ordering = ["criterion__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="uniq_qa_dispute_item_criterion"
+            ),
+            models.CheckConstraint(
+                condition=(Q(original_rating__isnull=True) | Q(original_rating__lte=4))
+                & (Q(proposed_rating__isnull=True) | Q(proposed_rating__lte=4))
+                & (Q(resolved_rating__isnull=True) | Q(resolved_rating__lte=4)),
+                name="qa_dispute_item_ratings_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review_id}/{self.criterion_id}"

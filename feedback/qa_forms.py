@@ -99,25 +99,138 @@ class QAReviewForm(forms.Form):
                 self.add_error(target, message)
 
 
+def _rating_value(value: str) -> int | None:
+    return None if value == NOT_APPLICABLE else int(value)
+
+
+def _rating_label(rating: int | None) -> str:
+    return str(dict(RATING_CHOICES)[NOT_APPLICABLE if rating is None else str(rating)])
+
+
 class QADisputeForm(forms.Form):
+    """Per criterion of the review: dispute it or not; if so, the rating proposed and why."""
+
     reason = forms.CharField(
-        label=_("Why do you disagree with this review?"),
+        label=_("Anything else to say (optional)"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("You can dispute a review once. A manager will decide and explain why."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("You can dispute a review once. A reviewer other than its author decides."),
     )
+
+    def __init__(self, *args, review: QAReview, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for rating in review.ratings.select_related("criterion").order_by(
+            "criterion__position", "criterion__pk"
+        ):
+            criterion = rating.criterion
+            label = criterion.localized("label", language)
+            pick = f"dispute_{criterion.pk}"
+            self.fields[pick] = forms.BooleanField(
+                label=_("Dispute “%(label)s” (rated %(rating)s)")
+                % {"label": label, "rating": _rating_label(rating.rating)},
+                required=False,
+            )
+            self.fields[f"proposed_{criterion.pk}"] = forms.ChoiceField(
+                label=_("Rating you propose"),
+                choices=[("", "—"), *RATING_CHOICES],
+                required=False,
+            )
+            self.fields[f"reason_{criterion.pk}"] = forms.CharField(
+                label=_("Why"), max_length=2000, required=False
+            )
+            self.rows.append(
+                (self[pick], self[f"proposed_{criterion.pk}"], self[f"reason_{criterion.pk}"])
+            )
+        self._criterion_ids = [int(row[0].name.split("_")[1]) for row in self.rows]
+
+    def clean(self):
+        cleaned = super().clean()
+        for pk in self._criterion_ids:
+            if cleaned.get(f"dispute_{pk}") and not cleaned.get(f"proposed_{pk}"):
+                self.add_error(f"proposed_{pk}", _("Propose a rating for this criterion."))
+        return cleaned
+
+    def proposals(self) -> dict[int, tuple[int | None, str]]:
+        """Return the picked criteria as the service takes them."""
+        return {
+            pk: (
+                _rating_value(self.cleaned_data[f"proposed_{pk}"]),
+                self.cleaned_data.get(f"reason_{pk}", ""),
+            )
+            for pk in self._criterion_ids
+            if self.cleaned_data.get(f"dispute_{pk}") and self.cleaned_data.get(f"proposed_{pk}")
+        }
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show a service's ValidationError at the fields it names."""
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
 
 
 class QAResolveForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Decision"), choices=DisputeOutcome.choices, widget=forms.RadioSelect
-    )
+    """Per disputed criterion: uphold the rating or adjust it; one note to the agent."""
+
     note = forms.CharField(
         label=_("Note to the agent"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("If you adjust the review, change the ratings above before you decide."),
     )
+
+    def __init__(self, *args, review: QAReview, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(review.dispute_items.select_related("criterion"))
+        self.rows = []
+        for item in self.items:
+            pk = item.criterion_id
+            self.fields[f"outcome_{pk}"] = forms.ChoiceField(
+                label=item.criterion.localized("label", language),
+                choices=DisputeOutcome.choices,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"rating_{pk}"] = forms.ChoiceField(
+                label=_("Adjusted rating"),
+                choices=[("", "—"), *RATING_CHOICES],
+                required=False,
+                help_text=_("Only when you adjust the rating."),
+            )
+            self.rows.append(
+                {
+                    "item": item,
+                    "original": _rating_label(item.original_rating),
+                    "proposed": _rating_label(item.proposed_rating),
+                    "outcome": self[f"outcome_{pk}"],
+                    "rating": self[f"rating_{pk}"],
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            pk = item.criterion_id
+            if cleaned.get(f"outcome_{pk}") == DisputeOutcome.ADJUSTED and not cleaned.get(
+                f"rating_{pk}"
+            ):
+                self.add_error(f"rating_{pk}", _("Give the adjusted rating."))
+        return cleaned
+
+    def decisions(self) -> dict[int, tuple[str, int | None]]:
+        """Return the decisions as the service takes them."""
+        decisions = {}
+        for item in self.items:
+            pk = item.criterion_id
+            outcome = self.cleaned_data[f"outcome_{pk}"]
+            value = self.cleaned_data.get(f"rating_{pk}")
+            decisions[pk] = (outcome, _rating_value(value) if value else None)
+        return decisions
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show a service's ValidationError at the fields it names."""
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
 
 
 class CalibrationAssignForm(forms.Form):

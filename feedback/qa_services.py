@@ -20,13 +20,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from crs_site.celery import enqueue_on_commit
 from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.services import interaction_update
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
-from feedback.models import QARating, QAReview, QAReviewEvent
+from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from feedback.services import qa_review_days_changed, qa_review_publish
 from scorecards.dirty import local_day, organisation_zone, qa_review_days
@@ -352,26 +353,88 @@ def qa_review_save_and_publish(
 # ---- disputes --------------------------------------------------------------------------------
 
 
+DEFAULT_DISPUTE_WINDOW_DAYS = 7
+
+# criterion id -> (proposed rating 0..4 or None for N/A, reason)
+Proposals = Mapping[int, tuple[int | None, str]]
+# criterion id -> (outcome, rating decided 0..4 or None for N/A; ignored when upheld)
+Decisions = Mapping[int, tuple[str, int | None]]
+
+
+def qa_dispute_deadline(*, review: QAReview) -> dt.datetime | None:
+    """Return until when the agent may dispute a published review: the agent's team on the day
+    it was published sets the number of days (`Team.dispute_window_days`)."""
+    if review.published_at is None:
+        return None
+    team = _team_on(employee_id=review.interaction.employee_id, day=local_day(review.published_at))
+    days = team.dispute_window_days if team is not None else DEFAULT_DISPUTE_WINDOW_DAYS
+    return review.published_at + dt.timedelta(days=days)
+
+
+def _rating_valid(rating) -> bool:
+    return rating is None or (
+        isinstance(rating, int) and not isinstance(rating, bool) and 0 <= rating <= 4
+    )
+
+
 @transaction.atomic
 def qa_review_dispute(
-    *, review: QAReview, agent: Employee, reason: str, now: dt.datetime | None = None
+    *,
+    review: QAReview,
+    agent: Employee,
+    proposals: Proposals,
+    reason: str = "",
+    now: dt.datetime | None = None,
 ) -> QAReview:
-    """Let the reviewed agent dispute a published review, once, giving a reason."""
+    """Let the reviewed agent dispute a published review once, within the team's deadline:
+    per criterion, a proposed rating and a reason."""
     review = _locked(review)
-    reason = (reason or "").strip()
+    now = now or timezone.now()
     if review.interaction.employee_id != agent.pk:
         raise ValidationError({"__all__": _("Only the reviewed agent can dispute a review.")})
     if review.disputed_at is not None:
         raise ValidationError({"__all__": _("This review has already been disputed once.")})
     if review.status != ReviewStatus.PUBLISHED:
         raise ValidationError({"__all__": _("Only a published review can be disputed.")})
-    if not reason:
-        raise ValidationError({"reason": _("Say why you disagree with the review.")})
+    deadline = qa_dispute_deadline(review=review)
+    if deadline is not None and now > deadline:
+        raise ValidationError({"__all__": _("The time to dispute this review has passed.")})
+    given = {rating.criterion_id: rating.rating for rating in review.ratings.all()}
+    errors: dict[str, list[str]] = {}
+    if not proposals:
+        errors["__all__"] = [_("Pick at least one criterion you disagree with.")]
+    for criterion_id, (proposed, item_reason) in proposals.items():
+        if criterion_id not in given:
+            errors.setdefault("__all__", []).append(
+                _("A disputed criterion is not rated in this review.")
+            )
+        elif not _rating_valid(proposed):
+            errors[f"proposed_{criterion_id}"] = [_("Propose 0 to 4, or N/A.")]
+        elif proposed == given[criterion_id]:
+            errors[f"proposed_{criterion_id}"] = [_("Propose a rating other than the given one.")]
+        if not (item_reason or "").strip():
+            errors[f"reason_{criterion_id}"] = [_("Say why you disagree with this rating.")]
+    if errors:
+        raise ValidationError(errors)
+    # With history: each disputed criterion's trail starts with the agent's proposal.
+    bulk_create_with_history(
+        [
+            QADisputeItem(
+                review=review,
+                criterion_id=criterion_id,
+                original_rating=given[criterion_id],
+                proposed_rating=proposed,
+                reason=item_reason.strip(),
+            )
+            for criterion_id, (proposed, item_reason) in sorted(proposals.items())
+        ],
+        QADisputeItem,
+    )
     review.status = ReviewStatus.DISPUTED
-    review.dispute_reason = reason
-    review.disputed_at = now or timezone.now()
+    review.dispute_reason = (reason or "").strip()
+    review.disputed_at = now
     review.save(update_fields=["status", "dispute_reason", "disputed_at"])
-    _event(review=review, actor=agent, action=ReviewAction.DISPUTED, note=reason)
+    _event(review=review, actor=agent, action=ReviewAction.DISPUTED, note=review.dispute_reason)
     # A disputed review keeps counting at its published total (docs/SCORING.md): disputing a
     # low review must not take it out of the score, so no day is rescored here.
     _notify(review=review, action=ReviewAction.DISPUTED)
@@ -395,46 +458,76 @@ def qa_review_mark_seen(
     return review
 
 
+def _decisions_errors(*, items: dict, decisions: Decisions) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for criterion_id in items:
+        if criterion_id not in decisions:
+            errors[f"outcome_{criterion_id}"] = [_("Decide this criterion.")]
+            continue
+        outcome, rating = decisions[criterion_id]
+        if outcome not in DisputeOutcome.values:
+            errors[f"outcome_{criterion_id}"] = [_("Uphold the rating or adjust it.")]
+        elif outcome == DisputeOutcome.ADJUSTED and not _rating_valid(rating):
+            errors[f"rating_{criterion_id}"] = [_("Give the adjusted rating: 0 to 4, or N/A.")]
+        elif outcome == DisputeOutcome.ADJUSTED and rating == items[criterion_id].original_rating:
+            errors[f"rating_{criterion_id}"] = [
+                _("An adjusted rating differs from the disputed one; otherwise uphold it.")
+            ]
+    if set(decisions) - set(items):
+        errors.setdefault("__all__", []).append(_("Only the disputed criteria are decided."))
+    return errors
+
+
 @transaction.atomic
 def qa_review_resolve(
     *,
     review: QAReview,
     manager: Employee,
-    outcome: str,
+    decisions: Decisions,
     note: str,
-    ratings: Ratings | None = None,
     now: dt.datetime | None = None,
 ) -> QAReview:
-    """Close a dispute: uphold the review as published, or adjust its ratings; both need a note."""
+    """Decide each disputed criterion (upheld, or adjusted to a rating), with a note.
+
+    The decider is a manager other than the review's author. Adjusted ratings replace the
+    published ones and the total follows; the day the review was first published is rescored.
+    """
     review = _locked(review)
     note = (note or "").strip()
     if review.status != ReviewStatus.DISPUTED:
         raise ValidationError({"__all__": _("Only a disputed review can be resolved.")})
     if not manager.is_manager:
         raise ValidationError({"__all__": _("Only a manager can resolve a dispute.")})
-    if outcome not in DisputeOutcome.values:
-        raise ValidationError({"outcome": _("Choose whether the review is upheld or adjusted.")})
+    if manager.pk == review.reviewer_id:
+        raise ValidationError(
+            {"__all__": _("A dispute is resolved by someone other than the review's author.")}
+        )
+    items = {item.criterion_id: item for item in review.dispute_items.all()}
+    errors = _decisions_errors(items=items, decisions=decisions)
     if not note:
-        raise ValidationError({"note": _("Explain the decision to the agent.")})
+        errors["note"] = [_("Explain the decision to the agent.")]
+    if errors:
+        raise ValidationError(errors)
     now = now or timezone.now()
     old_pairs = qa_review_days(review)
-    if outcome == DisputeOutcome.ADJUSTED:
-        if ratings is None:
-            raise ValidationError({"__all__": _("Give the adjusted ratings.")})
-        criterion_ids = set(review.version.qa_criteria.values_list("pk", flat=True))
-        missing = criterion_ids - set(ratings)
-        if missing:
-            raise ValidationError(
-                {f"rating_{pk}": [_("Rate this criterion or mark it N/A.")] for pk in missing}
-            )
+    adjusted = {}
+    for criterion_id, item in items.items():
+        item.outcome, rating = decisions[criterion_id]
+        item.resolved_rating = (
+            rating if item.outcome == DisputeOutcome.ADJUSTED else item.original_rating
+        )
+        if item.outcome == DisputeOutcome.ADJUSTED:
+            adjusted[criterion_id] = item.resolved_rating
+    bulk_update_with_history(list(items.values()), QADisputeItem, ["outcome", "resolved_rating"])
+    if adjusted:
+        ratings = {
+            rating.criterion_id: (adjusted.get(rating.criterion_id, rating.rating), rating.comment)
+            for rating in review.ratings.all()
+        }
         _ratings_store(review=review, ratings=ratings)
-        if review.total is None:
-            raise ValidationError(
-                {"__all__": _("Rate at least one criterion; not all of them can be N/A.")}
-            )
         # The adjusted total replaces the published one on the day it was first published.
     review.status = ReviewStatus.RESOLVED
-    review.dispute_outcome = outcome
+    review.dispute_outcome = DisputeOutcome.ADJUSTED if adjusted else DisputeOutcome.UPHELD
     review.resolution_note = note
     review.resolved_at = now
     review.resolved_by = manager

@@ -14,14 +14,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text, redirect_back
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
-from feedback.choices import DisputeOutcome, ReviewStatus
+from feedback.choices import ReviewStatus
 from feedback.follow_up_sources import follow_up_sections_mine, follow_up_sections_team
 from feedback.models import QAReview
 from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
@@ -82,7 +82,10 @@ def queue(request):
         {
             "page": drafts,
             "flagged": flagged,
-            "disputes": disputes.exclude(interaction__employee=reviewer)[:PER_PAGE],
+            # Someone other than the author decides a dispute.
+            "disputes": disputes.exclude(interaction__employee=reviewer).exclude(reviewer=reviewer)[
+                :PER_PAGE
+            ],
             "unread_count": unread.count(),
             "q": search,
             "query": _query(request),
@@ -133,6 +136,7 @@ def _can_resolve(request, employee: Employee, review: QAReview) -> bool:
     return (
         review.status == ReviewStatus.DISPUTED
         and employee.is_manager
+        and review.reviewer_id != employee.pk
         and employees_writable_by(user=request.user)
         .filter(pk=review.interaction.employee_id)
         .exists()
@@ -146,20 +150,18 @@ def review_detail(request, review_id: int):
     review = _visible_review(request, review_id)
     if review.status == ReviewStatus.DRAFT and review.reviewer_id == employee.pk:
         return redirect("qa:review_edit", review.pk)
+    deadline = services.qa_dispute_deadline(review=review)
     can_dispute = (
         review.status == ReviewStatus.PUBLISHED
         and review.disputed_at is None
         and review.interaction.employee_id == employee.pk
+        and (deadline is None or timezone.now() <= deadline)
     )
+    form = QADisputeForm(review=review, language=_language()) if can_dispute else None
     return render(
         request,
         "feedback/qa/review_detail.html",
-        _detail_context(
-            request,
-            employee,
-            review,
-            dispute_form=QADisputeForm() if can_dispute else None,
-        ),
+        _detail_context(request, employee, review, dispute_form=form),
     )
 
 
@@ -179,6 +181,8 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
     return {
         "review": review,
         "rows": rows,
+        "dispute_items": list(review.dispute_items.select_related("criterion")),
+        "dispute_deadline": services.qa_dispute_deadline(review=review),
         "events": list(review.events.all()),
         "can_dispute": dispute_form is not None,
         "dispute_form": dispute_form,
@@ -264,16 +268,17 @@ def review_dispute(request, review_id: int):
     """Record the agent's dispute of a published review (once, with a reason)."""
     employee = _employee(request)
     review = _visible_review(request, review_id)
-    form = QADisputeForm(request.POST)
+    form = QADisputeForm(request.POST, review=review, language=_language())
     if form.is_valid():
         try:
             services.qa_review_dispute(
-                review=review, agent=employee, reason=form.cleaned_data["reason"]
+                review=review,
+                agent=employee,
+                proposals=form.proposals(),
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error("reason" if field == "reason" else None, message)
+            form.add_service_errors(error.message_dict)
         else:
             messages.success(
                 request, _("Your dispute has been sent. A manager will decide and explain why.")
@@ -308,50 +313,24 @@ def review_resolve(request, review_id: int):
     review = _visible_review(request, review_id)
     if not _can_resolve(request, employee, review):
         raise Http404
-    language = _language()
-    data = request.POST or None
-    ratings_form = QAReviewForm(data, review=review, language=language)
-    form = QAResolveForm(data)
-    if request.method == "POST" and form.is_valid() and ratings_form.is_valid():
-        outcome = form.cleaned_data["outcome"]
+    form = QAResolveForm(request.POST or None, review=review, language=_language())
+    if request.method == "POST" and form.is_valid():
         try:
             services.qa_review_resolve(
                 review=review,
                 manager=employee,
-                outcome=outcome,
+                decisions=form.decisions(),
                 note=form.cleaned_data["note"],
-                ratings=ratings_form.ratings() if outcome == DisputeOutcome.ADJUSTED else None,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    if field in form.fields:
-                        form.add_error(field, message)
-                    elif field in ratings_form.fields:
-                        ratings_form.add_error(field, message)
-                    else:
-                        form.add_error(None, message)
+            form.add_service_errors(error.message_dict)
         else:
             messages.success(request, _("Dispute resolved. The agent has been notified."))
             return redirect("qa:review_detail", review.pk)
     return render(
         request,
         "feedback/qa/review_resolve.html",
-        {
-            "review": review,
-            "form": form,
-            "ratings_form": ratings_form,
-            "rows": ratings_form.rows(language),
-            "criteria_data": [
-                {
-                    "id": criterion.pk,
-                    "weight": str(criterion.weight),
-                    "critical": criterion.is_critical,
-                }
-                for criterion in ratings_form.criteria
-            ],
-            "events": list(review.events.all()),
-        },
+        {"review": review, "form": form, "events": list(review.events.all())},
     )
 
 

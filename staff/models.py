@@ -35,6 +35,11 @@ class Team(models.Model):
     survey_cooldown_days = models.PositiveSmallIntegerField(
         _("days between surveys to one customer"), default=14
     )
+    dispute_window_days = models.PositiveSmallIntegerField(
+        _("days to dispute a QA review"),
+        default=7,
+        help_text=_("How long after publication an agent of this team may dispute a review."),
+    )
 
     history = HistoricalRecords()
 

@@ -436,10 +436,11 @@ def test_the_admin_starts_a_review_as_the_pages_do(admin_client, agent, team):
     f.PublishedVersionFactory(scorecard=team.scorecard, effective_from=dt.date(2024, 1, 1))
     manager = f.ManagerFactory()
     url = _url("feedback.QAReview", "add")
-    # The read-only inlines (ratings, events) still post their management forms.
+    # The read-only inlines (ratings, disputed criteria, events) still post their management
+    # forms.
     inlines = {
         f"{prefix}-{name}": 0
-        for prefix in ("ratings", "events")
+        for prefix in ("ratings", "dispute_items", "events")
         for name in ("TOTAL_FORMS", "INITIAL_FORMS")
     }
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from feedback.choices import ReviewStatus
+from feedback.models import QADisputeItem
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.models import QACriterion, ScorecardVersion
 from staff.models import Team
@@ -223,9 +224,43 @@ def _():
     return _update(f.QARatingFactory(), rating=5)
 
 
+def _dispute_item():
+    version = f.PublishedVersionFactory(criteria=[{"code": "greeting"}])
+    review = f.PublishedQAReviewFactory(version=version)
+    criterion = version.qa_criteria.get()
+    return QADisputeItem.objects.create(
+        review=review, criterion=criterion, original_rating=1, proposed_rating=3, reason="Harsh"
+    )
+
+
+@refuses("uniq_qa_dispute_item_criterion", "one criterion disputed twice in a review")
+def _():
+    return _duplicate(_dispute_item())
+
+
+@refuses("qa_dispute_item_ratings_range", "a proposed rating of 5")
+def _():
+    return _update(_dispute_item(), proposed_rating=5)
+
+
 @refuses("survey_response_submitted_in_range", "an answer submitted in year 1")
 def _():
     return _update(f.SurveyResponseFactory(), submitted_at=YEAR_ONE)
+
+
+# coaching
+
+
+@refuses("coaching_session_coach_not_agent", "a session whose coach is the agent")
+def _():
+    session = f.CoachingSessionFactory()
+    return _update(session, coach=session.agent)
+
+
+@refuses("coaching_session_follow_up_after_session", "a follow-up before the session")
+def _():
+    session = f.CoachingSessionFactory()
+    return _update(session, follow_up_on=session.held_on - dt.timedelta(days=1))
 
 
 # scorecards
@@ -401,7 +436,7 @@ def test_database_refuses_a_row_that_breaks_the_constraint(constraint, build):
 def _declared_constraint_names() -> set[str]:
     return {
         constraint.name
-        for app_label in ("staff", "customers", "feedback", "scorecards")
+        for app_label in ("staff", "customers", "feedback", "scorecards", "coaching")
         for model in apps.get_app_config(app_label).get_models()
         for constraint in model._meta.constraints
     }

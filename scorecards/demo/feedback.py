@@ -8,7 +8,14 @@ from django.db.models import F
 
 from crs_site.lib.numbers import quantize
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
-from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.models import (
+    QADisputeItem,
+    QARating,
+    QAReview,
+    QAReviewEvent,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.demo.organisation import (
     BATCH_SIZE,
@@ -29,6 +36,8 @@ from scorecards.models import (
     Goal,
     RuleAcknowledgement,
 )
+from staff.choices import Role
+from staff.models import Employee
 
 
 class FeedbackDraw:
@@ -117,6 +126,9 @@ class FeedbackDraw:
             monday = day - dt.timedelta(days=day.weekday())
             weeks.setdefault((draft.person.employee.pk, monday), []).append(draft)
         reviews, ratings, events = [], [], []
+        # Disputes are decided by someone other than the review's author: the QA lead (admin).
+        self.quality_lead = Employee.objects.filter(role=Role.ADMIN).order_by("pk").first()
+        self.dispute_items: list[QADisputeItem] = []
         for (_employee_id, _monday), candidates in weeks.items():
             size = self.teams[candidates[0].spec.slug].qa_sample_size
             for draft in rng.sample(candidates, min(size, len(candidates))):
@@ -128,6 +140,9 @@ class FeedbackDraw:
                 events += review_events
         bulk_create_dated(QAReview, reviews, "created_at")
         QARating.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
+        for item in self.dispute_items:
+            item.review_id = item.review.pk
+        QADisputeItem.objects.bulk_create(self.dispute_items)
         bulk_create_dated(QAReviewEvent, events, "at")
         self.counts.update(qa_reviews=len(reviews), qa_ratings=len(ratings))
 
@@ -190,7 +205,12 @@ class FeedbackDraw:
             )
         if fate < 0.05 and disputed <= self.now:
             events += self.dispute_draw(
-                review=review, agent=agent, disputed=disputed, settled=settled, fate=fate
+                review=review,
+                agent=agent,
+                ratings=ratings,
+                disputed=disputed,
+                settled=settled,
+                fate=fate,
             )
         return review, ratings, events
 
@@ -219,11 +239,31 @@ class FeedbackDraw:
         return ratings
 
     def dispute_draw(
-        self, *, review: QAReview, agent, disputed: dt.datetime, settled: dt.datetime, fate: float
+        self,
+        *,
+        review: QAReview,
+        agent,
+        ratings: list[QARating],
+        disputed: dt.datetime,
+        settled: dt.datetime,
+        fate: float,
     ) -> list[QAReviewEvent]:
-        """Dispute a published review; half the disputes are settled (upheld) a day later."""
-        reviewer, total = review.reviewer, review.total
+        """Dispute a published review's lowest rating; half the disputes are settled (upheld)
+        a day later by the QA lead, not by the review's author."""
+        total = review.total
         events = []
+        rated = [row for row in ratings if row.rating is not None]
+        item = None
+        if rated:
+            lowest = min(rated, key=lambda row: row.rating)
+            item = QADisputeItem(
+                review=review,
+                criterion=lowest.criterion,
+                original_rating=lowest.rating,
+                proposed_rating=min(4, lowest.rating + 2),
+                reason=DISPUTE_REASON,
+            )
+            self.dispute_items.append(item)
         review.status = ReviewStatus.DISPUTED
         review.dispute_reason = DISPUTE_REASON
         review.disputed_at = disputed
@@ -236,10 +276,14 @@ class FeedbackDraw:
             review.dispute_outcome = DisputeOutcome.UPHELD
             review.resolution_note = DISPUTE_RESOLUTION
             review.resolved_at = settled
-            review.resolved_by = reviewer
+            review.resolved_by = self.quality_lead or review.reviewer
+            if item is not None:
+                item.outcome = DisputeOutcome.UPHELD
+                item.resolved_rating = item.original_rating
             events.append(
-                QAReviewEvent(review=review, actor=reviewer, action=ReviewAction.RESOLVED,
-                              note=DISPUTE_RESOLUTION, total=total, at=settled)
+                QAReviewEvent(review=review, actor=review.resolved_by,
+                              action=ReviewAction.RESOLVED, note=DISPUTE_RESOLUTION,
+                              total=total, at=settled)
             )  # fmt: skip
         return events
 

@@ -3,11 +3,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from coaching import selectors
 from coaching.models import CoachingAction, CoachingSession
 from feedback.choices import ReviewStatus
-from feedback.models import QAReview
+from feedback.models import QADisputeItem, QAReview
 from staff.models import Employee
 
 TODAY = dt.date(2025, 10, 15)
@@ -38,3 +39,8 @@ def test_demo_has_sessions_with_actions_acknowledgements_a_before_and_after_and_
     published = QAReview.objects.exclude(status=ReviewStatus.DRAFT)
     assert published.filter(seen_at__isnull=False).count() > published.count() / 2
     assert published.filter(seen_at__isnull=True).exists()
+    # Each dispute names the criterion it is about; resolutions are not by the review's author.
+    disputed = QAReview.objects.filter(disputed_at__isnull=False)
+    assert disputed.exists()
+    assert QADisputeItem.objects.count() == disputed.count()
+    assert not disputed.filter(resolved_by=F("reviewer")).exists()

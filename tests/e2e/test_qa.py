@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -143,9 +144,10 @@ def test_reviewer_rates_with_a_live_total_publishes_and_the_agent_disputes(
     nav_open(page, "reviews")
     page.get_by_role("link", name="Invoice shows the wrong VAT").click()
     expect(page.get_by_test_id("review-total")).to_contain_text(shown)
-    page.get_by_label("Why do you disagree with this review?").fill(
-        "I solved it: the invoice was reissued the same day."
-    )
+    listening = page.get_by_role("group", name=re.compile("Dispute “Listening”"))
+    listening.get_by_role("checkbox").check()
+    listening.get_by_label("Rating you propose").select_option("4")
+    listening.get_by_label("Why").fill("I solved it: the invoice was reissued the same day.")
     page.get_by_role("button", name="Send dispute").click()
     expect(page.get_by_text("Your dispute has been sent")).to_be_visible()
     expect(page.get_by_test_id("history")).to_contain_text("Disputed")

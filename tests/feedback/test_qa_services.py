@@ -275,7 +275,9 @@ def test_dispute_flow_end_to_end_keeps_history_marks_days_and_mails(
     DirtyDay.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         review = qa_services.qa_review_dispute(
-            review=review, agent=agent, reason="The customer asked for a callback."
+            review=review,
+            agent=agent,
+            proposals={criteria["solving"].pk: (4, "The customer asked for a callback.")},
         )
     assert review.status == ReviewStatus.DISPUTED
     # A disputed review keeps counting at its published total: nothing to rescore.
@@ -284,17 +286,17 @@ def test_dispute_flow_end_to_end_keeps_history_marks_days_and_mails(
         [manager.user.email, second_manager.user.email]
     )
     with pytest.raises(ValidationError):
-        qa_services.qa_review_dispute(review=review, agent=agent, reason="Again")
+        qa_services.qa_review_dispute(
+            review=review, agent=agent, proposals={criteria["greeting"].pk: (4, "Again")}
+        )
 
     DirtyDay.objects.all().delete()
-    adjusted = {**ratings, criteria["solving"].pk: (4, "Root cause was found after all")}
     with django_capture_on_commit_callbacks(execute=True):
         review = qa_services.qa_review_resolve(
             review=review,
             manager=second_manager,
-            outcome=DisputeOutcome.ADJUSTED,
+            decisions={criteria["solving"].pk: (DisputeOutcome.ADJUSTED, 4)},
             note="The callback was the right call.",
-            ratings=adjusted,
         )
     assert review.status == ReviewStatus.RESOLVED
     assert review.total == Decimal("87.50")
@@ -313,24 +315,37 @@ def test_dispute_flow_end_to_end_keeps_history_marks_days_and_mails(
     ]
 
 
+@pytest.fixture
+def second_reviewer(team):
+    """A manager of the team other than the reviews' author: the one who decides disputes."""
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    return colleague
+
+
+def _all_disputed(criteria, rating=4):
+    return {criterion.pk: (rating, "Too harsh") for criterion in criteria.values()}
+
+
 @pytest.mark.django_db
 def test_an_adjusted_total_replaces_the_published_one_on_its_first_published_day(
-    resolved, agent, manager, criteria
+    resolved, agent, manager, criteria, second_reviewer
 ):
     ratings = {criterion.pk: (3, "") for criterion in criteria.values()}
     review = qa_services.qa_review_start(interaction=resolved, reviewer=manager)
     review = qa_services.qa_review_save_and_publish(review=review, actor=manager, ratings=ratings)
     published_day = local_day(review.scored_at)
-    review = qa_services.qa_review_dispute(review=review, agent=agent, reason="Too harsh")
+    review = qa_services.qa_review_dispute(
+        review=review, agent=agent, proposals=_all_disputed(criteria)
+    )
     DirtyDay.objects.all().delete()
     later = review.published_at + dt.timedelta(days=3)
 
     qa_services.qa_review_resolve(
         review=review,
-        manager=manager,
-        outcome=DisputeOutcome.ADJUSTED,
+        manager=second_reviewer,
+        decisions=dict.fromkeys(_all_disputed(criteria), (DisputeOutcome.ADJUSTED, 4)),
         note="Raised",
-        ratings={criterion.pk: (4, "") for criterion in criteria.values()},
         now=later,
     )
 
@@ -340,19 +355,25 @@ def test_an_adjusted_total_replaces_the_published_one_on_its_first_published_day
 
 
 @pytest.mark.django_db
-def test_upheld_dispute_keeps_the_total_and_needs_a_note(resolved, agent, manager, criteria):
+def test_upheld_dispute_keeps_the_total_and_needs_a_note(
+    resolved, agent, manager, criteria, second_reviewer
+):
     ratings = {criterion.pk: (3, "") for criterion in criteria.values()}
     review = qa_services.qa_review_start(interaction=resolved, reviewer=manager)
     review = qa_services.qa_review_save_and_publish(review=review, actor=manager, ratings=ratings)
-    review = qa_services.qa_review_dispute(review=review, agent=agent, reason="Too harsh")
+    greeting = criteria["greeting"].pk
+    review = qa_services.qa_review_dispute(
+        review=review, agent=agent, proposals={greeting: (4, "Too harsh")}
+    )
+    upheld = {greeting: (DisputeOutcome.UPHELD, None)}
     with pytest.raises(ValidationError) as error:
         qa_services.qa_review_resolve(
-            review=review, manager=manager, outcome=DisputeOutcome.UPHELD, note="  "
+            review=review, manager=second_reviewer, decisions=upheld, note="  "
         )
     assert "note" in error.value.message_dict
 
     review = qa_services.qa_review_resolve(
-        review=review, manager=manager, outcome=DisputeOutcome.UPHELD, note="Fair as it is."
+        review=review, manager=second_reviewer, decisions=upheld, note="Fair as it is."
     )
 
     assert review.status == ReviewStatus.RESOLVED
@@ -367,9 +388,84 @@ def test_only_the_reviewed_agent_can_dispute(resolved, manager, criteria):
     review = qa_services.qa_review_start(interaction=resolved, reviewer=manager)
     review = qa_services.qa_review_save_and_publish(review=review, actor=manager, ratings=ratings)
     with pytest.raises(ValidationError):
-        qa_services.qa_review_dispute(review=review, agent=other, reason="Not mine")
+        qa_services.qa_review_dispute(review=review, agent=other, proposals=_all_disputed(criteria))
     review.refresh_from_db()
     assert review.status == ReviewStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_the_reviews_author_cannot_decide_its_dispute_and_every_criterion_is_decided(
+    resolved, agent, manager, criteria, second_reviewer
+):
+    ratings = {criterion.pk: (2, "") for criterion in criteria.values()}
+    review = qa_services.qa_review_start(interaction=resolved, reviewer=manager)
+    review = qa_services.qa_review_save_and_publish(review=review, actor=manager, ratings=ratings)
+    greeting, solving = criteria["greeting"].pk, criteria["solving"].pk
+    review = qa_services.qa_review_dispute(
+        review=review,
+        agent=agent,
+        proposals={greeting: (4, "I used her name"), solving: (None, "Not my case")},
+        reason="Two ratings are off.",
+    )
+    assert {
+        (i.criterion_id, i.original_rating, i.proposed_rating) for i in review.dispute_items.all()
+    } == {(greeting, 2, 4), (solving, 2, None)}
+    with pytest.raises(ValidationError):
+        qa_services.qa_review_resolve(
+            review=review,
+            manager=manager,
+            decisions={greeting: (DisputeOutcome.UPHELD, None), solving: ("upheld", None)},
+            note="Mine",
+        )
+    with pytest.raises(ValidationError) as error:
+        qa_services.qa_review_resolve(
+            review=review,
+            manager=second_reviewer,
+            decisions={greeting: (DisputeOutcome.ADJUSTED, 2)},
+            note="Half",
+        )
+    assert set(error.value.message_dict) == {f"rating_{greeting}", f"outcome_{solving}"}
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DISPUTED
+
+    review = qa_services.qa_review_resolve(
+        review=review,
+        manager=second_reviewer,
+        decisions={greeting: (DisputeOutcome.ADJUSTED, 4), solving: (DisputeOutcome.UPHELD, 0)},
+        note="Greeting was fine; the case was yours.",
+    )
+    # Greeting 4 (weight 1), solving 2 (weight 2), courtesy 2 (weight 1): 10 of 16.
+    assert review.total == Decimal("62.50")
+    assert review.dispute_outcome == DisputeOutcome.ADJUSTED
+    assert {(i.criterion_id, i.outcome, i.resolved_rating) for i in review.dispute_items.all()} == {
+        (greeting, DisputeOutcome.ADJUSTED, 4),
+        (solving, DisputeOutcome.UPHELD, 2),
+    }
+    # The trail: each disputed criterion keeps its history of changes.
+    assert review.dispute_items.get(criterion_id=greeting).history.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_dispute_is_refused_after_the_teams_deadline_and_without_reasons(
+    resolved, agent, manager, criteria, team
+):
+    team.dispute_window_days = 3
+    team.save()
+    ratings = {criterion.pk: (2, "") for criterion in criteria.values()}
+    review = qa_services.qa_review_start(interaction=resolved, reviewer=manager)
+    review = qa_services.qa_review_save_and_publish(review=review, actor=manager, ratings=ratings)
+    greeting = criteria["greeting"].pk
+    with pytest.raises(ValidationError) as error:
+        qa_services.qa_review_dispute(review=review, agent=agent, proposals={greeting: (2, "")})
+    assert set(error.value.message_dict) == {f"proposed_{greeting}", f"reason_{greeting}"}
+    late = review.published_at + dt.timedelta(days=3, minutes=1)
+    with pytest.raises(ValidationError):
+        qa_services.qa_review_dispute(
+            review=review, agent=agent, proposals={greeting: (4, "Late")}, now=late
+        )
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.PUBLISHED
+    assert not review.dispute_items.exists()
 
 
 # ---- calibration and flags -------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from customers.models import Interaction
 from feedback import qa_selectors, qa_services
-from feedback.choices import DisputeOutcome, ReviewAction, ReviewStatus
+from feedback.choices import ReviewAction, ReviewStatus
 from feedback.models import QAReview
 from staff.choices import Role
 from tests.factories import (
@@ -206,39 +206,54 @@ def test_signed_out_visitors_are_sent_to_login(client, published):
 
 
 @pytest.mark.django_db
-def test_dispute_and_resolution_through_the_pages(client, agent, manager, published, criteria):
+def test_dispute_and_resolution_through_the_pages(
+    client, agent, manager, published, criteria, team
+):
     client.force_login(agent.user)
     detail = reverse("qa:review_detail", args=[published.pk])
     assert client.get(detail).context["can_dispute"]
+    dispute = reverse("qa:review_dispute", args=[published.pk])
 
-    empty = client.post(reverse("qa:review_dispute", args=[published.pk]), {"reason": ""})
+    empty = client.post(dispute, {"reason": "I followed the script."})
     assert empty.status_code == 400
-    assert "reason" in empty.context["dispute_form"].errors
+    assert empty.context["dispute_form"].non_field_errors()
+    greeting = criteria["greeting"].pk
+    no_rating = client.post(dispute, {f"dispute_{greeting}": "on", f"reason_{greeting}": "x"})
+    assert f"proposed_{greeting}" in no_rating.context["dispute_form"].errors
     published.refresh_from_db()
     assert published.status == ReviewStatus.PUBLISHED
 
-    response = client.post(
-        reverse("qa:review_dispute", args=[published.pk]), {"reason": "I followed the script."}
-    )
+    data = {"reason": "I followed the script."}
+    for criterion in criteria.values():
+        data |= {
+            f"dispute_{criterion.pk}": "on",
+            f"proposed_{criterion.pk}": "4",
+            f"reason_{criterion.pk}": "As the script says.",
+        }
+    response = client.post(dispute, data)
     assert response.status_code == 302
     published.refresh_from_db()
     assert published.status == ReviewStatus.DISPUTED
+    assert published.dispute_items.count() == 3
     assert not client.get(detail).context["can_dispute"]
-    again = client.post(reverse("qa:review_dispute", args=[published.pk]), {"reason": "Again"})
+    again = client.post(dispute, data)
     assert again.status_code == 400
     assert client.get(reverse("qa:review_resolve", args=[published.pk])).status_code == 403
 
+    # The author does not decide the dispute of their own review; a colleague does.
     client.force_login(manager.user)
     resolve = reverse("qa:review_resolve", args=[published.pk])
+    assert client.get(resolve).status_code == 404
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    client.force_login(colleague.user)
     assert client.get(resolve).status_code == 200
-    response = client.post(
-        resolve,
-        {
-            **form_data(criteria, greeting="4", solving="4", courtesy="4"),
-            "outcome": DisputeOutcome.ADJUSTED,
-            "note": "You are right.",
-        },
-    )
+    decisions = {"note": "You are right."}
+    for criterion in criteria.values():
+        decisions |= {f"outcome_{criterion.pk}": "adjusted", f"rating_{criterion.pk}": "4"}
+    missing = client.post(resolve, {**decisions, f"rating_{greeting}": ""})
+    assert f"rating_{greeting}" in missing.context["form"].errors
+    response = client.post(resolve, decisions)
     assert response.status_code == 302
     published.refresh_from_db()
     assert published.status == ReviewStatus.RESOLVED
@@ -374,10 +389,19 @@ def test_reviewer_consistency_compares_each_reviewer_to_the_pooled_team_mean(tea
 
 @pytest.mark.django_db
 def test_manager_sees_the_dispute_in_the_queue_and_reads_the_history(
-    client, agent, manager, published
+    client, agent, manager, published, team
 ):
-    qa_services.qa_review_dispute(review=published, agent=agent, reason="Wrong call")
+    qa_services.qa_review_dispute(
+        review=published,
+        agent=agent,
+        proposals={published.ratings.first().criterion_id: (4, "Wrong call")},
+    )
+    # The author's own review is for someone else to decide: not in their queue.
     client.force_login(manager.user)
+    assert list(client.get(reverse("qa:queue")).context["disputes"]) == []
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    client.force_login(colleague.user)
     queue = client.get(reverse("qa:queue"))
     assert list(queue.context["disputes"]) == [published]
     detail = client.get(reverse("qa:review_detail", args=[published.pk]))
@@ -408,8 +432,14 @@ def test_pages_keep_a_bounded_number_of_queries(
                 ratings={criterion.pk: (2, "ok") for criterion in criteria.values()},
             )
         )
-    qa_services.qa_review_dispute(review=reviews[0], agent=agent, reason="No")
-    client.force_login(manager.user)
+    qa_services.qa_review_dispute(
+        review=reviews[0],
+        agent=agent,
+        proposals={criterion.pk: (4, "No") for criterion in criteria.values()},
+    )
+    colleague = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(colleague)
+    client.force_login(colleague.user)
     pages = [
         reverse("qa:my_reviews"),
         reverse("qa:review_detail", args=[reviews[1].pk]),

@@ -182,16 +182,17 @@ def test_a_dispute_never_takes_a_review_out_and_an_adjustment_rescores_its_day(
     published_day = review.scored_at.astimezone(RIGA).date()
     assert _qa(agent, published_day) == (50, 1)
 
-    review = qa_services.qa_review_dispute(review=review, agent=agent, reason="Too harsh")
+    review = qa_services.qa_review_dispute(
+        review=review, agent=agent, proposals={criterion.pk: (4, "Too harsh")}
+    )
     DirtyDay.objects.all().delete()
     assert _qa(agent, published_day) == (50, 1)  # disputed: still counted
 
     review = qa_services.qa_review_resolve(
         review=review,
         manager=second,
-        outcome=DisputeOutcome.ADJUSTED,
+        decisions={criterion.pk: (DisputeOutcome.ADJUSTED, 4)},
         note="Fair point",
-        ratings={criterion.pk: (4, "")},
         now=review.published_at + dt.timedelta(days=3),
     )
     # Adjusted a few days later: the new total replaces the old one on the published day.
@@ -202,11 +203,16 @@ def test_a_dispute_never_takes_a_review_out_and_an_adjustment_rescores_its_day(
 
 
 def test_an_upheld_dispute_changes_nothing(agent, reviewed):
-    review, _criterion, second = reviewed
+    review, criterion, second = reviewed
     published_day = review.scored_at.astimezone(RIGA).date()
-    review = qa_services.qa_review_dispute(review=review, agent=agent, reason="Too harsh")
+    review = qa_services.qa_review_dispute(
+        review=review, agent=agent, proposals={criterion.pk: (4, "Too harsh")}
+    )
     qa_services.qa_review_resolve(
-        review=review, manager=second, outcome=DisputeOutcome.UPHELD, note="It stands"
+        review=review,
+        manager=second,
+        decisions={criterion.pk: (DisputeOutcome.UPHELD, None)},
+        note="It stands",
     )
     assert _qa(agent, published_day) == (50, 1)
 
