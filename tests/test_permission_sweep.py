@@ -194,6 +194,9 @@ def _kwargs(name: str, world: dict) -> dict:
         "imports:run": {"pk": world["import_job"].pk},
         "imports:status": {"pk": world["import_job"].pk},
         "integrations:zendesk_settings": {"pk": world["zendesk_connection"].pk},
+        "scorecards:change_edit": {"pk": world["event"].pk},
+        "scorecards:change_delete": {"pk": world["event"].pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     }
     if name in by_name:
         return by_name[name]
@@ -253,6 +256,14 @@ L = "login"
 # 404 where the object exists but is not the role's to see (no hint that it exists), 403 where
 # the whole page is not for the role.
 EXPECTED = {
+    # Password reset by e-mail is for anyone who can reach the sign-in page.
+    "password_reset": (200, 200, 200, 200, 200, 200),
+    "password_reset_done": (200, 200, 200, 200, 200, 200),
+    "password_reset_confirm": (200, 200, 200, 200, 200, 200),
+    "password_reset_complete": (200, 200, 200, 200, 200, 200),
+    "scorecards:change_edit": (L, 403, 404, 200, 403, 200),
+    "scorecards:change_delete": (L, 403, 404, 200, 403, 200),
+    "scorecards:digest_preview": (L, 403, 200, 200, 403, 200),
     "coaching:action_done": (L, 404, 404, 302, 403, 302),
     "coaching:session_acknowledge": (L, 404, 404, 404, 403, 404),
     "coaching:session_detail": (L, 404, 404, 200, 403, 200),
@@ -269,7 +280,7 @@ EXPECTED = {
     "customers:interaction_log": (L, 200, 200, 200, 403, 200),
     "customers:team_hours": (L, 403, 404, 200, 403, 200),
     "health": (200, 200, 200, 200, 200, 200),
-    "home": (L, 302, 302, 302, 200, 200),
+    "home": (L, 302, 302, 302, 302, 200),
     # Managers and admins import files; a manager sees the imports they uploaded.
     "imports:job": (L, 403, 404, 200, 403, 200),
     "imports:list": (L, 403, 200, 200, 403, 200),
