@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from coaching.models import CoachingSession
 from feedback import qa_services
 from staff.choices import Role
+from tests.e2e.conftest import sign_out
 from tests.factories import (
     CustomerFactory,
     EmployeeFactory,
@@ -105,7 +106,7 @@ def test_manager_records_a_session_from_a_review_and_the_agent_acknowledges_it(
     assert _fits(page)
     screenshot("coaching-session-manager")
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in("anna", PASSWORD)
     page.goto(f"{live_server.url}/follow-ups/")
     expect(page.get_by_test_id("followups-coaching")).to_contain_text("Read the VAT rates page")

@@ -13,6 +13,7 @@ from scorecards.dirty import local_day
 from scorecards.engine.rows import scores_compute
 from scorecards.models import EmployeeDailyScore
 from staff.choices import Role
+from tests.e2e.conftest import sign_out
 from tests.factories import (
     CustomerFactory,
     EmployeeFactory,
@@ -86,13 +87,13 @@ def test_a_per_criterion_dispute_resolved_by_a_second_reviewer_changes_the_days_
     page.get_by_role("button", name="Send dispute").click()
     expect(page.get_by_text("Your dispute has been sent")).to_be_visible()
     expect(page.get_by_test_id("dispute-items")).to_contain_text("Problem solving")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The author does not decide it; the queue of the second manager lists it.
     sign_in("maris", PASSWORD)
     page.goto(f"{live_server.url}/qa/")
     expect(page.get_by_test_id("disputes")).to_have_count(0)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in("liga", PASSWORD)
     page.goto(f"{live_server.url}/qa/")
     page.get_by_test_id("disputes").get_by_role("link", name="Resolve").click()
