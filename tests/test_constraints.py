@@ -18,7 +18,7 @@ from feedback.choices import ReviewStatus
 from feedback.models import QADisputeItem
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.models import QACriterion, ScorecardVersion
-from staff.models import Team
+from staff.models import Team, WorkingCalendar
 from tests import factories as f
 
 # Constraints created by migrations rather than declared in a model's Meta.
@@ -53,6 +53,12 @@ def _duplicate(row, **values) -> Callable[[], list]:
 
 
 # staff
+
+
+@refuses("working_calendar_hours_in_pairs", "a weekday with a start and no end")
+def _():
+    calendar = WorkingCalendar.objects.create(team=f.TeamFactory(), country="LV")
+    return _update(calendar, monday_start=dt.time(9), monday_end=None)
 
 
 @refuses("team_survey_rate_percent_range", "a sampling rate over 100 %")
