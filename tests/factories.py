@@ -422,3 +422,27 @@ class InboundEventFactory(factory.django.DjangoModelFactory):
     event_type = "conversation_created"
     external_id = factory.Sequence(lambda n: str(n + 1))
     body = "{}"
+
+
+class WorkingCalendarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "staff.WorkingCalendar"
+
+    team = factory.SubFactory(TeamFactory)
+    country = "LV"
+    monday_start = dt.time(9)
+    monday_end = dt.time(17)
+
+
+class QADisputeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.QADisputeItem"
+
+    review = factory.SubFactory(
+        PublishedQAReviewFactory,
+        version__criteria=[{"code": "empathy", "label": "Empathy"}],
+    )
+    criterion = factory.LazyAttribute(lambda o: o.review.version.qa_criteria.first())
+    original_rating = 1
+    proposed_rating = 3
+    reason = "The customer asked for the refund in the second message, not the first."

@@ -106,8 +106,8 @@ def _figures(world, client) -> dict[str, tuple]:
     response = client.get(
         url, {"format": "csv", "date_from": first.isoformat(), "date_to": today.isoformat()}
     )
-    (row,) = list(csv.DictReader(io.StringIO(response.content.decode())))
-    figures["member CSV"] = (Decimal(row["Total"]), dashboard.version.number)
+    (row,) = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    figures["member CSV"] = (Decimal(row["Total (points)"]), dashboard.version.number)
     summary = client.get(
         "/api/v1/scores/summary/",
         {"group_by": "employee", "date_from": first.isoformat(), "date_to": today.isoformat()},
