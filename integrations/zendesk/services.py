@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2 import sql
 from psycopg2.extras import execute_values
 
 from customers.batch import interactions_push
@@ -284,18 +285,25 @@ def _supersede(*, connection: Connection, works: Sequence[_Work]) -> None:
 
 def _events_insert(*, events: Sequence[InboundEvent]) -> None:
     """Insert events in one statement per thousand, values as they are (plain text, numbers
-    and times): Django's bulk_create prepares each of the fields of each row one by one."""
+    and times): Django's bulk_create prepares each of the fields of each row one by one.
+    Other databases than PostgreSQL (SQLite for `make run`) take the ORM's bulk_create."""
     if not events:
         return
     now = timezone.now()
     fields = [f for f in InboundEvent._meta.concrete_fields if not f.primary_key]
     for event in events:
         event.received_at = now
+    if db.vendor != "postgresql":
+        InboundEvent.objects.bulk_create(events, batch_size=1000)
+        return
+    statement = sql.SQL("INSERT INTO {table} ({columns}) VALUES %s").format(
+        table=sql.Identifier(InboundEvent._meta.db_table),
+        columns=sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
+    )
     with db.cursor() as cursor:
         execute_values(
             cursor.cursor,
-            f"INSERT INTO {InboundEvent._meta.db_table} "
-            f"({', '.join(f.column for f in fields)}) VALUES %s",
+            statement.as_string(cursor.cursor),
             [tuple(getattr(e, f.attname) for f in fields) for e in events],
             page_size=1000,
         )
@@ -304,16 +312,25 @@ def _events_insert(*, events: Sequence[InboundEvent]) -> None:
 def _events_settle(*, events: Sequence[InboundEvent]) -> None:
     """Write each event's outcome in one UPDATE … FROM (VALUES …): Django's bulk_update builds
     a CASE per field and row, seconds for a page of 1,000 (bench/zendesk.py)."""
-    table = InboundEvent._meta.db_table
+    if db.vendor != "postgresql":
+        InboundEvent.objects.bulk_update(
+            events,
+            ["status", "error", "processed_at", "attempts", "agent", "interaction"],
+            batch_size=1000,
+        )
+        return
+    statement = sql.SQL(
+        """UPDATE {table} AS e SET status = v.status, error = v.error,
+            processed_at = v.processed_at, attempts = v.attempts,
+            agent_id = v.agent_id, interaction_id = v.interaction_id
+          FROM (VALUES %s) AS v(id, status, error, processed_at, attempts, agent_id,
+                                interaction_id)
+          WHERE e.id = v.id"""
+    ).format(table=sql.Identifier(InboundEvent._meta.db_table))
     with db.cursor() as cursor:
         execute_values(
             cursor.cursor,
-            f"""UPDATE {table} AS e SET status = v.status, error = v.error,
-                processed_at = v.processed_at, attempts = v.attempts,
-                agent_id = v.agent_id, interaction_id = v.interaction_id
-              FROM (VALUES %s) AS v(id, status, error, processed_at, attempts, agent_id,
-                                    interaction_id)
-              WHERE e.id = v.id""",
+            statement.as_string(cursor.cursor),
             [
                 (e.pk, e.status, e.error, e.processed_at, e.attempts, e.agent_id, e.interaction_id)
                 for e in events
