@@ -226,7 +226,7 @@ class DailyScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": [*self.subject_fields, "day", "version", "total", "band"]}),
-            (_("Metrics"), {"fields": ["metric_scores", "computed_at"]}),
+            (_("Metrics"), {"fields": ["api_metrics", "computed_at"]}),
             (_("Sufficient statistics"), {"fields": _STATISTICS, "classes": ["collapse"]}),
         ]
 

@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -213,7 +215,8 @@ class QACriterion(_VersionPart):
 class DailyScoreBase(models.Model):
     """A subject's score for one day: per metric the sufficient statistics `<code>_num` and
     `<code>_den` (columns, so periods and teams pool with one SQL SUM), the derived value and
-    score per metric in `metric_scores`, and the weighted total and band.
+    score per metric in `api_metrics` (the JSON text the API sends), and the weighted total and
+    band.
 
     A team's day is worked when any member's is, and final when the day is."""
 
@@ -223,7 +226,10 @@ class DailyScoreBase(models.Model):
     )
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
     band = models.CharField(_("band"), max_length=10, choices=Band.choices, blank=True)
-    metric_scores = models.JSONField(_("metric values and scores"), default=dict, blank=True)
+    # Every metric's value, score, num and den as the JSON object the API sends for the row,
+    # written by the engine when it computes the row (`engine.rows.metric_figures_json`) and
+    # served as it is: a text column, so every database returns the engine's bytes unchanged.
+    api_metrics = models.TextField(_("metric figures (JSON)"), default="{}", blank=True)
     # A worked day (an interaction opened or resolved on it) alone carries a total; a final
     # day (every SLA deadline of its interactions passed) alone carries a band and alerts.
     is_worked = models.BooleanField(_("worked day"), default=False)
@@ -232,6 +238,11 @@ class DailyScoreBase(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def metrics(self) -> dict:
+        """Return `api_metrics` decoded: each metric's value, score, num and den."""
+        return json.loads(self.api_metrics)
 
 
 for _code in MetricCode.values:

@@ -1,6 +1,7 @@
 """Factories for every model (factory-boy). Each builds a valid object with its parents."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import factory
@@ -234,10 +235,10 @@ class QAReviewEventFactory(factory.django.DjangoModelFactory):
 
 
 def score_figures(values: dict) -> dict:
-    """Return a daily score row's `metric_scores` for every metric, as the engine writes them:
-    value and score from the partial figures given (null when absent), num and den from the
-    row's own columns, all numbers."""
-    given = values.get("metric_scores") or {}
+    """Return a daily score row's figures for every metric, as the engine writes them: value
+    and score from the partial `figures` given (null when absent), num and den from the row's
+    own columns, all numbers."""
+    given = values.pop("figures", None) or {}
     figures = {}
     for code in MetricCode.values:
         figure = given.get(code) or {}
@@ -252,20 +253,20 @@ def score_figures(values: dict) -> dict:
 
 
 class _DailyScoreFactory(factory.django.DjangoModelFactory):
-    """A daily score row whose figures are complete, as the engine's: pass `metric_scores`
-    with only the value and score of the metrics that have one."""
+    """A daily score row whose figures are complete, as the engine's: pass `figures` with only
+    the value and score of the metrics that have one; `api_metrics` holds them as JSON text."""
 
     class Meta:
         abstract = True
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
-        kwargs["metric_scores"] = score_figures(kwargs)
+        kwargs["api_metrics"] = json.dumps(score_figures(kwargs), separators=(",", ":"))
         return super()._build(model_class, *args, **kwargs)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        kwargs["metric_scores"] = score_figures(kwargs)
+        kwargs["api_metrics"] = json.dumps(score_figures(kwargs), separators=(",", ":"))
         return super()._create(model_class, *args, **kwargs)
 
 
