@@ -1,4 +1,4 @@
-"""Every task retries on the one shared policy (crs_site/celery.py), mail tasks on mail errors too."""
+"""Every task retries on one shared policy (crs_site/celery.py), mail tasks on mail errors too."""
 
 import pytest
 
