@@ -47,18 +47,10 @@ def membership_start_validate(
         memberships.filter(starts_on__gte=starts_on) | memberships.filter(ends_on__gte=starts_on)
     ).first()
     if clash is not None:
-        raise ValidationError(
-            {
-                "starts_on": ValidationError(
-                    _("%(name)s is already in %(team)s from %(day)s; choose a later day."),
-                    code="membership_overlap",
-                    params={
-                        "name": employee.full_name,
-                        "team": clash.team.name,
-                        "day": date_format(clash.starts_on, "SHORT_DATE_FORMAT"),
-                    },
-                )
-            }
+        raise _overlap_error(
+            _("%(name)s is already in %(team)s from %(day)s; choose a later day."),
+            employee=employee,
+            clash=clash,
         )
     current = memberships.filter(ends_on__isnull=True).first()
     if current is not None and current.team_id == team.pk:
@@ -89,19 +81,28 @@ def membership_validate(*, membership: TeamMembership) -> None:
         clash = clash.filter(starts_on__lte=membership.ends_on)
     overlapped = clash.select_related("team").order_by("starts_on").first()
     if overlapped is not None:
-        raise ValidationError(
-            {
-                "starts_on": ValidationError(
-                    _("These days overlap %(name)s's membership of %(team)s from %(day)s."),
-                    code="membership_overlap",
-                    params={
-                        "name": membership.employee.full_name,
-                        "team": overlapped.team.name,
-                        "day": date_format(overlapped.starts_on, "SHORT_DATE_FORMAT"),
-                    },
-                )
-            }
+        raise _overlap_error(
+            _("These days overlap %(name)s's membership of %(team)s from %(day)s."),
+            employee=membership.employee,
+            clash=overlapped,
         )
+
+
+def _overlap_error(message: str, *, employee: Employee, clash: TeamMembership) -> ValidationError:
+    # At the start day: an employee is in one team on any day (excl_membership_overlap).
+    return ValidationError(
+        {
+            "starts_on": ValidationError(
+                message,
+                code="membership_overlap",
+                params={
+                    "name": employee.full_name,
+                    "team": clash.team.name,
+                    "day": date_format(clash.starts_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+        }
+    )
 
 
 @transaction.atomic
