@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from crs_site.lib.admin_services import admin_object_is, delete_each, service_checked_form
+from crs_site.lib.admin_services import ServiceDeleteMixin, admin_object_is, service_checked_form
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.engine.rows import scores_compute_for_teams
 from scorecards.models import (
@@ -286,7 +286,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["day", "title", "team", "kind", "is_automatic", "created_by"]
     list_filter = ["kind", "is_automatic", "team"]
     list_select_related = ["team", "created_by__user"]
@@ -305,11 +305,8 @@ class ChangeEventAdmin(admin.ModelAdmin):
         created_by = obj.created_by or getattr(request.user, "employee", None)
         admin_object_is(obj, change_event_record(**fields, created_by=created_by))
 
-    def delete_model(self, request, obj):
+    def service_delete(self, obj):
         change_event_delete(event=obj)
-
-    def delete_queryset(self, request, queryset):
-        delete_each(queryset, lambda event: change_event_delete(event=event))
 
 
 def _membership_validate(membership: TeamMembership) -> None:
@@ -322,7 +319,7 @@ def _membership_validate(membership: TeamMembership) -> None:
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(admin.ModelAdmin):
+class TeamMembershipAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     """Memberships: registered here, not in staff, because a move records a change event and
     rescores days (scorecards.services.changes), which staff may not import."""
 
@@ -360,11 +357,8 @@ class TeamMembershipAdmin(admin.ModelAdmin):
         )
         admin_object_is(obj, joined)
 
-    def delete_model(self, request, obj):
+    def service_delete(self, obj):
         team_membership_delete(membership=obj)
-
-    def delete_queryset(self, request, queryset):
-        delete_each(queryset, lambda membership: team_membership_delete(membership=membership))
 
 
 @admin.register(RuleAcknowledgement)
