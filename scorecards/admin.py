@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from crs_site.lib.admin_services import ServiceDeleteMixin, admin_object_is, service_checked_form
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.engine.rows import scores_compute_for_teams
 from scorecards.models import (
@@ -25,8 +26,19 @@ from scorecards.models import (
     ScoreFillState,
     TeamDailyScore,
 )
+from scorecards.services.changes import (
+    change_event_delete,
+    change_event_record,
+    change_event_update,
+    change_event_validate,
+    team_member_join,
+    team_membership_delete,
+    team_membership_update,
+)
 from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
 from staff.admin import ReadOnlyAdminMixin, TeamAdmin
+from staff.models import TeamMembership
+from staff.services import membership_start_validate, membership_validate
 
 
 def _is_frozen(version: ScorecardVersion | None) -> bool:
@@ -274,7 +286,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["day", "title", "team", "kind", "is_automatic", "created_by"]
     list_filter = ["kind", "is_automatic", "team"]
     list_select_related = ["team", "created_by__user"]
@@ -282,11 +294,71 @@ class ChangeEventAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
     autocomplete_fields = ["team", "created_by"]
     readonly_fields = ["is_automatic", "created_at"]
+    # The admin records and corrects changes through the services the team page uses.
+    form = service_checked_form(lambda event: change_event_validate(event=event))
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = getattr(request.user, "employee", None)
-        super().save_model(request, obj, form, change)
+        fields = {name: getattr(obj, name) for name in ("day", "team", "kind", "title", "notes")}
+        if change:
+            change_event_update(event=obj, **fields)
+            return
+        created_by = obj.created_by or getattr(request.user, "employee", None)
+        admin_object_is(obj, change_event_record(**fields, created_by=created_by))
+
+    def service_delete(self, obj):
+        change_event_delete(event=obj)
+
+
+def _membership_validate(membership: TeamMembership) -> None:
+    if membership.pk is None:
+        membership_start_validate(
+            employee=membership.employee, team=membership.team, starts_on=membership.starts_on
+        )
+    else:
+        membership_validate(membership=membership)
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+    """Memberships: registered here, not in staff, because a move records a change event and
+    rescores days (scorecards.services.changes), which staff may not import."""
+
+    list_display = ["employee", "team", "starts_on", "ends_on"]
+    list_filter = ["team"]
+    list_select_related = ["employee__user", "team"]
+    search_fields = [
+        "employee__user__first_name",
+        "employee__user__last_name",
+        "employee__user__username",
+        "team__name",
+    ]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["employee", "team"]
+    form = service_checked_form(_membership_validate)
+
+    def get_fields(self, request, obj=None):
+        # A new membership is a move from a day (it ends the open one); its end comes later.
+        return ["employee", "team", "starts_on"] + ([] if obj is None else ["ends_on"])
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["employee"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            team_membership_update(
+                membership=obj, team=obj.team, starts_on=obj.starts_on, ends_on=obj.ends_on
+            )
+            return
+        joined = team_member_join(
+            employee=obj.employee,
+            team=obj.team,
+            starts_on=obj.starts_on,
+            recorded_by=getattr(request.user, "employee", None),
+        )
+        admin_object_is(obj, joined)
+
+    def service_delete(self, obj):
+        team_membership_delete(membership=obj)
 
 
 @admin.register(RuleAcknowledgement)

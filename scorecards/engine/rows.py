@@ -18,7 +18,7 @@ from scorecards.engine.sources import (
 )
 from scorecards.engine.sql import SCORE_COLUMNS, Row, scores_upsert
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
-from scorecards.scoring import DayScore, score_stats
+from scorecards.scoring import DayScore
 from scorecards.selectors.memberships import memberships_overlapping
 from scorecards.selectors.stats import METRIC_CODES, day_range, stats_of_row
 from scorecards.selectors.versions import (
@@ -26,6 +26,7 @@ from scorecards.selectors.versions import (
     day_outcome,
     days_final_at,
     version_rules,
+    version_score,
     version_timeline,
 )
 from staff.models import Team
@@ -194,12 +195,7 @@ def _employee_rows(
     for (employee_id, day), (team_id, version) in sorted(planned.items()):
         figures = day_stats.get((employee_id, day), empty)
         stats = figures.metric_stats(sla_minutes=version.sla_minutes, is_final=final[day])
-        score = score_stats(
-            stats=stats,
-            rules=rules[version.pk],
-            green_from=version.green_from,
-            amber_from=version.amber_from,
-        )
+        score = version_score(version=version, stats=stats, rules=rules[version.pk])
         values = _score_values(
             score=score, stats=stats, is_worked=figures.is_worked, is_final=final[day], now=now
         )
@@ -325,12 +321,7 @@ def _team_rows(
         if version is None:
             continue
         stats = stats_of_row(sums)
-        score = score_stats(
-            stats=stats,
-            rules=rules[version.pk],
-            green_from=version.green_from,
-            amber_from=version.amber_from,
-        )
+        score = version_score(version=version, stats=stats, rules=rules[version.pk])
         values = _score_values(
             score=score,
             stats=stats,
