@@ -4,7 +4,7 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import Count, F
 
 from crs_site.lib.numbers import quantize
 from feedback.choices import (
@@ -45,12 +45,10 @@ from scorecards.models import (
     RuleAcknowledgement,
 )
 from staff.choices import Role
-from staff.models import Employee
+from staff.models import Employee, TeamMembership
 
-# The team whose sampling rules go beyond the random draw, and the reviewers' weekly quotas.
+# The team whose sampling rules go beyond the random draw.
 SAMPLING_TEAM = "riga-support"
-QUOTAS = {"key-accounts": 8}
-DEFAULT_QUOTA = 10
 
 
 class FeedbackDraw:
@@ -180,8 +178,21 @@ class FeedbackDraw:
             ),
         ]
         SamplingRule.objects.bulk_create(rules)
+        # A manager is expected to review their agents' weekly samples: the team's sample size
+        # times its current agents.
+        agents = dict(
+            TeamMembership.objects.on_day(self.today)
+            .filter(employee__role=Role.AGENT)
+            .values("team__slug")
+            .annotate(count=Count("pk"))
+            .values_list("team__slug", "count")
+            .order_by()
+        )
         quotas = [
-            ReviewerQuota(reviewer=manager, reviews_per_week=QUOTAS.get(slug, DEFAULT_QUOTA))
+            ReviewerQuota(
+                reviewer=manager,
+                reviews_per_week=max(1, self.teams[slug].qa_sample_size * agents.get(slug, 0)),
+            )
             for slug, manager in sorted(self.managers.items())
         ]
         ReviewerQuota.objects.bulk_create(quotas)
