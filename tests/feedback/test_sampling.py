@@ -21,7 +21,6 @@ from tests.factories import (
     PublishedVersionFactory,
     QAReviewFactory,
     ReviewerQuotaFactory,
-    SamplingRuleFactory,
     SurveyResponseFactory,
     TeamFactory,
     TeamMembershipFactory,
