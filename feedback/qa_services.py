@@ -162,10 +162,11 @@ def sample_rules_pick(
 ) -> dict[int, str]:
     """Return {interaction id: rule kind} of what the enabled rules pick among an agent's week.
 
-    Rules apply in `SAMPLING_ORDER` and the first one to pick an interaction labels it. A new
-    hire (hired less than the rule's weeks before the week ends) gets the new-hire draw instead
-    of the weekly one. Both draws are over all the week's interactions (`sample_pick`), not what
-    the other rules left, so a survey answered after a run never changes the random draw.
+    Rules apply in `SAMPLING_ORDER` and the first one to pick an interaction labels it. An agent
+    whose sampled week starts within the new-hire rule's weeks from their hire date gets the
+    new-hire draw instead of the weekly one. Both draws are over all the week's interactions
+    (`sample_pick`), not what the other rules left, so a survey answered after a run never
+    changes the random draw.
     """
     picked: dict[int, str] = {}
     ids = sorted(candidates.values_list("pk", flat=True))
