@@ -121,7 +121,7 @@ class QAReviewAdmin(ServiceDeleteMixin, admin.ModelAdmin):
         "total",
         "scored_at",
     ]
-    list_filter = ["status", "reason", "dispute_outcome", "version__scorecard"]
+    list_filter = ["status", "reason", "sampled_by", "dispute_outcome", "version__scorecard"]
     list_select_related = [
         "interaction__employee__user",
         "reviewer__user",
@@ -137,9 +137,11 @@ class QAReviewAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ["interaction", "reviewer", "version"]
     # The total, the status and the dispute trail come from the review workflow (ratings,
-    # publication, dispute, resolution); editing them here would bypass its rules.
+    # publication, dispute, resolution), the sampling rule from the weekly sample; editing them
+    # here would bypass its rules.
     readonly_fields = [
         "status",
+        "sampled_by",
         "total",
         "created_at",
         "published_at",

@@ -21,15 +21,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crs_site.http import query_text, redirect_back
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
+from feedback import sampling_selectors, sampling_services
 from feedback.choices import ReviewStatus
 from feedback.follow_up_sources import follow_up_sections_mine, follow_up_sections_team
 from feedback.models import QAReview
-from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
+from feedback.qa_forms import (
+    CalibrationAssignForm,
+    QADisputeForm,
+    QAResolveForm,
+    QAReviewForm,
+    ReviewerQuotaForm,
+    SamplingRulesForm,
+)
 from staff.choices import Role
 from staff.models import Employee
 from staff.selectors import employee_for_user, employees_writable_by, teams_visible_to
 
 PER_PAGE = 25
+SAMPLING_TEAMS_PER_PAGE = 10
 CONSISTENCY_PERIODS = (30, 90, 180)
 
 
@@ -87,6 +96,9 @@ def queue(request):
                 :PER_PAGE
             ],
             "unread_count": unread.count(),
+            "progress": sampling_selectors.reviewer_week_progress(
+                reviewer=reviewer, today=selectors.today()
+            ),
             "q": search,
             "query": _query(request),
         },
@@ -119,6 +131,72 @@ def review_list(request):
             "sort": sort,
             "is_reviewer": employee.role in (Role.MANAGER, Role.ADMIN),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sampling(request):
+    """Switch the sampling rules of the user's teams and set their reviewers' weekly quotas."""
+    actor = _reviewer(request)
+    teams = Paginator(
+        teams_visible_to(user=request.user).order_by("name", "pk"), SAMPLING_TEAMS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rules = sampling_selectors.sampling_rules_for_teams(teams=teams.object_list)
+    rule_forms = {
+        team.pk: SamplingRulesForm(rules=rules[team.pk], prefix=f"team-{team.pk}") for team in teams
+    }
+    reviewers = list(sampling_selectors.quota_reviewers_editable(user=request.user))
+    quota_form = ReviewerQuotaForm(reviewers=reviewers, prefix="quotas")
+    if request.method == "POST":
+        if request.POST.get("form") == "quotas":
+            quota_form = ReviewerQuotaForm(request.POST, reviewers=reviewers, prefix="quotas")
+            if quota_form.is_valid():
+                try:
+                    sampling_services.reviewer_quotas_set(actor=actor, quotas=quota_form.quotas())
+                except ValidationError as error:
+                    quota_form.add_service_errors(error.message_dict)
+                else:
+                    messages.success(request, _("Review quotas saved."))
+                    return redirect(request.get_full_path())
+        else:
+            # Only a team of this page can be posted: others are not the user's, or not shown.
+            team = next(
+                (team for team in teams if str(team.pk) == request.POST.get("team", "")), None
+            )
+            if team is None:
+                raise Http404
+            form = SamplingRulesForm(request.POST, rules=rules[team.pk], prefix=f"team-{team.pk}")
+            rule_forms[team.pk] = form
+            if form.is_valid():
+                try:
+                    sampling_services.sampling_rules_set(
+                        team=team, actor=actor, settings=form.settings()
+                    )
+                except ValidationError as error:
+                    form.add_service_errors(error.message_dict)
+                else:
+                    messages.success(
+                        request, _("Sampling rules of %(team)s saved.") % {"team": team.name}
+                    )
+                    return redirect(request.get_full_path())
+    progress = sampling_selectors.reviewers_week_progress(
+        reviewers=reviewers, today=selectors.today()
+    )
+    return render(
+        request,
+        "feedback/qa/sampling.html",
+        {
+            "page": teams,
+            "query": _query(request),
+            "team_forms": [(team, rule_forms[team.pk]) for team in teams],
+            "quota_form": quota_form,
+            "quota_rows": [
+                (reviewer, quota_form[quota_form.field_name(reviewer.pk)], progress[reviewer.pk])
+                for reviewer in reviewers
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

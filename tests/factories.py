@@ -12,7 +12,15 @@ from coaching.models import CoachingAction, CoachingSession
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from feedback.choices import ReviewStatus
-from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.models import (
+    QARating,
+    QAReview,
+    QAReviewEvent,
+    ReviewerQuota,
+    SamplingRule,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from scorecards.choices import AlertKind, ChangeKind, MetricCode, VersionStatus
 from scorecards.models import (
     Alert,
@@ -214,6 +222,24 @@ class PublishedQAReviewFactory(QAReviewFactory):
     total = Decimal("75")
     published_at = factory.LazyFunction(timezone.now)
     scored_at = factory.LazyAttribute(lambda o: o.published_at)
+
+
+class SamplingRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SamplingRule
+        django_get_or_create = ("team", "kind")
+
+    team = factory.SubFactory(TeamFactory)
+    kind = "low_csat"
+    is_enabled = True
+
+
+class ReviewerQuotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewerQuota
+
+    reviewer = factory.SubFactory(ManagerFactory)
+    reviews_per_week = 10
 
 
 class QARatingFactory(factory.django.DjangoModelFactory):
