@@ -2,12 +2,18 @@
 injection, and the download of a table in either format."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import tablib
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from crs_site.lib.quantities import unit_label
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,6 +41,10 @@ def csv_cell(value) -> str:
 # ---- downloads of a table: CSV and Excel from one list of rows -----------------------------
 
 EXPORT_FORMATS = ("csv", "xlsx")
+# A download holds at most this many rows (the first ones in the page's order): a file is built
+# in memory, and a spreadsheet past this is no longer read by a person. The page's filters
+# narrow a longer list.
+EXPORT_MAX_ROWS = 20_000
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -68,7 +78,7 @@ def table_download(
     if file_format not in EXPORT_FORMATS:
         raise ValueError(f"No export format {file_format!r}.")
     dataset = tablib.Dataset(headers=[str(header) for header in headers], title=title[:31])
-    for row in rows:
+    for row in itertools.islice(rows, EXPORT_MAX_ROWS):
         if file_format == "csv":
             dataset.append([csv_cell(_csv_plain(value)) for value in row])
         else:
@@ -89,3 +99,50 @@ def _csv_plain(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+# ---- the list pages' downloads: one way to ask, one way to describe the columns -------------
+
+
+def export_format(request: HttpRequest) -> str | None:
+    """Return the format a list page is asked to download (`?format=csv|xlsx`), or None."""
+    file_format = request.GET.get("format")
+    return file_format if file_format in EXPORT_FORMATS else None
+
+
+def with_unit(header, unit: str) -> str:
+    """Return a column heading with its unit, "Total (points)": the cells are plain numbers."""
+    return f"{header} ({unit_label(unit)})"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a download: its translated heading (with the unit, if any) and the cell
+    of one item, a number, date or text as `spreadsheet_value` keeps it."""
+
+    header: Any
+    value: Callable[[Any], Any]
+
+
+def columns_download(
+    *,
+    file_format: str,
+    name: str,
+    title: Any,
+    columns: Sequence[Column],
+    items: Iterable[Any],
+) -> HttpResponse:
+    """Return the items of a list page, all pages of it in the page's order, as CSV or Excel.
+
+    `items` is what the page lists (its filters, search, sort and the user's visibility
+    applied); `name` starts the file name, today's date ends it.
+    """
+    if isinstance(items, QuerySet):
+        items = items[:EXPORT_MAX_ROWS]
+    return table_download(
+        file_format=file_format,
+        filename=f"{name}-{timezone.localdate().isoformat()}",
+        title=str(title),
+        headers=[column.header for column in columns],
+        rows=([column.value(item) for column in columns] for item in items),
+    )
