@@ -27,6 +27,7 @@ from coaching.forms import (
 )
 from coaching.models import CoachingAction, CoachingSession
 from crs_site.http import query_text, redirect_back
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from feedback.models import QAReview
 from scorecards.choices import MetricCode
 from scorecards.significance import MIN_SAMPLE
@@ -70,6 +71,22 @@ def session_list(request):
     if sort not in selectors.SESSION_SORTS:
         sort = selectors.DEFAULT_SORT
     sessions = selectors.session_list(user=request.user, search=search, sort=sort)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="coaching-sessions",
+            title=_("Coaching sessions"),
+            columns=[
+                Column(_("Held on"), lambda session: session.held_on),
+                Column(_("Agent"), lambda session: session.agent.full_name),
+                Column(_("Coach"), lambda session: session.coach.full_name),
+                Column(_("Follow-up"), lambda session: session.follow_up_on),
+                Column(_("Open actions"), lambda session: session.open_actions),
+                Column(_("Acknowledged"), lambda session: session.acknowledged_at),
+                Column(_("Notes"), lambda session: session.notes),
+            ],
+            items=sessions,
+        )
     query = request.GET.copy()
     query.pop("page", None)
     filter_query = query.copy()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text, redirect_back
+from crs_site.lib.spreadsheet import Column, columns_download, export_format, with_unit
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
 from feedback.choices import ReviewStatus
@@ -60,6 +61,46 @@ def _query(request, *, without: str = "page") -> str:
 
 def _language() -> str:
     return translation.get_language() or "en"
+
+
+# ---- downloads of the lists (the page's filters and the user's visibility applied) -----------
+
+
+def _review_columns() -> list[Column]:
+    return [
+        Column(_("Interaction"), lambda review: review.interaction.subject),
+        Column(_("Opened"), lambda review: review.interaction.opened_at),
+        Column(_("Agent"), lambda review: review.interaction.employee.full_name),
+        Column(_("Reviewer"), lambda review: review.reviewer.full_name),
+        Column(_("Status"), lambda review: review.get_status_display()),
+        Column(with_unit(_("Total"), "points"), lambda review: review.total),
+        Column(_("Published"), lambda review: review.published_at),
+        Column(_("Read by the agent"), lambda review: review.seen_at),
+    ]
+
+
+def _follow_up_columns(*, with_agent: bool) -> list[Column]:
+    agent = [Column(_("Agent"), lambda interaction: interaction.employee.full_name)]
+    return [
+        Column(_("Due"), lambda interaction: interaction.follow_up_due),
+        *(agent if with_agent else []),
+        Column(_("Customer"), lambda interaction: interaction.customer.display_name),
+        Column(_("Phone"), lambda interaction: interaction.customer.phone),
+        Column(_("Interaction"), lambda interaction: interaction.subject),
+        Column(_("Channel"), lambda interaction: interaction.get_channel_display()),
+        Column(_("Opened"), lambda interaction: interaction.opened_at),
+        Column(_("Escalated"), lambda interaction: interaction.is_escalated),
+    ]
+
+
+def _escalation_columns() -> list[Column]:
+    return [
+        Column(_("Opened"), lambda interaction: interaction.opened_at),
+        Column(_("Agent"), lambda interaction: interaction.employee.full_name),
+        Column(_("Customer"), lambda interaction: interaction.customer.display_name),
+        Column(_("Interaction"), lambda interaction: interaction.subject),
+        Column(_("Channel"), lambda interaction: interaction.get_channel_display()),
+    ]
 
 
 # ---- queue and lists -------------------------------------------------------------------------
@@ -106,6 +147,14 @@ def review_list(request):
     reviews = selectors.review_list(
         user=request.user, status=status, search=search, sort=sort, seen=seen
     )
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="qa-reviews",
+            title=_("QA reviews"),
+            columns=_review_columns(),
+            items=reviews,
+        )
     return render(
         request,
         "feedback/qa/review_list.html",
@@ -503,6 +552,14 @@ def my_follow_ups(request):
     """List the agent's open follow-ups: overdue first (highlighted), then today, then later."""
     employee = _employee(request)
     today = selectors.today()
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="my-follow-ups",
+            title=_("My follow-ups"),
+            columns=_follow_up_columns(with_agent=False),
+            items=selectors.follow_ups_open(employee=employee),
+        )
     open_items = list(selectors.follow_ups_open(employee=employee))
     return render(
         request,
@@ -528,6 +585,22 @@ def team_follow_ups(request):
     team = teams.filter(slug=slug).first() if slug else None
     overdue = selectors.team_follow_ups_overdue(user=request.user, today=today, team=team)
     escalations = selectors.team_escalations_open(user=request.user, today=today, team=team)
+    if file_format := export_format(request):
+        if request.GET.get("table") == "escalations":
+            return columns_download(
+                file_format=file_format,
+                name="open-escalations",
+                title=_("Open escalations"),
+                columns=_escalation_columns(),
+                items=escalations,
+            )
+        return columns_download(
+            file_format=file_format,
+            name="overdue-follow-ups",
+            title=_("Overdue follow-ups"),
+            columns=_follow_up_columns(with_agent=True),
+            items=overdue,
+        )
     return render(
         request,
         "feedback/followups/team.html",

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from integrations.choices import ConnectionKind, EventStatus
 from integrations.forms import AgentMapForm, ConnectionForm, EventFilterForm, SearchForm
 from integrations.models import Connection, ExternalAgent, InboundEvent
@@ -105,14 +106,29 @@ def connection_add_view(request):
 def connection_detail_view(request, pk: int):
     _admin_only(request)
     connection = get_object_or_404(Connection, pk=pk)
-    new = request.session.pop(_NEW_SECRET, None)
-    new_url = None
-    if new and new.get("pk") == connection.pk:
-        new_url = _webhook_url(request, connection, new["secret"])
     form = EventFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     query = query_text(request, "q")
     events = connection_events(connection=connection, status=status, query=query)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name=f"events-{connection.pk}",
+            title=_("Events"),
+            columns=[
+                Column(_("Received"), lambda event: event.received_at),
+                Column(_("Event"), lambda event: event.event_type),
+                Column(_("Conversation"), lambda event: event.external_id),
+                Column(_("Status"), lambda event: event.get_status_display()),
+                Column(_("Note"), lambda event: event.error),
+            ],
+            items=events,
+        )
+    # Only the page (not a download) shows the new webhook address, once.
+    new = request.session.pop(_NEW_SECRET, None)
+    new_url = None
+    if new and new.get("pk") == connection.pk:
+        new_url = _webhook_url(request, connection, new["secret"])
     state = connection_state(connection=connection)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     filter_query = urlencode({k: v for k, v in (("status", status), ("q", query)) if v})
