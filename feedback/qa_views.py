@@ -111,7 +111,24 @@ def queue(request):
     """Show the reviewer's drafts (weekly sample, calibration, started) and flagged interactions."""
     reviewer = _reviewer(request)
     search = query_text(request)
-    drafts = _page(request, selectors.review_queue(reviewer=reviewer, search=search))
+    to_do = selectors.review_queue(reviewer=reviewer, search=search)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="reviews-to-do",
+            title=_("Reviews to do"),
+            columns=[
+                Column(_("Interaction"), lambda review: review.interaction.subject),
+                Column(_("Customer"), lambda review: review.interaction.customer.display_name),
+                Column(_("Channel"), lambda review: review.interaction.get_channel_display()),
+                Column(_("Agent"), lambda review: review.interaction.employee.full_name),
+                Column(_("Resolved"), lambda review: review.interaction.resolved_at),
+                Column(_("Why"), lambda review: review.get_reason_display()),
+                Column(with_unit(_("Draft total"), "points"), lambda review: review.total),
+            ],
+            items=to_do,
+        )
+    drafts = _page(request, to_do)
     flagged = selectors.flagged_to_review(user=request.user, reviewer=reviewer)[:PER_PAGE]
     disputes = selectors.review_list(user=request.user, status=ReviewStatus.DISPUTED)
     unread = selectors.review_list(user=request.user, seen="no").exclude(
@@ -424,6 +441,22 @@ def interaction_review_start(request, interaction_id: int):
 def calibration_list(request):
     """List calibrated interactions; assign a new one to several reviewers."""
     reviewer = _reviewer(request)
+    calibrated = selectors.calibration_interactions(user=request.user)
+    if request.method == "GET" and (file_format := export_format(request)):
+        return columns_download(
+            file_format=file_format,
+            name="calibrated-interactions",
+            title=_("Calibrated interactions"),
+            columns=[
+                Column(_("Interaction"), lambda interaction: interaction.subject),
+                Column(_("Opened"), lambda interaction: interaction.opened_at),
+                Column(_("Agent"), lambda interaction: interaction.employee.full_name),
+                Column(
+                    with_unit(_("Reviews"), "reviews"), lambda interaction: interaction.review_count
+                ),
+            ],
+            items=calibrated,
+        )
     interactions = selectors.calibration_candidates(user=request.user, today=selectors.today())
     reviewers = selectors.reviewers_available(user=request.user)
     matches = selectors.calibration_candidates_matching(
@@ -469,7 +502,7 @@ def calibration_list(request):
         request,
         "feedback/qa/calibration_list.html",
         {
-            "page": _page(request, selectors.calibration_interactions(user=request.user)),
+            "page": _page(request, calibrated),
             "query": _query(request),
             "form": form,
         },
@@ -529,6 +562,22 @@ def consistency(request):
         selectors.reviewer_consistency(team=team, date_from=date_from, date_to=date_to)
         for team in teams
     ]
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name=f"reviewer-consistency-{date_from.isoformat()}-{date_to.isoformat()}",
+            dated=False,
+            title=_("Reviewer consistency"),
+            columns=[
+                Column(_("Team"), lambda pair: pair[0].team.name),
+                Column(_("Reviewer"), lambda pair: pair[1].reviewer.full_name),
+                Column(with_unit(_("Reviews"), "reviews"), lambda pair: pair[1].count),
+                Column(with_unit(_("Mean total"), "points"), lambda pair: pair[1].mean),
+                Column(with_unit(_("Team mean"), "points"), lambda pair: pair[0].mean),
+                Column(with_unit(_("vs team"), "points"), lambda pair: pair[1].difference),
+            ],
+            items=[(report, row) for report in reports for row in report.reviewers],
+        )
     return render(
         request,
         "feedback/qa/consistency.html",

@@ -64,9 +64,25 @@ def connection_list_view(request):
     sort = request.GET.get("sort", DEFAULT_CONNECTION_SORT)
     if sort not in CONNECTION_SORTS:
         sort = DEFAULT_CONNECTION_SORT
-    page = Paginator(connection_list(query=query, sort=sort), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    connections = connection_list(query=query, sort=sort)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="connections",
+            title=_("Helpdesk connections"),
+            columns=[
+                Column(_("Name"), lambda connection: connection.name),
+                Column(_("Helpdesk"), lambda connection: connection.get_kind_display()),
+                Column(_("Paused"), lambda connection: connection.is_paused),
+                Column(_("Last event"), lambda connection: connection.newest_event_at),
+                Column(_("Accepted"), lambda connection: connection.accepted_count),
+                Column(_("Pending"), lambda connection: connection.pending_count),
+                Column(_("Held"), lambda connection: connection.held_count),
+                Column(_("Refused"), lambda connection: connection.refused_count),
+            ],
+            items=connections,
+        )
+    page = Paginator(connections, PER_PAGE).get_page(request.GET.get("page"))
     filter_query = urlencode({"q": query}) if query else ""
     return render(
         request,
@@ -216,9 +232,25 @@ def agent_queue_view(request):
     form = SearchForm(request.GET or None)
     query = query_text(request, "q")
     waiting_only = request.GET.get("show") != "all"
-    page = Paginator(agents_queue(waiting_only=waiting_only, query=query), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    agents = agents_queue(waiting_only=waiting_only, query=query)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="helpdesk-agents",
+            title=_("Helpdesk agents"),
+            columns=[
+                Column(_("Agent"), lambda agent: agent.name),
+                Column(_("E-mail"), lambda agent: agent.email),
+                Column(_("Helpdesk id"), lambda agent: agent.external_id),
+                Column(_("Connection"), lambda agent: agent.connection.name),
+                Column(_("Held events"), lambda agent: agent.held_count),
+                Column(
+                    _("Employee"), lambda agent: agent.employee.full_name if agent.employee else ""
+                ),
+            ],
+            items=agents,
+        )
+    page = Paginator(agents, PER_PAGE).get_page(request.GET.get("page"))
     employees = list(employees_mappable())
     rows = [(agent, employee_suggested(agent=agent, employees=employees)) for agent in page]
     params = {k: v for k, v in (("q", query), ("show", "" if waiting_only else "all")) if v}

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from crs_site.lib import spreadsheet
-from feedback.choices import ReviewStatus
+from feedback.choices import ReviewReason, ReviewStatus
 from imports.choices import ImportKind
 from imports.models import ImportJob
 from integrations.choices import EventStatus
@@ -36,10 +37,12 @@ from tests.factories import (
     ConnectionFactory,
     CustomerFactory,
     EmployeeFactory,
+    ExternalAgentFactory,
     InboundEventFactory,
     InteractionFactory,
     PublishedQAReviewFactory,
     PublishedVersionFactory,
+    QAReviewFactory,
     RuleAcknowledgementFactory,
     SurveyResponseFactory,
     TeamFactory,
@@ -218,6 +221,96 @@ EXPORTS = {
         absent=["conversation-accepted", "Peer secret"],
         types={"Received": DATETIME},
     ),
+    "qa:queue": Export(
+        viewer="lead",
+        params={"q": "Draft one"},
+        headers=[
+            "Interaction",
+            "Customer",
+            "Channel",
+            "Agent",
+            "Resolved",
+            "Why",
+            "Draft total (points)",
+        ],
+        present=["Draft one"],
+        absent=["Draft two", "Peer secret"],
+        types={"Draft total (points)": NUMBER},
+    ),
+    "qa:calibration_list": Export(
+        viewer="lead",
+        headers=["Interaction", "Opened", "Agent", "Reviews (reviews)"],
+        present=["Calibrated call"],
+        absent=["Peer secret"],
+        types={"Opened": DATETIME, "Reviews (reviews)": int},
+    ),
+    "qa:consistency": Export(
+        viewer="lead",
+        params={"team": "team-a", "days": "90"},
+        headers=[
+            "Team",
+            "Reviewer",
+            "Reviews (reviews)",
+            "Mean total (points)",
+            "Team mean (points)",
+            "vs team (points)",
+        ],
+        present=["Lead Liepa"],
+        absent=["Other Lead", "Team B"],
+        types={"Reviews (reviews)": int, "Mean total (points)": NUMBER},
+    ),
+    "scorecards:team_list": Export(
+        viewer="lead",
+        params={"days": "7"},
+        headers=[
+            "Team",
+            "Total (points)",
+            "Band",
+            "Scored days (days)",
+            "First contact resolution (%)",
+        ],
+        present=["Team A"],
+        absent=["Team B"],
+        types={"Scored days (days)": int},
+    ),
+    "scorecards:team_compare": Export(
+        viewer="lead",
+        params={"days": "7"},
+        headers=[
+            "Team",
+            "Total (points)",
+            "Band",
+            "Scored days (days)",
+            "First contact resolution (%)",
+        ],
+        present=["Team A"],
+        absent=["Team B"],
+        types={"Scored days (days)": int},
+    ),
+    "integrations:agent_queue": Export(
+        viewer="admin",
+        headers=["Agent", "E-mail", "Helpdesk id", "Connection", "Held events", "Employee"],
+        present=["Helpdesk Harry"],
+        absent=["Mapped Mary"],
+        types={"Held events": int},
+    ),
+    "integrations:connection_list": Export(
+        viewer="admin",
+        params={"q": "Support"},
+        headers=[
+            "Name",
+            "Helpdesk",
+            "Paused",
+            "Last event",
+            "Accepted",
+            "Pending",
+            "Held",
+            "Refused",
+        ],
+        present=["Support desk"],
+        absent=["Other desk"],
+        types={"Last event": DATETIME, "Accepted": int, "Paused": bool},
+    ),
     "customers:interaction_list": Export(
         viewer="subject",
         params={"q": "Refund"},
@@ -339,7 +432,10 @@ def people(db):
             total_rows=1,
         )
 
-    connection = ConnectionFactory()
+    connection = ConnectionFactory(name="Support desk")
+    other_desk = ConnectionFactory(name="Other desk")
+    ExternalAgentFactory(connection=connection, name="Helpdesk Harry")
+    ExternalAgentFactory(connection=connection, name="Mapped Mary", employee=subject)
     InboundEventFactory(
         connection=connection,
         external_id="conversation-refused",
@@ -349,7 +445,30 @@ def people(db):
     InboundEventFactory(
         connection=connection, external_id="conversation-accepted", status=EventStatus.ACCEPTED
     )
-    InboundEventFactory(external_id="Peer secret", status=EventStatus.REFUSED)
+    InboundEventFactory(
+        connection=other_desk, external_id="Peer secret", status=EventStatus.REFUSED
+    )
+
+    for title, reviewer, reason in (
+        ("Draft one", lead, ReviewReason.SAMPLE),
+        ("Draft two", lead, ReviewReason.SAMPLE),
+        ("Peer secret", lead_b, ReviewReason.SAMPLE),
+        ("Calibrated call", lead, ReviewReason.CALIBRATION),
+    ):
+        owner = peer if reviewer == lead_b else subject
+        QAReviewFactory(
+            interaction=InteractionFactory(employee=owner, subject=title),
+            reviewer=reviewer,
+            version=version,
+            reason=reason,
+            total=Decimal("55.5"),
+        )
+    QAReviewFactory(
+        interaction=InteractionFactory(employee=peer, subject="Peer secret"),
+        reviewer=lead_b,
+        version=version,
+        reason=ReviewReason.CALIBRATION,
+    )
     return {
         "lead": lead,
         "subject": subject,
@@ -506,6 +625,13 @@ LINKED_TEMPLATES = {
     "feedback/followups/mine.html": "qa:my_follow_ups",
     "feedback/followups/team.html": "qa:team_follow_ups",
     "feedback/qa/review_list.html": "qa:my_reviews",
+    "feedback/qa/queue.html": "qa:queue",
+    "feedback/qa/calibration_list.html": "qa:calibration_list",
+    "feedback/qa/consistency.html": "qa:consistency",
+    "integrations/agent_queue.html": "integrations:agent_queue",
+    "integrations/connection_list.html": "integrations:connection_list",
+    "scorecards/team_list.html": "scorecards:team_list",
+    "scorecards/compare_teams.html": "scorecards:team_compare",
     "feedback/survey_comments/list.html": "surveys:comments",
     "imports/import_list.html": "imports:list",
     "integrations/connection_detail.html": "integrations:connection_detail",

@@ -131,17 +131,19 @@ def columns_download(
     title: Any,
     columns: Sequence[Column],
     items: Iterable[Any],
+    dated: bool = True,
 ) -> HttpResponse:
     """Return the items of a list page, all pages of it in the page's order, as CSV or Excel.
 
     `items` is what the page lists (its filters, search, sort and the user's visibility
-    applied); `name` starts the file name, today's date ends it.
+    applied); `name` starts the file name and today's date ends it (unless `dated` is False,
+    for a name that has its period already).
     """
     if isinstance(items, QuerySet):
         items = items[:EXPORT_MAX_ROWS]
     return table_download(
         file_format=file_format,
-        filename=f"{name}-{timezone.localdate().isoformat()}",
+        filename=f"{name}-{timezone.localdate().isoformat()}" if dated else name,
         title=str(title),
         headers=[column.header for column in columns],
         rows=([column.value(item) for column in columns] for item in items),

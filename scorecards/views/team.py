@@ -45,6 +45,7 @@ from scorecards.selectors.digests import manager_digests
 from scorecards.selectors.team import (
     MEMBER_SORT_KEYS,
     TeamDashboard,
+    TeamsComparison,
     manages_teams,
     team_dashboard,
     teams_comparison,
@@ -86,6 +87,8 @@ def team_list(request):
     _require_manager(request)
     form = _period_form(request)
     comparison = teams_comparison(teams=teams_visible_to(user=request.user), period=form.period())
+    if file_format := export_format(request):
+        return _teams_download(comparison, file_format)
     return render(
         request,
         "scorecards/team_list.html",
@@ -229,12 +232,44 @@ def _members_download(dashboard: TeamDashboard, file_format: str) -> HttpRespons
     )
 
 
+def _teams_download(comparison: TeamsComparison, file_format: str) -> HttpResponse:
+    """The teams' pooled figures over the period as CSV or Excel, one metric a column."""
+    period = comparison.period
+
+    def metric_value(code: str):
+        def value(figures):
+            result = figures.current.metrics.get(code)
+            return quantize(result.value) if result and result.value is not None else None
+
+        return value
+
+    return columns_download(
+        file_format=file_format,
+        name=f"teams-{period.date_from.isoformat()}-{period.date_to.isoformat()}",
+        dated=False,
+        title=_("Teams"),
+        columns=[
+            Column(_("Team"), lambda figures: figures.team.name),
+            Column(with_unit(_("Total"), "points"), lambda figures: figures.current.total),
+            Column(_("Band"), lambda figures: figures.current.band_label),
+            Column(with_unit(_("Scored days"), "days"), lambda figures: figures.current.rows),
+            *[
+                Column(f"{spec.label} ({spec.unit.symbol})", metric_value(spec.code))
+                for spec in metric_specs(comparison.metric_codes)
+            ],
+        ],
+        items=comparison.teams,
+    )
+
+
 @login_required
 def team_compare(request):
     """Show every team the user may see side by side over a period, on one chart."""
     _require_manager(request)
     form = _period_form(request)
     comparison = teams_comparison(teams=teams_visible_to(user=request.user), period=form.period())
+    if file_format := export_format(request):
+        return _teams_download(comparison, file_format)
     palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997", "#6c757d"]
     chart = {
         "type": "line",
