@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 
 from crs_site.lib import spreadsheet
 from feedback.choices import ReviewReason, ReviewStatus
+from feedback.qa_selectors import review_list
 from imports.choices import ImportKind
 from imports.models import ImportJob
 from integrations.choices import EventStatus
@@ -585,11 +586,19 @@ def test_agent_downloads_only_their_own_reviews(client, people):
 
 
 def test_a_download_is_capped(client, people, monkeypatch):
-    monkeypatch.setattr(spreadsheet, "EXPORT_MAX_ROWS", 1)
-    client.force_login(people["subject"].user)
-    rows = _csv_rows(client.get(reverse("customers:interaction_list"), {"format": "csv"}))
+    monkeypatch.setattr(spreadsheet, "EXPORT_MAX_ROWS", 2)
+    client.force_login(people["lead"].user)
+    url = reverse("qa:my_reviews")
+    response = client.get(url, {"format": "csv"})
 
-    assert len(rows) == 2
+    # The lead sees more reviews than that; the file says it has the first two.
+    assert len(_csv_rows(response)) == 1 + 2
+    assert '-first-2.csv"' in response["Content-Disposition"]
+    visible = review_list(user=people["lead"].user).count()
+    monkeypatch.setattr(spreadsheet, "EXPORT_MAX_ROWS", visible)
+    response = client.get(url, {"format": "xlsx"})
+    assert len(_xlsx_rows(response)) == 1 + visible
+    assert "first" not in response["Content-Disposition"]
 
 
 def test_an_unknown_format_shows_the_page(client, people):

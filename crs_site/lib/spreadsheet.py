@@ -42,8 +42,8 @@ def csv_cell(value) -> str:
 
 EXPORT_FORMATS = ("csv", "xlsx")
 # A download holds at most this many rows (the first ones in the page's order): a file is built
-# in memory, and a spreadsheet past this is no longer read by a person. The page's filters
-# narrow a longer list.
+# in memory, and a spreadsheet past this is no longer read by a person. A capped file says so in
+# its name ("…-first-20000.csv"); the page's filters narrow a longer list.
 EXPORT_MAX_ROWS = 20_000
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -74,11 +74,16 @@ def table_download(
     *, file_format: str, filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence]
 ) -> HttpResponse:
     """Return a table as a CSV (UTF-8 with a BOM, so Excel reads Latvian and Cyrillic names)
-    or an .xlsx file with real numbers and dates; `headers` are translated, units included."""
+    or an .xlsx file with real numbers and dates; `headers` are translated, units included.
+
+    At most EXPORT_MAX_ROWS rows: past that the file name ends "-first-<cap>"."""
     if file_format not in EXPORT_FORMATS:
         raise ValueError(f"No export format {file_format!r}.")
     dataset = tablib.Dataset(headers=[str(header) for header in headers], title=title[:31])
-    for row in itertools.islice(rows, EXPORT_MAX_ROWS):
+    for count, row in enumerate(itertools.islice(rows, EXPORT_MAX_ROWS + 1)):
+        if count == EXPORT_MAX_ROWS:
+            filename = f"{filename}-first-{EXPORT_MAX_ROWS}"
+            break
         if file_format == "csv":
             dataset.append([csv_cell(_csv_plain(value)) for value in row])
         else:
@@ -140,7 +145,8 @@ def columns_download(
     for a name that has its period already).
     """
     if isinstance(items, QuerySet):
-        items = items[:EXPORT_MAX_ROWS]
+        # One row past the cap tells table_download that the list was longer.
+        items = items[: EXPORT_MAX_ROWS + 1]
     return table_download(
         file_format=file_format,
         filename=f"{name}-{timezone.localdate().isoformat()}" if dated else name,
