@@ -23,7 +23,11 @@ from crs_site.lib.spreadsheet import Column, columns_download, export_format, wi
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
 from feedback.choices import ReviewStatus
-from feedback.follow_up_sources import follow_up_sections_mine, follow_up_sections_team
+from feedback.follow_up_sources import (
+    FollowUpSection,
+    follow_up_sections_mine,
+    follow_up_sections_team,
+)
 from feedback.models import QAReview
 from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
 from staff.choices import Role
@@ -91,6 +95,28 @@ def _follow_up_columns(*, with_agent: bool) -> list[Column]:
         Column(_("Opened"), lambda interaction: interaction.opened_at),
         Column(_("Escalated"), lambda interaction: interaction.is_escalated),
     ]
+
+
+def _section_asked(request, sections: list[FollowUpSection]) -> FollowUpSection | None:
+    """Return the follow-up section (coaching actions, ...) a download asks for by `?table=`."""
+    key = request.GET.get("table")
+    return next((section for section in sections if section.key == key), None)
+
+
+def _section_download(section: FollowUpSection, file_format: str, *, today, with_person: bool):
+    person = [Column(_("Owner"), lambda item: item.person)]
+    return columns_download(
+        file_format=file_format,
+        name=f"follow-ups-{section.key}",
+        title=section.title,
+        columns=[
+            Column(_("Due"), lambda item: item.due_on),
+            *(person if with_person else []),
+            Column(_("What"), lambda item: item.title),
+            Column(_("Overdue"), lambda item: item.is_overdue(today)),
+        ],
+        items=section.items,
+    )
 
 
 def _escalation_columns() -> list[Column]:
@@ -601,7 +627,11 @@ def my_follow_ups(request):
     """List the agent's open follow-ups: overdue first (highlighted), then today, then later."""
     employee = _employee(request)
     today = selectors.today()
+    sections = follow_up_sections_mine(employee=employee, today=today)
     if file_format := export_format(request):
+        section = _section_asked(request, sections)
+        if section is not None:
+            return _section_download(section, file_format, today=today, with_person=False)
         return columns_download(
             file_format=file_format,
             name="my-follow-ups",
@@ -619,7 +649,7 @@ def my_follow_ups(request):
             "due_today": [i for i in open_items if i.follow_up_due == today],
             "upcoming": [i for i in open_items if i.follow_up_due > today],
             "done_today": selectors.follow_ups_done_recently(employee=employee, today=today),
-            "sections": follow_up_sections_mine(employee=employee, today=today),
+            "sections": sections,
         },
     )
 
@@ -634,7 +664,11 @@ def team_follow_ups(request):
     team = teams.filter(slug=slug).first() if slug else None
     overdue = selectors.team_follow_ups_overdue(user=request.user, today=today, team=team)
     escalations = selectors.team_escalations_open(user=request.user, today=today, team=team)
+    sections = follow_up_sections_team(user=request.user, today=today, team=team)
     if file_format := export_format(request):
+        section = _section_asked(request, sections)
+        if section is not None:
+            return _section_download(section, file_format, today=today, with_person=True)
         if request.GET.get("table") == "escalations":
             return columns_download(
                 file_format=file_format,
@@ -659,7 +693,7 @@ def team_follow_ups(request):
             "team": team,
             "overdue": Paginator(overdue, PER_PAGE).get_page(request.GET.get("page")),
             "escalations": Paginator(escalations, PER_PAGE).get_page(request.GET.get("epage")),
-            "sections": follow_up_sections_team(user=request.user, today=today, team=team),
+            "sections": sections,
         },
     )
 

@@ -34,6 +34,7 @@ from staff.choices import Role
 from tests.factories import (
     AlertFactory,
     ChangeEventFactory,
+    CoachingActionFactory,
     CoachingSessionFactory,
     ConnectionFactory,
     CustomerFactory,
@@ -578,6 +579,29 @@ def test_team_escalations_download(client, people):
     assert [row[3] for row in rows[1:]] == ["Escalated router"]
 
 
+def test_coaching_actions_download_from_both_follow_up_pages(client, people):
+    session = CoachingSessionFactory(agent=people["subject"], coach=people["lead"])
+    CoachingActionFactory(
+        session=session,
+        description="Listen to two calls",
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    for viewer, name, headers in (
+        ("subject", "qa:my_follow_ups", ["Due", "What", "Overdue"]),
+        ("lead", "qa:team_follow_ups", ["Due", "Owner", "What", "Overdue"]),
+    ):
+        client.force_login(people[viewer].user)
+        page = client.get(reverse(name)).content.decode()
+        assert "table=coaching&amp;format=csv" in page
+
+        rows = _xlsx_rows(client.get(reverse(name), {"table": "coaching", "format": "xlsx"}))
+
+        assert rows[0] == headers
+        assert rows[1][headers.index("What")].startswith("Listen to two calls")
+        assert rows[1][headers.index("Overdue")] is True
+        assert isinstance(rows[1][0], dt.datetime)
+
+
 def test_agent_downloads_only_their_own_reviews(client, people):
     client.force_login(people["subject"].user)
     rows = _csv_rows(client.get(reverse("qa:my_reviews"), {"format": "csv"}))
@@ -632,6 +656,8 @@ LINKED_TEMPLATES = {
     "customers/customer_list.html": "customers:customer_list",
     "customers/interaction_list.html": "customers:interaction_list",
     "feedback/followups/mine.html": "qa:my_follow_ups",
+    # The sections other apps add to both follow-up pages (coaching actions).
+    "feedback/followups/_sections.html": "qa:my_follow_ups",
     "feedback/followups/team.html": "qa:team_follow_ups",
     "feedback/qa/review_list.html": "qa:my_reviews",
     "feedback/qa/queue.html": "qa:queue",
