@@ -40,6 +40,7 @@ from tests.factories import (
     CustomerFactory,
     EmployeeFactory,
     ExternalAgentFactory,
+    GoalFactory,
     InboundEventFactory,
     InteractionFactory,
     PublishedQAReviewFactory,
@@ -313,6 +314,23 @@ EXPORTS = {
         absent=["Other desk"],
         types={"Last event": DATETIME, "Accepted": int, "Paused": bool},
     ),
+    "scorecards:my_goals": Export(
+        viewer="subject",
+        params={"sort": "metric"},
+        headers=[
+            "Metric",
+            "Target",
+            "Value so far",
+            "Unit",
+            "Starts",
+            "Ends",
+            "Status",
+            "Why",
+        ],
+        present=["Happier customers"],
+        absent=["Peer secret"],
+        types={"Target": NUMBER, "Starts": DATE, "Ends": DATE},
+    ),
     "customers:interaction_list": Export(
         viewer="subject",
         params={"q": "Refund"},
@@ -411,6 +429,9 @@ def people(db):
     SurveyResponseFactory(interaction=refund, csat=5, comment="Great help, thank you")
     SurveyResponseFactory(interaction=router, csat=2, comment="Too slow")
     SurveyResponseFactory(interaction=secret, csat=5, comment="Peer secret")
+
+    GoalFactory(employee=subject, why="Happier customers")
+    GoalFactory(employee=peer, why="Peer secret")
 
     CoachingSessionFactory(agent=subject, coach=lead, notes="Tone of voice")
     CoachingSessionFactory(agent=ilze, coach=lead, notes="Ilze's session")
@@ -673,6 +694,7 @@ LINKED_TEMPLATES = {
     "scorecards/alert_list.html": "scorecards:alert_list",
     "scorecards/change_event_list.html": "scorecards:change_list",
     "scorecards/onboarding.html": "scorecards:onboarding",
+    "scorecards/goal_list.html": "scorecards:my_goals",
     # Its member table's figures are checked in tests/scorecards/test_views_team.py.
     "scorecards/team_dashboard.html": "scorecards:team_dashboard",
 }
