@@ -711,3 +711,29 @@ def test_every_page_with_download_links_is_walked():
     assert including == set(LINKED_TEMPLATES)
     walked = set(EXPORTS) | {"scorecards:team_dashboard"}
     assert set(LINKED_TEMPLATES.values()) == walked
+
+
+GARBAGE = {
+    "q": "\x00' OR 1=1 --",
+    "status": "nope",
+    "seen": "maybe",
+    "sort": "-password",
+    "team": "no-such-team",
+    "days": "-1",
+    "csat": "abc",
+    "show": "everything",
+    "date_from": "2026-02-31",
+    "table": "secrets",
+    "page": "last",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_garbage_filters_still_download(client, people, name):
+    """Bad filter values fall back as the page does: a file, never an error."""
+    spec = EXPORTS[name]
+    client.force_login(people[spec.viewer].user)
+    kwargs = {"pk": people[spec.kwargs].pk} if spec.kwargs else {}
+    response = client.get(reverse(name, kwargs=kwargs), {**GARBAGE, "format": "csv"})
+
+    assert _csv_rows(response)[0] == spec.headers
