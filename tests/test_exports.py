@@ -623,6 +623,20 @@ def test_coaching_actions_download_from_both_follow_up_pages(client, people):
         assert isinstance(rows[1][0], dt.datetime)
 
 
+def test_sessions_per_agent_download(client, people):
+    client.force_login(people["lead"].user)
+    url = reverse("coaching:session_list")
+    assert "table=per_agent&amp;format=csv" in client.get(url).content.decode()
+
+    rows = _xlsx_rows(client.get(url, {"table": "per_agent", "format": "xlsx", "days": "30"}))
+
+    assert rows[0] == ["Agent", "Sessions", "Last session"]
+    agnese = next(row for row in rows[1:] if row[0] == "Agnese Kalniņa")
+    assert agnese[1] == 1
+    assert isinstance(agnese[2], dt.datetime)
+    assert all(row[0] != "Pēteris Ozols" for row in rows)
+
+
 def test_agent_downloads_only_their_own_reviews(client, people):
     client.force_login(people["subject"].user)
     rows = _csv_rows(client.get(reverse("qa:my_reviews"), {"format": "csv"}))
