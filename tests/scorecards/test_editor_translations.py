@@ -112,9 +112,10 @@ def test_an_emptied_translation_is_removed_and_one_not_sent_is_kept():
     )
 
     assert result["ru"] == {"rule_how": "Так", SOURCE_KEY: {"rule_how": source_hash("So")}}
-    assert translations_merge(
-        stored=stored, submitted=None, english_before={}, english_after={}
-    ) == stored
+    assert (
+        translations_merge(stored=stored, submitted=None, english_before={}, english_after={})
+        == stored
+    )
 
 
 # ---- the editor ------------------------------------------------------------------------------
