@@ -369,7 +369,7 @@ def scorecard_rules(
         scorecard=scorecard,
         version=in_force,
         intro=in_force.localized("intro", language) if in_force else "",
-        intro_outdated=bool(in_force) and in_force.translation_outdated(("intro",), language),
+        intro_outdated=in_force is not None and in_force.translation_outdated(("intro",), language),
         metrics=_rule_metrics(version=in_force, language=language) if in_force else [],
         criteria=_rule_criteria(version=in_force, language=language) if in_force else [],
         history=history[::-1],

@@ -220,7 +220,9 @@ def _parts_replace(
     )
 
 
-def _translations_for(*, stored: Model | None, row: Mapping, texts: Sequence[str]) -> dict:
+def _translations_for(
+    *, stored: ScorecardVersion | Metric | QACriterion | None, row: Mapping, texts: Sequence[str]
+) -> dict:
     """Return the translations a row is saved with: the typed ones merged into the stored ones."""
     return translations_merge(
         stored=stored.translations if stored is not None else {},

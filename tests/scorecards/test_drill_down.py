@@ -74,7 +74,8 @@ def agent(team, version):
 
 def _day_url(team, day) -> str:
     iso = day.isoformat()
-    return f"{reverse('scorecards:team_dashboard', args=[team.slug])}?date_from={iso}&date_to={iso}#members"
+    dashboard = reverse("scorecards:team_dashboard", args=[team.slug])
+    return f"{dashboard}?date_from={iso}&date_to={iso}#members"
 
 
 def _chart(response, chart_id: str) -> dict:
