@@ -141,3 +141,17 @@ def test_a_page_without_errors_has_no_summary(client, agent, manager):
     assert response.status_code == 200
     assert b"error-summary" not in response.content
     assert b"data-focus-on-load" not in response.content
+
+
+@pytest.mark.django_db
+def test_the_working_hours_form_lists_its_errors_with_links(client, team, manager):
+    client.force_login(manager.user)
+    url = reverse("customers:team_hours", args=[team.slug])
+
+    response = client.post(url, {"country": "ZZ", "monday_start": "9 o'clock"})
+
+    summary = response.content.decode().split('data-testid="error-summary"')[1].split("</div>")[0]
+    assert "The working hours were not saved." in summary
+    assert "Correct 2 errors" in summary
+    for name in ("country", "monday_start"):
+        assert f'href="#id_{name}"' in summary
