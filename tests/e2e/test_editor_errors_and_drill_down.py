@@ -80,6 +80,21 @@ def people():
     return manager, agent, team
 
 
+def _point_click(page, chart_id: str, index: int) -> None:
+    """Click the point of the chart's first dataset at the index, as a mouse user does."""
+    x, y = page.evaluate(
+        """([chartId, index]) => {
+            const canvas = document.querySelector(`canvas[data-chart="${chartId}"]`);
+            canvas.scrollIntoView({block: "center"});
+            const point = Chart.getChart(canvas).getDatasetMeta(0).data[index];
+            const box = canvas.getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }""",
+        [chart_id, index],
+    )
+    page.mouse.click(x, y)
+
+
 def _no_axe_problems(page, path: str) -> None:
     assert page_measure(page, path).problems() == []
 
@@ -123,16 +138,7 @@ def test_a_point_of_the_team_trend_drills_down_to_a_day_explained(
     _no_axe_problems(page, "/teams/riga/?days=7")
     yesterday = TODAY - dt.timedelta(days=1)
     # The point of yesterday: the last but one of the seven days.
-    x, y = page.evaluate(
-        """() => {
-            const canvas = document.querySelector('canvas[data-chart="team-trend"]');
-            canvas.scrollIntoView({block: "center"});
-            const point = Chart.getChart(canvas).getDatasetMeta(0).data[5];
-            const box = canvas.getBoundingClientRect();
-            return [box.left + point.x, box.top + point.y];
-        }"""
-    )
-    page.mouse.click(x, y)
+    _point_click(page, "team-trend", 5)
 
     iso = yesterday.isoformat()
     expect(page).to_have_url(re.compile(rf"date_from={iso}&date_to={iso}#members$"))
@@ -142,3 +148,11 @@ def test_a_point_of_the_team_trend_drills_down_to_a_day_explained(
     expect(page).to_have_url(re.compile(rf"/agents/{agent.pk}/explain/{iso}/#metric-fcr$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("explained")
     _no_axe_problems(page, f"/agents/{agent.pk}/explain/{iso}/")
+
+    # The agent's own trend: a point opens that day explained.
+    page.goto(f"{live_server.url}/agents/{agent.pk}/?days=7")
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-chart]'))"
+    )
+    _point_click(page, "trend-chart", 5)
+    expect(page).to_have_url(re.compile(rf"/agents/{agent.pk}/explain/{iso}/$"))
