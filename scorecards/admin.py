@@ -6,6 +6,8 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -36,6 +38,14 @@ from scorecards.services.changes import (
     team_membership_update,
 )
 from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
+from scorecards.translations import (
+    CRITERION_TEXTS,
+    METRIC_TEXTS,
+    VERSION_TEXTS,
+    translation_is_stale,
+    translation_languages,
+    translation_text,
+)
 from staff.admin import ReadOnlyAdminMixin, TeamAdmin
 from staff.models import TeamMembership
 from staff.services import membership_start_validate, membership_validate
@@ -43,6 +53,42 @@ from staff.services import membership_start_validate, membership_validate
 
 def _is_frozen(version: ScorecardVersion | None) -> bool:
     return version is not None and version.is_published
+
+
+def _translations_shown(row, texts: tuple[str, ...]) -> str:
+    """The row's translations, read-only: they are edited in the scorecard editor, which records
+    the English each was written from (scorecards/translations.py)."""
+    if row is None or row.pk is None:
+        return "—"
+    items = []
+    for language, language_name in translation_languages():
+        for name in texts:
+            text = translation_text(row.translations, language, name)
+            if not text:
+                continue
+            outdated = (
+                _("English changed since this translation")
+                if translation_is_stale(row.translations, language, name, getattr(row, name))
+                else ""
+            )
+            items.append(
+                format_html(
+                    "<li><strong>{} ({})</strong>: {}{}</li>",
+                    capfirst(row._meta.get_field(name).verbose_name),
+                    language_name,
+                    text,
+                    format_html(" <em>({})</em>", outdated) if outdated else "",
+                )
+            )
+    version = row if isinstance(row, ScorecardVersion) else row.version
+    edit = format_html(
+        '<p><a href="{}">{}</a></p>',
+        reverse("scorecards:editor_version", args=[version.scorecard.slug, version.number]),
+        _("Edit the translations in the scorecard editor"),
+    )
+    if not items:
+        return format_html("<p>{}</p>{}", _("No translations."), edit)
+    return format_html("<ul>{}</ul>{}", format_html_join("", "{}", ((i,) for i in items)), edit)
 
 
 class VersionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -91,8 +137,13 @@ class MetricInline(VersionPartInline):
         "rule_what",
         "rule_why",
         "rule_how",
-        "translations",
+        "translations_shown",
     ]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, metric: Metric) -> str:
+        return _translations_shown(metric, METRIC_TEXTS)
 
 
 class QACriterionInline(VersionPartInline):
@@ -102,8 +153,13 @@ class QACriterionInline(VersionPartInline):
         ("weight", "is_critical"),
         "description",
         "examples",
-        "translations",
+        "translations_shown",
     ]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, criterion: QACriterion) -> str:
+        return _translations_shown(criterion, CRITERION_TEXTS)
 
 
 @admin.register(ScorecardVersion)
@@ -125,7 +181,7 @@ class ScorecardVersionAdmin(admin.ModelAdmin):
         (None, {"fields": ["scorecard", "number", "effective_from", "status", "published_at"]}),
         (_("Rules"), {"fields": ["intro", "change_summary", "sla_minutes"]}),
         (_("Bands"), {"fields": ["green_from", "amber_from"]}),
-        (_("Translations"), {"fields": ["translations"]}),
+        (_("Translations"), {"fields": ["translations_shown"]}),
     ]
     inlines = [MetricInline, QACriterionInline]
     actions = ["publish_selected", "new_draft_from_selected"]
@@ -136,8 +192,15 @@ class ScorecardVersionAdmin(admin.ModelAdmin):
     # Status and publication date change only through the publish action, which checks the rules.
     def get_readonly_fields(self, request, obj=None):
         if _is_frozen(obj):
-            return [field.name for field in ScorecardVersion._meta.concrete_fields]
-        return ["status", "published_at", "created_at"]
+            return [
+                *(field.name for field in ScorecardVersion._meta.concrete_fields),
+                "translations_shown",
+            ]
+        return ["status", "published_at", "created_at", "translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, version: ScorecardVersion) -> str:
+        return _translations_shown(version, VERSION_TEXTS)
 
     def has_change_permission(self, request, obj=None):
         return not _is_frozen(obj) and super().has_change_permission(request, obj)
@@ -218,12 +281,24 @@ class VersionPartAdmin(admin.ModelAdmin):
 class MetricAdmin(VersionPartAdmin):
     list_display = ["label", "version", "code", "weight", "target", "floor", "min_sample"]
     list_filter = ["code", *VersionPartAdmin.list_filter]
+    exclude = ["translations"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, metric: Metric) -> str:
+        return _translations_shown(metric, METRIC_TEXTS)
 
 
 @admin.register(QACriterion)
 class QACriterionAdmin(VersionPartAdmin):
     list_display = ["label", "version", "code", "weight", "is_critical"]
     list_filter = ["is_critical", *VersionPartAdmin.list_filter]
+    exclude = ["translations"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, criterion: QACriterion) -> str:
+        return _translations_shown(criterion, CRITERION_TEXTS)
 
 
 _STATISTICS = [name for code in MetricCode.values for name in (f"{code}_num", f"{code}_den")]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from scorecards.choices import AlertKind, Band, ChangeKind, GoalStatus, MetricCode, VersionStatus
+from scorecards.translations import translations_stale_any
 
 
 class Scorecard(models.Model):
@@ -47,6 +48,8 @@ class ScorecardVersion(models.Model):
     sla_minutes = models.PositiveIntegerField(_("response SLA (minutes)"), default=60)
     green_from = models.DecimalField(_("green from"), max_digits=5, decimal_places=2, default=80)
     amber_from = models.DecimalField(_("amber from"), max_digits=5, decimal_places=2, default=60)
+    # Per language the translated texts and the English they were written from: see
+    # scorecards/translations.py. Edited in the scorecard editor.
     translations = models.JSONField(
         _("translations"), default=dict, blank=True, help_text=_('{"ru": {"intro": "…"}, …}')
     )
@@ -110,6 +113,12 @@ class ScorecardVersion(models.Model):
     def localized(self, field: str, language: str) -> str:
         return self.translations.get(language, {}).get(field) or getattr(self, field)
 
+    def translation_outdated(self, fields: tuple[str, ...], language: str) -> bool:
+        """Tell whether any of the fields' translations predates a change of its English."""
+        return translations_stale_any(
+            self.translations, language, {name: getattr(self, name) for name in fields}
+        )
+
 
 class _VersionPart(models.Model):
     """A row that belongs to a version and is frozen with it."""
@@ -137,6 +146,12 @@ class _VersionPart(models.Model):
 
     def localized(self, field: str, language: str) -> str:
         return self.translations.get(language, {}).get(field) or getattr(self, field)
+
+    def translation_outdated(self, fields: tuple[str, ...], language: str) -> bool:
+        """Tell whether any of the fields' translations predates a change of its English."""
+        return translations_stale_any(
+            self.translations, language, {name: getattr(self, name) for name in fields}
+        )
 
 
 class Metric(_VersionPart):

@@ -14,6 +14,12 @@ from scorecards.choices import ChangeKind, VersionStatus
 from scorecards.dirty import days_mark_dirty
 from scorecards.models import ChangeEvent, Metric, QACriterion, Scorecard, ScorecardVersion
 from scorecards.selectors.versions import version_in_force, version_rescored_days
+from scorecards.translations import (
+    CRITERION_TEXTS,
+    METRIC_TEXTS,
+    VERSION_TEXTS,
+    translations_merge,
+)
 from staff.models import Team
 
 
@@ -187,8 +193,13 @@ def _parts_replace(
     version: ScorecardVersion,
     rows: Sequence[Mapping],
     fields: Sequence[str],
+    texts: Sequence[str],
 ) -> None:
-    """Make the version's metrics or criteria exactly the rows, matched by code, in order."""
+    """Make the version's metrics or criteria exactly the rows, matched by code, in order.
+
+    A row may carry `translations` (per language the texts as typed) and
+    `translations_confirmed`; without them its stored translations are kept."""
+    stored = {row.code: row for row in model.objects.filter(version=version)}
     model.objects.filter(version=version).exclude(code__in=[row["code"] for row in rows]).delete()
     model.objects.bulk_create(
         [
@@ -196,13 +207,31 @@ def _parts_replace(
                 version=version,
                 code=row["code"],
                 position=position,
+                translations=_translations_for(
+                    stored=stored.get(row["code"]), row=row, texts=texts
+                ),
                 **{name: row[name] for name in fields},
             )
             for position, row in enumerate(rows)
         ],
         update_conflicts=True,
         unique_fields=["version", "code"],
-        update_fields=[*fields, "position"],
+        update_fields=[*fields, "position", "translations"],
+    )
+
+
+def _translations_for(
+    *, stored: ScorecardVersion | Metric | QACriterion | None, row: Mapping, texts: Sequence[str]
+) -> dict:
+    """Return the translations a row is saved with: the typed ones merged into the stored ones."""
+    return translations_merge(
+        stored=stored.translations if stored is not None else {},
+        submitted=row.get("translations"),
+        confirmed=row.get("translations_confirmed", ()),
+        english_before={
+            name: getattr(stored, name) if stored is not None else row[name] for name in texts
+        },
+        english_after={name: row[name] for name in texts},
     )
 
 
@@ -217,7 +246,9 @@ def scorecard_version_draft_update(
     """Replace a draft's settings, metrics and QA criteria, all or nothing.
 
     Metrics and criteria are matched by code: a listed code is created or updated at its place
-    in the list, a code no longer listed is removed. A published version is refused.
+    in the list, a code no longer listed is removed. The settings and each row may carry
+    `translations` and `translations_confirmed` (see `scorecards.translations`). A published
+    version is refused.
     """
     version = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
@@ -226,11 +257,22 @@ def scorecard_version_draft_update(
             code="already_published",
             params={"number": version.number},
         )
+    version.translations = _translations_for(stored=version, row=settings, texts=VERSION_TEXTS)
     for name in _EDITABLE_VERSION_FIELDS:
         setattr(version, name, settings[name])
-    version.save(update_fields=list(_EDITABLE_VERSION_FIELDS))
-    _parts_replace(model=Metric, version=version, rows=metrics, fields=EDITABLE_METRIC_FIELDS)
+    version.save(update_fields=[*_EDITABLE_VERSION_FIELDS, "translations"])
     _parts_replace(
-        model=QACriterion, version=version, rows=criteria, fields=_EDITABLE_CRITERION_FIELDS
+        model=Metric,
+        version=version,
+        rows=metrics,
+        fields=EDITABLE_METRIC_FIELDS,
+        texts=METRIC_TEXTS,
+    )
+    _parts_replace(
+        model=QACriterion,
+        version=version,
+        rows=criteria,
+        fields=_EDITABLE_CRITERION_FIELDS,
+        texts=CRITERION_TEXTS,
     )
     return version

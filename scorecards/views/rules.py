@@ -337,7 +337,7 @@ def editor_version(request, slug: str, number: int):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("scorecards:editor_version", slug=slug, number=number)
-    messages.error(request, _("The draft was not saved: correct the fields marked below."))
+    # The page lists every error with a link to its field (templates/_form_errors.html).
     return _render_version(request, version, forms=forms)
 
 
@@ -408,6 +408,5 @@ def editor_publish(request, slug: str, number: int):
                 },
             )
             return redirect("scorecards:editor_version", slug=slug, number=number)
-    messages.error(request, _("The version was not published: see the publishing form below."))
     version.refresh_from_db()
     return _render_version(request, version, publish_form=form)

@@ -131,11 +131,26 @@ def _sort_headers(request, *, dashboard: TeamDashboard, sort: str) -> list[dict]
     return headers
 
 
+def team_day_url(team, day: dt.date) -> str:
+    """Return the team dashboard narrowed to one day, at its member table: a trend point's
+    drill-down, from where each member's figure opens that person's day explained."""
+    iso = day.isoformat()
+    return (
+        reverse("scorecards:team_dashboard", args=[team.slug])
+        + f"?date_from={iso}&date_to={iso}#members"
+    )
+
+
 def _trend_chart(dashboard: TeamDashboard) -> dict:
+    """The team's daily totals; a click on a day's point opens that day (`links`, charts.js)."""
     index = {point.day: position for position, point in enumerate(dashboard.trend)}
     return {
         "type": "line",
         "labels": [date_format(point.day, "SHORT_DATE_FORMAT") for point in dashboard.trend],
+        "links": [
+            team_day_url(dashboard.team, point.day) if point.total is not None else None
+            for point in dashboard.trend
+        ],
         "datasets": [
             {
                 "label": _("Team total"),
@@ -148,6 +163,16 @@ def _trend_chart(dashboard: TeamDashboard) -> dict:
         "markers": [{"x": index[event.day], "label": event.title} for event in dashboard.events],
         "options": {"scales": {"y": {"min": 0, "max": 100}}},
     }
+
+
+def _member_drill_url(employee, period) -> str:
+    """Return where a member's cell leads, before the metric's anchor: for one day, that day
+    explained; for longer, the person's page over as many days, at the metric's line (its num
+    and den, and from there each day explained)."""
+    if period.date_from == period.date_to:
+        return reverse("scorecards:agent_explain", args=[employee.pk, period.date_from])
+    days = (period.date_to - period.date_from).days + 1
+    return reverse("scorecards:agent_detail", args=[employee.pk]) + f"?days={days}"
 
 
 @login_required
@@ -177,10 +202,7 @@ def team_dashboard_view(request, slug: str):
             {
                 "member": member,
                 "url": reverse("scorecards:agent_detail", args=[member.employee.pk]),
-                # Drill-down: a cell opens the person's page over the same number of days, at
-                # that metric's line (its num and den, and from there each day explained).
-                "period_url": reverse("scorecards:agent_detail", args=[member.employee.pk])
-                + f"?days={(dashboard.period.date_to - dashboard.period.date_from).days + 1}",
+                "period_url": _member_drill_url(member.employee, dashboard.period),
                 "metrics": [
                     (spec.code, member.current.metrics.get(spec.code))
                     for spec in dashboard.metric_specs
@@ -271,13 +293,23 @@ def team_compare(request):
     if file_format := export_format(request):
         return _teams_download(comparison, file_format)
     palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997", "#6c757d"]
+    days = comparison.period.day_list()
+    # Drill-down: a team's point of a day opens that team's dashboard for the day.
+    links = {
+        figures.team.pk: [
+            team_day_url(figures.team, day) if total is not None else None
+            for day, total in zip(days, comparison.trend[figures.team.pk], strict=True)
+        ]
+        for figures in comparison.teams
+    }
     chart = {
         "type": "line",
-        "labels": [date_format(day, "SHORT_DATE_FORMAT") for day in comparison.period.day_list()],
+        "labels": [date_format(day, "SHORT_DATE_FORMAT") for day in days],
         "datasets": [
             {
                 "label": figures.team.name,
                 "data": [_number(total) for total in comparison.trend[figures.team.pk]],
+                "links": links[figures.team.pk],
                 "borderColor": palette[position % len(palette)],
                 "backgroundColor": palette[position % len(palette)],
                 "tension": 0.2,
@@ -303,8 +335,14 @@ def team_compare(request):
         "rows": rows,
         "metric_specs": metric_specs(comparison.metric_codes),
         "trend_rows": [
-            {"day": day, "totals": [comparison.trend[f.team.pk][i] for f in comparison.teams]}
-            for i, day in enumerate(comparison.period.day_list())
+            {
+                "day": day,
+                "cells": [
+                    {"total": comparison.trend[f.team.pk][i], "url": links[f.team.pk][i]}
+                    for f in comparison.teams
+                ],
+            }
+            for i, day in enumerate(days)
         ],
     }
     return render(request, "scorecards/compare_teams.html", context)
