@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A dispute's outcome and each disputed criterion's decision: one set of choices, one name.
+    "ENUM_NAME_OVERRIDES": {"DisputeOutcomeEnum": "feedback.choices.DisputeOutcome"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "crs_site.api_schema.strict_bodies_hook",
