@@ -26,7 +26,7 @@ from crs_site.celery import enqueue_on_commit
 from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.services import interaction_update
-from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
+from feedback.choices import DisputeOutcome, Rating, ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from feedback.services import qa_review_days_changed, qa_review_publish
@@ -592,6 +592,24 @@ def qa_review_recipients(*, review: QAReview, action: str) -> list[Employee]:
     return [Employee.objects.select_related("user").get(pk=review.interaction.employee_id)]
 
 
+def _rating_text(rating: int | None) -> str:
+    """A rating as the review page writes it: "3 — Good", or "N/A"."""
+    if rating is None:
+        return _("N/A")
+    return f"{rating} — {Rating(rating).label}"
+
+
+def _dispute_item_lines(*, item: QADisputeItem, language: str) -> dict[str, str]:
+    """One decided criterion of a dispute for the e-mail, in the active language."""
+    return {
+        "label": item.criterion.localized("label", language),
+        "disputed": _rating_text(item.original_rating),
+        "proposed": _rating_text(item.proposed_rating),
+        "decided": _rating_text(item.resolved_rating),
+        "decision": item.get_outcome_display(),
+    }
+
+
 def qa_review_email_send(*, review_id: int, action: str) -> int:
     """E-mail the people concerned by a review's publication, dispute or resolution."""
     review = (
@@ -601,12 +619,18 @@ def qa_review_email_send(*, review_id: int, action: str) -> int:
     )
     if review is None:
         return 0
+    items = []
+    if action == ReviewAction.RESOLVED:
+        items = list(review.dispute_items.select_related("criterion"))
     messages = []
     for person in qa_review_recipients(review=review, action=action):
         if not person.user.email:
             continue
         with translation.override(person.language):
             context = {
+                "items": [
+                    _dispute_item_lines(item=item, language=person.language) for item in items
+                ],
                 "action": action,
                 "name": person.full_name,
                 "agent_name": review.interaction.employee.full_name,

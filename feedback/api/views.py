@@ -73,8 +73,9 @@ class FileListMixin:
             yield from self.file_rows(serializer.to_representation(row))
 
     def get_renderers(self):
-        # A write answers in JSON whatever it asks for: only lists are written to files.
-        if self.request.method != "GET":
+        # A write answers in JSON: only lists are written to files. (Other methods keep every
+        # renderer, so that they get their 405 whatever format they name.)
+        if self.request.method == "POST":
             return [JSONRenderer()]
         return super().get_renderers()
 
