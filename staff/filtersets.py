@@ -78,19 +78,17 @@ class EmployeeFilter(django_filters.FilterSet):
         return queryset.filter(current_team_slug=value)
 
 
-@extend_schema_field({"type": "string"})
-class MemberTeamFilter(django_filters.ModelChoiceFilter):
+class MemberTeamFilter(django_filters.CharFilter):
     """Keep the rows about a person dated on a day that person was a member of the team (slug).
 
     The rule of rows about people (README): a person's rows belong to the teams they were in on
-    the row's day, not to the team they are in today.
+    the row's day, not to the team they are in today. An unknown slug matches no row, as the
+    score lists' `team` does.
     """
 
     def __init__(self, *, day_field: str, employee_field: str, **kwargs):
         self.day_field = day_field
         self.employee_field = employee_field
-        kwargs.setdefault("queryset", Team.objects.all())
-        kwargs.setdefault("to_field_name", "slug")
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
@@ -98,7 +96,7 @@ class MemberTeamFilter(django_filters.ModelChoiceFilter):
             return qs
         return rows_on_member_days(
             queryset=qs,
-            teams=[value.pk],
+            teams=Team.objects.filter(slug=value).values("pk"),
             day_field=self.day_field,
             employee_field=self.employee_field,
         )
