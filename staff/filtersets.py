@@ -78,6 +78,8 @@ class EmployeeFilter(django_filters.FilterSet):
         return queryset.filter(current_team_slug=value)
 
 
+# Not blank: the API refuses an empty value of any filter but a free-text one.
+@extend_schema_field({"type": "string", "minLength": 1})
 class MemberTeamFilter(django_filters.CharFilter):
     """Keep the rows about a person dated on a day that person was a member of the team (slug).
 

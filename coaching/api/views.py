@@ -30,10 +30,9 @@ class CoachingSessionList(FileListMixin, generics.ListAPIView):
     file_rows = staticmethod(session_file_rows)
 
     def get_queryset(self):
-        sessions = rows_visible(
+        return rows_visible(
             queryset=sessions_for_export(),
             principal=principal_for_request(self.request),
             day_field="held_on",
             employee_field="agent",
         )
-        return sessions

@@ -262,7 +262,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRS API",
-    "DESCRIPTION": "Customer Relationship Scorecards: scores, interactions, feedback.",
+    "DESCRIPTION": (
+        "Customer Relationship Scorecards: scores, interactions, feedback, QA reviews, coaching."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

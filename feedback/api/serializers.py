@@ -137,9 +137,7 @@ class QADisputeItemReadSerializer(serializers.Serializer):
 class QADisputeSerializer(serializers.Serializer):
     reason = serializers.CharField(source="dispute_reason")
     disputed_at = serializers.DateTimeField()
-    outcome = serializers.ChoiceField(
-        source="dispute_outcome", choices=DISPUTE_OUTCOMES
-    )
+    outcome = serializers.ChoiceField(source="dispute_outcome", choices=DISPUTE_OUTCOMES)
     resolution_note = serializers.CharField()
     resolved_at = serializers.DateTimeField(allow_null=True)
     resolved_by = PersonSerializer(allow_null=True)

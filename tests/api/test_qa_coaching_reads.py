@@ -4,12 +4,11 @@ files and query counts."""
 import csv
 import datetime as dt
 import io
-from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -24,10 +23,9 @@ from tests.factories import (
     InteractionFactory,
     PublishedQAReviewFactory,
     PublishedVersionFactory,
-    QAReviewFactory,
     QARatingFactory,
+    QAReviewFactory,
     SurveyResponseFactory,
-    TeamMembershipFactory,
 )
 
 REVIEWS = "/api/v1/qa/reviews/"
@@ -278,7 +276,8 @@ def test_reviews_as_excel_keep_numbers_and_times(client_for, world, version):
     line = dict(zip(header, first, strict=True))
     assert line["total"] == 75
     assert isinstance(line["created_at"], dt.datetime)
-    assert line["weight"] == 1 and line["rating"] == 3
+    assert line["weight"] == 1
+    assert line["rating"] == 3
     assert dict(zip(header, second, strict=True))["criterion"] == "solving"
 
 
@@ -425,7 +424,8 @@ def test_survey_answers_are_listed_as_on_the_pages(client_for, world):
     )
     south = SurveyResponseFactory(interaction=InteractionFactory(employee=world["agents"]["south"]))
     row = next(r for r in client_for().get(SURVEYS).json()["results"] if r["id"] == north.pk)
-    assert row["csat"] == 2 and row["comment"] == "Slow"
+    assert row["csat"] == 2
+    assert row["comment"] == "Slow"
     assert row["agent"]["id"] == world["agents"]["north"].pk
     assert _ids(_session(world["agents"]["north"].user).get(SURVEYS)) == {north.pk}
     assert _ids(client_for(teams=[world["teams"]["south"]]).get(SURVEYS)) == {south.pk}
