@@ -57,7 +57,10 @@ class FileListMixin:
     def list(self, request, *args, **kwargs):
         if not wants_file(request):
             return super().list(request, *args, **kwargs)
-        # Filtered here, so that a bad filter is a 400 before any file is written.
+        # Paging does not apply to a file, but a bad page size or cursor is refused as for a
+        # page (the schema says so); filtered here, so a bad filter is a 400 before any file.
+        self.paginator.get_page_size(request)
+        self.paginator.decode_cursor(request)
         rows = self.filter_queryset(self.get_queryset()).order_by("-id")
         return api_table_download(
             request=request,
@@ -71,13 +74,6 @@ class FileListMixin:
         # In chunks (prefetches included): a year of rows is never all held as objects at once.
         for row in rows.iterator(chunk_size=FILE_CHUNK_ROWS):
             yield from self.file_rows(serializer.to_representation(row))
-
-    def get_renderers(self):
-        # A write answers in JSON: only lists are written to files. (Other methods keep every
-        # renderer, so that they get their 405 whatever format they name.)
-        if self.request.method == "POST":
-            return [JSONRenderer()]
-        return super().get_renderers()
 
 
 @extend_schema(parameters=[FILE_FORMAT_PARAMETER])
@@ -112,6 +108,13 @@ class SurveyResponseList(FileListMixin, generics.ListAPIView):
     @staticmethod
     def file_rows(response: dict) -> list[list]:
         return [survey_file_row(response)]
+
+    def get_renderers(self):
+        # A write answers in JSON: only lists are written to files. (Methods the view does not
+        # have keep every renderer, so that they get their 405 whatever format they name.)
+        if self.request.method == "POST":
+            return [JSONRenderer()]
+        return super().get_renderers()
 
     def get_queryset(self):
         return rows_visible(

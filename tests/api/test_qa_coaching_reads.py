@@ -287,6 +287,7 @@ def test_a_file_is_filtered_like_the_list(client_for, world, version):
     rows = _csv(client_for().get(REVIEWS, {"format": "csv", "team": "south"}))
     assert {r["review_id"] for r in rows} == {str(south.pk)}
     assert client_for().get(REVIEWS, {"format": "csv", "status": "closed"}).status_code == 400
+    assert client_for().get(REVIEWS, {"format": "csv", "page_size": "x"}).status_code == 400
     # An unknown team matches no row, as the score lists' team filter.
     assert _csv(client_for().get(REVIEWS, {"format": "csv", "team": "nowhere"})) == []
 
