@@ -4,7 +4,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crs_site.api_schema import KnownFieldsOnly
-from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
+from feedback.choices import (
+    DisputeOutcome,
+    ReviewAction,
+    ReviewReason,
+    ReviewStatus,
+    SamplingRuleKind,
+)
 from feedback.models import SurveyResponse
 from staff.bounds import ApiMomentField
 from staff.choices import Language
@@ -158,6 +164,10 @@ class QAReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ReviewStatus.choices)
     reason = serializers.ChoiceField(choices=ReviewReason.choices)
+    sampled_by = serializers.ChoiceField(
+        choices=[*SamplingRuleKind.choices, ("", "")],
+        help_text=_("The sampling rule that picked the interaction; empty for other reviews."),
+    )
     interaction = ReviewInteractionSerializer()
     agent = PersonSerializer(source="interaction.employee")
     reviewer = PersonSerializer()
@@ -185,6 +195,7 @@ REVIEW_FILE_COLUMNS = [
     "review_id",
     "status",
     "reason",
+    "sampled_by",
     "interaction_id",
     "interaction_external_id",
     "interaction_subject",
@@ -218,6 +229,7 @@ def review_file_rows(review: dict) -> list[list]:
         review["id"],
         review["status"],
         review["reason"],
+        review["sampled_by"],
         review["interaction"]["id"],
         review["interaction"]["external_id"],
         review["interaction"]["subject"],

@@ -139,6 +139,7 @@ def test_a_review_carries_its_ratings_dispute_trail_and_history(client_for, reso
     agent = resolved_review.interaction.employee
     assert row["id"] == resolved_review.pk
     assert row["status"] == "resolved"
+    assert row["sampled_by"] == resolved_review.sampled_by
     assert row["agent"] == {"id": agent.pk, "name": agent.full_name, "external_id": "E-north"}
     assert row["interaction"]["id"] == resolved_review.interaction_id
     assert row["total"] == float(resolved_review.total)
