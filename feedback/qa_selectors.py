@@ -53,8 +53,15 @@ def _with_related(reviews: QuerySet[QAReview]) -> QuerySet[QAReview]:
 
 
 def reviews_visible_to(*, user) -> QuerySet[QAReview]:
-    """Return the reviews the user may read: drafts only their reviewer's, the rest by person."""
+    """Return the reviews the user may read: drafts only their reviewer's, the rest by person,
+    and no one else's rating of a calibration session before it reveals."""
     employee = employee_for_user(user=user)
+    return _reviews_by_person(user=user, employee=employee).blind_to(
+        employee_id=employee.pk if employee is not None else None, now=timezone.now()
+    )
+
+
+def _reviews_by_person(*, user, employee: Employee | None) -> QuerySet[QAReview]:
     if is_admin(user=user):
         reviews = QAReview.objects.all()
         if employee is not None:
@@ -156,10 +163,14 @@ class CalibrationComparison:
     total_spread: Decimal | None
 
 
-def calibration_comparison(*, interaction: Interaction, language: str) -> CalibrationComparison:
-    """Return every review of the interaction side by side with the spread per criterion."""
+def calibration_comparison(
+    *, interaction: Interaction, language: str, viewer: Employee
+) -> CalibrationComparison:
+    """Return the reviews of the interaction the viewer may compare, side by side with the
+    spread per criterion (a session's other ratings only once it reveals)."""
     reviews = list(
         QAReview.objects.filter(interaction=interaction)
+        .blind_to(employee_id=viewer.pk, now=timezone.now())
         .select_related("reviewer__user", "version")
         .prefetch_related("ratings__criterion", "version__qa_criteria")
         .order_by("reviewer__user__first_name", "reviewer__user__last_name", "pk")

@@ -27,7 +27,7 @@ from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.services import interaction_update
 from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
-from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent
+from feedback.models import CalibrationSession, QADisputeItem, QARating, QAReview, QAReviewEvent
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from feedback.services import qa_review_days_changed, qa_review_publish
 from scorecards.dirty import local_day, organisation_zone, qa_review_days
@@ -315,6 +315,16 @@ def qa_review_save(
         raise ValidationError({"__all__": _("Only a draft review can be changed.")})
     if actor.pk != review.reviewer_id:
         raise ValidationError({"__all__": _("Only the reviewer can change a draft.")})
+    if (
+        review.calibration_session_id is not None
+        and CalibrationSession.objects.revealed(now=timezone.now())
+        .filter(pk=review.calibration_session_id)
+        .exists()
+    ):
+        # Once the others' ratings are readable, a late rating would only copy them.
+        raise ValidationError(
+            {"__all__": _("The calibration session is revealed; its ratings no longer change.")}
+        )
     _ratings_store(review=review, ratings=ratings)
     review.comment = comment
     review.save(update_fields=["total", "comment"])

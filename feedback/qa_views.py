@@ -449,14 +449,16 @@ def calibration_search(request):
 @login_required
 def calibration_detail(request, interaction_id: int):
     """Show every reviewer's ratings of one interaction side by side, with the spread."""
-    _reviewer(request)
+    reviewer = _reviewer(request)
     interaction = get_object_or_404(
         selectors.interactions_visible_to(user=request.user).select_related(
             "employee__user", "customer"
         ),
         pk=interaction_id,
     )
-    comparison = selectors.calibration_comparison(interaction=interaction, language=_language())
+    comparison = selectors.calibration_comparison(
+        interaction=interaction, language=_language(), viewer=reviewer
+    )
     return render(request, "feedback/qa/calibration_detail.html", {"comparison": comparison})
 
 
