@@ -380,3 +380,37 @@ def test_only_the_people_of_a_session_open_it(client, session, people, agent):
         client.post(reverse("qa:calibration_session_close", args=[session.pk])).status_code == 302
     )
     assert CalibrationSession.objects.get().closed_at is None
+
+
+def test_the_agent_page_does_not_show_another_reviewers_session_review_before_the_reveal(
+    client, session, people, interactions, criteria, agent
+):
+    ann_review = _rate(
+        session, people["ann"], interactions[0], criteria, greeting=0, solving=0, courtesy=0
+    )
+    client.force_login(people["ben"].user)
+
+    page = client.get(reverse("scorecards:agent_detail", args=[agent.pk]))
+
+    assert ann_review not in page.context["overview"].reviews
+    client.force_login(people["ann"].user)
+    page = client.get(reverse("scorecards:agent_detail", args=[agent.pk]))
+    assert ann_review in page.context["overview"].reviews
+
+
+def test_the_session_page_reads_in_a_fixed_number_of_queries(
+    client, session, people, interactions, criteria, django_assert_max_num_queries
+):
+    _rate_all(session, people, interactions, criteria)
+    client.force_login(people["lead"].user)
+
+    with django_assert_max_num_queries(QUERIES):
+        response = client.get(reverse("qa:calibration_session", args=[session.pk]))
+
+    assert response.status_code == 200
+
+
+# Session, user, reviewers, interactions, progress, readable reviews with their ratings and
+# criteria, references and the layout's own reads: the same however many interactions and
+# reviewers.
+QUERIES = 11
