@@ -356,7 +356,9 @@ def qa_review_save_and_publish(
             {"__all__": _("Rate at least one criterion; not all of them can be N/A.")}
         )
     review = qa_review_publish(review=review, actor=actor)
-    _notify(review=review, action=ReviewAction.PUBLISHED)
+    if review.calibration_session_id is None:
+        # A session's rating is blind until the session reveals: nobody is told of it before.
+        _notify(review=review, action=ReviewAction.PUBLISHED)
     return review
 
 

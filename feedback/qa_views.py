@@ -239,6 +239,9 @@ def review_edit(request, review_id: int):
             form.add_service_errors(error.message_dict)
         else:
             if publish:
+                if review.calibration_session_id is not None:
+                    messages.success(request, _("Rating published to the calibration session."))
+                    return redirect("qa:calibration_session", review.calibration_session_id)
                 messages.success(request, _("Review published. The agent has been notified."))
                 return redirect("qa:queue")
             messages.success(request, _("Draft saved."))

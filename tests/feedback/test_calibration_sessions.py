@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import calibration_selectors, calibration_services, qa_services
+from feedback import calibration_selectors, calibration_services, qa_services, qa_tasks
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import CalibrationReference, CalibrationSession, QAReview
 from scorecards.choices import MetricCode
@@ -414,3 +414,44 @@ def test_the_session_page_reads_in_a_fixed_number_of_queries(
 # criteria, references and the layout's own reads: the same however many interactions and
 # reviewers.
 QUERIES = 11
+
+
+def test_a_session_rating_is_published_from_the_review_form_without_telling_the_agent(
+    client,
+    session,
+    people,
+    interactions,
+    criteria,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    # Run the e-mail task in-process when a commit publishes it (no broker in these tests).
+    monkeypatch.setattr(
+        qa_tasks.qa_review_email_send,
+        "apply_async",
+        lambda args, retry: qa_tasks.qa_review_email_send.apply(args=args),
+    )
+    review = QAReview.objects.get(
+        calibration_session=session, reviewer=people["ann"], interaction=interactions[0]
+    )
+    client.force_login(people["ann"].user)
+    url = reverse("qa:review_edit", args=[review.pk])
+    assert "calibration-session-notice" in client.get(url).content.decode()
+    data = {"action": "publish", "comment": ""}
+    data.update({f"rating_{criterion.pk}": "2" for criterion in criteria.values()})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response["Location"] == reverse("qa:calibration_session", args=[session.pk])
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.PUBLISHED
+    assert review.scored_at is None
+    assert mailoutbox == []
+    # A review outside the session tells the agent, through the same form.
+    plain = qa_services.qa_review_start(interaction=interactions[1], reviewer=people["lead"])
+    client.force_login(people["lead"].user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("qa:review_edit", args=[plain.pk]), data)
+    assert len(mailoutbox) == 1
