@@ -16,7 +16,7 @@ from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.selectors import interactions_visible_to, interactions_writable_by
 from feedback.choices import ReviewReason, ReviewStatus
-from feedback.models import QARating, QAReview, QAReviewEvent
+from feedback.models import CalibrationSession, QARating, QAReview, QAReviewEvent
 from scorecards.dirty import organisation_zone
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
@@ -103,8 +103,13 @@ def review_list(
 
 
 def review_queue(*, reviewer: Employee, search: str = "") -> QuerySet[QAReview]:
-    """Return the reviewer's drafts to finish, oldest first."""
-    reviews = _with_related(QAReview.objects.filter(reviewer=reviewer, status=ReviewStatus.DRAFT))
+    """Return the reviewer's drafts to finish, oldest first (not those of a calibration session
+    already revealed: they can no longer be rated)."""
+    reviews = _with_related(
+        QAReview.objects.filter(reviewer=reviewer, status=ReviewStatus.DRAFT).exclude(
+            calibration_session__in=CalibrationSession.objects.revealed(now=timezone.now())
+        )
+    )
     if search:
         reviews = reviews.filter(
             Q(interaction__subject__icontains=search)

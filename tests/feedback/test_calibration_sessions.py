@@ -231,22 +231,26 @@ def test_the_deadline_reveals_the_session_and_ends_rating(
     client, session, people, interactions, criteria
 ):
     _rate(session, people["ann"], interactions[0], criteria, greeting=1, solving=1, courtesy=1)
+    late = QAReview.objects.get(
+        calibration_session=session, reviewer=people["ben"], interaction=interactions[0]
+    )
+    client.force_login(people["ben"].user)
+    assert late in client.get(reverse("qa:queue")).context["page"].object_list
     CalibrationSession.objects.filter(pk=session.pk).update(
         deadline=timezone.now() - dt.timedelta(minutes=1)
     )
-    client.force_login(people["ben"].user)
 
     view = client.get(reverse("qa:calibration_session", args=[session.pk])).context["view"]
 
     assert view.status == calibration_selectors.SessionStatus.REVEALED
     assert view.spreads[0].rows[0].ratings == [1, "", ""]
-    late = QAReview.objects.get(
-        calibration_session=session, reviewer=people["ben"], interaction=interactions[0]
-    )
     with pytest.raises(ValidationError):
         qa_services.qa_review_save(
             review=late, actor=people["ben"], ratings={criteria["greeting"].pk: (1, "")}
         )
+    # The drafts left leave the reviewer's queue.
+    queue = client.get(reverse("qa:queue")).context["page"].object_list
+    assert late not in queue
 
 
 # ---- spread and references -------------------------------------------------------------------
