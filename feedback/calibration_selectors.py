@@ -54,6 +54,11 @@ def calibration_sessions_visible_to(*, user, now: dt.datetime) -> QuerySet[Calib
     )
 
 
+def calibration_session_is_lead(*, session: CalibrationSession, employee: Employee) -> bool:
+    """Tell whether the employee leads the session: its author, or an administrator."""
+    return employee.pk == session.created_by_id or employee.role == Role.ADMIN
+
+
 def session_status(session: CalibrationSession, *, now: dt.datetime) -> str:
     """Return open, revealed or closed (read from `calibration_sessions_visible_to`'s
     annotation when the session has it)."""
@@ -114,7 +119,6 @@ class SessionView:
     session: CalibrationSession
     status: str
     is_lead: bool
-    is_reviewer: bool
     interactions: list[Interaction]
     progress: list[ProgressRow]
     # The reviewers whose ratings the viewer may read: everyone once revealed, else themselves.
@@ -153,7 +157,7 @@ def calibration_session_view(
 ) -> SessionView:
     """Return what the employee may read of a session (`calibration_sessions_visible_to`)."""
     status = session_status(session, now=now)
-    is_lead = employee.pk == session.created_by_id or employee.role == Role.ADMIN
+    is_lead = calibration_session_is_lead(session=session, employee=employee)
     reviewers = list(session.reviewers.select_related("user").order_by("user__first_name", "pk"))
     interactions = list(
         session.interactions.select_related("employee__user", "customer").order_by("opened_at")
@@ -177,7 +181,6 @@ def calibration_session_view(
         cells = [cell.get((reviewer.pk, item.pk), ("", None)) for item in interactions]
         rated = sum(state == "rated" for state, _review_id in cells)
         progress.append(ProgressRow(reviewer=reviewer, cells=cells, rated=rated))
-    is_reviewer = any(reviewer.pk == employee.pk for reviewer in reviewers)
     if status == SessionStatus.OPEN:
         columns = [reviewer for reviewer in reviewers if reviewer.pk == employee.pk]
     else:
@@ -250,7 +253,6 @@ def calibration_session_view(
         session=session,
         status=status,
         is_lead=is_lead,
-        is_reviewer=is_reviewer,
         interactions=interactions,
         progress=progress,
         columns=shown,

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Interaction
+from feedback.calibration_selectors import calibration_session_is_lead
 from feedback.choices import ReviewReason
 from feedback.models import CalibrationReference, CalibrationSession, QAReview
 from feedback.qa_services import qa_calibration_assign
-from staff.choices import Role
 from staff.models import Employee
 
 MIN_REVIEWERS = 2
@@ -33,11 +33,6 @@ def calibration_session_is_revealed(
     """Tell whether everyone in the session may read every rating of it."""
     now = now or timezone.now()
     return CalibrationSession.objects.revealed(now=now).filter(pk=session.pk).exists()
-
-
-def calibration_session_is_lead(*, session: CalibrationSession, employee: Employee) -> bool:
-    """Tell whether the employee leads the session: its author, or an administrator."""
-    return employee.pk == session.created_by_id or employee.role == Role.ADMIN
 
 
 @transaction.atomic
