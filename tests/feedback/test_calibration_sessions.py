@@ -15,6 +15,7 @@ from scorecards.engine.rows import scores_compute
 from scorecards.models import EmployeeDailyScore
 from staff.choices import Role
 from tests.factories import (
+    CalibrationSessionFactory,
     EmployeeFactory,
     InteractionFactory,
     PublishedVersionFactory,
@@ -459,3 +460,16 @@ def test_a_session_rating_is_published_from_the_review_form_without_telling_the_
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("qa:review_edit", args=[plain.pk]), data)
     assert len(mailoutbox) == 1
+
+
+def test_the_session_list_pages_by_25(client, people):
+    for _number in range(26):
+        CalibrationSessionFactory(created_by=people["lead"])
+    client.force_login(people["lead"].user)
+
+    first = client.get(reverse("qa:calibration_sessions"))
+    second = client.get(reverse("qa:calibration_sessions"), {"page": 2})
+
+    assert len(first.context["page"].object_list) == 25
+    assert len(second.context["page"].object_list) == 1
+    assert "page=2" in first.content.decode()
