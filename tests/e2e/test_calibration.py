@@ -127,3 +127,21 @@ def test_reviewers_rate_blind_then_the_lead_agrees_the_references(
     assert report.problems() == []
     screenshot("calibration-session-lead-phone")
     assert CalibrationReference.objects.get().rating == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_new_session_form_shows_its_errors_and_both_pages_pass_axe(
+    page, sign_in, live_server, calibration
+):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in("laura", PASSWORD)
+    page.goto(f"{live_server.url}/qa/calibration/sessions/")
+    assert page_measure(page, "calibration-sessions").problems() == []
+    page.get_by_role("link", name="New session").click()
+    page.get_by_label("Title").fill("Too few")
+    page.get_by_label("Māris Bērziņš").check()
+    page.get_by_role("button", name="Create session").click()
+    expect(page.get_by_text("Choose at least two reviewers to compare.")).to_be_visible()
+    assert page_measure(page, "calibration-session-new").problems() == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page_measure(page, "calibration-session-new-phone", axe=False).problems() == []
