@@ -1,7 +1,10 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Interaction
 from feedback.calibration_services import MIN_REVIEWERS, References
 from feedback.qa_forms import NOT_APPLICABLE, RATING_CHOICES
 
@@ -30,7 +33,10 @@ class CalibrationSessionForm(ServiceErrorsMixin, forms.Form):
         label=_("Interactions"),
         queryset=None,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Interactions of your people resolved in the last 90 days; pick one or more."),
+        help_text=_(
+            "Interactions of your people resolved in the last 90 days, the latest first or those "
+            "found above; pick one or more."
+        ),
     )
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Reviewers"),
@@ -39,15 +45,29 @@ class CalibrationSessionForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Each reviewer rates every interaction on their own; choose two or more."),
     )
 
-    def __init__(self, *args, interactions, reviewers, **kwargs):
+    def __init__(self, *args, interactions, reviewers, shown: Iterable[Interaction], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interactions"].queryset = interactions
-        self.fields["interactions"].label_from_instance = lambda interaction: (
-            f"#{interaction.pk} {interaction.subject} — {interaction.employee.full_name} "
-            f"({timezone.localtime(interaction.resolved_at or interaction.opened_at):%Y-%m-%d})"
-        )
+        field = self.fields["interactions"]
+        field.queryset = interactions
+        # Only the few candidates found (and those already picked) are offered, never all of
+        # them: a team resolves thousands in 90 days. Validation still takes any candidate.
+        picked = [str(pk) for pk in (self["interactions"].value() or [])]
+        offered = {interaction.pk: interaction for interaction in shown}
+        for interaction in interactions.filter(pk__in=[pk for pk in picked if pk.isdigit()]):
+            offered.setdefault(interaction.pk, interaction)
+        field.widget.choices = [
+            (pk, self.interaction_label(interaction)) for pk, interaction in offered.items()
+        ]
         self.fields["reviewers"].queryset = reviewers
         self.fields["reviewers"].label_from_instance = lambda employee: employee.full_name
+
+    @staticmethod
+    def interaction_label(interaction: Interaction) -> str:
+        day = timezone.localtime(interaction.resolved_at or interaction.opened_at)
+        return (
+            f"#{interaction.pk} {interaction.subject} — {interaction.employee.full_name} "
+            f"({day:%Y-%m-%d})"
+        )
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]

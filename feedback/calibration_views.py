@@ -13,11 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crs_site.http import query_text
 from feedback import calibration_selectors as selectors
 from feedback import calibration_services as services
 from feedback.calibration_forms import CalibrationReferenceForm, CalibrationSessionForm
-from feedback.qa_selectors import calibration_candidates, reviewers_available, today
+from feedback.qa_selectors import (
+    calibration_candidates,
+    calibration_candidates_matching,
+    reviewers_available,
+    today,
+)
 from feedback.qa_views import _language, _page, _query, _reviewer
+
+# How many candidates the new-session form offers at once (the latest, or those found).
+SHOWN_CANDIDATES = 50
 
 
 def _visible_session(request, calibration_id: int):
@@ -48,12 +57,20 @@ def session_list(request):
 def session_new(request):
     """Create a session: interactions, reviewers and a deadline; each reviewer gets drafts."""
     lead = _reviewer(request)
+    candidates = calibration_candidates(user=request.user, today=today())
+    search = query_text(request)
+    shown = (
+        calibration_candidates_matching(
+            user=request.user, today=today(), query=search, limit=SHOWN_CANDIDATES
+        )
+        if search
+        else candidates[:SHOWN_CANDIDATES]
+    )
     form = CalibrationSessionForm(
         request.POST or None,
-        interactions=calibration_candidates(user=request.user, today=today()).select_related(
-            "employee__user"
-        ),
+        interactions=candidates,
         reviewers=reviewers_available(user=request.user),
+        shown=shown,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +91,7 @@ def session_new(request):
     return render(
         request,
         "feedback/qa/calibration_session_form.html",
-        {"form": form},
+        {"form": form, "q": search},
         status=400 if form.is_bound and form.errors else 200,
     )
 

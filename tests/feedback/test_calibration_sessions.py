@@ -473,3 +473,26 @@ def test_the_session_list_pages_by_25(client, people):
     assert len(first.context["page"].object_list) == 25
     assert len(second.context["page"].object_list) == 1
     assert "page=2" in first.content.decode()
+
+
+def test_the_new_session_form_offers_the_latest_or_the_found_interactions_only(
+    client, people, interactions
+):
+    client.force_login(people["lead"].user)
+    url = reverse("qa:calibration_session_new")
+
+    offered = client.get(url).context["form"].fields["interactions"].widget.choices
+    found = client.get(url, {"q": "Ticket 2"}).context["form"].fields["interactions"].widget.choices
+
+    assert {pk for pk, _label in offered} == {interaction.pk for interaction in interactions}
+    assert [pk for pk, _label in found] == [interactions[1].pk]
+    # A pick made before a new search stays offered, and any candidate validates.
+    response = client.post(
+        f"{url}?q=Ticket+2",
+        {"title": "", "interactions": [interactions[0].pk], "reviewers": []},
+    )
+    form = response.context["form"]
+    assert {pk for pk, _label in form.fields["interactions"].widget.choices} == {
+        interaction.pk for interaction in interactions
+    }
+    assert "interactions" not in form.errors
