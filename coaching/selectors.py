@@ -145,6 +145,8 @@ def session_topics(*, agent: Employee, today: dt.date) -> SessionTopics:
     latest_reviews = (
         QAReview.objects.filter(interaction__employee=agent, published_at__date__gte=since)
         .exclude(status=ReviewStatus.DRAFT)
+        # A calibration session's reviews are nobody's to coach from until it reveals.
+        .blind_to(employee_id=None, now=timezone.now())
         .order_by("-published_at")
         .values("pk")[:LINKABLE_LIMIT]
     )

@@ -91,7 +91,65 @@ class SurveyResponse(models.Model):
         return f"CSAT {self.csat} — {self.interaction_id}"
 
 
+class CalibrationSessionQuerySet(models.QuerySet):
+    def revealed(self, *, now) -> "CalibrationSessionQuerySet":
+        """Return the sessions whose ratings everyone in them may read (docs/QA.md): closed,
+        past their deadline, or every review of them published."""
+        return self.filter(
+            Q(closed_at__isnull=False)
+            | Q(deadline__lte=now)
+            | ~models.Exists(
+                QAReview.objects.filter(
+                    calibration_session=models.OuterRef("pk"), status=ReviewStatus.DRAFT
+                )
+            )
+        )
+
+
+class CalibrationSession(models.Model):
+    """Several interactions rated blind by several reviewers until a deadline, then compared."""
+
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(
+        "staff.Employee",
+        verbose_name=_("lead"),
+        on_delete=models.PROTECT,
+        related_name="calibration_sessions_led",
+    )
+    deadline = models.DateTimeField(_("deadline"))
+    interactions = models.ManyToManyField(
+        "customers.Interaction", verbose_name=_("interactions"), related_name="calibration_sessions"
+    )
+    reviewers = models.ManyToManyField(
+        "staff.Employee", verbose_name=_("reviewers"), related_name="calibration_sessions"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = CalibrationSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calibration session")
+        verbose_name_plural = _("calibration sessions")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
 class QAReviewQuerySet(models.QuerySet):
+    def blind_to(self, *, employee_id: int | None, now) -> "QAReviewQuerySet":
+        """Leave out the reviews of calibration sessions not revealed yet, except the
+        employee's own: reviewers rate blind (docs/QA.md)."""
+        hidden = Q(
+            calibration_session__in=CalibrationSession.objects.exclude(
+                pk__in=CalibrationSession.objects.revealed(now=now).values("pk")
+            ).values("pk")
+        )
+        if employee_id is not None:
+            hidden &= ~Q(reviewer_id=employee_id)
+        return self.exclude(hidden)
+
     def scored(self) -> "QAReviewQuerySet":
         """Return the reviews that count for the agent's `qa` metric (docs/SCORING.md).
 
@@ -157,6 +215,15 @@ class QAReview(models.Model):
     )
     # When the reviewed agent marked the published review read (once).
     seen_at = models.DateTimeField(_("read by the agent at"), null=True, blank=True)
+    # Set on the calibration reviews a session made; its ratings stay blind until it reveals.
+    calibration_session = models.ForeignKey(
+        CalibrationSession,
+        verbose_name=_("calibration session"),
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        null=True,
+        blank=True,
+    )
 
     history = HistoricalRecords()
 
@@ -362,3 +429,52 @@ class ReviewerQuota(models.Model):
 
     def __str__(self):
         return f"{self.reviewer_id}: {self.reviews_per_week}"
+
+
+class CalibrationReference(models.Model):
+    """The rating a session's lead agreed on for one criterion of one interaction."""
+
+    session = models.ForeignKey(
+        CalibrationSession,
+        verbose_name=_("calibration session"),
+        on_delete=models.CASCADE,
+        related_name="references",
+    )
+    interaction = models.ForeignKey(
+        "customers.Interaction",
+        verbose_name=_("interaction"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    criterion = models.ForeignKey(
+        "scorecards.QACriterion",
+        verbose_name=_("criterion"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Null means "not applicable", as on QARating.
+    rating = models.PositiveSmallIntegerField(
+        _("reference rating"), choices=Rating.choices, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    set_by = models.ForeignKey(
+        "staff.Employee", verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calibration reference")
+        verbose_name_plural = _("calibration references")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "interaction", "criterion"],
+                name="uniq_calibration_reference_criterion",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__lte=4),
+                name="calibration_reference_rating_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session_id}/{self.interaction_id}/{self.criterion_id}: {self.rating}"

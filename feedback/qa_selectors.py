@@ -16,7 +16,7 @@ from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.selectors import interactions_visible_to, interactions_writable_by
 from feedback.choices import ReviewReason, ReviewStatus
-from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent
+from feedback.models import CalibrationSession, QADisputeItem, QARating, QAReview, QAReviewEvent
 from scorecards.dirty import organisation_zone
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
@@ -54,8 +54,15 @@ def _with_related(reviews: QuerySet[QAReview]) -> QuerySet[QAReview]:
 
 
 def reviews_visible_to(*, user) -> QuerySet[QAReview]:
-    """Return the reviews the user may read: drafts only their reviewer's, the rest by person."""
+    """Return the reviews the user may read: drafts only their reviewer's, the rest by person,
+    and no one else's rating of a calibration session before it reveals."""
     employee = employee_for_user(user=user)
+    return _reviews_by_person(user=user, employee=employee).blind_to(
+        employee_id=employee.pk if employee is not None else None, now=timezone.now()
+    )
+
+
+def _reviews_by_person(*, user, employee: Employee | None) -> QuerySet[QAReview]:
     if is_admin(user=user):
         reviews = QAReview.objects.all()
         if employee is not None:
@@ -132,8 +139,13 @@ def review_list(
 
 
 def review_queue(*, reviewer: Employee, search: str = "") -> QuerySet[QAReview]:
-    """Return the reviewer's drafts to finish, oldest first."""
-    reviews = _with_related(QAReview.objects.filter(reviewer=reviewer, status=ReviewStatus.DRAFT))
+    """Return the reviewer's drafts to finish, oldest first (not those of a calibration session
+    already revealed: they can no longer be rated)."""
+    reviews = _with_related(
+        QAReview.objects.filter(reviewer=reviewer, status=ReviewStatus.DRAFT).exclude(
+            calibration_session__in=CalibrationSession.objects.revealed(now=timezone.now())
+        )
+    )
     if search:
         reviews = reviews.filter(
             Q(interaction__subject__icontains=search)
@@ -192,10 +204,14 @@ class CalibrationComparison:
     total_spread: Decimal | None
 
 
-def calibration_comparison(*, interaction: Interaction, language: str) -> CalibrationComparison:
-    """Return every review of the interaction side by side with the spread per criterion."""
+def calibration_comparison(
+    *, interaction: Interaction, language: str, viewer: Employee
+) -> CalibrationComparison:
+    """Return the reviews of the interaction the viewer may compare, side by side with the
+    spread per criterion (a session's other ratings only once it reveals)."""
     reviews = list(
         QAReview.objects.filter(interaction=interaction)
+        .blind_to(employee_id=viewer.pk, now=timezone.now())
         .select_related("reviewer__user", "version")
         .prefetch_related("ratings__criterion", "version__qa_criteria")
         .order_by("reviewer__user__first_name", "reviewer__user__last_name", "pk")

@@ -34,7 +34,14 @@ from feedback.choices import (
     ReviewStatus,
     SamplingRuleKind,
 )
-from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent, SamplingRule
+from feedback.models import (
+    CalibrationSession,
+    QADisputeItem,
+    QARating,
+    QAReview,
+    QAReviewEvent,
+    SamplingRule,
+)
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from feedback.sampling_selectors import sampling_rules_for_teams
 from feedback.services import qa_review_days_changed, qa_review_publish
@@ -379,6 +386,16 @@ def qa_review_save(
         raise ValidationError({"__all__": _("Only a draft review can be changed.")})
     if actor.pk != review.reviewer_id:
         raise ValidationError({"__all__": _("Only the reviewer can change a draft.")})
+    if (
+        review.calibration_session_id is not None
+        and CalibrationSession.objects.revealed(now=timezone.now())
+        .filter(pk=review.calibration_session_id)
+        .exists()
+    ):
+        # Once the others' ratings are readable, a late rating would only copy them.
+        raise ValidationError(
+            {"__all__": _("The calibration session is revealed; its ratings no longer change.")}
+        )
     _ratings_store(review=review, ratings=ratings)
     review.comment = comment
     review.save(update_fields=["total", "comment"])
@@ -410,7 +427,9 @@ def qa_review_save_and_publish(
             {"__all__": _("Rate at least one criterion; not all of them can be N/A.")}
         )
     review = qa_review_publish(review=review, actor=actor)
-    _notify(review=review, action=ReviewAction.PUBLISHED)
+    if review.calibration_session_id is None:
+        # A session's rating is blind until the session reveals: nobody is told of it before.
+        _notify(review=review, action=ReviewAction.PUBLISHED)
     return review
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from feedback import calibration_views
 from feedback import qa_views as views
 
 app_name = "qa"
@@ -28,6 +29,27 @@ urlpatterns = [
         "qa/calibration/<int:interaction_id>/",
         views.calibration_detail,
         name="calibration_detail",
+    ),
+    path("qa/calibration/sessions/", calibration_views.session_list, name="calibration_sessions"),
+    path(
+        "qa/calibration/sessions/new/",
+        calibration_views.session_new,
+        name="calibration_session_new",
+    ),
+    path(
+        "qa/calibration/sessions/<int:calibration_id>/",
+        calibration_views.session_detail,
+        name="calibration_session",
+    ),
+    path(
+        "qa/calibration/sessions/<int:calibration_id>/references/<int:interaction_id>/",
+        calibration_views.session_reference,
+        name="calibration_reference",
+    ),
+    path(
+        "qa/calibration/sessions/<int:calibration_id>/close/",
+        calibration_views.session_close,
+        name="calibration_session_close",
     ),
     path("qa/consistency/", views.consistency, name="consistency"),
     path("qa/sampling/", views.sampling, name="sampling"),

@@ -409,6 +409,9 @@ def review_edit(request, review_id: int):
             form.add_service_errors(error.message_dict)
         else:
             if publish:
+                if review.calibration_session_id is not None:
+                    messages.success(request, _("Rating published to the calibration session."))
+                    return redirect("qa:calibration_session", review.calibration_session_id)
                 messages.success(request, _("Review published. The agent has been notified."))
                 return redirect("qa:queue")
             messages.success(request, _("Draft saved."))
@@ -635,14 +638,16 @@ def calibration_search(request):
 @login_required
 def calibration_detail(request, interaction_id: int):
     """Show every reviewer's ratings of one interaction side by side, with the spread."""
-    _reviewer(request)
+    reviewer = _reviewer(request)
     interaction = get_object_or_404(
         selectors.interactions_visible_to(user=request.user).select_related(
             "employee__user", "customer"
         ),
         pk=interaction_id,
     )
-    comparison = selectors.calibration_comparison(interaction=interaction, language=_language())
+    comparison = selectors.calibration_comparison(
+        interaction=interaction, language=_language(), viewer=reviewer
+    )
     return render(request, "feedback/qa/calibration_detail.html", {"comparison": comparison})
 
 

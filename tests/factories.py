@@ -13,6 +13,8 @@ from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from feedback.choices import ReviewStatus
 from feedback.models import (
+    CalibrationReference,
+    CalibrationSession,
     QARating,
     QAReview,
     QAReviewEvent,
@@ -249,6 +251,28 @@ class QARatingFactory(factory.django.DjangoModelFactory):
     review = factory.SubFactory(QAReviewFactory)
     criterion = factory.SubFactory(QACriterionFactory)
     rating = 3
+
+
+class CalibrationSessionFactory(factory.django.DjangoModelFactory):
+    """A session without reviews; `calibration_services.calibration_session_create` makes them."""
+
+    class Meta:
+        model = CalibrationSession
+
+    title = factory.Sequence(lambda n: f"Calibration {n}")
+    created_by = factory.SubFactory(ManagerFactory)
+    deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class CalibrationReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalibrationReference
+
+    session = factory.SubFactory(CalibrationSessionFactory)
+    interaction = factory.SubFactory(InteractionFactory)
+    criterion = factory.SubFactory(QACriterionFactory)
+    rating = 3
+    set_by = factory.SelfAttribute("session.created_by")
 
 
 class QAReviewEventFactory(factory.django.DjangoModelFactory):

@@ -255,6 +255,16 @@ def _():
     return _update(f.QARatingFactory(), rating=5)
 
 
+@refuses("uniq_calibration_reference_criterion", "two references of one criterion in a session")
+def _():
+    return _duplicate(f.CalibrationReferenceFactory())
+
+
+@refuses("calibration_reference_rating_range", "a reference rating of 5")
+def _():
+    return _update(f.CalibrationReferenceFactory(), rating=5)
+
+
 def _dispute_item():
     version = f.PublishedVersionFactory(criteria=[{"code": "greeting"}])
     review = f.PublishedQAReviewFactory(version=version)

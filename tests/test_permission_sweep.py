@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from feedback.models import CalibrationSession
 from feedback.survey_selectors import survey_token
 from imports.choices import ImportKind
 from imports.models import ImportJob
@@ -128,6 +129,13 @@ def world(db):
         created_by=users["manager_own"].employee,
     )
     session = CoachingSessionFactory(agent=subject, coach=users["manager_own"].employee)
+    calibration = CalibrationSession.objects.create(
+        title="Calibration",
+        created_by=users["manager_own"].employee,
+        deadline=timezone.now() + dt.timedelta(days=1),
+    )
+    calibration.interactions.add(interaction)
+    calibration.reviewers.add(users["manager_own"].employee, users["admin"].employee)
     return {
         "import_job": import_job,
         "connection": connection,
@@ -150,6 +158,7 @@ def world(db):
         "token": survey_token(invitation=invitation),
         "session": session,
         "action": CoachingActionFactory(session=session),
+        "calibration": calibration,
     }
 
 
@@ -167,6 +176,7 @@ def _kwargs(name: str, world: dict) -> dict:
         "token": world["token"],
         "session_id": world["session"].pk,
         "action_id": world["action"].pk,
+        "calibration_id": world["calibration"].pk,
     }
     by_name = {
         "scorecards:team_dashboard": {"slug": world["team"].slug},
@@ -238,6 +248,8 @@ POST_ONLY = {
     "coaching:session_acknowledge",
     "language_set",
     "logout",
+    "qa:calibration_reference",
+    "qa:calibration_session_close",
     "qa:follow_up_done",
     "qa:interaction_flag",
     "qa:interaction_review_start",
@@ -306,6 +318,13 @@ EXPECTED = {
     "qa:calibration_detail": (L, 403, 404, 200, 403, 200),
     "qa:calibration_list": (L, 403, 200, 200, 403, 200),
     "qa:calibration_search": (L, 403, 200, 200, 403, 200),
+    # A calibration session opens to its lead, its reviewers and administrators; the lead of an
+    # open session is sent back to it (no references before the reveal).
+    "qa:calibration_reference": (L, 403, 404, 302, 403, 302),
+    "qa:calibration_session": (L, 403, 404, 200, 403, 200),
+    "qa:calibration_session_close": (L, 403, 404, 302, 403, 302),
+    "qa:calibration_session_new": (L, 403, 200, 200, 403, 200),
+    "qa:calibration_sessions": (L, 403, 200, 200, 403, 200),
     "qa:consistency": (L, 403, 200, 200, 403, 200),
     "qa:follow_up_done": (L, 404, 404, 302, 404, 302),
     "qa:interaction_flag": (L, 404, 404, 302, 404, 302),

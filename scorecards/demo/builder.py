@@ -25,6 +25,7 @@ from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from integrations.zendesk.demo import zendesk_demo_create
 from scorecards.choices import ChangeKind
+from scorecards.demo.calibration import demo_calibration_create
 from scorecards.demo.feedback import FeedbackDraw
 from scorecards.demo.organisation import (
     BATCH_SIZE,
@@ -141,6 +142,7 @@ class _Builder(FeedbackDraw):
         self.report(_("QA reviews…"))
         self.reviews_create()
         self.sampling_create()
+        self.counts.update(demo_calibration_create(today=self.today, now=self.now, rng=self.rng))
         self.goals_create()
         self.acknowledgements_create()
         self.report(_("Helpdesk connections…"))

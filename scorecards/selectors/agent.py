@@ -177,7 +177,10 @@ def _recent_feedback(
     """
     reviews = rows_visible_to(
         user=user,
-        queryset=QAReview.objects.filter(interaction__employee=employee),
+        # Another reviewer's calibration rating stays blind until its session reveals.
+        queryset=QAReview.objects.filter(interaction__employee=employee).blind_to(
+            employee_id=getattr(getattr(user, "employee", None), "pk", None), now=timezone.now()
+        ),
         day_field="interaction__opened_at__date",
         employee_field="interaction__employee",
     ).select_related("interaction", "reviewer__user")

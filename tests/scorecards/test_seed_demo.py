@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from crs_site.lib.numbers import quantize
 from customers.models import Interaction
-from feedback.choices import ReviewStatus
+from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QAReview, ReviewerQuota, SamplingRule, SurveyResponse
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.choices import MetricCode, VersionStatus
@@ -188,7 +188,9 @@ def test_published_review_totals_follow_the_qa_formula():
             ]
         )
         assert review.total == quantize(expected)
-        assert review.scored_at == review.published_at
+        # Calibration reviews never count in a score.
+        counts = review.reason != ReviewReason.CALIBRATION
+        assert review.scored_at == (review.published_at if counts else None)
 
 
 # Transactional: each run commits and `flush` empties the database between runs, as on a
@@ -253,3 +255,30 @@ def test_demo_logins_prints_the_four_logins_and_the_password():
     for username in ("admin", "manager", "agent", "onboarding"):
         assert any(line.split()[:1] == [username] for line in lines)
     assert out.getvalue().count(settings.CRS_DEMO_PASSWORD) == 4
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_revealed_and_an_open_calibration_session():
+    from django.utils import timezone
+
+    from feedback.calibration_selectors import SessionStatus, calibration_session_view
+    from feedback.models import CalibrationSession
+
+    seed("--agents", "10", "--days", "35", "--customers", "40", "--today", TODAY.isoformat())
+
+    admin = Employee.objects.get(user__username="admin")
+    revealed, current = CalibrationSession.objects.order_by("created_at")
+    view = calibration_session_view(
+        session=revealed, employee=admin, now=timezone.now(), language="en"
+    )
+    assert view.status == SessionStatus.REVEALED
+    assert (len(view.columns), len(view.interactions)) == (3, 3)
+    assert revealed.references.count() == sum(len(spread.rows) for spread in view.spreads) > 0
+    assert all(row.mean is not None for row in view.distances)
+    manager = Employee.objects.get(user__username="manager")
+    view = calibration_session_view(
+        session=current, employee=manager, now=timezone.now(), language="en"
+    )
+    assert view.status == SessionStatus.OPEN
+    rated = {row.reviewer.user.username: row.rated for row in view.progress}
+    assert rated == {"manager": 0, "admin": 1, "qa.lead": 2}

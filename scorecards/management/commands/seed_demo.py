@@ -24,6 +24,7 @@ LABELS = {
     "qa_ratings": gettext_lazy("QA ratings"),
     "goals": gettext_lazy("goals"),
     "rule_acknowledgements": gettext_lazy("rule acknowledgements"),
+    "calibration_sessions": gettext_lazy("calibration sessions"),
     "coaching_sessions": gettext_lazy("coaching sessions"),
     "coaching_actions": gettext_lazy("coaching actions"),
 }
