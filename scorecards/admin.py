@@ -19,6 +19,7 @@ from scorecards.models import (
     Goal,
     Metric,
     QACriterion,
+    QASection,
     RuleAcknowledgement,
     Scorecard,
     ScorecardVersion,
@@ -83,11 +84,29 @@ class MetricInline(VersionPartInline):
     ]
 
 
+class QASectionInline(VersionPartInline):
+    model = QASection
+    fields = [("code", "label", "position"), ("weight", "auto_fail"), "translations"]
+
+
+def _draft_sections():
+    # A criterion's section must be of its own version (`QACriterion.clean` says so at the field).
+    return QASection.objects.filter(version__status=VersionStatus.DRAFT).select_related(
+        "version__scorecard"
+    )
+
+
 class QACriterionInline(VersionPartInline):
     model = QACriterion
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            kwargs["queryset"] = _draft_sections()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     fields = [
         ("code", "label", "position"),
-        ("weight", "is_critical"),
+        ("section", "weight", "is_critical"),
         "description",
         "examples",
         "translations",
@@ -115,7 +134,7 @@ class ScorecardVersionAdmin(admin.ModelAdmin):
         (_("Bands"), {"fields": ["green_from", "amber_from"]}),
         (_("Translations"), {"fields": ["translations"]}),
     ]
-    inlines = [MetricInline, QACriterionInline]
+    inlines = [MetricInline, QASectionInline, QACriterionInline]
     actions = ["publish_selected", "new_draft_from_selected"]
 
     def get_queryset(self, request):
@@ -189,6 +208,8 @@ class VersionPartAdmin(admin.ModelAdmin):
             kwargs["queryset"] = ScorecardVersion.objects.filter(
                 status=VersionStatus.DRAFT
             ).select_related("scorecard")
+        if db_field.name == "section":
+            kwargs["queryset"] = _draft_sections()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -208,10 +229,17 @@ class MetricAdmin(VersionPartAdmin):
     list_filter = ["code", *VersionPartAdmin.list_filter]
 
 
+@admin.register(QASection)
+class QASectionAdmin(VersionPartAdmin):
+    list_display = ["label", "version", "code", "weight", "auto_fail"]
+    list_filter = ["auto_fail", *VersionPartAdmin.list_filter]
+
+
 @admin.register(QACriterion)
 class QACriterionAdmin(VersionPartAdmin):
-    list_display = ["label", "version", "code", "weight", "is_critical"]
+    list_display = ["label", "version", "section", "code", "weight", "is_critical"]
     list_filter = ["is_critical", *VersionPartAdmin.list_filter]
+    list_select_related = ["version__scorecard", "section"]
 
 
 _STATISTICS = [name for code in MetricCode.values for name in (f"{code}_num", f"{code}_den")]
@@ -305,6 +333,8 @@ class RuleAcknowledgementAdmin(admin.ModelAdmin):
             kwargs["queryset"] = ScorecardVersion.objects.filter(
                 status=VersionStatus.PUBLISHED
             ).select_related("scorecard")
+        if db_field.name == "section":
+            kwargs["queryset"] = _draft_sections()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

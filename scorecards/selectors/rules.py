@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +134,19 @@ class RuleCriterion:
 
 
 @dataclass(frozen=True)
+class RuleSection:
+    """A QA section of the version in force: its weight, auto-fail and criteria."""
+
+    code: str
+    label: str
+    weight: Decimal
+    weight_share: Decimal
+    auto_fail: str
+    auto_fail_label: str
+    criteria: list[RuleCriterion]
+
+
+@dataclass(frozen=True)
 class VersionChange:
     """One difference between a version and the one before it.
 
@@ -177,6 +190,8 @@ class ScorecardRules:
     criteria: list[RuleCriterion]
     history: list[VersionHistoryEntry]
     acknowledged_at: dt.datetime | None
+    # The criteria again, grouped; empty when the version has no QA sections.
+    sections: list[RuleSection] = field(default_factory=list)
 
 
 _VERSION_COMPARED = ("sla_minutes", "green_from", "amber_from")
@@ -306,17 +321,39 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
     ]
 
 
+def _rule_criterion(criterion, language: str) -> RuleCriterion:
+    return RuleCriterion(
+        code=criterion.code,
+        label=criterion.localized("label", language),
+        description=criterion.localized("description", language),
+        examples=criterion.localized("examples", language),
+        weight=criterion.weight,
+        is_critical=criterion.is_critical,
+    )
+
+
 def _rule_criteria(*, version: ScorecardVersion, language: str) -> list[RuleCriterion]:
+    return [_rule_criterion(criterion, language) for criterion in version.qa_criteria.all()]
+
+
+def _rule_sections(*, version: ScorecardVersion, language: str) -> list[RuleSection]:
+    sections = list(version.qa_sections.all())
+    total_weight = sum((section.weight for section in sections), Decimal(0))
     return [
-        RuleCriterion(
-            code=criterion.code,
-            label=criterion.localized("label", language),
-            description=criterion.localized("description", language),
-            examples=criterion.localized("examples", language),
-            weight=criterion.weight,
-            is_critical=criterion.is_critical,
+        RuleSection(
+            code=section.code,
+            label=section.localized("label", language),
+            weight=section.weight,
+            weight_share=quantize(section.weight / total_weight * 100, 0) or Decimal(0),
+            auto_fail=section.auto_fail,
+            auto_fail_label=section.get_auto_fail_display(),
+            criteria=[
+                _rule_criterion(criterion, language)
+                for criterion in version.qa_criteria.all()
+                if criterion.section_id == section.pk
+            ],
         )
-        for criterion in version.qa_criteria.all()
+        for section in sections
     ]
 
 
@@ -325,12 +362,12 @@ def scorecard_rules(
 ) -> ScorecardRules:
     """Return the scorecard's rules in force on the day, in the language, with their history.
 
-    Four queries whatever the number of versions: the published versions, their metrics, their
-    criteria, and the reader's acknowledgement of the version in force.
+    Five queries whatever the number of versions: the published versions, their metrics, their
+    criteria, their QA sections, and the reader's acknowledgement of the version in force.
     """
     versions = list(
         scorecard.versions.filter(status=VersionStatus.PUBLISHED)
-        .prefetch_related("metrics", "qa_criteria")
+        .prefetch_related("metrics", "qa_criteria", "qa_sections")
         .order_by("effective_from", "number")
     )
     in_force = None
@@ -366,6 +403,7 @@ def scorecard_rules(
         criteria=_rule_criteria(version=in_force, language=language) if in_force else [],
         history=history[::-1],
         acknowledged_at=acknowledged_at,
+        sections=_rule_sections(version=in_force, language=language) if in_force else [],
     )
 
 
