@@ -11,7 +11,7 @@ from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 from crs_site.lib.users import SiteUser
 from scorecards.choices import VersionStatus
 from scorecards.metrics import metric as metric_spec
-from scorecards.models import RuleAcknowledgement, Scorecard, ScorecardVersion
+from scorecards.models import QACriterion, RuleAcknowledgement, Scorecard, ScorecardVersion
 from scorecards.scoring import quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
@@ -321,7 +321,7 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
     ]
 
 
-def _rule_criterion(criterion, language: str) -> RuleCriterion:
+def _rule_criterion(criterion: QACriterion, language: str) -> RuleCriterion:
     return RuleCriterion(
         code=criterion.code,
         label=criterion.localized("label", language),
