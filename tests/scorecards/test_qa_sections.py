@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from feedback import qa_services
 from scorecards.choices import MetricCode, SectionAutoFail, VersionStatus
 from scorecards.models import QACriterion, QASection, ScorecardVersion
 from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
-from staff.choices import Role
+from staff.choices import ApiScope, Role
+from staff.models import ApiKey
 from tests.factories import (
     EmployeeFactory,
     InteractionFactory,
@@ -476,3 +478,31 @@ def test_the_review_detail_shows_each_section_score(client, manager, agent, draf
         ("Compliance", Decimal("66.67")),
     ]
     assert response.content.decode().count('data-testid="section-score"') == 2
+
+
+# ---- API --------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_the_sections_and_each_criterions_section(
+    version, django_assert_max_num_queries
+):
+    _, raw = ApiKey.objects.create_key(name="tool", scopes=list(ApiScope.values))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    slug = version.scorecard.slug
+
+    with django_assert_max_num_queries(12):
+        detail = client.get(f"/api/v1/scorecards/{slug}/").json()["version_in_force"]
+    versions = client.get(f"/api/v1/scorecards/{slug}/versions/").json()
+
+    for shown in (detail, versions[0]):
+        assert shown["qa_sections"] == [
+            {"code": "opening", "label": "Opening", "weight": 1.0, "auto_fail": "none"},
+            {"code": "compliance", "label": "Compliance", "weight": 3.0, "auto_fail": "review"},
+        ]
+        assert {c["code"]: c["section"] for c in shown["qa_criteria"]} == {
+            "greeting": "opening",
+            "listening": "opening",
+            "escalation": "compliance",
+            "courtesy": "compliance",
+        }
