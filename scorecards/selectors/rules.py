@@ -11,7 +11,13 @@ from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 from crs_site.lib.users import SiteUser
 from scorecards.choices import VersionStatus
 from scorecards.metrics import metric as metric_spec
-from scorecards.models import QACriterion, RuleAcknowledgement, Scorecard, ScorecardVersion
+from scorecards.models import (
+    QACriterion,
+    QASection,
+    RuleAcknowledgement,
+    Scorecard,
+    ScorecardVersion,
+)
 from scorecards.scoring import quantize
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
@@ -150,21 +156,26 @@ class RuleSection:
 class VersionChange:
     """One difference between a version and the one before it.
 
-    `kind` is "added", "removed", "changed" (a number or flag, with before and after) or
-    "reworded" (a rule text); `part` is "version", "metric" or "criterion".
+    `kind` is "added", "removed", "changed" (a number, flag or named choice, with before and
+    after) or "reworded" (a rule text); `part` is "version", "metric", "section" or "criterion".
     """
 
     part: str
     subject: str
     kind: str
     field: str = ""
-    before: Decimal | int | bool | None = None
-    after: Decimal | int | bool | None = None
+    before: Decimal | int | bool | str | None = None
+    after: Decimal | int | bool | str | None = None
 
     @property
     def is_flag(self) -> bool:
         """Tell whether before and after are yes/no values."""
         return isinstance(self.after, bool)
+
+    @property
+    def is_text(self) -> bool:
+        """Tell whether before and after are words (a choice's name, a section's label)."""
+        return isinstance(self.after, str)
 
 
 @dataclass(frozen=True)
@@ -199,6 +210,8 @@ _METRIC_COMPARED = ("weight", "target", "floor", "min_sample")
 _METRIC_WORDING = ("label", "rule_what", "rule_why", "rule_how")
 _CRITERION_COMPARED = ("weight", "is_critical")
 _CRITERION_WORDING = ("label", "description", "examples")
+_SECTION_COMPARED = ("weight",)
+_SECTION_WORDING = ("label",)
 
 
 def _field_label(model: type[Model], name: str) -> str:
@@ -259,7 +272,7 @@ def _parts_changes(
 def version_changes(
     *, before: ScorecardVersion, after: ScorecardVersion, language: str
 ) -> list[VersionChange]:
-    """Return what changed from one version to another: settings, metrics and QA criteria.
+    """Return what changed from one version to another: settings, metrics, QA sections, criteria.
 
     Uses the versions' prefetched metrics and criteria, so a history costs no query per version.
     """
@@ -284,6 +297,15 @@ def version_changes(
         language=language,
     )
     changes += _parts_changes(
+        part="section",
+        before=before.qa_sections.all(),
+        after=after.qa_sections.all(),
+        compared=_SECTION_COMPARED,
+        wording=_SECTION_WORDING,
+        language=language,
+    )
+    changes += _auto_fail_changes(before=before, after=after, language=language)
+    changes += _parts_changes(
         part="criterion",
         before=before.qa_criteria.all(),
         after=after.qa_criteria.all(),
@@ -291,7 +313,60 @@ def version_changes(
         wording=_CRITERION_WORDING,
         language=language,
     )
+    changes += _criterion_moves(before=before, after=after, language=language)
     return changes
+
+
+def _auto_fail_changes(
+    *, before: ScorecardVersion, after: ScorecardVersion, language: str
+) -> list[VersionChange]:
+    old = {section.code: section for section in before.qa_sections.all()}
+    return [
+        VersionChange(
+            part="section",
+            subject=section.localized("label", language),
+            kind="changed",
+            field=_field_label(QASection, "auto_fail"),
+            before=old[section.code].get_auto_fail_display(),
+            after=section.get_auto_fail_display(),
+        )
+        for section in after.qa_sections.all()
+        if section.code in old and old[section.code].auto_fail != section.auto_fail
+    ]
+
+
+def _criterion_moves(
+    *, before: ScorecardVersion, after: ScorecardVersion, language: str
+) -> list[VersionChange]:
+    """Return the criteria now in another section (by code), read from the prefetched rows."""
+
+    def sections_of(version: ScorecardVersion) -> dict[str, QASection | None]:
+        by_id = {section.pk: section for section in version.qa_sections.all()}
+        return {
+            criterion.code: by_id.get(criterion.section_id)
+            for criterion in version.qa_criteria.all()
+        }
+
+    def name(section: QASection | None) -> str:
+        return "—" if section is None else section.localized("label", language)
+
+    old = sections_of(before)
+    new = sections_of(after)
+    labels = {criterion.code: criterion for criterion in after.qa_criteria.all()}
+    return [
+        VersionChange(
+            part="criterion",
+            subject=labels[code].localized("label", language),
+            kind="changed",
+            field=_field_label(QACriterion, "section"),
+            before=name(old[code]),
+            after=name(section),
+        )
+        for code, section in new.items()
+        if code in old
+        and (None if old[code] is None else old[code].code)
+        != (None if section is None else section.code)
+    ]
 
 
 def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetric]:

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from feedback import qa_services
 from scorecards.choices import MetricCode, SectionAutoFail, VersionStatus
 from scorecards.models import QACriterion, QASection, ScorecardVersion
+from scorecards.selectors.rules import version_changes
 from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
 from staff.choices import ApiScope, Role
 from staff.models import ApiKey
@@ -506,3 +507,39 @@ def test_the_api_gives_the_sections_and_each_criterions_section(
             "escalation": "compliance",
             "courtesy": "compliance",
         }
+
+
+def test_the_rules_history_names_the_section_changes(client, agent, version):
+    draft = scorecard_version_draft_from(version=version)
+    QASection.objects.filter(version=draft, code="compliance").update(
+        weight=2, auto_fail=SectionAutoFail.SECTION
+    )
+    closing = QASectionFactory(version=draft, code="closing", label="Closing", position=3)
+    QACriterion.objects.filter(version=draft, code="courtesy").update(section=closing)
+
+    changes = {
+        (c.part, c.kind, c.subject, c.field, c.before, c.after)
+        for c in version_changes(before=version, after=draft, language="en")
+    }
+
+    assert changes == {
+        ("section", "changed", "Compliance", "weight", Decimal(3), Decimal(2)),
+        (
+            "section",
+            "changed",
+            "Compliance",
+            "auto-fail",
+            "Fails the whole review (it scores 0)",
+            "Fails the section (it scores 0)",
+        ),
+        ("section", "added", "Closing", "", None, None),
+        ("criterion", "changed", "Courtesy", "section", "Compliance", "Closing"),
+    }
+    _publish(draft)
+    client.force_login(agent.user)
+    content = client.get(
+        reverse("scorecards:rules_detail", args=[version.scorecard.slug])
+    ).content.decode()
+    assert "QA section added: Closing" in content
+    assert "Fails the whole review (it scores 0) → Fails the section (it scores 0)" in content
+    assert "Courtesy, section:" in content
