@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -12,7 +14,10 @@ from feedback.qa_scoring import qa_review_total, qa_section_scores
 from feedback.qa_selectors import criterion_rating
 from scorecards.choices import SectionAutoFail, VersionStatus
 from scorecards.models import ScorecardVersion
+from scorecards.services.versions import scorecard_version_draft_from
 from staff.choices import Role
+from tests.e2e.sweep import DESKTOP, PHONE, page_check
+from tests.e2e.sweep import sign_in as sweep_sign_in
 from tests.factories import (
     EmployeeFactory,
     InteractionFactory,
@@ -125,3 +130,38 @@ def test_live_section_scores_and_total_follow_the_server_rule(page, sign_in, liv
     expect_as_server()
     expect(page.get_by_text("A critical criterion is rated 0")).to_be_visible()
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sectioned_pages_pass_axe_and_fit_a_desktop_and_a_phone(browser, live_server, review):
+    # The manager may edit scorecards, so the editor's sections are swept too.
+    review.reviewer.user.user_permissions.add(
+        Permission.objects.get(codename="change_scorecardversion")
+    )
+    scorecard = review.version.scorecard
+    draft = scorecard_version_draft_from(version=review.version)
+    criteria = list(review.version.qa_criteria.all())
+    qa_services.qa_review_save(
+        review=review, actor=review.reviewer, ratings={criteria[0].pk: (3, "")}
+    )
+    paths = [
+        f"/qa/reviews/{review.pk}/edit/",
+        reverse("scorecards:rules_detail", args=[scorecard.slug]),
+        reverse("scorecards:editor_version", args=[scorecard.slug, review.version.number]),
+        reverse("scorecards:editor_version", args=[scorecard.slug, draft.number]),
+    ]
+    # axe is injected as a script: the page's CSP is bypassed for it, as in the page sweep.
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True, reduced_motion="reduce")
+    page = context.new_page()
+    sweep_sign_in(page, live_server.url, "maris", PASSWORD)
+
+    problems = []
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        for path in paths:
+            problems += page_check(page, live_server.url, path).problems()
+            # Reached, not turned away to the sign-in page.
+            assert page.url == live_server.url + path
+    context.close()
+
+    assert problems == []
