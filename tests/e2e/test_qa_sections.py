@@ -144,8 +144,22 @@ def test_sectioned_pages_pass_axe_and_fit_a_desktop_and_a_phone(browser, live_se
     qa_services.qa_review_save(
         review=review, actor=review.reviewer, ratings={criteria[0].pk: (3, "")}
     )
+    opened = timezone.now() - dt.timedelta(hours=2)
+    published = qa_services.qa_review_save_and_publish(
+        review=qa_services.qa_review_start(
+            interaction=InteractionFactory(
+                employee=review.interaction.employee,
+                opened_at=opened,
+                resolved_at=opened + dt.timedelta(hours=1),
+            ),
+            reviewer=review.reviewer,
+        ),
+        actor=review.reviewer,
+        ratings={criterion.pk: (2, "Fine.") for criterion in criteria},
+    )
     paths = [
         f"/qa/reviews/{review.pk}/edit/",
+        f"/qa/reviews/{published.pk}/",
         reverse("scorecards:rules_detail", args=[scorecard.slug]),
         reverse("scorecards:editor_version", args=[scorecard.slug, review.version.number]),
         reverse("scorecards:editor_version", args=[scorecard.slug, draft.number]),
