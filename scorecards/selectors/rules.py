@@ -340,18 +340,19 @@ def _criterion_moves(
 ) -> list[VersionChange]:
     """Return the criteria now in another section (by code), read from the prefetched rows."""
 
-    def sections_of(version: ScorecardVersion) -> dict[str, QASection | None]:
-        by_id = {section.pk: section for section in version.qa_sections.all()}
+    def placed(version: ScorecardVersion) -> dict[str, tuple[str, str]]:
+        """Return each criterion's section as (code, label); ("", "—") outside sections."""
+        by_id: dict[int | None, tuple[str, str]] = {None: ("", "—")}
+        by_id.update(
+            (section.pk, (section.code, section.localized("label", language)))
+            for section in version.qa_sections.all()
+        )
         return {
-            criterion.code: by_id.get(criterion.section_id)
-            for criterion in version.qa_criteria.all()
+            criterion.code: by_id[criterion.section_id] for criterion in version.qa_criteria.all()
         }
 
-    def name(section: QASection | None) -> str:
-        return "—" if section is None else section.localized("label", language)
-
-    old = sections_of(before)
-    new = sections_of(after)
+    old = placed(before)
+    new = placed(after)
     labels = {criterion.code: criterion for criterion in after.qa_criteria.all()}
     return [
         VersionChange(
@@ -359,13 +360,11 @@ def _criterion_moves(
             subject=labels[code].localized("label", language),
             kind="changed",
             field=_field_label(QACriterion, "section"),
-            before=name(old[code]),
-            after=name(section),
+            before=old[code][1],
+            after=section[1],
         )
         for code, section in new.items()
-        if code in old
-        and (None if old[code] is None else old[code].code)
-        != (None if section is None else section.code)
+        if code in old and old[code][0] != section[0]
     ]
 
 
