@@ -8,6 +8,7 @@ rolled back. `bench.engine` scales its time to the whole backfill.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -177,15 +178,18 @@ def naive_day(*, employee_id: int, day: dt.date, now: dt.datetime) -> EmployeeDa
             "band": score.band if worked and is_final else "",
             "is_worked": worked,
             "is_final": is_final,
-            "metric_scores": {
-                code: {
-                    "value": _figure(score.metrics.get(code), "value"),
-                    "score": _figure(score.metrics.get(code), "score"),
-                    "num": float(num),
-                    "den": float(den),
-                }
-                for code, (num, den) in stats.items()
-            },
+            "api_metrics": json.dumps(
+                {
+                    code: {
+                        "value": _figure(score.metrics.get(code), "value"),
+                        "score": _figure(score.metrics.get(code), "score"),
+                        "num": float(num),
+                        "den": float(den),
+                    }
+                    for code, (num, den) in stats.items()
+                },
+                separators=(",", ":"),
+            ),
             "computed_at": now,
             **columns,
         },

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import json
 import statistics
 import time
 import tracemalloc
@@ -70,10 +71,13 @@ def _rows_create(*, agents: int, days: int):
             for n, user in enumerate(users)
         ]
     )
-    figures = {
-        code: {"value": 71.5, "score": 64.0, "num": 143.0, "den": 200.0}
-        for code in MetricCode.values
-    }
+    figures = json.dumps(
+        {
+            code: {"value": 71.5, "score": 64.0, "num": 143.0, "den": 200.0}
+            for code in MetricCode.values
+        },
+        separators=(",", ":"),
+    )
     stats = {
         f"{code}_{part}": Decimal(value)
         for code in MetricCode.values
@@ -89,7 +93,7 @@ def _rows_create(*, agents: int, days: int):
                 day=FIRST_DAY + dt.timedelta(days=offset),
                 total=Decimal("68.25"),
                 band="amber",
-                metric_scores=figures,
+                api_metrics=figures,
                 computed_at=now,
                 **stats,
             )

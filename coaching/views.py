@@ -27,6 +27,7 @@ from coaching.forms import (
 )
 from coaching.models import CoachingAction, CoachingSession
 from crs_site.http import query_text, redirect_back
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from feedback.models import QAReview
 from scorecards.choices import MetricCode
 from scorecards.significance import MIN_SAMPLE
@@ -70,6 +71,36 @@ def session_list(request):
     if sort not in selectors.SESSION_SORTS:
         sort = selectors.DEFAULT_SORT
     sessions = selectors.session_list(user=request.user, search=search, sort=sort)
+    if file_format := export_format(request):
+        if employee.is_manager and request.GET.get("table") == "per_agent":
+            overview = _overview_context(request)["overview"]
+            return columns_download(
+                file_format=file_format,
+                name=f"sessions-per-agent-{overview.date_from}-{overview.date_to}",
+                dated=False,
+                title=_("Sessions per agent"),
+                columns=[
+                    Column(_("Agent"), lambda row: row.agent.full_name),
+                    Column(_("Sessions"), lambda row: row.sessions),
+                    Column(_("Last session"), lambda row: row.last_session),
+                ],
+                items=overview.per_agent,
+            )
+        return columns_download(
+            file_format=file_format,
+            name="coaching-sessions",
+            title=_("Coaching sessions"),
+            columns=[
+                Column(_("Held on"), lambda session: session.held_on),
+                Column(_("Agent"), lambda session: session.agent.full_name),
+                Column(_("Coach"), lambda session: session.coach.full_name),
+                Column(_("Follow-up"), lambda session: session.follow_up_on),
+                Column(_("Open actions"), lambda session: session.open_actions),
+                Column(_("Acknowledged"), lambda session: session.acknowledged_at),
+                Column(_("Notes"), lambda session: session.notes),
+            ],
+            items=sessions,
+        )
     query = request.GET.copy()
     query.pop("page", None)
     filter_query = query.copy()
@@ -83,28 +114,33 @@ def session_list(request):
         "is_coach": employee.is_manager,
     }
     if employee.is_manager:
-        days = _choice(request, "days", PERIODS)
-        quiet_days = _choice(request, "quiet", QUIET_DAYS)
-        teams = teams_visible_to(user=request.user).order_by("name")
-        slug = query_text(request, "team")
-        team = teams.filter(slug=slug).first() if slug else None
-        today = timezone.localdate()
-        context.update(
-            overview=selectors.coaching_overview(
-                user=request.user,
-                date_from=today - dt.timedelta(days=days - 1),
-                date_to=today,
-                quiet_days=quiet_days,
-                team=team,
-            ),
-            teams=teams,
-            team=team,
-            days=days,
-            periods=PERIODS,
-            quiet_days=quiet_days,
-            quiet_choices=QUIET_DAYS,
-        )
+        context.update(_overview_context(request))
     return render(request, "coaching/session_list.html", context)
+
+
+def _overview_context(request) -> dict:
+    """The coaching overview of a manager's teams over the period the page asks for."""
+    days = _choice(request, "days", PERIODS)
+    quiet_days = _choice(request, "quiet", QUIET_DAYS)
+    teams = teams_visible_to(user=request.user).order_by("name")
+    slug = query_text(request, "team")
+    team = teams.filter(slug=slug).first() if slug else None
+    today = timezone.localdate()
+    return {
+        "overview": selectors.coaching_overview(
+            user=request.user,
+            date_from=today - dt.timedelta(days=days - 1),
+            date_to=today,
+            quiet_days=quiet_days,
+            team=team,
+        ),
+        "teams": teams,
+        "team": team,
+        "days": days,
+        "periods": PERIODS,
+        "quiet_days": quiet_days,
+        "quiet_choices": QUIET_DAYS,
+    }
 
 
 def _agent_from(request, agents) -> Employee | None:

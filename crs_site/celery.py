@@ -2,12 +2,14 @@
 
 import logging
 import os
+import smtplib
 from functools import partial
+from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
 from celery import Celery, Task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crs_site.settings.local")
 
@@ -21,6 +23,45 @@ logger = logging.getLogger(__name__)
 
 # What a publish raises when the broker is down, refusing or silent.
 BROKER_ERRORS = (kombu.exceptions.KombuError, redis.exceptions.RedisError, OSError)
+
+# The retry policy of every task (docs/ARCHITECTURE.md, Tasks). A lost database or broker
+# connection, a deadlock or a serialisation failure is worth another try after a pause; anything
+# else is a bug and fails loudly.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+# A mail server that is away or hangs up; a refused address or login is not worth a retry.
+MAIL_TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    ConnectionError,
+    TimeoutError,
+)
+TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def task_options(*, retry_also: tuple[type[BaseException], ...] = (), **options: Any) -> dict:
+    """Return the shared task options, retrying `retry_also` too, with the task's own limits.
+
+    `@shared_task(**task_options(retry_also=MAIL_TRANSIENT_ERRORS, soft_time_limit=60))`
+    """
+    return {
+        **TASK_OPTIONS,
+        "autoretry_for": (*TRANSIENT_ERRORS, *retry_also),
+        **options,
+    }
 
 
 def enqueue_on_commit(task: Task, *args) -> None:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from crs_site.lib.admin_services import admin_object_is, delete_each, service_checked_form
+from crs_site.lib.admin_services import ServiceDeleteMixin, admin_object_is, service_checked_form
 from customers.models import Customer, Interaction
 from customers.services import (
     EDITABLE_FIELDS,
@@ -22,7 +22,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = [
         "subject",
         "customer",
@@ -87,8 +87,5 @@ class InteractionAdmin(admin.ModelAdmin):
             return
         admin_object_is(obj, interaction_create(**fields))
 
-    def delete_model(self, request, obj):
+    def service_delete(self, obj):
         interaction_delete(interaction=obj)
-
-    def delete_queryset(self, request, queryset):
-        delete_each(queryset, lambda interaction: interaction_delete(interaction=interaction))

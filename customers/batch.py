@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,9 +109,11 @@ def _customers_known(
     if ids or external_ids or emails:
         condition = Q(pk__in=ids) | Q(external_id__in=external_ids)
         if emails:
-            condition |= reduce(or_, (Q(email__iexact=email) for email in emails))
+            # One IN over the lower-cased e-mails (an index holds them), not an OR per e-mail.
+            condition |= Q(email_lower__in=emails)
         # The oldest customer wins an e-mail several share, so the choice never changes.
-        for customer in loggable.filter(condition).order_by("pk"):
+        found = loggable.annotate(email_lower=Lower("email")).filter(condition).order_by("pk")
+        for customer in found:
             by_pk[customer.pk] = customer
             if customer.external_id:
                 by_external[customer.external_id] = customer
@@ -239,8 +242,10 @@ def interactions_push(
     model_rows = {index: dict(row) for index, row in rows.items()}
     _employees_resolve(rows=model_rows, principal=principal, errors=errors)
     new, changed = _customers_resolve(rows=model_rows, principal=principal, errors=errors)
+    # By identity: unsaved customers have no key to compare or hash by.
+    new_ones = {id(customer) for customer in new}
     for index, row in model_rows.items():
-        if row.get("customer") in new:
+        if id(row.get("customer")) in new_ones:
             for message in _customer_errors([row["customer"]]):
                 _add(errors, index, "customer", message)
     _refuse_foreign_keys(rows=model_rows, principal=principal, errors=errors)

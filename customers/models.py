@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from customers.choices import Channel, Tier
@@ -31,7 +32,11 @@ class Customer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["external_id"], name="uniq_customer_external_id"),
         ]
-        indexes = [models.Index(fields=["email"], name="customer_email_idx")]
+        indexes = [
+            models.Index(fields=["email"], name="customer_email_idx"),
+            # Batches find their customers by e-mail whatever its case (`customers.batch`).
+            models.Index(Lower("email"), name="customer_email_lower_idx"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.company})" if self.company else self.name

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crs_site.lib.admin_services import admin_object_is, delete_each, service_checked_form
+from crs_site.lib.admin_services import ServiceDeleteMixin, admin_object_is, service_checked_form
 from feedback.models import (
     QADisputeItem,
     QARating,
@@ -40,7 +40,7 @@ class SurveyInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["interaction", "agent", "csat", "nps", "language", "submitted_at", "source"]
     list_filter = ["csat", "nps", "language", "source"]
     list_select_related = ["interaction__employee__user"]
@@ -66,11 +66,8 @@ class SurveyResponseAdmin(admin.ModelAdmin):
             return
         admin_object_is(obj, survey_response_create(**fields))
 
-    def delete_model(self, request, obj):
+    def service_delete(self, obj):
         survey_response_delete(response=obj)
-
-    def delete_queryset(self, request, queryset):
-        delete_each(queryset, lambda response: survey_response_delete(response=response))
 
     @admin.display(description=_("agent"), ordering="interaction__employee__user__last_name")
     def agent(self, response: SurveyResponse):
@@ -112,7 +109,7 @@ def _qa_review_check(review: QAReview) -> None:
 
 
 @admin.register(QAReview)
-class QAReviewAdmin(admin.ModelAdmin):
+class QAReviewAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "interaction",
@@ -124,7 +121,7 @@ class QAReviewAdmin(admin.ModelAdmin):
         "total",
         "scored_at",
     ]
-    list_filter = ["status", "reason", "dispute_outcome", "version__scorecard"]
+    list_filter = ["status", "reason", "sampled_by", "dispute_outcome", "version__scorecard"]
     list_select_related = [
         "interaction__employee__user",
         "reviewer__user",
@@ -140,9 +137,11 @@ class QAReviewAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ["interaction", "reviewer", "version"]
     # The total, the status and the dispute trail come from the review workflow (ratings,
-    # publication, dispute, resolution); editing them here would bypass its rules.
+    # publication, dispute, resolution), the sampling rule from the weekly sample; editing them
+    # here would bypass its rules.
     readonly_fields = [
         "status",
+        "sampled_by",
         "total",
         "created_at",
         "published_at",
@@ -211,11 +210,8 @@ class QAReviewAdmin(admin.ModelAdmin):
             created = qa_review_update(review=created, comment=obj.comment)
         admin_object_is(obj, created)
 
-    def delete_model(self, request, obj):
+    def service_delete(self, obj):
         qa_review_delete(review=obj)
-
-    def delete_queryset(self, request, queryset):
-        delete_each(queryset, lambda review: qa_review_delete(review=review))
 
     @admin.display(description=_("agent"), ordering="interaction__employee__user__last_name")
     def agent(self, review: QAReview):

@@ -35,3 +35,22 @@ class ReviewAction(models.TextChoices):
     DISPUTED = "disputed", _("Disputed")
     RESOLVED = "resolved", _("Dispute resolved")
     SEEN = "seen", _("Read by the agent")
+
+
+class SamplingRuleKind(models.TextChoices):
+    """Why the weekly sampling put an interaction in a review queue (docs/QA.md)."""
+
+    LOW_CSAT = "low_csat", _("CSAT ≤ 2")
+    ESCALATED = "escalated", _("Escalated")
+    NEW_HIRE = "new_hire", _("New hire")
+    RANDOM = "random", _("Weekly random sample")
+
+
+# The order the weekly sampling applies a team's rules in: an interaction two rules would pick
+# is labelled by the first, so the targeted rules come before the random draw.
+SAMPLING_ORDER = (
+    SamplingRuleKind.LOW_CSAT,
+    SamplingRuleKind.ESCALATED,
+    SamplingRuleKind.NEW_HIRE,
+    SamplingRuleKind.RANDOM,
+)

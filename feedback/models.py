@@ -3,7 +3,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from feedback.choices import DisputeOutcome, Rating, ReviewAction, ReviewReason, ReviewStatus
+from feedback.choices import (
+    DisputeOutcome,
+    Rating,
+    ReviewAction,
+    ReviewReason,
+    ReviewStatus,
+    SamplingRuleKind,
+)
 from staff.bounds import stored_in_range, validate_day_in_range
 from staff.choices import Language
 
@@ -122,6 +129,10 @@ class QAReview(models.Model):
     reason = models.CharField(
         _("reason"), max_length=20, choices=ReviewReason.choices, default=ReviewReason.SAMPLE
     )
+    # The sampling rule that put a weekly-sample draft in the queue; blank for other reasons.
+    sampled_by = models.CharField(
+        _("picked by"), max_length=20, choices=SamplingRuleKind.choices, blank=True
+    )
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -166,6 +177,10 @@ class QAReview(models.Model):
             models.CheckConstraint(
                 condition=Q(status=ReviewStatus.DRAFT) | Q(published_at__isnull=False),
                 name="qa_review_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(sampled_by="") | Q(reason=ReviewReason.SAMPLE),
+                name="qa_review_sampled_by_only_for_samples",
             ),
         ]
         indexes = [models.Index(fields=["status", "scored_at"], name="qa_review_status_scored_idx")]
@@ -278,3 +293,72 @@ class QADisputeItem(models.Model):
 
     def __str__(self):
         return f"{self.review_id}/{self.criterion_id}"
+
+
+class SamplingRule(models.Model):
+    """One of a team's weekly sampling rules, switched on or off by its managers.
+
+    A team without a row for a kind uses `sampling_rules_for_teams`' default: the random sample
+    on at the team's `qa_sample_size`, the other rules off.
+    """
+
+    team = models.ForeignKey(
+        "staff.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        related_name="sampling_rules",
+    )
+    kind = models.CharField(_("rule"), max_length=20, choices=SamplingRuleKind.choices)
+    is_enabled = models.BooleanField(_("on"), default=False)
+    # The random and new-hire rules draw this many interactions per agent and week.
+    per_agent = models.PositiveSmallIntegerField(_("interactions per agent per week"), default=3)
+    new_hire_weeks = models.PositiveSmallIntegerField(_("new hire for (weeks)"), default=4)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sampling rule")
+        verbose_name_plural = _("sampling rules")
+        ordering = ["team", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "kind"], name="uniq_sampling_rule_team_kind"),
+            models.CheckConstraint(
+                condition=Q(per_agent__lte=50), name="sampling_rule_per_agent_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_hire_weeks__gte=1) & Q(new_hire_weeks__lte=52),
+                name="sampling_rule_new_hire_weeks_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id}: {self.get_kind_display()}"
+
+
+class ReviewerQuota(models.Model):
+    """How many reviews a reviewer is expected to publish each week (shown on their queue)."""
+
+    reviewer = models.OneToOneField(
+        "staff.Employee",
+        verbose_name=_("reviewer"),
+        on_delete=models.CASCADE,
+        related_name="review_quota",
+    )
+    reviews_per_week = models.PositiveSmallIntegerField(_("reviews per week"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reviewer quota")
+        verbose_name_plural = _("reviewer quotas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviews_per_week__gte=1) & Q(reviews_per_week__lte=200),
+                name="reviewer_quota_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_id}: {self.reviews_per_week}"

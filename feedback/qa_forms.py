@@ -5,9 +5,16 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Interaction
-from feedback.choices import DisputeOutcome, Rating
-from feedback.models import QAReview
+from feedback.choices import DisputeOutcome, Rating, SamplingRuleKind
+from feedback.models import QAReview, SamplingRule
 from feedback.qa_services import Ratings
+from feedback.sampling_services import (
+    MAX_NEW_HIRE_WEEKS,
+    MAX_PER_AGENT,
+    MAX_QUOTA,
+    RuleSetting,
+)
+from staff.models import Employee
 
 NOT_APPLICABLE = "na"
 RATING_CHOICES = [
@@ -309,3 +316,126 @@ class CalibrationAssignForm(forms.Form):
         if interaction is not None and any(r.pk == interaction.employee_id for r in reviewers):
             raise forms.ValidationError(_("Nobody reviews their own interactions."))
         return reviewers
+
+
+SAMPLING_RULE_LABELS = {
+    SamplingRuleKind.LOW_CSAT: _("Every interaction with CSAT ≤ 2"),
+    SamplingRuleKind.ESCALATED: _("Every escalated interaction"),
+    SamplingRuleKind.NEW_HIRE: _("A larger random sample of new hires"),
+    SamplingRuleKind.RANDOM: _("A random sample of every agent"),
+}
+SAMPLING_RULE_HELP = {
+    SamplingRuleKind.LOW_CSAT: _("Interactions whose customer answered the survey with 1 or 2."),
+    SamplingRuleKind.ESCALATED: _("Interactions marked escalated."),
+    SamplingRuleKind.NEW_HIRE: _(
+        "Replaces the random sample for agents in their first weeks after their hire date."
+    ),
+    SamplingRuleKind.RANDOM: _(
+        "Drawn from the week's resolved interactions; the same draw on every run."
+    ),
+}
+
+
+class SamplingRulesForm(forms.Form):
+    """A team's sampling rules: each on or off, with the numbers the random and new-hire draws use.
+
+    The numbers are checked together in `sampling_services.sampling_rules_set`; its errors come
+    back at these fields (named `<kind>_<setting>`).
+    """
+
+    def __init__(self, *args, rules: dict[str, SamplingRule], **kwargs):
+        initial = kwargs.pop("initial", None) or {}
+        for kind, rule in rules.items():
+            initial.setdefault(f"{kind}_is_enabled", rule.is_enabled)
+            if kind in (SamplingRuleKind.RANDOM, SamplingRuleKind.NEW_HIRE):
+                initial.setdefault(f"{kind}_per_agent", rule.per_agent)
+            if kind == SamplingRuleKind.NEW_HIRE:
+                initial.setdefault(f"{kind}_new_hire_weeks", rule.new_hire_weeks)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.kinds = list(rules)
+        for kind in self.kinds:
+            self.fields[f"{kind}_is_enabled"] = forms.BooleanField(
+                label=SAMPLING_RULE_LABELS[kind], required=False
+            )
+            if kind in (SamplingRuleKind.RANDOM, SamplingRuleKind.NEW_HIRE):
+                self.fields[f"{kind}_per_agent"] = forms.IntegerField(
+                    label=_("Interactions per agent per week"),
+                    required=False,
+                    min_value=1,
+                    max_value=MAX_PER_AGENT,
+                )
+            if kind == SamplingRuleKind.NEW_HIRE:
+                self.fields[f"{kind}_new_hire_weeks"] = forms.IntegerField(
+                    label=_("For the first weeks after hiring"),
+                    required=False,
+                    min_value=1,
+                    max_value=MAX_NEW_HIRE_WEEKS,
+                )
+
+    def settings(self) -> dict[str, RuleSetting]:
+        data = self.cleaned_data
+        return {
+            kind: RuleSetting(
+                is_enabled=data[f"{kind}_is_enabled"],
+                per_agent=data.get(f"{kind}_per_agent"),
+                new_hire_weeks=data.get(f"{kind}_new_hire_weeks"),
+            )
+            for kind in self.kinds
+        }
+
+    def rows(self) -> list[dict]:
+        """Return one row per rule: its switch and its number fields, for the table."""
+        return [
+            {
+                "kind": kind,
+                "enabled": self[f"{kind}_is_enabled"],
+                "numbers": [
+                    self[name]
+                    for name in (f"{kind}_per_agent", f"{kind}_new_hire_weeks")
+                    if name in self.fields
+                ],
+                "help": SAMPLING_RULE_HELP[kind],
+            }
+            for kind in self.kinds
+        ]
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show a service's ValidationError at the fields it names."""
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class ReviewerQuotaForm(forms.Form):
+    """Each reviewer's weekly quota of published reviews; empty means no quota."""
+
+    def __init__(self, *args, reviewers: list[Employee], **kwargs):
+        initial = kwargs.pop("initial", None) or {}
+        for reviewer in reviewers:
+            quota = getattr(reviewer, "review_quota", None)
+            initial.setdefault(self.field_name(reviewer.pk), quota and quota.reviews_per_week)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.reviewers = reviewers
+        for reviewer in reviewers:
+            self.fields[self.field_name(reviewer.pk)] = forms.IntegerField(
+                label=_("Reviews per week for %(name)s") % {"name": reviewer.full_name},
+                required=False,
+                min_value=1,
+                max_value=MAX_QUOTA,
+            )
+
+    @staticmethod
+    def field_name(reviewer_id: int) -> str:
+        return f"quota_{reviewer_id}"
+
+    def quotas(self) -> dict[int, int | None]:
+        return {
+            reviewer.pk: self.cleaned_data[self.field_name(reviewer.pk)]
+            for reviewer in self.reviewers
+        }
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show a service's ValidationError at the fields it names."""
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,10 +26,17 @@ from crs_site.celery import enqueue_on_commit
 from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.services import interaction_update
-from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
-from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent
+from feedback.choices import (
+    DisputeOutcome,
+    ReviewAction,
+    ReviewReason,
+    ReviewStatus,
+    SamplingRuleKind,
+)
+from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent, SamplingRule
 from feedback.qa_scoring import qa_review_total
 from feedback.qa_selectors import criterion_rating
+from feedback.sampling_selectors import sampling_rules_for_teams
 from feedback.services import qa_review_days_changed, qa_review_publish
 from scorecards.dirty import local_day, organisation_zone, qa_review_days
 from staff.choices import Role
@@ -42,6 +49,9 @@ _PUBLISHED_VERSION = "published"
 
 # criterion id -> (rating 0..4 or None for N/A, comment); a criterion left out is not rated yet.
 Ratings = Mapping[int, tuple[int | None, str]]
+
+# The low-CSAT sampling rule picks every interaction with an answer this low (1..5 scale).
+LOW_CSAT = 2
 
 
 def week_start_of(day: dt.date) -> dt.date:
@@ -110,14 +120,21 @@ def qa_review_start(
     reviewer: Employee,
     actor: Employee | None = None,
     reason: str = ReviewReason.FLAGGED,
+    sampled_by: str = "",
 ) -> QAReview:
-    """Return the reviewer's review of the interaction, creating an empty draft if there is none."""
+    """Return the reviewer's review of the interaction, creating an empty draft if there is none.
+
+    `sampled_by` names the sampling rule that picked a weekly-sample draft."""
     existing = QAReview.objects.filter(interaction=interaction, reviewer=reviewer).first()
     if existing is not None:
         return existing
     version = qa_review_start_check(interaction=interaction, reviewer=reviewer)
     review = QAReview.objects.create(
-        interaction=interaction, reviewer=reviewer, version=version, reason=reason
+        interaction=interaction,
+        reviewer=reviewer,
+        version=version,
+        reason=reason,
+        sampled_by=sampled_by,
     )
     _event(review=review, actor=actor or reviewer, action=ReviewAction.CREATED)
     return review
@@ -137,30 +154,76 @@ def sample_pick(*, interaction_ids: Iterable[int], size: int, week_start: dt.dat
     return sorted(rng.sample(ordered, min(size, len(ordered))))
 
 
+def sample_rules_pick(
+    *,
+    rules: Mapping[str, SamplingRule],
+    candidates: QuerySet[Interaction],
+    agent: Employee,
+    week_start: dt.date,
+) -> dict[int, str]:
+    """Return {interaction id: rule kind} of what the enabled rules pick among an agent's week.
+
+    Rules apply in `SAMPLING_ORDER` and the first one to pick an interaction labels it. An agent
+    whose sampled week starts within the new-hire rule's weeks from their hire date gets the
+    new-hire draw instead of the weekly one. Both draws are over all the week's interactions
+    (`sample_pick`), not what the other rules left, so a survey answered after a run never
+    changes the random draw.
+    """
+    picked: dict[int, str] = {}
+    ids = sorted(candidates.values_list("pk", flat=True))
+    if not ids:
+        return picked
+    new_hire = rules.get(SamplingRuleKind.NEW_HIRE)
+    is_new_hire = new_hire is not None and week_start < agent.hire_date + dt.timedelta(
+        weeks=new_hire.new_hire_weeks
+    )
+    for kind, rule in rules.items():
+        if kind == SamplingRuleKind.LOW_CSAT:
+            chosen = candidates.filter(survey_responses__csat__lte=LOW_CSAT).values_list(
+                "pk", flat=True
+            )
+        elif kind == SamplingRuleKind.ESCALATED:
+            chosen = candidates.filter(is_escalated=True).values_list("pk", flat=True)
+        elif kind == (SamplingRuleKind.NEW_HIRE if is_new_hire else SamplingRuleKind.RANDOM):
+            chosen = sample_pick(
+                interaction_ids=ids, size=rule.per_agent, week_start=week_start, agent_id=agent.pk
+            )
+        else:
+            continue
+        for interaction_id in sorted(set(chosen)):
+            picked.setdefault(interaction_id, kind)
+    return picked
+
+
 def qa_sample_week(*, week_start: dt.date) -> SampleResult:
     """Put each agent's weekly sample of resolved interactions in their managers' review queues.
 
-    The sample is seeded by week and agent, and an interaction already sampled is never sampled
-    again, so running this twice (or after a crash half-way) creates nothing new.
+    Each team's enabled sampling rules pick (`sample_rules_pick`); the random draws are seeded by
+    week and agent, and an interaction already sampled is never sampled again, so running this
+    twice (or after a crash half-way) creates nothing new.
     """
     week_start = week_start_of(week_start)
     week_end = week_start + dt.timedelta(days=6)
     start, end = _local_midnight(week_start), _local_midnight(week_end + dt.timedelta(days=1))
-    memberships = (
-        TeamMembership.objects.filter(
-            starts_on__lte=week_end,
-            employee__role=Role.AGENT,
-            team__qa_sample_size__gt=0,
-        )
+    memberships = list(
+        TeamMembership.objects.filter(starts_on__lte=week_end, employee__role=Role.AGENT)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=week_start))
-        .select_related("team__scorecard")
+        .select_related("team__scorecard", "employee")
         .prefetch_related("team__managers")
         .order_by("team_id", "employee_id")
     )
+    teams = {membership.team_id: membership.team for membership in memberships}
+    rules_by_team = {
+        team_id: {kind: rule for kind, rule in rules.items() if rule.is_enabled}
+        for team_id, rules in sampling_rules_for_teams(teams=teams.values()).items()
+    }
     created = 0
     agents = set()
     for membership in memberships:
         team = membership.team
+        rules = rules_by_team[team.pk]
+        if not rules:
+            continue
         reviewers = sorted(
             (m for m in team.managers.all() if m.is_active), key=lambda manager: manager.pk
         )
@@ -175,12 +238,9 @@ def qa_sample_week(*, week_start: dt.date) -> SampleResult:
             employee_id=membership.employee_id,
             resolved_at__gte=span_start,
             resolved_at__lt=span_end,
-        ).values_list("pk", flat=True)
-        picked = sample_pick(
-            interaction_ids=candidates,
-            size=team.qa_sample_size,
-            week_start=week_start,
-            agent_id=membership.employee_id,
+        )
+        picked = sample_rules_pick(
+            rules=rules, candidates=candidates, agent=membership.employee, week_start=week_start
         )
         if not picked:
             continue
@@ -191,11 +251,14 @@ def qa_sample_week(*, week_start: dt.date) -> SampleResult:
             ).values_list("interaction_id", flat=True)
         )
         reviewer = reviewers[membership.employee_id % len(reviewers)]
-        for interaction in Interaction.objects.filter(pk__in=set(picked) - already):
+        for interaction in Interaction.objects.filter(pk__in=set(picked) - already).order_by("pk"):
             try:
                 with transaction.atomic():
                     review = qa_review_start(
-                        interaction=interaction, reviewer=reviewer, reason=ReviewReason.SAMPLE
+                        interaction=interaction,
+                        reviewer=reviewer,
+                        reason=ReviewReason.SAMPLE,
+                        sampled_by=picked[interaction.pk],
                     )
             except ValidationError:
                 logger.info("Interaction %s has no version to review against", interaction.pk)

@@ -1,26 +1,14 @@
 """Celery tasks of the QA area: thin, idempotent, JSON arguments only."""
 
 import datetime as dt
-import smtplib
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
-MAIL_TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError)
-
-_TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+from crs_site.celery import MAIL_TRANSIENT_ERRORS, task_options
 
 
-@shared_task(**_TASK_OPTIONS, autoretry_for=TRANSIENT_ERRORS, soft_time_limit=10 * 60)
+@shared_task(**task_options(soft_time_limit=10 * 60))
 def qa_sample_weekly(week_start: str | None = None) -> int:
     """Queue each agent's QA sample of a week (last week by default); safe to run again."""
     # Imported on call: the app registry loads this module before every model is importable.
@@ -34,11 +22,7 @@ def qa_sample_weekly(week_start: str | None = None) -> int:
     return qa_services.qa_sample_week(week_start=day).created
 
 
-@shared_task(
-    **_TASK_OPTIONS,
-    autoretry_for=(*TRANSIENT_ERRORS, *MAIL_TRANSIENT_ERRORS),
-    soft_time_limit=60,
-)
+@shared_task(**task_options(retry_also=MAIL_TRANSIENT_ERRORS, soft_time_limit=60))
 def qa_review_email_send(review_id: int, action: str) -> int:
     """E-mail the people concerned by a review's publication, dispute or resolution."""
     from feedback import qa_services

@@ -30,6 +30,7 @@ urlpatterns = [
         name="calibration_detail",
     ),
     path("qa/consistency/", views.consistency, name="consistency"),
+    path("qa/sampling/", views.sampling, name="sampling"),
     path("follow-ups/", views.my_follow_ups, name="my_follow_ups"),
     path("follow-ups/team/", views.team_follow_ups, name="team_follow_ups"),
     path("follow-ups/<int:interaction_id>/done/", views.follow_up_done, name="follow_up_done"),

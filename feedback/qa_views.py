@@ -19,17 +19,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text, redirect_back
+from crs_site.lib.spreadsheet import Column, columns_download, export_format, with_unit
 from feedback import qa_selectors as selectors
 from feedback import qa_services as services
+from feedback import sampling_selectors, sampling_services
 from feedback.choices import ReviewStatus
-from feedback.follow_up_sources import follow_up_sections_mine, follow_up_sections_team
+from feedback.follow_up_sources import (
+    FollowUpSection,
+    follow_up_sections_mine,
+    follow_up_sections_team,
+)
 from feedback.models import QAReview
-from feedback.qa_forms import CalibrationAssignForm, QADisputeForm, QAResolveForm, QAReviewForm
+from feedback.qa_forms import (
+    CalibrationAssignForm,
+    QADisputeForm,
+    QAResolveForm,
+    QAReviewForm,
+    ReviewerQuotaForm,
+    SamplingRulesForm,
+)
 from staff.choices import Role
 from staff.models import Employee
 from staff.selectors import employee_for_user, employees_writable_by, teams_visible_to
 
 PER_PAGE = 25
+SAMPLING_TEAMS_PER_PAGE = 10
 CONSISTENCY_PERIODS = (30, 90, 180)
 
 
@@ -62,6 +76,68 @@ def _language() -> str:
     return translation.get_language() or "en"
 
 
+# ---- downloads of the lists (the page's filters and the user's visibility applied) -----------
+
+
+def _review_columns() -> list[Column]:
+    return [
+        Column(_("Interaction"), lambda review: review.interaction.subject),
+        Column(_("Opened"), lambda review: review.interaction.opened_at),
+        Column(_("Agent"), lambda review: review.interaction.employee.full_name),
+        Column(_("Reviewer"), lambda review: review.reviewer.full_name),
+        Column(_("Status"), lambda review: review.get_status_display()),
+        Column(with_unit(_("Total"), "points"), lambda review: review.total),
+        Column(_("Published"), lambda review: review.published_at),
+        Column(_("Read by the agent"), lambda review: review.seen_at),
+    ]
+
+
+def _follow_up_columns(*, with_agent: bool) -> list[Column]:
+    agent = [Column(_("Agent"), lambda interaction: interaction.employee.full_name)]
+    return [
+        Column(_("Due"), lambda interaction: interaction.follow_up_due),
+        *(agent if with_agent else []),
+        Column(_("Customer"), lambda interaction: interaction.customer.display_name),
+        Column(_("Phone"), lambda interaction: interaction.customer.phone),
+        Column(_("Interaction"), lambda interaction: interaction.subject),
+        Column(_("Channel"), lambda interaction: interaction.get_channel_display()),
+        Column(_("Opened"), lambda interaction: interaction.opened_at),
+        Column(_("Escalated"), lambda interaction: interaction.is_escalated),
+    ]
+
+
+def _section_asked(request, sections: list[FollowUpSection]) -> FollowUpSection | None:
+    """Return the follow-up section (coaching actions, ...) a download asks for by `?table=`."""
+    key = request.GET.get("table")
+    return next((section for section in sections if section.key == key), None)
+
+
+def _section_download(section: FollowUpSection, file_format: str, *, today, with_person: bool):
+    person = [Column(_("Owner"), lambda item: item.person)]
+    return columns_download(
+        file_format=file_format,
+        name=f"follow-ups-{section.key}",
+        title=section.title,
+        columns=[
+            Column(_("Due"), lambda item: item.due_on),
+            *(person if with_person else []),
+            Column(_("What"), lambda item: item.title),
+            Column(_("Overdue"), lambda item: item.is_overdue(today)),
+        ],
+        items=section.items,
+    )
+
+
+def _escalation_columns() -> list[Column]:
+    return [
+        Column(_("Opened"), lambda interaction: interaction.opened_at),
+        Column(_("Agent"), lambda interaction: interaction.employee.full_name),
+        Column(_("Customer"), lambda interaction: interaction.customer.display_name),
+        Column(_("Interaction"), lambda interaction: interaction.subject),
+        Column(_("Channel"), lambda interaction: interaction.get_channel_display()),
+    ]
+
+
 # ---- queue and lists -------------------------------------------------------------------------
 
 
@@ -70,7 +146,24 @@ def queue(request):
     """Show the reviewer's drafts (weekly sample, calibration, started) and flagged interactions."""
     reviewer = _reviewer(request)
     search = query_text(request)
-    drafts = _page(request, selectors.review_queue(reviewer=reviewer, search=search))
+    to_do = selectors.review_queue(reviewer=reviewer, search=search)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="reviews-to-do",
+            title=_("Reviews to do"),
+            columns=[
+                Column(_("Interaction"), lambda review: review.interaction.subject),
+                Column(_("Customer"), lambda review: review.interaction.customer.display_name),
+                Column(_("Channel"), lambda review: review.interaction.get_channel_display()),
+                Column(_("Agent"), lambda review: review.interaction.employee.full_name),
+                Column(_("Resolved"), lambda review: review.interaction.resolved_at),
+                Column(_("Why"), lambda review: review.get_reason_display()),
+                Column(with_unit(_("Draft total"), "points"), lambda review: review.total),
+            ],
+            items=to_do,
+        )
+    drafts = _page(request, to_do)
     flagged = selectors.flagged_to_review(user=request.user, reviewer=reviewer)[:PER_PAGE]
     disputes = selectors.review_list(user=request.user, status=ReviewStatus.DISPUTED)
     unread = selectors.review_list(user=request.user, seen="no").exclude(
@@ -87,6 +180,9 @@ def queue(request):
                 :PER_PAGE
             ],
             "unread_count": unread.count(),
+            "progress": sampling_selectors.reviewer_week_progress(
+                reviewer=reviewer, today=selectors.today()
+            ),
             "q": search,
             "query": _query(request),
         },
@@ -106,6 +202,14 @@ def review_list(request):
     reviews = selectors.review_list(
         user=request.user, status=status, search=search, sort=sort, seen=seen
     )
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="qa-reviews",
+            title=_("QA reviews"),
+            columns=_review_columns(),
+            items=reviews,
+        )
     return render(
         request,
         "feedback/qa/review_list.html",
@@ -119,6 +223,72 @@ def review_list(request):
             "sort": sort,
             "is_reviewer": employee.role in (Role.MANAGER, Role.ADMIN),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sampling(request):
+    """Switch the sampling rules of the user's teams and set their reviewers' weekly quotas."""
+    actor = _reviewer(request)
+    teams = Paginator(
+        teams_visible_to(user=request.user).order_by("name", "pk"), SAMPLING_TEAMS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rules = sampling_selectors.sampling_rules_for_teams(teams=teams.object_list)
+    rule_forms = {
+        team.pk: SamplingRulesForm(rules=rules[team.pk], prefix=f"team-{team.pk}") for team in teams
+    }
+    reviewers = list(sampling_selectors.quota_reviewers_editable(user=request.user))
+    quota_form = ReviewerQuotaForm(reviewers=reviewers, prefix="quotas")
+    if request.method == "POST":
+        if request.POST.get("form") == "quotas":
+            quota_form = ReviewerQuotaForm(request.POST, reviewers=reviewers, prefix="quotas")
+            if quota_form.is_valid():
+                try:
+                    sampling_services.reviewer_quotas_set(actor=actor, quotas=quota_form.quotas())
+                except ValidationError as error:
+                    quota_form.add_service_errors(error.message_dict)
+                else:
+                    messages.success(request, _("Review quotas saved."))
+                    return redirect(request.get_full_path())
+        else:
+            # Only a team of this page can be posted: others are not the user's, or not shown.
+            team = next(
+                (team for team in teams if str(team.pk) == request.POST.get("team", "")), None
+            )
+            if team is None:
+                raise Http404
+            form = SamplingRulesForm(request.POST, rules=rules[team.pk], prefix=f"team-{team.pk}")
+            rule_forms[team.pk] = form
+            if form.is_valid():
+                try:
+                    sampling_services.sampling_rules_set(
+                        team=team, actor=actor, settings=form.settings()
+                    )
+                except ValidationError as error:
+                    form.add_service_errors(error.message_dict)
+                else:
+                    messages.success(
+                        request, _("Sampling rules of %(team)s saved.") % {"team": team.name}
+                    )
+                    return redirect(request.get_full_path())
+    progress = sampling_selectors.reviewers_week_progress(
+        reviewers=reviewers, today=selectors.today()
+    )
+    return render(
+        request,
+        "feedback/qa/sampling.html",
+        {
+            "page": teams,
+            "query": _query(request),
+            "team_forms": [(team, rule_forms[team.pk]) for team in teams],
+            "quota_form": quota_form,
+            "quota_rows": [
+                (reviewer, quota_form[quota_form.field_name(reviewer.pk)], progress[reviewer.pk])
+                for reviewer in reviewers
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -394,6 +564,22 @@ def interaction_review_start(request, interaction_id: int):
 def calibration_list(request):
     """List calibrated interactions; assign a new one to several reviewers."""
     reviewer = _reviewer(request)
+    calibrated = selectors.calibration_interactions(user=request.user)
+    if request.method == "GET" and (file_format := export_format(request)):
+        return columns_download(
+            file_format=file_format,
+            name="calibrated-interactions",
+            title=_("Calibrated interactions"),
+            columns=[
+                Column(_("Interaction"), lambda interaction: interaction.subject),
+                Column(_("Opened"), lambda interaction: interaction.opened_at),
+                Column(_("Agent"), lambda interaction: interaction.employee.full_name),
+                Column(
+                    with_unit(_("Reviews"), "reviews"), lambda interaction: interaction.review_count
+                ),
+            ],
+            items=calibrated,
+        )
     interactions = selectors.calibration_candidates(user=request.user, today=selectors.today())
     reviewers = selectors.reviewers_available(user=request.user)
     matches = selectors.calibration_candidates_matching(
@@ -439,7 +625,7 @@ def calibration_list(request):
         request,
         "feedback/qa/calibration_list.html",
         {
-            "page": _page(request, selectors.calibration_interactions(user=request.user)),
+            "page": _page(request, calibrated),
             "query": _query(request),
             "form": form,
         },
@@ -499,6 +685,22 @@ def consistency(request):
         selectors.reviewer_consistency(team=team, date_from=date_from, date_to=date_to)
         for team in teams
     ]
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name=f"reviewer-consistency-{date_from.isoformat()}-{date_to.isoformat()}",
+            dated=False,
+            title=_("Reviewer consistency"),
+            columns=[
+                Column(_("Team"), lambda pair: pair[0].team.name),
+                Column(_("Reviewer"), lambda pair: pair[1].reviewer.full_name),
+                Column(with_unit(_("Reviews"), "reviews"), lambda pair: pair[1].count),
+                Column(with_unit(_("Mean total"), "points"), lambda pair: pair[1].mean),
+                Column(with_unit(_("Team mean"), "points"), lambda pair: pair[0].mean),
+                Column(with_unit(_("vs team"), "points"), lambda pair: pair[1].difference),
+            ],
+            items=[(report, row) for report in reports for row in report.reviewers],
+        )
     return render(
         request,
         "feedback/qa/consistency.html",
@@ -522,6 +724,18 @@ def my_follow_ups(request):
     """List the agent's open follow-ups: overdue first (highlighted), then today, then later."""
     employee = _employee(request)
     today = selectors.today()
+    sections = follow_up_sections_mine(employee=employee, today=today)
+    if file_format := export_format(request):
+        section = _section_asked(request, sections)
+        if section is not None:
+            return _section_download(section, file_format, today=today, with_person=False)
+        return columns_download(
+            file_format=file_format,
+            name="my-follow-ups",
+            title=_("My follow-ups"),
+            columns=_follow_up_columns(with_agent=False),
+            items=selectors.follow_ups_open(employee=employee),
+        )
     open_items = list(selectors.follow_ups_open(employee=employee))
     return render(
         request,
@@ -532,7 +746,7 @@ def my_follow_ups(request):
             "due_today": [i for i in open_items if i.follow_up_due == today],
             "upcoming": [i for i in open_items if i.follow_up_due > today],
             "done_today": selectors.follow_ups_done_recently(employee=employee, today=today),
-            "sections": follow_up_sections_mine(employee=employee, today=today),
+            "sections": sections,
         },
     )
 
@@ -547,6 +761,26 @@ def team_follow_ups(request):
     team = teams.filter(slug=slug).first() if slug else None
     overdue = selectors.team_follow_ups_overdue(user=request.user, today=today, team=team)
     escalations = selectors.team_escalations_open(user=request.user, today=today, team=team)
+    sections = follow_up_sections_team(user=request.user, today=today, team=team)
+    if file_format := export_format(request):
+        section = _section_asked(request, sections)
+        if section is not None:
+            return _section_download(section, file_format, today=today, with_person=True)
+        if request.GET.get("table") == "escalations":
+            return columns_download(
+                file_format=file_format,
+                name="open-escalations",
+                title=_("Open escalations"),
+                columns=_escalation_columns(),
+                items=escalations,
+            )
+        return columns_download(
+            file_format=file_format,
+            name="overdue-follow-ups",
+            title=_("Overdue follow-ups"),
+            columns=_follow_up_columns(with_agent=True),
+            items=overdue,
+        )
     return render(
         request,
         "feedback/followups/team.html",
@@ -556,7 +790,7 @@ def team_follow_ups(request):
             "team": team,
             "overdue": Paginator(overdue, PER_PAGE).get_page(request.GET.get("page")),
             "escalations": Paginator(escalations, PER_PAGE).get_page(request.GET.get("epage")),
-            "sections": follow_up_sections_team(user=request.user, today=today, team=team),
+            "sections": sections,
         },
     )
 

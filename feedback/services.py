@@ -1,7 +1,8 @@
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -149,51 +150,101 @@ def survey_response_upsert(
     comment: str | None = None,
     submitted_at: dt.datetime,
 ) -> SurveyResponse:
-    """Record or change a survey answer another tool keys by (source, external_id).
+    """Record or change one survey answer another tool keys by (source, external_id).
 
-    Helpdesks send one answer in steps (the rating, then the comment) and repeat deliveries:
-    the stored answer takes the latest rating, keeps its first submission time, and keeps its
-    comment when a step brings none. Its day is marked for rescoring either way.
+    The batch rule (`survey_responses_upsert`) for one row. Helpdesks send one answer in steps
+    (the rating, then the comment) and repeat deliveries: the stored answer takes the latest
+    rating, keeps its interaction and first submission time, and keeps its comment when a step
+    brings none. Raises a ValidationError naming the wrong fields.
     """
+    row: dict[str, Any] = {
+        "interaction_id": interaction.pk,
+        "csat": csat,
+        "comment": comment or "",
+        "submitted_at": submitted_at,
+        "source": source,
+        "external_id": external_id,
+    }
     stored = (
         SurveyResponse.objects.select_for_update()
         .filter(source=source, external_id=external_id)
         .first()
     )
-    if stored is None:
-        return survey_response_create(
-            interaction=interaction,
-            csat=csat,
-            comment=comment or "",
-            submitted_at=submitted_at,
-            source=source,
-            external_id=external_id,
-        )
-    old_pairs = survey_response_days(stored)
-    stored.csat = csat
-    if comment:
-        stored.comment = comment
-    errors = survey_response_errors(response=stored, now=timezone.now())
-    if errors:
-        raise ValidationError(errors)
-    stored.save(update_fields=["csat", "comment"])
-    days_mark_dirty(pairs=old_pairs | survey_response_days(stored))
-    return stored
+    if stored is not None:
+        row |= {
+            "interaction_id": stored.interaction_id,
+            "nps": stored.nps,
+            "comment": comment or stored.comment,
+            "submitted_at": stored.submitted_at,
+            "language": stored.language,
+        }
+    written = survey_responses_upsert(rows=[row])
+    if written.errors:
+        raise ValidationError(written.errors[0])
+    return written.responses[0]
+
+
+@dataclass(frozen=True)
+class SurveyResponsesWritten:
+    """What `survey_responses_upsert` wrote, and the rows it refused by index."""
+
+    responses: list[SurveyResponse]
+    created: int
+    updated: int
+    errors: dict[int, dict[str, list[str]]]
+
+
+_UPSERT_BATCH_SIZE = 500
 
 
 @transaction.atomic
-def survey_responses_upsert(*, rows: Sequence[dict]) -> tuple[int, int]:
-    """Create or update keyed survey answers on (source, external_id); all or none.
+def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyResponsesWritten:
+    """Create or update survey answers other tools key by (source, external_id).
 
-    Each row holds interaction_id, csat, nps, comment, submitted_at, source and external_id,
-    already checked by the caller (an import's preview). The days each answer counted on before
-    and counts on now are marked for rescoring. Returns (created, updated).
+    The one rule for keyed answers, whether a helpdesk connector or a file import sends them.
+    Each row has `interaction_id`, `csat`, `source`, `external_id` and optionally `nps`,
+    `comment`, `submitted_at` (now by default) and `language` (the customer's by default). Each
+    row is checked as a single answer is (`survey_response_errors` and the fields' own checks);
+    a refused row does not stop the others, and a caller that needs all or none rolls back on
+    `errors`. The accepted rows are one INSERT … ON CONFLICT per batch of 500 (the last of two
+    rows with one key wins, as a second delivery would), and the days each answer counted on
+    before and counts on now are marked for rescoring, in a constant number of queries.
     """
-    if not rows:
-        return 0, 0
+    now = timezone.now()
+    interactions = Interaction.objects.select_related("customer").in_bulk(
+        {row["interaction_id"] for row in rows}
+    )
+    errors: dict[int, dict[str, list[str]]] = {}
+    accepted: dict[tuple[str, str], SurveyResponse] = {}
+    for index, row in enumerate(rows):
+        interaction = interactions.get(row["interaction_id"])
+        if interaction is None:
+            errors[index] = {"interaction": [_("Unknown interaction.")]}
+            continue
+        response = SurveyResponse(
+            interaction=interaction,
+            csat=row["csat"],
+            nps=row.get("nps"),
+            comment=row.get("comment") or "",
+            language=row.get("language") or interaction.customer.language,
+            submitted_at=row.get("submitted_at") or now,
+            source=row["source"],
+            external_id=str(row["external_id"]),
+        )
+        row_errors = _survey_response_row_errors(response=response, now=now)
+        if row_errors:
+            errors[index] = row_errors
+            continue
+        accepted[(response.source, str(response.external_id))] = response
+    if not accepted:
+        return SurveyResponsesWritten(responses=[], created=0, updated=0, errors=errors)
+
+    keys_by_source: dict[str, list[str]] = {}
+    for source, external_id in accepted:
+        keys_by_source.setdefault(source, []).append(external_id)
     keys = Q()
-    for row in rows:
-        keys |= Q(source=row["source"], external_id=row["external_id"])
+    for source, external_ids in keys_by_source.items():
+        keys |= Q(source=source, external_id__in=external_ids)
     stored = list(
         SurveyResponse.objects.select_for_update()
         .filter(keys)
@@ -203,27 +254,35 @@ def survey_responses_upsert(*, rows: Sequence[dict]) -> tuple[int, int]:
     pairs: set[Pair] = set()
     for response in stored:
         pairs |= survey_response_days(response)
-    interactions = Interaction.objects.select_related("customer").in_bulk(
-        {row["interaction_id"] for row in rows}
-    )
-    responses = []
-    for row in sorted(rows, key=lambda r: (r["source"], r["external_id"])):
-        interaction = interactions[row["interaction_id"]]
-        response = SurveyResponse(
-            interaction=interaction,
-            language=interaction.customer.language,
-            **{name: value for name, value in row.items() if name != "interaction_id"},
-        )
-        responses.append(response)
-        pairs |= survey_response_days(response)
+    responses = sorted(accepted.values(), key=lambda r: (r.source, str(r.external_id)))
     SurveyResponse.objects.bulk_create(
         responses,
+        batch_size=_UPSERT_BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["source", "external_id"],
         update_fields=["interaction", "csat", "nps", "comment", "submitted_at"],
     )
+    for response in responses:
+        pairs |= survey_response_days(response)
     days_mark_dirty(pairs=pairs)
-    return len(rows) - len(stored), len(stored)
+    return SurveyResponsesWritten(
+        responses=responses,
+        created=len(responses) - len(stored),
+        updated=len(stored),
+        errors=errors,
+    )
+
+
+def _survey_response_row_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+    # The single answer's checks without its queries: the interaction was read with the batch
+    # and the key's uniqueness is the upsert's own.
+    errors = survey_response_errors(response=response, now=now)
+    try:
+        response.clean_fields(exclude=["interaction", "invitation", *errors])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    return errors
 
 
 @transaction.atomic

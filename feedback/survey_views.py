@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from feedback.forms import CSAT_FACES, SurveyCommentFilterForm, SurveyForm
 from feedback.models import SurveyInvitation
 from feedback.services import survey_opt_out as survey_opt_out_service
@@ -230,6 +231,20 @@ def survey_opt_out(request, token: str):
     )
 
 
+def _comment_columns(*, shows_people: bool) -> list[Column]:
+    agent = [Column(_("Agent"), lambda response: response.interaction.employee.full_name)]
+    return [
+        Column(_("Answered"), lambda response: response.submitted_at),
+        Column(_("Satisfaction (1–5)"), lambda response: response.csat),
+        Column(_("Would recommend (0–10)"), lambda response: response.nps),
+        Column(_("Comment"), lambda response: response.comment),
+        Column(_("Customer"), lambda response: response.interaction.customer.display_name),
+        Column(_("Interaction"), lambda response: response.interaction.subject),
+        Column(_("Channel"), lambda response: response.interaction.get_channel_display()),
+        *(agent if shows_people else []),
+    ]
+
+
 @login_required
 @require_GET
 def survey_comment_list(request):
@@ -243,6 +258,15 @@ def survey_comment_list(request):
     form = SurveyCommentFilterForm(request.GET or None, employees=employees)
     filters = form.filters() if form.is_bound else {}
     responses = survey_comments(user=request.user, **filters)
+    shows_people = role_for_user(user=request.user) != Role.AGENT
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="survey-comments",
+            title=_("Survey comments"),
+            columns=_comment_columns(shows_people=shows_people),
+            items=responses,
+        )
     page = Paginator(responses, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -254,6 +278,6 @@ def survey_comment_list(request):
             "page": page,
             "query": query.urlencode(),
             "mouths": {value: mouth for value, mouth, _label in CSAT_FACES},
-            "shows_people": role_for_user(user=request.user) != Role.AGENT,
+            "shows_people": shows_people,
         },
     )

@@ -1,6 +1,7 @@
 """The fields a file may fill, per kind of import, and how a cell is read into each."""
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -101,11 +102,20 @@ def flag(value: Any) -> bool:
     raise CellInvalid(_("Write yes or no (or 1 or 0)."))
 
 
-def channel(value: Any) -> str:
-    raw = _text(value).lower()
+@functools.lru_cache(maxsize=16)
+def _channel_names(language: str | None) -> dict[str, str]:
+    """Every way a cell may name a channel in the language (code, label, name), lower-cased."""
+    names: dict[str, str] = {}
     for choice in Channel:
-        if raw in (choice.value, str(choice.label).lower(), choice.name.lower()):
-            return choice.value
+        for name in (choice.value, str(choice.label).lower(), choice.name.lower()):
+            names.setdefault(name, choice.value)
+    return names
+
+
+def channel(value: Any) -> str:
+    found = _channel_names(translation.get_language()).get(_text(value).lower())
+    if found is not None:
+        return found
     raise CellInvalid(
         _("Unknown channel; use one of: %(channels)s.")
         % {"channels": ", ".join(choice.value for choice in Channel)}

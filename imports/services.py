@@ -244,7 +244,18 @@ def _write_batch(
     job: ImportJob, reader: RowReader, rows: list[dict], numbers: list[int]
 ) -> tuple[int, int]:
     if job.kind == ImportKind.SURVEY_ANSWERS:
-        return survey_responses_upsert(rows=rows)
+        answers = survey_responses_upsert(rows=rows)
+        if answers.errors:
+            # What the check could not see; the import's transaction writes none of the file.
+            raise _RowsRefused(
+                [
+                    Problem(numbers[index], reader.column(field), message)
+                    for index, errors in answers.errors.items()
+                    for field, messages in errors.items()
+                    for message in messages
+                ]
+            )
+        return answers.created, answers.updated
     updated = Interaction.objects.filter(
         source=job.source, external_id__in=[row["external_id"] for row in rows]
     ).count()

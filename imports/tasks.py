@@ -6,18 +6,10 @@ worker died, its transaction rolled back) imports the whole file again.
 
 import logging
 
-import kombu.exceptions
-import redis.exceptions
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError
 
-TRANSIENT_ERRORS = (
-    OperationalError,
-    InterfaceError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    kombu.exceptions.OperationalError,
-)
+from crs_site.celery import task_options
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,18 +23,7 @@ class ImportTask(Task):
         services.import_failed(job_id=args[0])
 
 
-_TASK_OPTIONS = {
-    "base": ImportTask,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-    "soft_time_limit": 25 * 60,
-    "time_limit": 30 * 60,
-}
+_TASK_OPTIONS = task_options(base=ImportTask, soft_time_limit=25 * 60, time_limit=30 * 60)
 
 
 @shared_task(**_TASK_OPTIONS)

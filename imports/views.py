@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from customers.forms import add_service_errors
 from imports.choices import ImportStatus
 from imports.fields import targets_for
@@ -72,6 +73,25 @@ def import_list(request):
     if sort not in JOB_SORTS:
         sort = DEFAULT_JOB_SORT
     jobs = import_job_list(user=request.user, query=query, sort=sort)
+    if request.method == "GET" and (file_format := export_format(request)):
+        return columns_download(
+            file_format=file_format,
+            name="imports",
+            title=_("Imports"),
+            columns=[
+                Column(_("File"), lambda job: job.file_name),
+                Column(_("Kind"), lambda job: job.get_kind_display()),
+                Column(_("Source"), lambda job: job.source),
+                Column(_("Status"), lambda job: job.get_status_display()),
+                Column(_("Rows"), lambda job: job.total_rows),
+                Column(_("Rows imported"), lambda job: job.written_rows),
+                Column(_("Bad rows"), lambda job: job.bad_rows),
+                Column(_("Uploaded"), lambda job: job.created_at),
+                Column(_("Uploaded by"), lambda job: str(job.created_by or "")),
+                Column(_("Finished"), lambda job: job.finished_at),
+            ],
+            items=jobs,
+        )
     page = Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
     filters = {"q": query} if query else {}
     return render(

@@ -5,41 +5,24 @@ their worker dies and retry only lost connections. Processing an event twice is 
 pending event is processed, under a row lock.
 """
 
-import kombu.exceptions
-import redis.exceptions
 from celery import shared_task
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import IntegrityError
 
+from crs_site.celery import task_options
 from integrations import services
 
-TRANSIENT_ERRORS = (
-    # Two conversations of one new contact processed at once both create the customer: the
-    # second meets the first's row, and on the next try finds it.
-    IntegrityError,
-    OperationalError,
-    InterfaceError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    kombu.exceptions.OperationalError,
-)
-_TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+# Two conversations of one new contact processed at once both create the customer: the
+# second meets the first's row, and on the next try finds it.
+RACE_ERRORS = (IntegrityError,)
 
 
-@shared_task(**_TASK_OPTIONS, soft_time_limit=60, time_limit=90)
+@shared_task(**task_options(retry_also=RACE_ERRORS, soft_time_limit=60, time_limit=90))
 def inbound_event_process(event_id: int) -> str | None:
     """Process one stored event (queued on commit of its receipt, a mapping or a re-process)."""
     return services.event_process(event_id=event_id)
 
 
-@shared_task(**_TASK_OPTIONS, soft_time_limit=50, time_limit=60)
+@shared_task(**task_options(retry_also=RACE_ERRORS, soft_time_limit=50, time_limit=60))
 def inbound_events_sweep() -> int:
     """Queue the events still pending a minute after they arrived: their task was lost
     (the broker was down at receipt, or a worker died before acknowledging)."""

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from integrations.choices import ConnectionKind, EventStatus
 from integrations.forms import AgentMapForm, ConnectionForm, EventFilterForm, SearchForm
 from integrations.models import Connection, ExternalAgent, InboundEvent
@@ -63,9 +64,25 @@ def connection_list_view(request):
     sort = request.GET.get("sort", DEFAULT_CONNECTION_SORT)
     if sort not in CONNECTION_SORTS:
         sort = DEFAULT_CONNECTION_SORT
-    page = Paginator(connection_list(query=query, sort=sort), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    connections = connection_list(query=query, sort=sort)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="connections",
+            title=_("Helpdesk connections"),
+            columns=[
+                Column(_("Name"), lambda connection: connection.name),
+                Column(_("Helpdesk"), lambda connection: connection.get_kind_display()),
+                Column(_("Paused"), lambda connection: connection.is_paused),
+                Column(_("Last event"), lambda connection: connection.newest_event_at),
+                Column(_("Accepted"), lambda connection: connection.accepted_count),
+                Column(_("Pending"), lambda connection: connection.pending_count),
+                Column(_("Held"), lambda connection: connection.held_count),
+                Column(_("Refused"), lambda connection: connection.refused_count),
+            ],
+            items=connections,
+        )
+    page = Paginator(connections, PER_PAGE).get_page(request.GET.get("page"))
     filter_query = urlencode({"q": query}) if query else ""
     return render(
         request,
@@ -105,14 +122,29 @@ def connection_add_view(request):
 def connection_detail_view(request, pk: int):
     _admin_only(request)
     connection = get_object_or_404(Connection, pk=pk)
-    new = request.session.pop(_NEW_SECRET, None)
-    new_url = None
-    if new and new.get("pk") == connection.pk:
-        new_url = _webhook_url(request, connection, new["secret"])
     form = EventFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     query = query_text(request, "q")
     events = connection_events(connection=connection, status=status, query=query)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name=f"events-{connection.pk}",
+            title=_("Events"),
+            columns=[
+                Column(_("Received"), lambda event: event.received_at),
+                Column(_("Event"), lambda event: event.event_type),
+                Column(_("Conversation"), lambda event: event.external_id),
+                Column(_("Status"), lambda event: event.get_status_display()),
+                Column(_("Note"), lambda event: event.error),
+            ],
+            items=events,
+        )
+    # Only the page (not a download) shows the new webhook address, once.
+    new = request.session.pop(_NEW_SECRET, None)
+    new_url = None
+    if new and new.get("pk") == connection.pk:
+        new_url = _webhook_url(request, connection, new["secret"])
     state = connection_state(connection=connection)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     filter_query = urlencode({k: v for k, v in (("status", status), ("q", query)) if v})
@@ -200,9 +232,25 @@ def agent_queue_view(request):
     form = SearchForm(request.GET or None)
     query = query_text(request, "q")
     waiting_only = request.GET.get("show") != "all"
-    page = Paginator(agents_queue(waiting_only=waiting_only, query=query), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    agents = agents_queue(waiting_only=waiting_only, query=query)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="helpdesk-agents",
+            title=_("Helpdesk agents"),
+            columns=[
+                Column(_("Agent"), lambda agent: agent.name),
+                Column(_("E-mail"), lambda agent: agent.email),
+                Column(_("Helpdesk id"), lambda agent: agent.external_id),
+                Column(_("Connection"), lambda agent: agent.connection.name),
+                Column(_("Held events"), lambda agent: agent.held_count),
+                Column(
+                    _("Employee"), lambda agent: agent.employee.full_name if agent.employee else ""
+                ),
+            ],
+            items=agents,
+        )
+    page = Paginator(agents, PER_PAGE).get_page(request.GET.get("page"))
     employees = list(employees_mappable())
     rows = [(agent, employee_suggested(agent=agent, employees=employees)) for agent in page]
     params = {k: v for k, v in (("q", query), ("show", "" if waiting_only else "all")) if v}

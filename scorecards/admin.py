@@ -6,9 +6,12 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from crs_site.lib.admin_services import ServiceDeleteMixin, admin_object_is, service_checked_form
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.engine.rows import scores_compute_for_teams
 from scorecards.models import (
@@ -26,12 +29,68 @@ from scorecards.models import (
     ScoreFillState,
     TeamDailyScore,
 )
+from scorecards.services.changes import (
+    change_event_delete,
+    change_event_record,
+    change_event_update,
+    change_event_validate,
+    team_member_join,
+    team_membership_delete,
+    team_membership_update,
+)
 from scorecards.services.versions import scorecard_version_draft_from, scorecard_version_publish
+from scorecards.translations import (
+    CRITERION_TEXTS,
+    METRIC_TEXTS,
+    SECTION_TEXTS,
+    VERSION_TEXTS,
+    translation_is_stale,
+    translation_languages,
+    translation_text,
+)
 from staff.admin import ReadOnlyAdminMixin, TeamAdmin
+from staff.models import TeamMembership
+from staff.services import membership_start_validate, membership_validate
 
 
 def _is_frozen(version: ScorecardVersion | None) -> bool:
     return version is not None and version.is_published
+
+
+def _translations_shown(row, texts: tuple[str, ...]) -> str:
+    """The row's translations, read-only: they are edited in the scorecard editor, which records
+    the English each was written from (scorecards/translations.py)."""
+    if row is None or row.pk is None:
+        return "—"
+    items = []
+    for language, language_name in translation_languages():
+        for name in texts:
+            text = translation_text(row.translations, language, name)
+            if not text:
+                continue
+            outdated = (
+                _("English changed since this translation")
+                if translation_is_stale(row.translations, language, name, getattr(row, name))
+                else ""
+            )
+            items.append(
+                format_html(
+                    "<li><strong>{} ({})</strong>: {}{}</li>",
+                    capfirst(row._meta.get_field(name).verbose_name),
+                    language_name,
+                    text,
+                    format_html(" <em>({})</em>", outdated) if outdated else "",
+                )
+            )
+    version = row if isinstance(row, ScorecardVersion) else row.version
+    edit = format_html(
+        '<p><a href="{}">{}</a></p>',
+        reverse("scorecards:editor_version", args=[version.scorecard.slug, version.number]),
+        _("Edit the translations in the scorecard editor"),
+    )
+    if not items:
+        return format_html("<p>{}</p>{}", _("No translations."), edit)
+    return format_html("<ul>{}</ul>{}", format_html_join("", "{}", ((i,) for i in items)), edit)
 
 
 class VersionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -80,13 +139,23 @@ class MetricInline(VersionPartInline):
         "rule_what",
         "rule_why",
         "rule_how",
-        "translations",
+        "translations_shown",
     ]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, metric: Metric) -> str:
+        return _translations_shown(metric, METRIC_TEXTS)
 
 
 class QASectionInline(VersionPartInline):
     model = QASection
-    fields = [("code", "label", "position"), ("weight", "auto_fail"), "translations"]
+    fields = [("code", "label", "position"), ("weight", "auto_fail"), "translations_shown"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, section: QASection) -> str:
+        return _translations_shown(section, SECTION_TEXTS)
 
 
 def _draft_sections():
@@ -109,8 +178,13 @@ class QACriterionInline(VersionPartInline):
         ("section", "weight", "is_critical"),
         "description",
         "examples",
-        "translations",
+        "translations_shown",
     ]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, criterion: QACriterion) -> str:
+        return _translations_shown(criterion, CRITERION_TEXTS)
 
 
 @admin.register(ScorecardVersion)
@@ -132,7 +206,7 @@ class ScorecardVersionAdmin(admin.ModelAdmin):
         (None, {"fields": ["scorecard", "number", "effective_from", "status", "published_at"]}),
         (_("Rules"), {"fields": ["intro", "change_summary", "sla_minutes"]}),
         (_("Bands"), {"fields": ["green_from", "amber_from"]}),
-        (_("Translations"), {"fields": ["translations"]}),
+        (_("Translations"), {"fields": ["translations_shown"]}),
     ]
     inlines = [MetricInline, QASectionInline, QACriterionInline]
     actions = ["publish_selected", "new_draft_from_selected"]
@@ -143,8 +217,15 @@ class ScorecardVersionAdmin(admin.ModelAdmin):
     # Status and publication date change only through the publish action, which checks the rules.
     def get_readonly_fields(self, request, obj=None):
         if _is_frozen(obj):
-            return [field.name for field in ScorecardVersion._meta.concrete_fields]
-        return ["status", "published_at", "created_at"]
+            return [
+                *(field.name for field in ScorecardVersion._meta.concrete_fields),
+                "translations_shown",
+            ]
+        return ["status", "published_at", "created_at", "translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, version: ScorecardVersion) -> str:
+        return _translations_shown(version, VERSION_TEXTS)
 
     def has_change_permission(self, request, obj=None):
         return not _is_frozen(obj) and super().has_change_permission(request, obj)
@@ -227,12 +308,24 @@ class VersionPartAdmin(admin.ModelAdmin):
 class MetricAdmin(VersionPartAdmin):
     list_display = ["label", "version", "code", "weight", "target", "floor", "min_sample"]
     list_filter = ["code", *VersionPartAdmin.list_filter]
+    exclude = ["translations"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, metric: Metric) -> str:
+        return _translations_shown(metric, METRIC_TEXTS)
 
 
 @admin.register(QASection)
 class QASectionAdmin(VersionPartAdmin):
     list_display = ["label", "version", "code", "weight", "auto_fail"]
     list_filter = ["auto_fail", *VersionPartAdmin.list_filter]
+    exclude = ["translations"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, section: QASection) -> str:
+        return _translations_shown(section, SECTION_TEXTS)
 
 
 @admin.register(QACriterion)
@@ -240,6 +333,12 @@ class QACriterionAdmin(VersionPartAdmin):
     list_display = ["label", "version", "section", "code", "weight", "is_critical"]
     list_filter = ["is_critical", *VersionPartAdmin.list_filter]
     list_select_related = ["version__scorecard", "section"]
+    exclude = ["translations"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, criterion: QACriterion) -> str:
+        return _translations_shown(criterion, CRITERION_TEXTS)
 
 
 _STATISTICS = [name for code in MetricCode.values for name in (f"{code}_num", f"{code}_den")]
@@ -254,7 +353,7 @@ class DailyScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": [*self.subject_fields, "day", "version", "total", "band"]}),
-            (_("Metrics"), {"fields": ["metric_scores", "computed_at"]}),
+            (_("Metrics"), {"fields": ["api_metrics", "computed_at"]}),
             (_("Sufficient statistics"), {"fields": _STATISTICS, "classes": ["collapse"]}),
         ]
 
@@ -302,7 +401,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(ServiceDeleteMixin, admin.ModelAdmin):
     list_display = ["day", "title", "team", "kind", "is_automatic", "created_by"]
     list_filter = ["kind", "is_automatic", "team"]
     list_select_related = ["team", "created_by__user"]
@@ -310,11 +409,71 @@ class ChangeEventAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
     autocomplete_fields = ["team", "created_by"]
     readonly_fields = ["is_automatic", "created_at"]
+    # The admin records and corrects changes through the services the team page uses.
+    form = service_checked_form(lambda event: change_event_validate(event=event))
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = getattr(request.user, "employee", None)
-        super().save_model(request, obj, form, change)
+        fields = {name: getattr(obj, name) for name in ("day", "team", "kind", "title", "notes")}
+        if change:
+            change_event_update(event=obj, **fields)
+            return
+        created_by = obj.created_by or getattr(request.user, "employee", None)
+        admin_object_is(obj, change_event_record(**fields, created_by=created_by))
+
+    def service_delete(self, obj):
+        change_event_delete(event=obj)
+
+
+def _membership_validate(membership: TeamMembership) -> None:
+    if membership.pk is None:
+        membership_start_validate(
+            employee=membership.employee, team=membership.team, starts_on=membership.starts_on
+        )
+    else:
+        membership_validate(membership=membership)
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(ServiceDeleteMixin, admin.ModelAdmin):
+    """Memberships: registered here, not in staff, because a move records a change event and
+    rescores days (scorecards.services.changes), which staff may not import."""
+
+    list_display = ["employee", "team", "starts_on", "ends_on"]
+    list_filter = ["team"]
+    list_select_related = ["employee__user", "team"]
+    search_fields = [
+        "employee__user__first_name",
+        "employee__user__last_name",
+        "employee__user__username",
+        "team__name",
+    ]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["employee", "team"]
+    form = service_checked_form(_membership_validate)
+
+    def get_fields(self, request, obj=None):
+        # A new membership is a move from a day (it ends the open one); its end comes later.
+        return ["employee", "team", "starts_on"] + ([] if obj is None else ["ends_on"])
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["employee"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            team_membership_update(
+                membership=obj, team=obj.team, starts_on=obj.starts_on, ends_on=obj.ends_on
+            )
+            return
+        joined = team_member_join(
+            employee=obj.employee,
+            team=obj.team,
+            starts_on=obj.starts_on,
+            recorded_by=getattr(request.user, "employee", None),
+        )
+        admin_object_is(obj, joined)
+
+    def service_delete(self, obj):
+        team_membership_delete(membership=obj)
 
 
 @admin.register(RuleAcknowledgement)

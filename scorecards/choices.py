@@ -43,6 +43,18 @@ class GoalStatus(models.TextChoices):
     MISSED = "missed", _("Missed")
 
 
+class GoalStanding(models.TextChoices):
+    """Where a goal stands now (`GoalProgress.standing`), on its page and in its download alike;
+    `GoalStatus` is the outcome stored once the goal is settled."""
+
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+    WAITING = "waiting", _("Waiting for the last day to be final")
+    ON_TRACK = "on_track", _("On track")
+    NO_DATA = "no_data", _("No data yet")
+    NOT_YET = "not_yet", _("Not there yet")
+
+
 class AlertKind(models.TextChoices):
     RED_STREAK = "red_streak", _("Red three days running")
     DROP = "drop", _("Dropped 10+ points week on week")

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,15 @@ from scorecards.models import Metric, QACriterion, QASection, ScorecardVersion
 from scorecards.selectors.periods import Period
 from scorecards.services.goals import goal_validate
 from scorecards.services.versions import EDITABLE_METRIC_FIELDS
+from scorecards.translations import (
+    CRITERION_TEXTS,
+    METRIC_TEXTS,
+    SECTION_TEXTS,
+    VERSION_TEXTS,
+    translation_is_stale,
+    translation_languages,
+    translation_text,
+)
 from staff.bounds import DayField, FiniteDecimalField
 
 
@@ -224,13 +234,99 @@ class OnboardingReminderForm(forms.Form):
     )
 
 
+class TranslationFieldsMixin:
+    """A field per language for each of the row's translatable texts (`translated_texts`).
+
+    A translation whose English changed since it was written says so at the field and offers
+    a box to confirm it still matches. `clean()` hands the service `translations` (per language
+    the texts as typed) and `translations_confirmed` (the pairs confirmed).
+    """
+
+    translated_texts: tuple[str, ...] = ()
+
+    def _translation_fields_add(self) -> None:
+        instance = self.instance
+        self._translation_layout = []
+        for language, language_name in translation_languages():
+            rows = []
+            for name in self.translated_texts:
+                model_field = instance._meta.get_field(name)
+                english = getattr(instance, name) if instance.pk else ""
+                stale = bool(instance.pk) and translation_is_stale(
+                    instance.translations, language, name, english
+                )
+                max_length = getattr(model_field, "max_length", None)
+                self.fields[f"tr_{language}_{name}"] = forms.CharField(
+                    label=f"{capfirst(model_field.verbose_name)} ({language_name})",
+                    required=False,
+                    max_length=max_length,
+                    initial=translation_text(instance.translations, language, name),
+                    widget=forms.TextInput(attrs={"lang": language})
+                    if max_length
+                    else forms.Textarea(attrs={"rows": 2, "lang": language}),
+                    help_text=_(
+                        "English changed since this translation: check it against the English "
+                        "text, then correct it or confirm it below."
+                    )
+                    if stale
+                    else "",
+                )
+                if stale:
+                    self.fields[f"tr_{language}_{name}_ok"] = forms.BooleanField(
+                        label=_("This translation still matches the English"), required=False
+                    )
+                rows.append((name, stale))
+            self._translation_layout.append((language, language_name, rows))
+
+    def translation_groups(self) -> list[dict]:
+        """Return per language its name and fields (each with its confirm box when stale)."""
+        groups = []
+        for language, language_name, rows in self._translation_layout:
+            fields = [
+                {
+                    "field": self[f"tr_{language}_{name}"],
+                    "confirm": self[f"tr_{language}_{name}_ok"] if stale else None,
+                    "stale": stale,
+                }
+                for name, stale in rows
+            ]
+            groups.append({"language": language, "name": language_name, "fields": fields})
+        return groups
+
+    def translations_stale_count(self) -> int:
+        return sum(stale for _l, _n, rows in self._translation_layout for _f, stale in rows)
+
+    def translations_have_errors(self) -> bool:
+        return any(name.startswith("tr_") for name in self.errors)
+
+    def _translations_clean(self, cleaned: dict) -> None:
+        # A field the request did not carry at all (a client that knows nothing of
+        # translations) keeps its stored translation; a field sent empty removes it.
+        cleaned["translations"] = {
+            language: {
+                name: cleaned.get(f"tr_{language}_{name}") or ""
+                for name, _s in rows
+                if self.add_prefix(f"tr_{language}_{name}") in self.data
+            }
+            for language, _n, rows in self._translation_layout
+        }
+        cleaned["translations_confirmed"] = [
+            (language, name)
+            for language, _n, rows in self._translation_layout
+            for name, stale in rows
+            if stale and cleaned.get(f"tr_{language}_{name}_ok")
+        ]
+
+
 def _positive(value, *, message):
     if value is not None and value <= 0:
         raise ValidationError(message, code="not_positive")
     return value
 
 
-class ScorecardVersionDraftForm(forms.ModelForm):
+class ScorecardVersionDraftForm(TranslationFieldsMixin, forms.ModelForm):
+    translated_texts = VERSION_TEXTS
+
     class Meta:
         model = ScorecardVersion
         fields = ["sla_minutes", "green_from", "amber_from", "intro", "change_summary"]
@@ -246,6 +342,10 @@ class ScorecardVersionDraftForm(forms.ModelForm):
             "intro": _("The first thing a new hire reads on the rules page."),
             "change_summary": _("In a sentence or two, what changes for the team and why."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._translation_fields_add()
 
     def clean_sla_minutes(self):
         return _positive(
@@ -277,10 +377,13 @@ class ScorecardVersionDraftForm(forms.ModelForm):
                     params={"green": green},
                 ),
             )
+        self._translations_clean(cleaned)
         return cleaned
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(TranslationFieldsMixin, forms.ModelForm):
+    translated_texts = METRIC_TEXTS
+
     class Meta:
         model = Metric
         fields = ["code", *EDITABLE_METRIC_FIELDS]
@@ -298,6 +401,7 @@ class MetricForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["label"].required = False
+        self._translation_fields_add()
 
     def clean_weight(self):
         return _positive(
@@ -345,6 +449,7 @@ class MetricForm(forms.ModelForm):
                     code="target_equals_floor",
                 ),
             )
+        self._translations_clean(cleaned)
         return cleaned
 
 
@@ -360,7 +465,9 @@ def _value_range_error(*, low, high) -> ValidationError:
     )
 
 
-class QASectionForm(forms.ModelForm):
+class QASectionForm(TranslationFieldsMixin, forms.ModelForm):
+    translated_texts = SECTION_TEXTS
+
     class Meta:
         model = QASection
         fields = ["code", "label", "weight", "auto_fail"]
@@ -370,15 +477,25 @@ class QASectionForm(forms.ModelForm):
             "weight": _("Its share of the QA total among the sections."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._translation_fields_add()
+
     def clean_weight(self):
         return _positive(
             self.cleaned_data.get("weight"), message=_("The weight must be more than 0.")
         )
 
+    def clean(self):
+        cleaned = super().clean()
+        self._translations_clean(cleaned)
+        return cleaned
 
-class QACriterionForm(forms.ModelForm):
+
+class QACriterionForm(TranslationFieldsMixin, forms.ModelForm):
     """A criterion of the draft; its section is named by code, among the draft's sections."""
 
+    translated_texts = CRITERION_TEXTS
     # A code, not the model's foreign key: a section typed in the same post has no row yet.
     section = forms.ChoiceField(label=_("Section"), required=False)
     extra_row_fields = ("section",)
@@ -395,6 +512,7 @@ class QACriterionForm(forms.ModelForm):
 
     def __init__(self, *args, section_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self._translation_fields_add()
         self.fields["section"].choices = [("", _("No section")), *section_choices]
         if self.instance.section_id is not None:
             self.initial["section"] = self.instance.section.code
@@ -403,6 +521,11 @@ class QACriterionForm(forms.ModelForm):
         return _positive(
             self.cleaned_data.get("weight"), message=_("The weight must be more than 0.")
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._translations_clean(cleaned)
+        return cleaned
 
 
 class _VersionPartFormSet(forms.BaseModelFormSet):
@@ -438,10 +561,11 @@ class _VersionPartFormSet(forms.BaseModelFormSet):
 
     def kept_rows(self) -> list[dict]:
         """Return the cleaned rows to keep, without the formset's bookkeeping fields."""
+        extra = ("translations", "translations_confirmed")
         return [
             {
                 name: form.cleaned_data[name]
-                for name in [*form.Meta.fields, *getattr(form, "extra_row_fields", ())]
+                for name in (*form.Meta.fields, *extra, *getattr(form, "extra_row_fields", ()))
             }
             for form in self.kept_forms()
         ]

@@ -11,7 +11,7 @@ Nothing here reads settings or the database at import time: the labels are lazy,
 """
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -20,8 +20,9 @@ from types import MappingProxyType
 from django.template.defaultfilters import floatformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
+from crs_site.lib.quantities import in_words
 from scorecards.choices import MetricCode
 
 _PERCENT = Decimal(100)
@@ -41,45 +42,19 @@ class Family(Enum):
 class Unit:
     """How a metric's value is written: a short symbol for tables, words for sentences.
 
-    `words(count)` returns the ngettext form for a count, with `%(number)s` left to fill in;
-    None means the symbol reads well in a sentence too (a percentage).
+    `words` names the unit in `crs_site.lib.quantities` (the one place units take their plural
+    forms); None means the symbol reads well in a sentence too (a percentage).
     """
 
     symbol: Promise | str
-    words: Callable[[int], str] | None = None
+    words: str | None = None
 
 
 PERCENT = Unit(symbol="%")
-MINUTES = Unit(
-    symbol=pgettext_lazy("unit symbol", "min"),
-    words=lambda count: ngettext("%(number)s minute", "%(number)s minutes", count),
-)
-HOURS = Unit(
-    symbol=pgettext_lazy("unit symbol", "h"),
-    words=lambda count: ngettext("%(number)s hour", "%(number)s hours", count),
-)
-POINTS = Unit(
-    symbol=pgettext_lazy("unit symbol", "pts"),
-    words=lambda count: ngettext("%(number)s point", "%(number)s points", count),
-)
-PER_DAY = Unit(
-    symbol=pgettext_lazy("unit symbol", "a day"),
-    words=lambda count: ngettext(
-        "%(number)s interaction a day", "%(number)s interactions a day", count
-    ),
-)
-
-
-def plural_count(value: Decimal) -> int:
-    """Return the count that picks the plural form for a value shown with decimals.
-
-    A whole number is its own count. A fraction takes, in each language CRS speaks, the form
-    used with 2: English and Latvian the plural, Russian and Lithuanian the genitive singular
-    ("1,5 минуты", "1,5 minutės"), which is what a count of 2 selects in their catalogues.
-    """
-    if value == value.to_integral_value():
-        return abs(int(value))
-    return 2
+MINUTES = Unit(symbol=pgettext_lazy("unit symbol", "min"), words="minutes")
+HOURS = Unit(symbol=pgettext_lazy("unit symbol", "h"), words="hours")
+POINTS = Unit(symbol=pgettext_lazy("unit symbol", "pts"), words="points")
+PER_DAY = Unit(symbol=pgettext_lazy("unit symbol", "a day"), words="interactions_a_day")
 
 
 @dataclass(frozen=True)
@@ -133,7 +108,7 @@ class MetricSpec:
         """Return the value with its unit in words, as a sentence reads it: "4.5 minutes"."""
         if self.unit.words is None:
             return self.format(value, places)
-        return self.unit.words(plural_count(value)) % {"number": self.number(value, places)}
+        return in_words(self.unit.words, value, self.number(value, places))
 
     def in_range(self, value: Decimal) -> bool:
         """Tell whether the metric can take the value."""

@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +16,7 @@ from scorecards.choices import (
     SectionAutoFail,
     VersionStatus,
 )
+from scorecards.translations import translations_stale_any
 
 
 class Scorecard(models.Model):
@@ -53,6 +56,8 @@ class ScorecardVersion(models.Model):
     sla_minutes = models.PositiveIntegerField(_("response SLA (minutes)"), default=60)
     green_from = models.DecimalField(_("green from"), max_digits=5, decimal_places=2, default=80)
     amber_from = models.DecimalField(_("amber from"), max_digits=5, decimal_places=2, default=60)
+    # Per language the translated texts and the English they were written from: see
+    # scorecards/translations.py. Edited in the scorecard editor.
     translations = models.JSONField(
         _("translations"), default=dict, blank=True, help_text=_('{"ru": {"intro": "…"}, …}')
     )
@@ -116,6 +121,12 @@ class ScorecardVersion(models.Model):
     def localized(self, field: str, language: str) -> str:
         return self.translations.get(language, {}).get(field) or getattr(self, field)
 
+    def translation_outdated(self, fields: tuple[str, ...], language: str) -> bool:
+        """Tell whether any of the fields' translations predates a change of its English."""
+        return translations_stale_any(
+            self.translations, language, {name: getattr(self, name) for name in fields}
+        )
+
 
 class _VersionPart(models.Model):
     """A row that belongs to a version and is frozen with it."""
@@ -143,6 +154,12 @@ class _VersionPart(models.Model):
 
     def localized(self, field: str, language: str) -> str:
         return self.translations.get(language, {}).get(field) or getattr(self, field)
+
+    def translation_outdated(self, fields: tuple[str, ...], language: str) -> bool:
+        """Tell whether any of the fields' translations predates a change of its English."""
+        return translations_stale_any(
+            self.translations, language, {name: getattr(self, name) for name in fields}
+        )
 
 
 class Metric(_VersionPart):
@@ -285,7 +302,8 @@ class QACriterion(_VersionPart):
 class DailyScoreBase(models.Model):
     """A subject's score for one day: per metric the sufficient statistics `<code>_num` and
     `<code>_den` (columns, so periods and teams pool with one SQL SUM), the derived value and
-    score per metric in `metric_scores`, and the weighted total and band.
+    score per metric in `api_metrics` (the JSON text the API sends), and the weighted total and
+    band.
 
     A team's day is worked when any member's is, and final when the day is."""
 
@@ -295,7 +313,10 @@ class DailyScoreBase(models.Model):
     )
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2, null=True, blank=True)
     band = models.CharField(_("band"), max_length=10, choices=Band.choices, blank=True)
-    metric_scores = models.JSONField(_("metric values and scores"), default=dict, blank=True)
+    # Every metric's value, score, num and den as the JSON object the API sends for the row,
+    # written by the engine when it computes the row (`engine.rows.metric_figures_json`) and
+    # served as it is: a text column, so every database returns the engine's bytes unchanged.
+    api_metrics = models.TextField(_("metric figures (JSON)"), default="{}", blank=True)
     # A worked day (an interaction opened or resolved on it) alone carries a total; a final
     # day (every SLA deadline of its interactions passed) alone carries a band and alerts.
     is_worked = models.BooleanField(_("worked day"), default=False)
@@ -304,6 +325,11 @@ class DailyScoreBase(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def metrics(self) -> dict:
+        """Return `api_metrics` decoded: each metric's value, score, num and den."""
+        return json.loads(self.api_metrics)
 
 
 for _code in MetricCode.values:

@@ -7,14 +7,12 @@ Only named transient errors are retried.
 
 import datetime as dt
 import logging
-import smtplib
 
-import kombu.exceptions
-import redis.exceptions
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from crs_site.celery import MAIL_TRANSIENT_ERRORS, task_options
 from scorecards import alerts
 from scorecards.dirty import days_mark_dirty
 from scorecards.engine import runs
@@ -23,27 +21,8 @@ from scorecards.services import digests, goals, onboarding
 
 logger = logging.getLogger(__name__)
 
-# A lost database or broker connection, a deadlock or a serialisation failure: worth another
-# try after a pause. Anything else is a bug and fails loudly.
-TRANSIENT_ERRORS = (
-    OperationalError,
-    InterfaceError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    kombu.exceptions.OperationalError,
-)
-_TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
-
-@shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
+@shared_task(**task_options(soft_time_limit=4 * 60, time_limit=5 * 60))
 def scores_refresh() -> None:
     """Hand the due work to the workers: past days to finalise, today in chunks, dirty days."""
     now = timezone.now()
@@ -70,7 +49,7 @@ def _dispatch(work: runs.ScoreWork) -> None:
         scores_compute_chunk.apply_async(args=[employee_ids, date_from, date_to], retry=False)
 
 
-@shared_task(**_TASK_OPTIONS, soft_time_limit=25 * 60, time_limit=30 * 60)
+@shared_task(**task_options(soft_time_limit=25 * 60, time_limit=30 * 60))
 def scores_finalise(day: str | None = None) -> None:
     """Score a past day (yesterday by default) for everyone; once final, judge its alerts."""
     final_day = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
@@ -91,7 +70,7 @@ class ScoresChunkTask(Task):
         super().on_failure(exc, task_id, args, kwargs, einfo)
 
 
-@shared_task(base=ScoresChunkTask, **_TASK_OPTIONS, soft_time_limit=10 * 60, time_limit=12 * 60)
+@shared_task(**task_options(base=ScoresChunkTask, soft_time_limit=10 * 60, time_limit=12 * 60))
 def scores_compute_chunk(employee_ids: list[int], date_from: str, date_to: str) -> None:
     """Score the employees and their teams over the days; judge alerts on final days."""
     final_days = runs.scores_compute_chunk_run(
@@ -104,7 +83,7 @@ def scores_compute_chunk(employee_ids: list[int], date_from: str, date_to: str) 
         alerts_evaluate.delay(day.isoformat())
 
 
-@shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
+@shared_task(**task_options(soft_time_limit=4 * 60, time_limit=5 * 60))
 def alerts_evaluate(day: str) -> None:
     """Raise the day's alerts, then queue an e-mail for each one not yet sent."""
     alert_day = dt.date.fromisoformat(day)
@@ -113,29 +92,14 @@ def alerts_evaluate(day: str) -> None:
         alert_email_send.delay(alert_id)
 
 
-# A mail server that is away or hangs up is transient; a refused address or login is not.
-MAIL_TRANSIENT_ERRORS = (
-    smtplib.SMTPConnectError,
-    smtplib.SMTPServerDisconnected,
-    ConnectionError,
-    TimeoutError,
-)
-
-
-@shared_task(
-    **{**_TASK_OPTIONS, "autoretry_for": (*TRANSIENT_ERRORS, *MAIL_TRANSIENT_ERRORS)},
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(**task_options(retry_also=MAIL_TRANSIENT_ERRORS, soft_time_limit=60, time_limit=90))
 def alert_email_send(alert_id: int) -> None:
     """E-mail one alert to its managers, once."""
     alerts.alert_email_send(alert_id=alert_id)
 
 
 @shared_task(
-    **{**_TASK_OPTIONS, "autoretry_for": (*TRANSIENT_ERRORS, *MAIL_TRANSIENT_ERRORS)},
-    soft_time_limit=10 * 60,
-    time_limit=12 * 60,
+    **task_options(retry_also=MAIL_TRANSIENT_ERRORS, soft_time_limit=10 * 60, time_limit=12 * 60)
 )
 def manager_digest_send(week_ending: str | None = None) -> None:
     """E-mail each manager their teams' week (the seven days up to yesterday by default)."""
@@ -147,20 +111,18 @@ def manager_digest_send(week_ending: str | None = None) -> None:
     digests.manager_digest_send(week_ending=day)
 
 
-@shared_task(**_TASK_OPTIONS, soft_time_limit=4 * 60, time_limit=5 * 60)
+@shared_task(**task_options(soft_time_limit=4 * 60, time_limit=5 * 60))
 def goals_settle() -> None:
     """Judge every goal whose period is over and final met or missed (docs/SCORING.md, Goals)."""
     goals.goals_settle()
 
 
 @shared_task(
-    # Named as before it moved here, so that reminders queued by an older release still run.
-    name="scorecards.onboarding_tasks.onboarding_reminder_send",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(*TRANSIENT_ERRORS, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected),
-    retry_backoff=5,
-    max_retries=5,
+    **task_options(
+        # Named as before it moved here, so that reminders queued by an older release still run.
+        name="scorecards.onboarding_tasks.onboarding_reminder_send",
+        retry_also=MAIL_TRANSIENT_ERRORS,
+    )
 )
 def onboarding_reminder_send(employee_id: int, requested_by_id: int, site_url: str) -> bool:
     """E-mail one onboarding reminder (none if one went today)."""

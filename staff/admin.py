@@ -29,11 +29,14 @@ class EmployeeInline(admin.StackedInline):
     verbose_name_plural = _("employee record")
 
 
-class TeamMembershipInline(admin.TabularInline):
+class TeamMembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The employee's teams, read-only: a move or a correction goes through the team membership
+    admin (scorecards/admin.py), which records the change and rescores the days it touches."""
+
     model = TeamMembership
     extra = 0
     fields = ["team", "starts_on", "ends_on"]
-    autocomplete_fields = ["team"]
+    show_change_link = True
 
 
 admin.site.unregister(User)
@@ -88,21 +91,6 @@ class EmployeeAdmin(admin.ModelAdmin):
     @admin.display(description=_("name"), ordering="user__last_name")
     def full_name(self, employee: Employee) -> str:
         return employee.full_name
-
-
-@admin.register(TeamMembership)
-class TeamMembershipAdmin(admin.ModelAdmin):
-    list_display = ["employee", "team", "starts_on", "ends_on"]
-    list_filter = ["team"]
-    list_select_related = ["employee__user", "team"]
-    search_fields = [
-        "employee__user__first_name",
-        "employee__user__last_name",
-        "employee__user__username",
-        "team__name",
-    ]
-    date_hierarchy = "starts_on"
-    autocomplete_fields = ["employee", "team"]
 
 
 # API keys are managed next to the API that checks them.

@@ -1,6 +1,7 @@
 """Factories for every model (factory-boy). Each builds a valid object with its parents."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import factory
@@ -11,7 +12,15 @@ from coaching.models import CoachingAction, CoachingSession
 from customers.choices import Channel, Tier
 from customers.models import Customer, Interaction
 from feedback.choices import ReviewStatus
-from feedback.models import QARating, QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
+from feedback.models import (
+    QARating,
+    QAReview,
+    QAReviewEvent,
+    ReviewerQuota,
+    SamplingRule,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from scorecards.choices import AlertKind, ChangeKind, MetricCode, VersionStatus
 from scorecards.models import (
     Alert,
@@ -226,6 +235,24 @@ class PublishedQAReviewFactory(QAReviewFactory):
     scored_at = factory.LazyAttribute(lambda o: o.published_at)
 
 
+class SamplingRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SamplingRule
+        django_get_or_create = ("team", "kind")
+
+    team = factory.SubFactory(TeamFactory)
+    kind = "low_csat"
+    is_enabled = True
+
+
+class ReviewerQuotaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewerQuota
+
+    reviewer = factory.SubFactory(ManagerFactory)
+    reviews_per_week = 10
+
+
 class QARatingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = QARating
@@ -245,10 +272,10 @@ class QAReviewEventFactory(factory.django.DjangoModelFactory):
 
 
 def score_figures(values: dict) -> dict:
-    """Return a daily score row's `metric_scores` for every metric, as the engine writes them:
-    value and score from the partial figures given (null when absent), num and den from the
-    row's own columns, all numbers."""
-    given = values.get("metric_scores") or {}
+    """Return a daily score row's figures for every metric, as the engine writes them: value
+    and score from the partial `figures` given (null when absent), num and den from the row's
+    own columns, all numbers."""
+    given = values.pop("figures", None) or {}
     figures = {}
     for code in MetricCode.values:
         figure = given.get(code) or {}
@@ -263,20 +290,20 @@ def score_figures(values: dict) -> dict:
 
 
 class _DailyScoreFactory(factory.django.DjangoModelFactory):
-    """A daily score row whose figures are complete, as the engine's: pass `metric_scores`
-    with only the value and score of the metrics that have one."""
+    """A daily score row whose figures are complete, as the engine's: pass `figures` with only
+    the value and score of the metrics that have one; `api_metrics` holds them as JSON text."""
 
     class Meta:
         abstract = True
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
-        kwargs["metric_scores"] = score_figures(kwargs)
+        kwargs["api_metrics"] = json.dumps(score_figures(kwargs), separators=(",", ":"))
         return super()._build(model_class, *args, **kwargs)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        kwargs["metric_scores"] = score_figures(kwargs)
+        kwargs["api_metrics"] = json.dumps(score_figures(kwargs), separators=(",", ":"))
         return super()._create(model_class, *args, **kwargs)
 
 

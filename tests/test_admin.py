@@ -185,11 +185,104 @@ def test_user_page_edits_the_employee_record_inline(admin_client):
     assert b'value="HR-7"' in response.content
 
 
-def test_employee_page_edits_team_memberships_inline(admin_client, agent, team):
+def test_employee_page_shows_team_memberships_inline_to_change_through_their_admin(
+    admin_client, agent, team
+):
     response = admin_client.get(_url("staff.Employee", "change", agent.pk))
 
-    assert b'name="memberships-0-starts_on"' in response.content
+    assert b'name="memberships-0-starts_on"' not in response.content
     assert response.context["inline_admin_formsets"][0].formset.queryset.get().team == team
+    membership = agent.memberships.get()
+    assert _url("staff.TeamMembership", "change", membership.pk).encode() in response.content
+
+
+def test_adding_a_membership_in_the_admin_moves_the_agent_as_the_team_page_does(
+    admin_client, agent, team
+):
+    other = f.TeamFactory()
+    today = timezone.localdate()
+    starts_on = today - dt.timedelta(days=2)
+
+    response = admin_client.post(
+        _url("staff.TeamMembership", "add"),
+        {"employee": agent.pk, "team": other.pk, "starts_on": starts_on.isoformat()},
+    )
+
+    assert response.status_code == 302
+    assert list(agent.memberships.order_by("starts_on").values_list("team", "ends_on")) == [
+        (team.pk, starts_on - dt.timedelta(days=1)),
+        (other.pk, None),
+    ]
+    assert ChangeEvent.objects.get().team == other
+    assert set(DirtyDay.objects.values_list("day", flat=True)) == {
+        starts_on + dt.timedelta(days=n) for n in range(3)
+    }
+
+
+def test_the_admin_refuses_a_membership_the_services_refuse_at_the_field(admin_client, agent, team):
+    response = admin_client.post(
+        _url("staff.TeamMembership", "add"),
+        {"employee": agent.pk, "team": team.pk, "starts_on": "2024-05-01"},
+    )
+
+    assert response.status_code == 200
+    assert "team" in response.context["adminform"].form.errors
+    assert agent.memberships.count() == 1
+    assert not ChangeEvent.objects.exists()
+
+
+def test_correcting_a_membership_refuses_overlap_and_rescores_the_days_it_moves(
+    admin_client, agent
+):
+    first = agent.memberships.get()
+    today = timezone.localdate()
+    first.ends_on = today - dt.timedelta(days=10)
+    first.save()
+    second = f.TeamMembershipFactory(employee=agent, starts_on=today - dt.timedelta(days=9))
+    url = _url("staff.TeamMembership", "change", second.pk)
+    data = {"team": second.team_id, "ends_on": ""}
+
+    refused = admin_client.post(url, {**data, "starts_on": first.ends_on.isoformat()})
+    moved = admin_client.post(
+        url, {**data, "starts_on": (today - dt.timedelta(days=7)).isoformat()}
+    )
+
+    assert "starts_on" in refused.context["adminform"].form.errors
+    assert moved.status_code == 302
+    second.refresh_from_db()
+    assert second.starts_on == today - dt.timedelta(days=7)
+    assert set(DirtyDay.objects.values_list("day", flat=True)) == {
+        today - dt.timedelta(days=9),
+        today - dt.timedelta(days=8),
+    }
+
+
+def test_deleting_a_membership_in_the_admin_rescores_its_past_days(admin_client, agent):
+    membership = agent.memberships.get()
+    membership.starts_on = timezone.localdate() - dt.timedelta(days=1)
+    membership.save()
+
+    response = admin_client.post(
+        _url("staff.TeamMembership", "delete", membership.pk), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not agent.memberships.exists()
+    assert DirtyDay.objects.count() == 2
+
+
+def test_the_admin_records_a_change_event_as_the_team_page_does(admin_client, team):
+    url = _url("scorecards.ChangeEvent", "add")
+    data = {"team": team.pk, "kind": ChangeKind.TRAINING, "title": "  Training  ", "notes": ""}
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    refused = admin_client.post(url, {**data, "day": tomorrow.isoformat()})
+    recorded = admin_client.post(url, {**data, "day": timezone.localdate().isoformat()})
+
+    assert "day" in refused.context["adminform"].form.errors
+    assert recorded.status_code == 302
+    event = ChangeEvent.objects.get()
+    assert (event.title, event.created_by) == ("Training", None)
 
 
 def _publish_action(client, *versions):

@@ -220,6 +220,31 @@ def _():
     return _update(f.QAReviewFactory(), status=ReviewStatus.PUBLISHED, published_at=None)
 
 
+@refuses("qa_review_sampled_by_only_for_samples", "a flagged review labelled by a sampling rule")
+def _():
+    return _update(f.QAReviewFactory(reason="flagged"), sampled_by="low_csat")
+
+
+@refuses("uniq_sampling_rule_team_kind", "one team with two rules of one kind")
+def _():
+    return _duplicate(f.SamplingRuleFactory())
+
+
+@refuses("sampling_rule_per_agent_range", "a sample of 51 interactions per agent")
+def _():
+    return _update(f.SamplingRuleFactory(), per_agent=51)
+
+
+@refuses("sampling_rule_new_hire_weeks_range", "a new hire for 0 weeks")
+def _():
+    return _update(f.SamplingRuleFactory(), new_hire_weeks=0)
+
+
+@refuses("reviewer_quota_range", "a quota of 0 reviews a week")
+def _():
+    return _update(f.ReviewerQuotaFactory(), reviews_per_week=0)
+
+
 @refuses("uniq_qa_rating_criterion", "one criterion rated twice in a review")
 def _():
     return _duplicate(f.QARatingFactory())

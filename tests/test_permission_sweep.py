@@ -318,6 +318,7 @@ EXPECTED = {
     "qa:review_edit": (L, 404, 404, 404, 404, 404),
     "qa:review_resolve": (L, 403, 404, 404, 403, 404),
     "qa:review_seen": (L, 404, 404, 404, 404, 404),
+    "qa:sampling": (L, 403, 200, 200, 403, 200),
     "qa:team_follow_ups": (L, 403, 200, 200, 403, 200),
     "scorecards:agent_detail": (L, 404, 404, 200, 404, 200),
     "scorecards:agent_explain": (L, 404, 404, 200, 404, 200),

@@ -19,6 +19,10 @@ EXPECTED = {
         "interactions": (
             "1 обращение", "2 обращения", "5 обращений", "21 обращение", "0 обращений",
         ),
+        "interactions_a_day": (
+            "1 обращение в день", "2 обращения в день", "5 обращений в день",
+            "21 обращение в день", "0 обращений в день",
+        ),
         "days": ("1 день", "2 дня", "5 дней", "21 день", "0 дней"),
         "reviews": ("1 проверка", "2 проверки", "5 проверок", "21 проверка", "0 проверок"),
     },
@@ -27,6 +31,10 @@ EXPECTED = {
         "hours": ("1 stunda", "2 stundas", "5 stundas", "21 stunda", "0 stundas"),
         "points": ("1 punkts", "2 punkti", "5 punkti", "21 punkts", "0 punkti"),
         "interactions": ("1 kontakts", "2 kontakti", "5 kontakti", "21 kontakts", "0 kontakti"),
+        "interactions_a_day": (
+            "1 kontakts dienā", "2 kontakti dienā", "5 kontakti dienā", "21 kontakts dienā",
+            "0 kontakti dienā",
+        ),
         "days": ("1 diena", "2 dienas", "5 dienas", "21 diena", "0 dienas"),
         "reviews": ("1 pārbaude", "2 pārbaudes", "5 pārbaudes", "21 pārbaude", "0 pārbaudes"),
     },
@@ -36,6 +44,10 @@ EXPECTED = {
         "points": ("1 balas", "2 balai", "5 balai", "21 balas", "0 balų"),
         "interactions": (
             "1 kreipinys", "2 kreipiniai", "5 kreipiniai", "21 kreipinys", "0 kreipinių",
+        ),
+        "interactions_a_day": (
+            "1 kreipinys per dieną", "2 kreipiniai per dieną", "5 kreipiniai per dieną",
+            "21 kreipinys per dieną", "0 kreipinių per dieną",
         ),
         "days": ("1 diena", "2 dienos", "5 dienos", "21 diena", "0 dienų"),
         "reviews": ("1 patikra", "2 patikros", "5 patikros", "21 patikra", "0 patikrų"),

@@ -49,3 +49,20 @@ def delete_each(rows: Iterable[Model], delete: Callable[[Model], None]) -> None:
     """Delete the admin's selected rows one by one through the service, all or none."""
     for row in rows:
         delete(row)
+
+
+class ServiceDeleteMixin:
+    """An admin that deletes through its service: one row, or the selected ones, all or none.
+
+    The admin names the service in `service_delete(obj)`; Django's own deletes would skip what
+    the service does around the row (marking the days it counted on for rescoring).
+    """
+
+    def service_delete(self, obj: Any) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        self.service_delete(obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        delete_each(queryset, self.service_delete)

@@ -1,9 +1,8 @@
 """A number with its unit in the words of the active language: "5 минут", "60 minučių".
 
-Every count with a unit goes through ngettext, so each language's plural rules choose the form.
-A fractional value takes the form of 2: in Russian and Lithuanian a fraction takes the genitive
-singular ("4,5 часа", "4,5 valandos"), which is their form for 2, and in Latvian and English the
-plural, which is theirs too.
+The one place a count takes its unit's plural form: pages, e-mails and the metric catalogue
+(`scorecards.metrics`, "4.5 minutes" on the rules page) all write units through here. Every
+count with a unit goes through ngettext, so each language's plural rules choose the form.
 """
 
 from decimal import Decimal
@@ -11,6 +10,18 @@ from decimal import Decimal
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+
+def plural_count(number: Decimal) -> int:
+    """Return the count that picks the plural form for a number shown with decimals.
+
+    A whole number is its own count. A fraction takes, in each language CRS speaks, the form
+    used with 2: English and Latvian the plural, Russian and Lithuanian the genitive singular
+    ("4,5 часа", "1,5 minutės"), which is what a count of 2 selects in their catalogues.
+    """
+    if number == number.to_integral_value():
+        return abs(int(number))
+    return 2
 
 
 def _forms(unit: str, count: int) -> str:
@@ -23,6 +34,8 @@ def _forms(unit: str, count: int) -> str:
         return ngettext("%(value)s point", "%(value)s points", count)
     if unit == "interactions":
         return ngettext("%(value)s interaction", "%(value)s interactions", count)
+    if unit == "interactions_a_day":
+        return ngettext("%(value)s interaction a day", "%(value)s interactions a day", count)
     if unit == "days":
         return ngettext("%(value)s day", "%(value)s days", count)
     if unit == "reviews":
@@ -39,6 +52,7 @@ def unit_label(unit: str) -> str:
         "hours": _("hours"),
         "points": _("points"),
         "interactions": _("interactions"),
+        "interactions_a_day": _("interactions a day"),
         "days": _("days"),
         "reviews": _("reviews"),
         "percent": "%",
@@ -46,7 +60,21 @@ def unit_label(unit: str) -> str:
     return str(labels[unit])
 
 
-UNITS = ("minutes", "hours", "points", "interactions", "days", "reviews", "percent")
+UNITS = (
+    "minutes",
+    "hours",
+    "points",
+    "interactions",
+    "interactions_a_day",
+    "days",
+    "reviews",
+    "percent",
+)
+
+
+def in_words(unit: str, number: Decimal, shown: str) -> str:
+    """Return `shown` (the number as the caller formats it) with the unit in the number's form."""
+    return _forms(unit, plural_count(number)) % {"value": shown}
 
 
 def quantity(value: int | float | Decimal, unit: str, *, places: int = 2) -> str:
@@ -55,6 +83,5 @@ def quantity(value: int | float | Decimal, unit: str, *, places: int = 2) -> str
     At most `places` decimals, and no trailing zeros: 4.5 hours, not 4.50.
     """
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places)).normalize()
-    count = int(number) if number == number.to_integral_value() else 2
     shown = max(0, -int(number.as_tuple().exponent))
-    return _forms(unit, abs(count)) % {"value": floatformat(number, shown)}
+    return in_words(unit, number, floatformat(number, shown))

@@ -30,7 +30,7 @@ from psycopg2.extras import execute_values
 from customers.batch import interactions_push
 from customers.models import Interaction
 from customers.services import InteractionRowsInvalid, interaction_delete
-from feedback.survey_bulk import survey_responses_upsert
+from feedback.services import survey_responses_upsert
 from integrations.choices import EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent
 from integrations.zendesk.client import ExportPage
@@ -244,20 +244,21 @@ def _push(*, connection: Connection, works: list[_Work]) -> list[tuple[_Work, In
 
 def _ratings(*, connection: Connection, written: list[tuple[_Work, Interaction]]) -> None:
     rated = [(w, i) for w, i in written if w.row and w.row.rating]
+    now = timezone.now()
     rows = [
         {
             "interaction_id": interaction.pk,
             "csat": work.row.rating.csat,  # type: ignore[union-attr]
             "comment": work.row.rating.comment,  # type: ignore[union-attr]
-            "submitted_at": work.row.rating.submitted_at,  # type: ignore[union-attr]
+            # A helpdesk clock ahead of ours records the answer as now.
+            "submitted_at": min(work.row.rating.submitted_at or now, now),  # type: ignore[union-attr]
             "source": connection.source,
             "external_id": work.row.rating.external_id,  # type: ignore[union-attr]
         }
         for work, interaction in rated
     ]
     if rows:
-        _written, errors = survey_responses_upsert(rows=rows)
-        for index, fields in errors.items():
+        for index, fields in survey_responses_upsert(rows=rows).errors.items():
             work = rated[index][0]
             work.event.error = " ".join(m for ms in fields.values() for m in ms)
 

@@ -14,7 +14,12 @@ from rest_framework.views import APIView
 from crs_site.api_auth import principal_for_request
 from crs_site.api_pagination import StrictPageSize
 from scorecards.api.export import score_rows_csv
-from scorecards.api.renderers import CsvRenderer, DayCursorPagination
+from scorecards.api.renderers import (
+    CsvRenderer,
+    DayCursorPagination,
+    PreEncodedJSONRenderer,
+    rows_between,
+)
 from scorecards.api.serializers import (
     EMPLOYEE_SCORE_ROW_VALUES,
     SCORE_ROW_VALUES,
@@ -90,7 +95,7 @@ class _DailyScoreList(generics.ListAPIView):
     serializer_class = ScoreRowSerializer
     row_values = SCORE_ROW_VALUES
     pagination_class = ScorePagination
-    renderer_classes = [JSONRenderer, CsvRenderer]
+    renderer_classes = [PreEncodedJSONRenderer, CsvRenderer]
     required_scopes = {"GET": ApiScope.SCORES_READ}
 
     def list(self, request, *args, **kwargs):
@@ -98,15 +103,20 @@ class _DailyScoreList(generics.ListAPIView):
             return self._csv_export()
         # Page through the narrow (day, id) pairs first, then load only that page's rows with
         # their joins: sorting a long range together with every joined column costs far more.
-        keys = self.filter_queryset(self.get_queryset()).values("id", "day")
-        page = self.paginate_queryset(keys)
-        ids = [key["id"] for key in page]
-        rows = {
-            row["id"]: row
-            for row in self.get_queryset().filter(pk__in=ids).values(*self.row_values)
-        }
-        # A row recomputed away between the two queries is simply left out of the page.
-        page_rows = [rows[key["id"]] for key in page if key["id"] in rows]
+        visible = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(visible.values("id", "day"))
+        page_rows = []
+        if page:
+            # The page is a run of consecutive (day, id) pairs of the same rows: its rows are
+            # read by that range of the index, not by a list of a hundred ids to bind.
+            first, last = page[0], page[-1]
+            span = rows_between(
+                visible, first=(first["day"], first["id"]), last=(last["day"], last["id"])
+            )
+            rows = {row["id"]: row for row in span.values(*self.row_values)}
+            # A row recomputed away between the two queries is simply left out of the page, and
+            # one written into the range meanwhile waits for the next read.
+            page_rows = [rows[key["id"]] for key in page if key["id"] in rows]
         serializer = self.get_serializer(page_rows, many=True)
         return self.get_paginated_response(serializer.data)
 

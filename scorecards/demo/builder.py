@@ -142,6 +142,7 @@ class _Builder(FeedbackDraw):
         self.surveys_create()
         self.report(_("QA reviews…"))
         self.reviews_create()
+        self.sampling_create()
         self.goals_create()
         self.acknowledgements_create()
         self.report(_("Helpdesk connections…"))

@@ -4,15 +4,23 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import Count, F
 
 from crs_site.lib.numbers import quantize
-from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
+from feedback.choices import (
+    DisputeOutcome,
+    ReviewAction,
+    ReviewReason,
+    ReviewStatus,
+    SamplingRuleKind,
+)
 from feedback.models import (
     QADisputeItem,
     QARating,
     QAReview,
     QAReviewEvent,
+    ReviewerQuota,
+    SamplingRule,
     SurveyInvitation,
     SurveyResponse,
 )
@@ -38,7 +46,10 @@ from scorecards.models import (
     RuleAcknowledgement,
 )
 from staff.choices import Role
-from staff.models import Employee
+from staff.models import Employee, TeamMembership
+
+# The team whose sampling rules go beyond the random draw.
+SAMPLING_TEAM = "riga-support"
 
 
 class FeedbackDraw:
@@ -147,6 +158,47 @@ class FeedbackDraw:
         bulk_create_dated(QAReviewEvent, events, "at")
         self.counts.update(qa_reviews=len(reviews), qa_ratings=len(ratings))
 
+    def sampling_create(self) -> None:
+        """Riga Support samples every CSAT ≤ 2 answer and its new hires at a higher rate on top of
+        the random draw; every team manager has a weekly quota, so their queues show progress."""
+        team = self.teams[SAMPLING_TEAM]
+        rules = [
+            SamplingRule(
+                team=team,
+                kind=SamplingRuleKind.RANDOM,
+                is_enabled=True,
+                per_agent=team.qa_sample_size,
+            ),
+            SamplingRule(team=team, kind=SamplingRuleKind.LOW_CSAT, is_enabled=True),
+            SamplingRule(
+                team=team,
+                kind=SamplingRuleKind.NEW_HIRE,
+                is_enabled=True,
+                per_agent=team.qa_sample_size * 2,
+                new_hire_weeks=4,
+            ),
+        ]
+        SamplingRule.objects.bulk_create(rules)
+        # A manager is expected to review their agents' weekly samples: the team's sample size
+        # times its current agents.
+        agents = dict(
+            TeamMembership.objects.on_day(self.today)
+            .filter(employee__role=Role.AGENT)
+            .values("team__slug")
+            .annotate(count=Count("pk"))
+            .values_list("team__slug", "count")
+            .order_by()
+        )
+        quotas = [
+            ReviewerQuota(
+                reviewer=manager,
+                reviews_per_week=max(1, self.teams[slug].qa_sample_size * agents.get(slug, 0)),
+            )
+            for slug, manager in sorted(self.managers.items())
+        ]
+        ReviewerQuota.objects.bulk_create(quotas)
+        self.counts.update(sampling_rules=len(rules), reviewer_quotas=len(quotas))
+
     def review_draw(self, draft: Draft):
         rng = self.rng
         reviewer = self.managers[draft.spec.slug]
@@ -173,6 +225,7 @@ class FeedbackDraw:
             reviewer=reviewer,
             version=self.version,
             reason=ReviewReason.FLAGGED if draft.is_flagged else ReviewReason.SAMPLE,
+            sampled_by="" if draft.is_flagged else SamplingRuleKind.RANDOM,
             created_at=published - dt.timedelta(hours=2),
         )
         for rating in ratings:

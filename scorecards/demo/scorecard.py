@@ -27,6 +27,7 @@ from scorecards.models import (
     Scorecard,
     ScorecardVersion,
 )
+from scorecards.translations import CRITERION_TEXTS, METRIC_TEXTS, translations_for_texts
 
 
 def demo_scorecard_create(*, today: dt.date) -> ScorecardVersion:
@@ -58,10 +59,18 @@ def demo_scorecard_create(*, today: dt.date) -> ScorecardVersion:
 def _version_create(
     *, scorecard: Scorecard, number: int, effective_from: dt.date, draft: bool
 ) -> ScorecardVersion:
-    translations = {language: {"intro": INTRO[language]} for language in TRANSLATED_LANGUAGES}
+    texts = {language: {"intro": INTRO[language]} for language in TRANSLATED_LANGUAGES}
     if draft:
         for language in TRANSLATED_LANGUAGES:
-            translations[language]["change_summary"] = DRAFT_CHANGE_SUMMARY[language]
+            texts[language]["change_summary"] = DRAFT_CHANGE_SUMMARY[language]
+    # Each translation records the English it was written from (scorecards/translations.py).
+    translations = translations_for_texts(
+        texts=texts,
+        english={
+            "intro": INTRO["en"],
+            "change_summary": DRAFT_CHANGE_SUMMARY["en"] if draft else "",
+        },
+    )
     version = ScorecardVersion.objects.create(
         scorecard=scorecard,
         number=number,
@@ -87,16 +96,13 @@ def _version_create(
                 rule_what=spec.text["en"][1],
                 rule_why=spec.text["en"][2],
                 rule_how=spec.text["en"][3],
-                translations={
-                    language: dict(
-                        zip(
-                            ("label", "rule_what", "rule_why", "rule_how"),
-                            spec.text[language],
-                            strict=True,
-                        )
-                    )
-                    for language in TRANSLATED_LANGUAGES
-                },
+                translations=translations_for_texts(
+                    texts={
+                        language: dict(zip(METRIC_TEXTS, spec.text[language], strict=True))
+                        for language in TRANSLATED_LANGUAGES
+                    },
+                    english=dict(zip(METRIC_TEXTS, spec.text["en"], strict=True)),
+                ),
             )
             for position, spec in enumerate(METRICS, start=1)
         ]
@@ -134,12 +140,13 @@ def _version_create(
                 examples=spec.text["en"][2],
                 weight=Decimal(spec.weight),
                 is_critical=spec.is_critical,
-                translations={
-                    language: dict(
-                        zip(("label", "description", "examples"), spec.text[language], strict=True)
-                    )
-                    for language in TRANSLATED_LANGUAGES
-                },
+                translations=translations_for_texts(
+                    texts={
+                        language: dict(zip(CRITERION_TEXTS, spec.text[language], strict=True))
+                        for language in TRANSLATED_LANGUAGES
+                    },
+                    english=dict(zip(CRITERION_TEXTS, spec.text["en"], strict=True)),
+                ),
             )
             for position, spec in enumerate(CRITERIA, start=1)
         ]

@@ -18,7 +18,7 @@ from scorecards.engine.sources import (
 )
 from scorecards.engine.sql import SCORE_COLUMNS, Row, scores_upsert
 from scorecards.models import EmployeeDailyScore, ScorecardVersion, TeamDailyScore
-from scorecards.scoring import DayScore, score_stats
+from scorecards.scoring import DayScore
 from scorecards.selectors.memberships import memberships_overlapping
 from scorecards.selectors.stats import METRIC_CODES, day_range, stats_of_row
 from scorecards.selectors.versions import (
@@ -26,6 +26,7 @@ from scorecards.selectors.versions import (
     day_outcome,
     days_final_at,
     version_rules,
+    version_score,
     version_timeline,
 )
 from staff.models import Team
@@ -59,28 +60,27 @@ _COUNT_TEXT = {Decimal(count): f"{count}.0" for count in range(1000)}
 
 
 def _json_float(number: Decimal) -> str:
-    """Return a finite Decimal as JSON text that decodes to the float of its value.
+    """Return a finite Decimal as the JSON text Python's `json` writes for its float.
 
-    Written with a decimal point (or an exponent) always, so JSON reads every figure back as a
-    float, whether it came from a count (37), a stored column (63.0000) or a duration: the API
-    then sends 37.0 on every database and for employees and teams alike.
+    One form for every figure, whether it came from a count (37), a stored column (63.0000), a
+    duration or a score rounded to cents (100.00): "37.0", "63.0", "100.0". The API sends the
+    row's text as it is, so it is the same on every database, for employees and teams alike,
+    and equal to what a client re-encoding the decoded figures writes.
     """
     text = _COUNT_TEXT.get(number)
     if text is None:
-        text = str(number)
-        if "." not in text and "E" not in text:
-            text += ".0"
+        text = repr(float(number))
     return text
 
 
 def metric_figures_json(*, score: DayScore, stats: Mapping[str, tuple[Decimal, Decimal]]) -> str:
     """Return a row's figures as the API sends them: for every metric, in catalogue order, its
     value and score rounded half up to cents (null when N/A) and its num and den, all JSON
-    numbers.
+    numbers in the form `_json_float` gives.
 
-    Written once per row when it is computed, so the API reads them rather than recomputing
-    forty figures per row per request; JSON decodes them to the same floats on every database.
-    Written out as text directly: a backfill builds one per employee-day.
+    Written once per row when it is computed, into `api_metrics`, which the API sends without
+    decoding it (`scorecards.api.serializers.ScoreRowSerializer`). Written out as text directly:
+    a backfill builds one per employee-day.
     """
     results = score.metrics
     parts = []
@@ -90,14 +90,14 @@ def metric_figures_json(*, score: DayScore, stats: Mapping[str, tuple[Decimal, D
         if result is None or result.value is None:
             value = score_of = "null"
         else:
-            # Rounded to cents, a Decimal always writes its two places: "60.66", "100.00".
-            value = str(result.value.quantize(_CENT, rounding=ROUND_HALF_UP))
-            score_of = str(result.score.quantize(_CENT, rounding=ROUND_HALF_UP))  # type: ignore[union-attr]
+            value = _json_float(result.value.quantize(_CENT, rounding=ROUND_HALF_UP))
+            score_of = _json_float(result.score.quantize(_CENT, rounding=ROUND_HALF_UP))  # type: ignore[union-attr]
         parts.append(
-            f'"{code}": {{"value": {value}, "score": {score_of}, '
-            f'"num": {_json_float(num)}, "den": {_json_float(den)}}}'
+            f'"{code}":{{"value":{value},"score":{score_of},'
+            f'"num":{_json_float(num)},"den":{_json_float(den)}}}'
         )
-    return "{" + ", ".join(parts) + "}"
+    # Compact, as DRF writes the rest of the document.
+    return "{" + ",".join(parts) + "}"
 
 
 def _score_values(
@@ -195,12 +195,7 @@ def _employee_rows(
     for (employee_id, day), (team_id, version) in sorted(planned.items()):
         figures = day_stats.get((employee_id, day), empty)
         stats = figures.metric_stats(sla_minutes=version.sla_minutes, is_final=final[day])
-        score = score_stats(
-            stats=stats,
-            rules=rules[version.pk],
-            green_from=version.green_from,
-            amber_from=version.amber_from,
-        )
+        score = version_score(version=version, stats=stats, rules=rules[version.pk])
         values = _score_values(
             score=score, stats=stats, is_worked=figures.is_worked, is_final=final[day], now=now
         )
@@ -326,12 +321,7 @@ def _team_rows(
         if version is None:
             continue
         stats = stats_of_row(sums)
-        score = score_stats(
-            stats=stats,
-            rules=rules[version.pk],
-            green_from=version.green_from,
-            amber_from=version.amber_from,
-        )
+        score = version_score(version=version, stats=stats, rules=rules[version.pk])
         values = _score_values(
             score=score,
             stats=stats,

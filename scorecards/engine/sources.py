@@ -17,19 +17,19 @@ from scorecards.dirty import local_day
 from scorecards.models import EmployeeDailyScore
 from scorecards.selectors.memberships import memberships_overlapping
 from scorecards.selectors.stats import (
-    _MICROSECONDS_PER_HOUR,
-    _MICROSECONDS_PER_MINUTE,
-    _ONE,
-    _VOLUME,
-    _ZERO,
     METRIC_CODES,
+    MICROSECONDS_PER_HOUR,
+    MICROSECONDS_PER_MINUTE,
+    ONE,
+    VOLUME,
+    ZERO,
     Stats,
-    _as_decimal,
-    _column_sums,
-    _duration_in,
-    _local_date,
-    _moment_range,
-    _span,
+    as_decimal,
+    column_sums,
+    duration_in,
+    local_date_of,
+    moment_range,
+    span,
 )
 
 
@@ -41,8 +41,10 @@ def employees_to_score(
     Employees with stored rows are included so that a removed membership removes its rows.
     """
     members = {
-        span.employee_id
-        for span in memberships_overlapping(date_from=date_from, date_to=date_to, team_ids=team_ids)
+        membership.employee_id
+        for membership in memberships_overlapping(
+            date_from=date_from, date_to=date_to, team_ids=team_ids
+        )
     }
     scored = EmployeeDailyScore.objects.filter(day__gte=date_from, day__lte=date_to)
     if team_ids is not None:
@@ -52,7 +54,7 @@ def employees_to_score(
 
 # The codes as plain strings for the per-row loops below, where each access to an enum member
 # costs more than the dictionary work around it.
-_NO_STATS = (_ZERO, _ZERO)
+_NO_STATS = (ZERO, ZERO)
 _RESPONSE_SLA = MetricCode.RESPONSE_SLA.value
 _FIRST_RESPONSE_MINUTES = MetricCode.FIRST_RESPONSE_MINUTES.value
 _FCR = MetricCode.FCR.value
@@ -75,7 +77,7 @@ class DayStats:
 
     stats: Stats = field(default_factory=dict)
     sla: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
-    resolved: Decimal = _ZERO
+    resolved: Decimal = ZERO
     is_worked: bool = False
 
     def metric_stats(self, *, sla_minutes: int, is_final: bool) -> Stats:
@@ -88,7 +90,7 @@ class DayStats:
         stats = dict.fromkeys(METRIC_CODES, _NO_STATS)
         stats.update(self.stats)
         stats[_RESPONSE_SLA] = self.sla.get(sla_minutes, _NO_STATS)
-        stats[_VOLUME] = (self.resolved, _ONE if self.is_worked and is_final else _ZERO)
+        stats[VOLUME] = (self.resolved, ONE if self.is_worked and is_final else ZERO)
         return stats
 
 
@@ -101,7 +103,7 @@ def _interactions_of(employee_ids: Collection[int] | None) -> QuerySet:
 
 def _response_time() -> Coalesce:
     """The time to first response: working time where the team has a calendar, else the clock."""
-    return Coalesce(F("first_response_working_time"), _span("opened_at", "first_response_at"))
+    return Coalesce(F("first_response_working_time"), span("opened_at", "first_response_at"))
 
 
 def _opened_by_day(
@@ -127,14 +129,14 @@ def _opened_by_day(
     return (
         interactions.filter(opened_at__gte=start, opened_at__lt=end)
         .alias(response_time=_response_time())
-        .values("employee_id", day=_local_date("opened_at"))
+        .values("employee_id", day=local_date_of("opened_at"))
         .annotate(**sla_counts)
         .order_by()
     )
 
 
 def _sla_stats(row: Mapping, minutes: int) -> tuple[Decimal, Decimal]:
-    return _as_decimal(row[f"sla_{minutes}_num"]), _as_decimal(row[f"sla_{minutes}_den"])
+    return as_decimal(row[f"sla_{minutes}_num"]), as_decimal(row[f"sla_{minutes}_den"])
 
 
 def response_sla_day_stats(
@@ -146,7 +148,7 @@ def response_sla_day_stats(
     now: dt.datetime,
 ) -> dict[tuple[int, dt.date], tuple[Decimal, Decimal]]:
     """Return each (employee, day)'s response_sla (num, den) under one SLA length."""
-    start, end = _moment_range(date_from=date_from, date_to=date_to)
+    start, end = moment_range(date_from=date_from, date_to=date_to)
     rows = _opened_by_day(
         interactions=_interactions_of(employee_ids),
         start=start,
@@ -192,7 +194,7 @@ def _grouped_queries(
     now: dt.datetime,
 ) -> dict[str, QuerySet]:
     """Return the five grouped queries of `employee_day_stats`, by source."""
-    start, end = _moment_range(date_from=date_from, date_to=date_to)
+    start, end = moment_range(date_from=date_from, date_to=date_to)
     interactions = _interactions_of(employee_ids)
     answered = Q(first_response_at__isnull=False)
     opened = _opened_by_day(
@@ -203,18 +205,18 @@ def _grouped_queries(
     )
     resolved = (
         interactions.filter(resolved_at__gte=start, resolved_at__lt=end)
-        .values("employee_id", day=_local_date("resolved_at"))
+        .values("employee_id", day=local_date_of("resolved_at"))
         .annotate(
             count=Count("pk"),
             first_contact=Count("pk", filter=Q(is_first_contact_resolution=True)),
             escalated=Count("pk", filter=Q(is_escalated=True)),
-            resolution_time=Sum(_span("opened_at", "resolved_at")),
+            resolution_time=Sum(span("opened_at", "resolved_at")),
         )
         .order_by()
     )
     follow_ups = (
         interactions.filter(follow_up_due__gte=date_from, follow_up_due__lte=date_to)
-        .alias(done_on=_local_date("follow_up_done_at"))
+        .alias(done_on=local_date_of("follow_up_done_at"))
         .values("employee_id", "follow_up_due")
         .annotate(
             due=Count("pk"),
@@ -230,7 +232,7 @@ def _grouped_queries(
         reviewed = reviewed.filter(interaction__employee_id__in=employee_ids)
     with_nps = Q(nps__isnull=False)
     responses = (
-        surveyed.values(employee=F("interaction__employee_id"), day=_local_date("submitted_at"))
+        surveyed.values(employee=F("interaction__employee_id"), day=local_date_of("submitted_at"))
         .annotate(
             count=Count("pk"),
             satisfied=Count("pk", filter=Q(csat__gte=4)),
@@ -241,7 +243,7 @@ def _grouped_queries(
         .order_by()
     )
     reviews = (
-        reviewed.values(employee=F("interaction__employee_id"), day=_local_date("scored_at"))
+        reviewed.values(employee=F("interaction__employee_id"), day=local_date_of("scored_at"))
         .annotate(count=Count("pk"), total=Sum("total"))
         .order_by()
     )
@@ -269,17 +271,17 @@ def _day_stats_collect(
         day = at(row["employee_id"], row["day"])
         day.is_worked = True
         day.stats[_FIRST_RESPONSE_MINUTES] = (
-            _duration_in(row["response_time_sum"], _MICROSECONDS_PER_MINUTE),
-            _as_decimal(row["answered"]),
+            duration_in(row["response_time_sum"], MICROSECONDS_PER_MINUTE),
+            as_decimal(row["answered"]),
         )
         day.sla = {minutes: _sla_stats(row, minutes) for minutes in sla_minutes}
     for row in rows["resolved"]:
-        count = _as_decimal(row["count"])
+        count = as_decimal(row["count"])
         day = at(row["employee_id"], row["day"])
-        day.stats[_FCR] = (_as_decimal(row["first_contact"]), count)
-        day.stats[_ESCALATION] = (_as_decimal(row["escalated"]), count)
+        day.stats[_FCR] = (as_decimal(row["first_contact"]), count)
+        day.stats[_ESCALATION] = (as_decimal(row["escalated"]), count)
         day.stats[_RESOLUTION_HOURS] = (
-            _duration_in(row["resolution_time"], _MICROSECONDS_PER_HOUR),
+            duration_in(row["resolution_time"], MICROSECONDS_PER_HOUR),
             count,
         )
         day.resolved = count
@@ -288,20 +290,20 @@ def _day_stats_collect(
         # Until its due day is over, a follow-up counts only once it is done.
         den = row["due"] if row["follow_up_due"] < today else row["done"]
         at(row["employee_id"], row["follow_up_due"]).stats[_FOLLOW_UP] = (
-            _as_decimal(row["in_time"]),
-            _as_decimal(den),
+            as_decimal(row["in_time"]),
+            as_decimal(den),
         )
     for row in rows["responses"]:
         day = at(row["employee"], row["day"])
-        day.stats[_CSAT] = (_as_decimal(row["satisfied"]), _as_decimal(row["count"]))
+        day.stats[_CSAT] = (as_decimal(row["satisfied"]), as_decimal(row["count"]))
         day.stats[_NPS] = (
-            _as_decimal(row["promoters"] - row["detractors"]),
-            _as_decimal(row["with_nps"]),
+            as_decimal(row["promoters"] - row["detractors"]),
+            as_decimal(row["with_nps"]),
         )
     for row in rows["reviews"]:
         at(row["employee"], row["day"]).stats[_QA] = (
-            _as_decimal(row["total"]),
-            _as_decimal(row["count"]),
+            as_decimal(row["total"]),
+            as_decimal(row["count"]),
         )
     return days
 
@@ -355,7 +357,7 @@ def team_day_sums(
         .annotate(
             member_count=Count("pk"),
             worked_count=Count("pk", filter=Q(is_worked=True)),
-            **_column_sums(),
+            **column_sums(),
         )
         .order_by("team_id", "day")
     )

@@ -6,7 +6,6 @@ names go in as `sql.Identifier`, quoted by the driver, never pasted into a strin
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ from scorecards.selectors.stats import STAT_COLUMNS
 SCORE_COLUMNS: tuple[str, ...] = (
     "total",
     "band",
-    "metric_scores",
+    "api_metrics",
     "is_worked",
     "is_final",
     "computed_at",
@@ -135,10 +134,7 @@ def _orm_upsert(
 ) -> None:
     objects = []
     for row in rows:
-        values = dict(zip(columns, row, strict=True))
-        # The figures arrive as the JSON text COPY sends; the model field takes them decoded.
-        values["metric_scores"] = json.loads(values["metric_scores"])
-        objects.append(model(**values))
+        objects.append(model(**dict(zip(columns, row, strict=True))))
     model._default_manager.bulk_create(
         objects,
         batch_size=_ORM_BATCH_SIZE,

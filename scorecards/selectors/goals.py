@@ -9,7 +9,7 @@ from typing import Any, cast
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, When
 
 from crs_site.lib.users import SiteUser
-from scorecards.choices import MetricCode
+from scorecards.choices import GoalStanding, MetricCode
 from scorecards.dirty import local_day
 from scorecards.metrics import metric as metric_spec
 from scorecards.models import Goal
@@ -39,6 +39,18 @@ class GoalProgress:
     is_over: bool
     # Over, and its last day final: met or missed is then judged from `value`, shown beside it.
     is_settled: bool
+
+    @property
+    def standing(self) -> GoalStanding:
+        """Return where the goal stands: met or missed once settled (judged from `value`),
+        waiting while over but its last day not final, else on track, no data or not yet."""
+        if self.is_settled:
+            return GoalStanding.MET if self.is_met else GoalStanding.MISSED
+        if self.is_over:
+            return GoalStanding.WAITING
+        if self.is_met:
+            return GoalStanding.ON_TRACK
+        return GoalStanding.NO_DATA if self.value is None else GoalStanding.NOT_YET
 
     @property
     def percent(self) -> int:

@@ -19,6 +19,7 @@ from scorecards.models import (
     ScorecardVersion,
 )
 from scorecards.scoring import quantize
+from scorecards.translations import CRITERION_TEXTS, METRIC_TEXTS
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import (
@@ -125,6 +126,8 @@ class RuleMetric:
     target: Decimal
     floor: Decimal
     min_sample: int
+    # The reader's language has a translation written before the English last changed.
+    translation_outdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class RuleCriterion:
     examples: str
     weight: Decimal
     is_critical: bool
+    translation_outdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,7 @@ class ScorecardRules:
     criteria: list[RuleCriterion]
     history: list[VersionHistoryEntry]
     acknowledged_at: dt.datetime | None
+    intro_outdated: bool = False
     # The criteria again, grouped; empty when the version has no QA sections.
     sections: list[RuleSection] = field(default_factory=list)
 
@@ -390,6 +395,7 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
             target=metric.target,
             floor=metric.floor,
             min_sample=metric.min_sample,
+            translation_outdated=metric.translation_outdated(METRIC_TEXTS, language),
         )
         for metric in metrics
     ]
@@ -403,6 +409,7 @@ def _rule_criterion(criterion: QACriterion, language: str) -> RuleCriterion:
         examples=criterion.localized("examples", language),
         weight=criterion.weight,
         is_critical=criterion.is_critical,
+        translation_outdated=criterion.translation_outdated(CRITERION_TEXTS, language),
     )
 
 
@@ -473,6 +480,7 @@ def scorecard_rules(
         scorecard=scorecard,
         version=in_force,
         intro=in_force.localized("intro", language) if in_force else "",
+        intro_outdated=in_force is not None and in_force.translation_outdated(("intro",), language),
         metrics=_rule_metrics(version=in_force, language=language) if in_force else [],
         criteria=_rule_criteria(version=in_force, language=language) if in_force else [],
         history=history[::-1],

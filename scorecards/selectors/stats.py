@@ -77,18 +77,3 @@ def as_decimal(number: int | Decimal | None) -> Decimal:
 
 def column_sums() -> dict[str, Sum]:
     return {column: Sum(column) for column in STAT_COLUMNS}
-
-
-# The names before they became this module's public API, still imported by
-# scorecards.engine.sources; drop them once it imports the public ones.
-_ZERO = ZERO
-_ONE = ONE
-_MICROSECONDS_PER_MINUTE = MICROSECONDS_PER_MINUTE
-_MICROSECONDS_PER_HOUR = MICROSECONDS_PER_HOUR
-_VOLUME = VOLUME
-_as_decimal = as_decimal
-_column_sums = column_sums
-_duration_in = duration_in
-_local_date = local_date_of
-_moment_range = moment_range
-_span = span

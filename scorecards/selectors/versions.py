@@ -31,11 +31,17 @@ def version_rules(version: ScorecardVersion) -> list[MetricRule]:
     ]
 
 
-def version_score(*, version: ScorecardVersion, stats: Mapping) -> DayScore:
-    """Score per-metric (num, den) under a version's rules and bands."""
+def version_score(
+    *, version: ScorecardVersion, stats: Mapping, rules: Sequence[MetricRule] | None = None
+) -> DayScore:
+    """Score per-metric (num, den) under a version's rules and bands.
+
+    `rules` are the version's own (`version_rules`), passed by a caller that scores many rows
+    under one version and reads them once.
+    """
     return score_stats(
         stats=stats,
-        rules=version_rules(version),
+        rules=version_rules(version) if rules is None else rules,
         green_from=version.green_from,
         amber_from=version.amber_from,
     )

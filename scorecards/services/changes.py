@@ -1,4 +1,4 @@
-"""Change events, and moving an agent to another team."""
+"""Change events, and moving an agent to another team (the pages and the admin write here)."""
 
 import datetime as dt
 
@@ -12,7 +12,7 @@ from scorecards.dirty import days_mark_dirty
 from scorecards.models import ChangeEvent
 from scorecards.selectors.stats import day_range
 from staff.models import Employee, Team, TeamMembership
-from staff.services import membership_start
+from staff.services import membership_start, membership_validate
 
 
 @transaction.atomic
@@ -32,16 +32,6 @@ def change_event_record(
     A change recorded by hand has happened already; automatic ones (a planned team move, a
     version published ahead) may lie in the future.
     """
-    today = today or timezone.localdate()
-    if not is_automatic and day > today:
-        raise ValidationError(
-            {
-                "day": ValidationError(
-                    _("A change is recorded once it has happened: choose today or a past day."),
-                    code="future_day",
-                )
-            }
-        )
     event = ChangeEvent(
         day=day,
         team=team,
@@ -51,9 +41,24 @@ def change_event_record(
         is_automatic=is_automatic,
         created_by=created_by,
     )
-    event.full_clean()
+    change_event_validate(event=event, today=today)
     event.save()
     return event
+
+
+def change_event_validate(*, event: ChangeEvent, today: dt.date | None = None) -> None:
+    """Raise a ValidationError naming each wrong field of the change event."""
+    today = today or timezone.localdate()
+    if not event.is_automatic and event.day is not None and event.day > today:
+        raise ValidationError(
+            {
+                "day": ValidationError(
+                    _("A change is recorded once it has happened: choose today or a past day."),
+                    code="future_day",
+                )
+            }
+        )
+    event.full_clean()
 
 
 @transaction.atomic
@@ -67,20 +72,10 @@ def change_event_update(
     notes: str = "",
     today: dt.date | None = None,
 ) -> ChangeEvent:
-    """Correct a change recorded by hand: its day, team, kind, title or notes."""
-    today = today or timezone.localdate()
-    if day > today:
-        raise ValidationError(
-            {
-                "day": ValidationError(
-                    _("A change is recorded once it has happened: choose today or a past day."),
-                    code="future_day",
-                )
-            }
-        )
+    """Correct a change: its day, team, kind, title or notes."""
     event.day, event.team, event.kind = day, team, kind
     event.title, event.notes = title.strip(), notes.strip()
-    event.full_clean()
+    change_event_validate(event=event, today=today)
     event.save()
     return event
 
@@ -122,3 +117,42 @@ def team_member_join(
             pairs=[(employee.pk, day) for day in day_range(date_from=starts_on, date_to=today)]
         )
     return membership
+
+
+@transaction.atomic
+def team_membership_update(
+    *,
+    membership: TeamMembership,
+    team: Team,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    today: dt.date | None = None,
+) -> TeamMembership:
+    """Correct a membership's team or days; the past days whose team it changes are rescored."""
+    today = today or timezone.localdate()
+    # Locked as a move is (staff.services.membership_start): one change of a person at a time.
+    Employee.objects.select_for_update().filter(pk=membership.employee_id).get()
+    stored = TeamMembership.objects.get(pk=membership.pk)
+    membership.team, membership.starts_on, membership.ends_on = team, starts_on, ends_on
+    membership_validate(membership=membership)
+    membership.save()
+    before, after = _membership_days(stored, today), _membership_days(membership, today)
+    changed = before ^ after if stored.team_id == membership.team_id else before | after
+    days_mark_dirty(pairs=[(membership.employee_id, day) for day in changed])
+    return membership
+
+
+@transaction.atomic
+def team_membership_delete(*, membership: TeamMembership, today: dt.date | None = None) -> None:
+    """Delete a membership entered by mistake; the past days it covered are rescored."""
+    days = _membership_days(membership, today or timezone.localdate())
+    employee_id = membership.employee_id
+    membership.delete()
+    days_mark_dirty(pairs=[(employee_id, day) for day in days])
+
+
+def _membership_days(membership: TeamMembership, today: dt.date) -> set[dt.date]:
+    last = min(membership.ends_on or today, today)
+    if membership.starts_on > last:
+        return set()
+    return set(day_range(date_from=membership.starts_on, date_to=last))

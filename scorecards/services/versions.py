@@ -21,6 +21,13 @@ from scorecards.models import (
     ScorecardVersion,
 )
 from scorecards.selectors.versions import version_in_force, version_rescored_days
+from scorecards.translations import (
+    CRITERION_TEXTS,
+    METRIC_TEXTS,
+    SECTION_TEXTS,
+    VERSION_TEXTS,
+    translations_merge,
+)
 from staff.models import Team
 
 
@@ -215,8 +222,13 @@ def _parts_replace(
     version: ScorecardVersion,
     rows: Sequence[Mapping],
     fields: Sequence[str],
+    texts: Sequence[str],
 ) -> list[_Part]:
-    """Make the version's metrics, criteria or sections exactly the rows, by code, in order."""
+    """Make the version's metrics, criteria or QA sections exactly the rows, by code, in order.
+
+    A row may carry `translations` (per language the texts as typed) and
+    `translations_confirmed`; without them its stored translations are kept."""
+    stored = {row.code: row for row in model.objects.filter(version=version)}
     model.objects.filter(version=version).exclude(code__in=[row["code"] for row in rows]).delete()
     return model.objects.bulk_create(
         [
@@ -224,13 +236,34 @@ def _parts_replace(
                 version=version,
                 code=row["code"],
                 position=position,
+                translations=_translations_for(
+                    stored=stored.get(row["code"]), row=row, texts=texts
+                ),
                 **{name: row[name] for name in fields},
             )
             for position, row in enumerate(rows)
         ],
         update_conflicts=True,
         unique_fields=["version", "code"],
-        update_fields=[*fields, "position"],
+        update_fields=[*fields, "position", "translations"],
+    )
+
+
+def _translations_for(
+    *,
+    stored: ScorecardVersion | Metric | QACriterion | QASection | None,
+    row: Mapping,
+    texts: Sequence[str],
+) -> dict:
+    """Return the translations a row is saved with: the typed ones merged into the stored ones."""
+    return translations_merge(
+        stored=stored.translations if stored is not None else {},
+        submitted=row.get("translations"),
+        confirmed=row.get("translations_confirmed", ()),
+        english_before={
+            name: getattr(stored, name) if stored is not None else row[name] for name in texts
+        },
+        english_after={name: row[name] for name in texts},
     )
 
 
@@ -247,8 +280,9 @@ def scorecard_version_draft_update(
 
     Metrics, sections and criteria are matched by code: a listed code is created or updated at
     its place in the list, a code no longer listed is removed. A criterion names its section by
-    code (`section`, "" for none); `sections` None keeps the draft's sections as they are. A
-    published version is refused.
+    code (`section`, "" for none); `sections` None keeps the draft's sections as they are. The
+    settings and each row may carry `translations` and `translations_confirmed` (see
+    `scorecards.translations`). A published version is refused.
     """
     version = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
@@ -257,10 +291,17 @@ def scorecard_version_draft_update(
             code="already_published",
             params={"number": version.number},
         )
+    version.translations = _translations_for(stored=version, row=settings, texts=VERSION_TEXTS)
     for name in _EDITABLE_VERSION_FIELDS:
         setattr(version, name, settings[name])
-    version.save(update_fields=list(_EDITABLE_VERSION_FIELDS))
-    _parts_replace(model=Metric, version=version, rows=metrics, fields=EDITABLE_METRIC_FIELDS)
+    version.save(update_fields=[*_EDITABLE_VERSION_FIELDS, "translations"])
+    _parts_replace(
+        model=Metric,
+        version=version,
+        rows=metrics,
+        fields=EDITABLE_METRIC_FIELDS,
+        texts=METRIC_TEXTS,
+    )
     if sections is None:
         section_codes = list(version.qa_sections.values_list("code", flat=True))
     else:
@@ -271,7 +312,11 @@ def scorecard_version_draft_update(
     )
     if sections is not None:
         _parts_replace(
-            model=QASection, version=version, rows=sections, fields=_EDITABLE_SECTION_FIELDS
+            model=QASection,
+            version=version,
+            rows=sections,
+            fields=_EDITABLE_SECTION_FIELDS,
+            texts=SECTION_TEXTS,
         )
     # Upserted rows may come back without their pk: read the codes' ids back.
     section_of = dict(version.qa_sections.values_list("code", "pk"))
@@ -280,6 +325,7 @@ def scorecard_version_draft_update(
         version=version,
         rows=[{**row, "section_id": section_of.get(row.get("section") or "")} for row in criteria],
         fields=[*_EDITABLE_CRITERION_FIELDS, "section_id"],
+        texts=CRITERION_TEXTS,
     )
     return version
 

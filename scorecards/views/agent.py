@@ -17,7 +17,11 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from crs_site.lib import spreadsheet
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from scorecards.forms import GoalForm
+from scorecards.metrics import metric as metric_spec
+from scorecards.scoring import quantize
 from scorecards.selectors.agent import employee_day_explanation, employee_overview
 from scorecards.selectors.goals import (
     employee_goals,
@@ -227,6 +231,23 @@ def explain(request, day: dt.date, employee_id: int | None = None):
     return render(request, "scorecards/explain.html", context)
 
 
+def _goal_columns() -> list[Column]:
+    """A goal a row; its target and value are numbers in the unit of their own column."""
+    return [
+        Column(_("Metric"), lambda item: item.goal.get_metric_display()),
+        Column(_("Target"), lambda item: item.goal.target),
+        Column(
+            _("Value so far"),
+            lambda item: quantize(item.value) if item.value is not None else None,
+        ),
+        Column(_("Unit"), lambda item: metric_spec(item.goal.metric).unit.symbol),
+        Column(_("Starts"), lambda item: item.goal.starts_on),
+        Column(_("Ends"), lambda item: item.goal.ends_on),
+        Column(_("Status"), lambda item: item.standing.label),
+        Column(_("Why"), lambda item: item.goal.why),
+    ]
+
+
 @login_required
 def goal_list(request, employee_id: int | None = None):
     """List an employee's goals with their progress, newest first, paginated and sortable."""
@@ -239,8 +260,19 @@ def goal_list(request, employee_id: int | None = None):
     goals = goals_with_pooled(
         goals=employee_goals(employee=subject, ordering=GOAL_SORTS[sort]), until=today
     )
-    page = Paginator(goals, GOALS_PER_PAGE).get_page(request.GET.get("page"))
     final_until = last_final_day(now=now)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name=f"goals-{subject.user.get_username()}",
+            title=_("Goals"),
+            columns=_goal_columns(),
+            items=(
+                goal_progress_of(goal=goal, until=today, final_until=final_until)
+                for goal in goals[: spreadsheet.EXPORT_MAX_ROWS + 1]
+            ),
+        )
+    page = Paginator(goals, GOALS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "subject": subject,
         "is_self": employee_id is None,

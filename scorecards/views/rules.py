@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crs_site.lib.spreadsheet import Column, columns_download, export_format
 from scorecards.engine.simulate import scores_simulate
 from scorecards.forms import (
     MetricFormSet,
@@ -134,6 +135,19 @@ def _require_onboarding(request) -> None:
         raise PermissionDenied(_("The onboarding list is for onboarding staff and managers."))
 
 
+def _onboarding_columns() -> list[Column]:
+    return [
+        Column(_("Name"), lambda person: person.full_name),
+        Column(_("New hire"), lambda person: person.is_new_hire),
+        Column(_("Hired"), lambda person: person.hire_date),
+        Column(_("Team"), lambda person: person.team_name or ""),
+        Column(_("Scorecard"), lambda person: person.scorecard_name or ""),
+        Column(_("Rules version"), lambda person: person.version_number),
+        Column(_("Acknowledged"), lambda person: person.acknowledged_at),
+        Column(_("Last reminder"), lambda person: person.rules_reminded_at),
+    ]
+
+
 @login_required
 @require_GET
 def onboarding(request):
@@ -145,6 +159,14 @@ def onboarding(request):
     employees = onboarding_employees(
         user=request.user, day=today, show=filters["show"], ordering=filters["sort"]
     )
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="onboarding",
+            title=_("Onboarding"),
+            columns=_onboarding_columns(),
+            items=employees,
+        )
     page = Paginator(employees, ONBOARDING_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -335,7 +357,7 @@ def editor_version(request, slug: str, number: int):
         else:
             messages.success(request, _("Draft saved."))
             return redirect("scorecards:editor_version", slug=slug, number=number)
-    messages.error(request, _("The draft was not saved: correct the fields marked below."))
+    # The page lists every error with a link to its field (templates/_form_errors.html).
     return _render_version(request, version, forms=forms)
 
 
@@ -406,6 +428,5 @@ def editor_publish(request, slug: str, number: int):
                 },
             )
             return redirect("scorecards:editor_version", slug=slug, number=number)
-    messages.error(request, _("The version was not published: see the publishing form below."))
     version.refresh_from_db()
     return _render_version(request, version, publish_form=form)

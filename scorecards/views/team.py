@@ -21,7 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crs_site.http import redirect_back
 from crs_site.lib.quantities import unit_label
-from crs_site.lib.spreadsheet import EXPORT_FORMATS, table_download
+from crs_site.lib.spreadsheet import (
+    EXPORT_FORMATS,
+    Column,
+    columns_download,
+    export_format,
+    table_download,
+    with_unit,
+)
 from scorecards.forms import PERIOD_DAYS, ChangeEventFilterForm, ChangeEventForm, PeriodForm
 from scorecards.metrics import CATALOGUE
 from scorecards.metrics import metric as metric_spec
@@ -38,6 +45,7 @@ from scorecards.selectors.digests import manager_digests
 from scorecards.selectors.team import (
     MEMBER_SORT_KEYS,
     TeamDashboard,
+    TeamsComparison,
     manages_teams,
     team_dashboard,
     teams_comparison,
@@ -79,6 +87,8 @@ def team_list(request):
     _require_manager(request)
     form = _period_form(request)
     comparison = teams_comparison(teams=teams_visible_to(user=request.user), period=form.period())
+    if file_format := export_format(request):
+        return _teams_download(comparison, file_format)
     return render(
         request,
         "scorecards/team_list.html",
@@ -121,11 +131,26 @@ def _sort_headers(request, *, dashboard: TeamDashboard, sort: str) -> list[dict]
     return headers
 
 
+def team_day_url(team, day: dt.date) -> str:
+    """Return the team dashboard narrowed to one day, at its member table: a trend point's
+    drill-down, from where each member's figure opens that person's day explained."""
+    iso = day.isoformat()
+    return (
+        reverse("scorecards:team_dashboard", args=[team.slug])
+        + f"?date_from={iso}&date_to={iso}#members"
+    )
+
+
 def _trend_chart(dashboard: TeamDashboard) -> dict:
+    """The team's daily totals; a click on a day's point opens that day (`links`, charts.js)."""
     index = {point.day: position for position, point in enumerate(dashboard.trend)}
     return {
         "type": "line",
         "labels": [date_format(point.day, "SHORT_DATE_FORMAT") for point in dashboard.trend],
+        "links": [
+            team_day_url(dashboard.team, point.day) if point.total is not None else None
+            for point in dashboard.trend
+        ],
         "datasets": [
             {
                 "label": _("Team total"),
@@ -138,6 +163,16 @@ def _trend_chart(dashboard: TeamDashboard) -> dict:
         "markers": [{"x": index[event.day], "label": event.title} for event in dashboard.events],
         "options": {"scales": {"y": {"min": 0, "max": 100}}},
     }
+
+
+def _member_drill_url(employee, period) -> str:
+    """Return where a member's cell leads, before the metric's anchor: for one day, that day
+    explained; for longer, the person's page over as many days, at the metric's line (its num
+    and den, and from there each day explained)."""
+    if period.date_from == period.date_to:
+        return reverse("scorecards:agent_explain", args=[employee.pk, period.date_from])
+    days = (period.date_to - period.date_from).days + 1
+    return reverse("scorecards:agent_detail", args=[employee.pk]) + f"?days={days}"
 
 
 @login_required
@@ -155,9 +190,6 @@ def team_dashboard_view(request, slug: str):
     dashboard = team_dashboard(
         team=team, period=form.period(), sort=sort, member_page=request.GET.get("page") or 1
     )
-    export_query = request.GET.copy()
-    export_query.pop("page", None)
-    export_query.pop("format", None)
     page_query = request.GET.copy()
     page_query.pop("page", None)
     context = {
@@ -170,10 +202,7 @@ def team_dashboard_view(request, slug: str):
             {
                 "member": member,
                 "url": reverse("scorecards:agent_detail", args=[member.employee.pk]),
-                # Drill-down: a cell opens the person's page over the same number of days, at
-                # that metric's line (its num and den, and from there each day explained).
-                "period_url": reverse("scorecards:agent_detail", args=[member.employee.pk])
-                + f"?days={(dashboard.period.date_to - dashboard.period.date_from).days + 1}",
+                "period_url": _member_drill_url(member.employee, dashboard.period),
                 "metrics": [
                     (spec.code, member.current.metrics.get(spec.code))
                     for spec in dashboard.metric_specs
@@ -181,7 +210,6 @@ def team_dashboard_view(request, slug: str):
             }
             for member in dashboard.members
         ],
-        "export_query": export_query.urlencode(),
         "page_query": page_query.urlencode(),
         "chart": _trend_chart(dashboard),
     }
@@ -226,20 +254,62 @@ def _members_download(dashboard: TeamDashboard, file_format: str) -> HttpRespons
     )
 
 
+def _teams_download(comparison: TeamsComparison, file_format: str) -> HttpResponse:
+    """The teams' pooled figures over the period as CSV or Excel, one metric a column."""
+    period = comparison.period
+
+    def metric_value(code: str):
+        def value(figures):
+            result = figures.current.metrics.get(code)
+            return quantize(result.value) if result and result.value is not None else None
+
+        return value
+
+    return columns_download(
+        file_format=file_format,
+        name=f"teams-{period.date_from.isoformat()}-{period.date_to.isoformat()}",
+        dated=False,
+        title=_("Teams"),
+        columns=[
+            Column(_("Team"), lambda figures: figures.team.name),
+            Column(with_unit(_("Total"), "points"), lambda figures: figures.current.total),
+            Column(_("Band"), lambda figures: figures.current.band_label),
+            Column(with_unit(_("Scored days"), "days"), lambda figures: figures.current.rows),
+            *[
+                Column(f"{spec.label} ({spec.unit.symbol})", metric_value(spec.code))
+                for spec in metric_specs(comparison.metric_codes)
+            ],
+        ],
+        items=comparison.teams,
+    )
+
+
 @login_required
 def team_compare(request):
     """Show every team the user may see side by side over a period, on one chart."""
     _require_manager(request)
     form = _period_form(request)
     comparison = teams_comparison(teams=teams_visible_to(user=request.user), period=form.period())
+    if file_format := export_format(request):
+        return _teams_download(comparison, file_format)
     palette = ["#0d6efd", "#198754", "#dc3545", "#fd7e14", "#6f42c1", "#20c997", "#6c757d"]
+    days = comparison.period.day_list()
+    # Drill-down: a team's point of a day opens that team's dashboard for the day.
+    links = {
+        figures.team.pk: [
+            team_day_url(figures.team, day) if total is not None else None
+            for day, total in zip(days, comparison.trend[figures.team.pk], strict=True)
+        ]
+        for figures in comparison.teams
+    }
     chart = {
         "type": "line",
-        "labels": [date_format(day, "SHORT_DATE_FORMAT") for day in comparison.period.day_list()],
+        "labels": [date_format(day, "SHORT_DATE_FORMAT") for day in days],
         "datasets": [
             {
                 "label": figures.team.name,
                 "data": [_number(total) for total in comparison.trend[figures.team.pk]],
+                "links": links[figures.team.pk],
                 "borderColor": palette[position % len(palette)],
                 "backgroundColor": palette[position % len(palette)],
                 "tension": 0.2,
@@ -265,8 +335,14 @@ def team_compare(request):
         "rows": rows,
         "metric_specs": metric_specs(comparison.metric_codes),
         "trend_rows": [
-            {"day": day, "totals": [comparison.trend[f.team.pk][i] for f in comparison.teams]}
-            for i, day in enumerate(comparison.period.day_list())
+            {
+                "day": day,
+                "cells": [
+                    {"total": comparison.trend[f.team.pk][i], "url": links[f.team.pk][i]}
+                    for f in comparison.teams
+                ],
+            }
+            for i, day in enumerate(days)
         ],
     }
     return render(request, "scorecards/compare_teams.html", context)
@@ -279,13 +355,33 @@ def change_list(request):
     teams = teams_visible_to(user=request.user)
     form = ChangeEventFilterForm(request.GET or None, teams=teams)
     team = form.cleaned_data.get("team") if form.is_valid() else None
-    page = Paginator(change_event_list(user=request.user, team=team), EVENTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    events = change_event_list(user=request.user, team=team)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="changes",
+            title=_("Changes"),
+            columns=[
+                Column(_("Day"), lambda event: event.day),
+                Column(_("Title"), lambda event: event.title),
+                Column(_("Kind"), lambda event: event.get_kind_display()),
+                Column(_("Team"), lambda event: event.team.name if event.team else _("Everyone")),
+                Column(_("Recorded by"), _change_recorded_by),
+                Column(_("Notes"), lambda event: event.notes),
+            ],
+            items=events,
+        )
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter_form": form, "page": page, "query": query.urlencode()}
     return render(request, "scorecards/change_event_list.html", context)
+
+
+def _change_recorded_by(event) -> str:
+    if event.is_automatic:
+        return _("automatically")
+    return event.created_by.full_name if event.created_by else ""
 
 
 @login_required
@@ -376,12 +472,50 @@ def alert_list_view(request):
     status = request.GET.get("status", "open")
     if status not in ALERT_STATUSES:
         status = "open"
-    page = Paginator(alert_list(user=request.user, status=status), ALERTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    alerts = alert_list(user=request.user, status=status)
+    if file_format := export_format(request):
+        return columns_download(
+            file_format=file_format,
+            name="alerts",
+            title=_("Alerts"),
+            columns=[
+                Column(_("Day"), lambda alert: alert.day),
+                Column(_("Team"), lambda alert: alert.team.name if alert.team else ""),
+                Column(
+                    _("Person"), lambda alert: alert.employee.full_name if alert.employee else ""
+                ),
+                Column(_("What"), lambda alert: alert.get_kind_display()),
+                Column(
+                    with_unit(_("Total before"), "points"),
+                    lambda alert: _alert_total(alert, "previous_total"),
+                ),
+                Column(
+                    with_unit(_("Total now"), "points"),
+                    lambda alert: _alert_total(alert, "current_total"),
+                ),
+                Column(_("Acknowledged"), lambda alert: alert.acknowledged_at),
+                Column(_("Acknowledged by"), _alert_acknowledged_by),
+            ],
+            items=alerts,
+        )
+    page = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     statuses = [("open", _("Open")), ("acknowledged", _("Acknowledged")), ("all", _("All"))]
     context = {"page": page, "status": status, "statuses": statuses}
     return render(request, "scorecards/alert_list.html", context)
+
+
+def _alert_total(alert, key: str) -> Decimal | None:
+    """Return a drop alert's total (kept as text in its details) as a number, or None."""
+    value = alert.details.get(key)
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def _alert_acknowledged_by(alert) -> str:
+    who = alert.acknowledged_by
+    return (who.get_full_name() or who.get_username()) if who else ""
 
 
 @login_required

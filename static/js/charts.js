@@ -63,17 +63,24 @@
       spec.options || {}
     );
     options.plugins = Object.assign({}, options.plugins || {}, { crsMarkers: spec.markers || [] });
-    // Drill-down: `links` (one address per label, or null) opens what is behind a clicked point.
-    if (spec.links) {
-      var linkAt = function (elements) {
-        return elements.length ? spec.links[elements[0].index] : null;
+    // Drill-down: `links` (one address per label, or null) opens what is behind a clicked point;
+    // a dataset's own `links` (several series) open what is behind that series' point, the
+    // one nearest the pointer. The table under each chart has the same links for keyboards.
+    var hasLinks = spec.links || (spec.datasets || []).some(function (d) { return d.links; });
+    if (hasLinks) {
+      var linkAt = function (chart, event) {
+        var near = chart.getElementsAtEventForMode(event, "nearest", { intersect: false }, true);
+        if (!near.length) { return null; }
+        var dataset = chart.data.datasets[near[0].datasetIndex] || {};
+        var links = dataset.links || spec.links || [];
+        return links[near[0].index] || null;
       };
-      options.onClick = function (event, elements) {
-        var href = linkAt(elements);
+      options.onClick = function (event, elements, chart) {
+        var href = linkAt(chart, event);
         if (href) { window.location.assign(href); }
       };
-      options.onHover = function (event, elements) {
-        event.native.target.style.cursor = linkAt(elements) ? "pointer" : "default";
+      options.onHover = function (event, elements, chart) {
+        event.native.target.style.cursor = linkAt(chart, event) ? "pointer" : "default";
       };
     }
     new Chart(canvas, { type: spec.type || "line", data: { labels: spec.labels, datasets: spec.datasets }, options: options });

@@ -26,3 +26,29 @@
   document.addEventListener("DOMContentLoaded", mark);
   window.addEventListener("resize", mark);
 })();
+
+// A long form's error summary (templates/_form_errors.html): the banner takes the focus when
+// the page loads, so keyboard and screen-reader users start at the list of errors; each link
+// moves the focus to its field, opening a closed <details> around it first.
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var banner = document.querySelector("[data-focus-on-load]");
+    if (banner) {
+      banner.focus();
+      banner.scrollIntoView({ block: "start" });
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".crs-error-summary a[href^='#']");
+    if (!link) return;
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    for (var box = field.closest("details"); box; box = box.parentElement.closest("details")) {
+      box.open = true;
+    }
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+    history.replaceState(null, "", link.getAttribute("href"));
+  });
+})();

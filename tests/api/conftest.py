@@ -77,7 +77,7 @@ def world(db):
             band="amber",
             fcr_num=Decimal("7"),
             fcr_den=Decimal("10"),
-            metric_scores={"fcr": {"value": "70", "score": "75"}},
+            figures={"fcr": {"value": "70", "score": "75"}},
         )
         TeamDailyScoreFactory(team=teams[name], version=version, day=DAY)
     customer = CustomerFactory(external_id="C-1")

@@ -13,10 +13,12 @@ from django.db import connection
 
 from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replica
 from crs_site.lib.spreadsheet import csv_cell
-from scorecards.api.renderers import flatten
+from scorecards.api.renderers import PreEncoded, flatten
+from scorecards.api.serializers import row_metrics
 from scorecards.choices import MetricCode
 from scorecards.engine.rows import scores_compute
 from scorecards.models import EmployeeDailyScore, TeamDailyScore
+from scorecards.selectors.stats import METRIC_CODES
 from tests.api.conftest import DAY
 from tests.api.score_rows_scenario import scenario_documents
 from tests.factories import (
@@ -474,11 +476,47 @@ def test_rows_the_engine_wrote_carry_every_metric_as_json_numbers(client_for, db
     assert b'"fcr":{"value":66.67,"score":66.67,"num":2.0,"den":3.0}' in response.content
 
 
+def test_the_fast_path_sends_what_the_plain_path_builds(client_for, world):
+    # The page as served (each row's stored text written in place) against DRF's own encoding
+    # of the same page with every row's figures decoded: the same bytes.
+    from rest_framework.renderers import JSONRenderer
+
+    response = client_for().get("/api/v1/scores/employees/")
+    document = response.json()
+    assert document["results"]
+    stored = {
+        row.pk: row.api_metrics
+        for row in EmployeeDailyScore.objects.filter(
+            pk__in=[row["id"] for row in document["results"]]
+        )
+    }
+    # Every row the engine or the factories wrote takes the fast path.
+    assert all(isinstance(row_metrics(text), PreEncoded) for text in stored.values())
+
+    assert JSONRenderer().render(document) == response.content
+    assert [row["metrics"] for row in document["results"]] == [
+        json.loads(stored[row["id"]]) for row in document["results"]
+    ]
+
+
+def test_a_row_with_a_metric_unknown_to_the_catalogue_takes_the_plain_path():
+    figures = {code: {"value": 1.0, "score": 2.0, "num": 3.0, "den": 4.0} for code in METRIC_CODES}
+    figures["retired"] = {"value": 1.0, "score": 2.0, "num": 3.0, "den": 4.0}
+    del figures[METRIC_CODES[0]]
+
+    metrics = row_metrics(json.dumps(figures, separators=(",", ":")))
+
+    assert list(metrics) == list(METRIC_CODES)
+    assert metrics[METRIC_CODES[0]] == {"value": None, "score": None, "num": 0.0, "den": 0.0}
+
+
 def test_a_metric_added_after_a_row_was_computed_reads_as_not_computed(client_for, world):
     # As if `qa` had joined the catalogue after the rows were computed: no figures stored for it.
     row = EmployeeDailyScore.objects.get(employee=world["agents"]["north"])
-    del row.metric_scores["qa"]
-    row.save(update_fields=["metric_scores"])
+    figures = row.metrics
+    del figures["qa"]
+    row.api_metrics = json.dumps(figures)
+    row.save(update_fields=["api_metrics"])
 
     rows = client_for().get("/api/v1/scores/employees/", {"team": "north"}).json()["results"]
 

@@ -1,10 +1,24 @@
 """Browser tests: Playwright drives Debian's headless Chromium against the live test server."""
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+
+from feedback import qa_services
+from staff.choices import Role
+from tests.factories import (
+    CustomerFactory,
+    EmployeeFactory,
+    InteractionFactory,
+    PublishedVersionFactory,
+    TeamFactory,
+    TeamMembershipFactory,
+    UserFactory,
+)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it are still plain synchronous calls.
@@ -76,3 +90,44 @@ def nav_open(page, key: str) -> None:
 def sign_out(page) -> None:
     page.locator("[data-nav-menu=user]").click()
     page.get_by_role("button", name="Sign out").click()
+
+
+REVIEW_CRITERIA = [
+    {"code": "greeting", "label": "Greeting", "weight": 1, "position": 1},
+    {"code": "solving", "label": "Problem solving", "weight": 3, "position": 2},
+]
+
+
+@pytest.fixture
+def published_review():
+    """A review by Māris of Anna's call, weak on problem solving; Līga manages the team too."""
+    version = PublishedVersionFactory(
+        effective_from=dt.date(2020, 1, 1),
+        metrics=[{"code": "fcr"}, {"code": "qa", "target": 90, "floor": 50}],
+        criteria=REVIEW_CRITERIA,
+    )
+    team = TeamFactory(name="Riga Support", slug="riga-support", scorecard=version.scorecard)
+    agent = EmployeeFactory(
+        user=UserFactory(username="anna", first_name="Anna", last_name="Ozola"), role=Role.AGENT
+    )
+    author = EmployeeFactory(
+        user=UserFactory(username="maris", first_name="Māris", last_name="Bērziņš"),
+        role=Role.MANAGER,
+    )
+    second = EmployeeFactory(
+        user=UserFactory(username="liga", first_name="Līga"), role=Role.MANAGER
+    )
+    TeamMembershipFactory(employee=agent, team=team)
+    team.managers.add(author, second)
+    opened = timezone.now() - dt.timedelta(hours=4)
+    interaction = InteractionFactory(
+        employee=agent,
+        customer=CustomerFactory(name="Ilze Kalniņa"),
+        subject="Invoice shows the wrong VAT",
+        opened_at=opened,
+        resolved_at=opened + dt.timedelta(hours=1),
+    )
+    draft = qa_services.qa_review_start(interaction=interaction, reviewer=author)
+    criteria = {c.code: c for c in version.qa_criteria.all()}
+    ratings = {criteria["greeting"].pk: (4, ""), criteria["solving"].pk: (1, "Guessed the cause")}
+    return qa_services.qa_review_save_and_publish(review=draft, actor=author, ratings=ratings)

@@ -6,55 +6,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from coaching.models import CoachingSession
-from feedback import qa_services
-from staff.choices import Role
 from tests.e2e.conftest import sign_out
-from tests.factories import (
-    CustomerFactory,
-    EmployeeFactory,
-    InteractionFactory,
-    PublishedVersionFactory,
-    TeamFactory,
-    TeamMembershipFactory,
-    UserFactory,
-)
 
 PASSWORD = "pass-word-123"
-CRITERIA = [
-    {"code": "greeting", "label": "Greeting", "weight": 1, "position": 1},
-    {"code": "solving", "label": "Problem solving", "weight": 3, "position": 2},
-]
-
-
-@pytest.fixture
-def published_review():
-    version = PublishedVersionFactory(
-        effective_from=dt.date(2020, 1, 1),
-        metrics=[{"code": "fcr"}, {"code": "qa", "target": 90, "floor": 50}],
-        criteria=CRITERIA,
-    )
-    team = TeamFactory(name="Riga Support", slug="riga-support", scorecard=version.scorecard)
-    agent = EmployeeFactory(
-        user=UserFactory(username="anna", first_name="Anna", last_name="Ozola"), role=Role.AGENT
-    )
-    manager = EmployeeFactory(
-        user=UserFactory(username="maris", first_name="Māris", last_name="Bērziņš"),
-        role=Role.MANAGER,
-    )
-    TeamMembershipFactory(employee=agent, team=team)
-    team.managers.add(manager)
-    opened = timezone.now() - dt.timedelta(hours=4)
-    interaction = InteractionFactory(
-        employee=agent,
-        customer=CustomerFactory(name="Ilze Kalniņa"),
-        subject="Invoice shows the wrong VAT",
-        opened_at=opened,
-        resolved_at=opened + dt.timedelta(hours=1),
-    )
-    draft = qa_services.qa_review_start(interaction=interaction, reviewer=manager)
-    criteria = {c.code: c for c in version.qa_criteria.all()}
-    ratings = {criteria["greeting"].pk: (4, ""), criteria["solving"].pk: (1, "Guessed the cause")}
-    return qa_services.qa_review_save_and_publish(review=draft, actor=manager, ratings=ratings)
 
 
 def _fits(page) -> bool:

@@ -1,66 +1,17 @@
-import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from feedback import qa_services
 from feedback.choices import ReviewStatus
 from feedback.models import QAReview
 from scorecards.dirty import local_day
 from scorecards.engine.rows import scores_compute
 from scorecards.models import EmployeeDailyScore
-from staff.choices import Role
 from tests.e2e.conftest import sign_out
-from tests.factories import (
-    CustomerFactory,
-    EmployeeFactory,
-    InteractionFactory,
-    PublishedVersionFactory,
-    TeamFactory,
-    TeamMembershipFactory,
-    UserFactory,
-)
 
 PASSWORD = "pass-word-123"
-CRITERIA = [
-    {"code": "greeting", "label": "Greeting", "weight": 1, "position": 1},
-    {"code": "solving", "label": "Problem solving", "weight": 3, "position": 2},
-]
-
-
-@pytest.fixture
-def published():
-    """A review by Māris of Anna's call, weak on problem solving; Līga manages the team too."""
-    version = PublishedVersionFactory(
-        effective_from=dt.date(2020, 1, 1),
-        metrics=[{"code": "qa", "target": 90, "floor": 50}],
-        criteria=CRITERIA,
-    )
-    team = TeamFactory(name="Riga Support", slug="riga-support", scorecard=version.scorecard)
-    agent = EmployeeFactory(
-        user=UserFactory(username="anna", first_name="Anna", last_name="Ozola"), role=Role.AGENT
-    )
-    author, second = (
-        EmployeeFactory(user=UserFactory(username=name, first_name=first), role=Role.MANAGER)
-        for name, first in (("maris", "Māris"), ("liga", "Līga"))
-    )
-    TeamMembershipFactory(employee=agent, team=team)
-    team.managers.add(author, second)
-    opened = timezone.now() - dt.timedelta(hours=4)
-    interaction = InteractionFactory(
-        employee=agent,
-        customer=CustomerFactory(name="Ilze Kalniņa"),
-        subject="Invoice shows the wrong VAT",
-        opened_at=opened,
-        resolved_at=opened + dt.timedelta(hours=1),
-    )
-    draft = qa_services.qa_review_start(interaction=interaction, reviewer=author)
-    criteria = {c.code: c for c in version.qa_criteria.all()}
-    ratings = {criteria["greeting"].pk: (4, ""), criteria["solving"].pk: (1, "Guessed the cause")}
-    return qa_services.qa_review_save_and_publish(review=draft, actor=author, ratings=ratings)
 
 
 def _qa_of_the_day(review: QAReview) -> tuple[Decimal, Decimal]:
@@ -73,13 +24,13 @@ def _qa_of_the_day(review: QAReview) -> tuple[Decimal, Decimal]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_per_criterion_dispute_resolved_by_a_second_reviewer_changes_the_days_score(
-    page, sign_in, screenshot, live_server, published
+    page, sign_in, screenshot, live_server, published_review
 ):
     # Greeting 4 (weight 1) and problem solving 1 (weight 3): 7 of 16.
-    assert _qa_of_the_day(published) == (Decimal("43.75"), 1)
+    assert _qa_of_the_day(published_review) == (Decimal("43.75"), 1)
 
     sign_in("anna", PASSWORD)
-    page.goto(f"{live_server.url}/qa/reviews/{published.pk}/")
+    page.goto(f"{live_server.url}/qa/reviews/{published_review.pk}/")
     solving = page.get_by_role("group", name=re.compile("Dispute “Problem solving”"))
     solving.get_by_role("checkbox").check()
     solving.get_by_label("Rating you propose").select_option("3")
@@ -109,7 +60,7 @@ def test_a_per_criterion_dispute_resolved_by_a_second_reviewer_changes_the_days_
     expect(page.get_by_test_id("review-total")).to_contain_text("81.25")
     expect(page.get_by_test_id("dispute-items")).to_contain_text("Review adjusted")
 
-    review = QAReview.objects.get(pk=published.pk)
+    review = QAReview.objects.get(pk=published_review.pk)
     assert review.status == ReviewStatus.RESOLVED
     assert review.resolved_by.user.username == "liga"
     # The day it was first published now counts the resolved total.

@@ -29,7 +29,7 @@ from tests.faults.conftest import at, production_settings, staffed_team
 # as the sum of the timeouts of every socket the request opened (the most a dead Redis can hold
 # it), not by timing the request.
 ANSWER_WITHIN = 2.0
-ROW_FIELDS = ["employee_id", "day", "team_id", "version_id", "total", "band", "metric_scores"]
+ROW_FIELDS = ["employee_id", "day", "team_id", "version_id", "total", "band", "api_metrics"]
 
 
 def _employee_rows(day: dt.date) -> list[tuple]:

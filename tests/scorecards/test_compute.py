@@ -82,9 +82,9 @@ def test_response_sla_counts_a_response_exactly_at_the_limit_as_within(agent):
     row = row_of(agent)
     assert stats(row, "response_sla") == (1, 3)
     assert stats(row, "first_response_minutes") == (121, 2)
-    assert row.metric_scores["response_sla"] == {
+    assert row.metrics["response_sla"] == {
         "value": 33.33,
-        "score": row.metric_scores["response_sla"]["score"],
+        "score": row.metrics["response_sla"]["score"],
         "num": 1.0,
         "den": 3.0,
     }
@@ -190,7 +190,7 @@ def test_survey_responses_count_for_the_interactions_employee(agent):
     row = row_of(agent)
     assert stats(row, "csat") == (2, 3)
     assert stats(row, "nps") == (0, 2)
-    assert row.metric_scores["csat"]["value"] == 66.67
+    assert row.metrics["csat"]["value"] == 66.67
 
 
 def test_qa_counts_published_disputed_and_resolved_reviews_on_their_scored_day(agent, version):
@@ -235,8 +235,8 @@ def test_each_day_is_scored_with_the_version_in_force_that_day(agent, version):
     assert (old_row.version, stats(old_row, "response_sla")) == (version, (1, 1))
     assert (new_row.version, stats(new_row, "response_sla")) == (newer, (0, 1))
     # Every metric carries its figures; only the new version's has a value.
-    assert set(new_row.metric_scores) == set(MetricCode.values)
-    assert [code for code, f in new_row.metric_scores.items() if f["value"] is not None] == [
+    assert set(new_row.metrics) == set(MetricCode.values)
+    assert [code for code, f in new_row.metrics.items() if f["value"] is not None] == [
         "response_sla"
     ]
     assert new_row.total == 0
@@ -301,7 +301,7 @@ def test_an_empty_day_has_no_total(agent):
     row = row_of(agent)
     assert row.total is None
     assert row.band == ""
-    assert row.metric_scores["fcr"] == {"value": None, "score": None, "num": 0.0, "den": 0.0}
+    assert row.metrics["fcr"] == {"value": None, "score": None, "num": 0.0, "den": 0.0}
     team_row = TeamDailyScore.objects.get(day=DAY)
     assert team_row.total is None
 

@@ -149,5 +149,5 @@ def test_the_engine_computes_every_code_in_the_catalogue():
     row = EmployeeDailyScore.objects.get(employee=agent, day=DAY)
     for spec in SPECS:
         assert getattr(row, f"{spec.code}_den") > 0, spec.code
-        assert row.metric_scores[spec.code]["value"] is not None, spec.code
-        assert spec.in_range(Decimal(row.metric_scores[spec.code]["value"])), spec.code
+        assert row.metrics[spec.code]["value"] is not None, spec.code
+        assert spec.in_range(Decimal(row.metrics[spec.code]["value"])), spec.code

@@ -49,3 +49,29 @@ def test_old_figures_become_the_ones_the_engine_writes_now():
         "num": 220.85,
         "den": 2.0,
     }
+
+
+text_migration = import_module("scorecards.migrations.0010_score_rows_api_metrics_text")
+
+
+def test_stored_figures_become_the_text_the_engine_writes_now():
+    stats = {code: (Decimal("0.0000"), Decimal("0.0000")) for code in MetricCode.values}
+    stats["first_response_minutes"] = (Decimal("220.8500"), Decimal(2))
+    stats["fcr"] = (Decimal(2), Decimal(3))
+    engine = metric_figures_json(
+        score=DayScore(
+            total=None,
+            band="",
+            metrics={
+                "fcr": MetricResult(Decimal(2), Decimal(3), Decimal("100"), Decimal("66.666666"))
+            },
+        ),
+        stats=stats,
+    )
+    # As jsonb returned them: keys in an order of its own.
+    stored = dict(reversed(json.loads(engine).items()))
+
+    assert list(text_migration.METRIC_CODES) == list(MetricCode.values)
+    assert text_migration._text(stored) == engine
+    assert '"fcr":{"value":100.0,"score":66.67,"num":2.0,"den":3.0}' in engine
+    assert '"first_response_minutes":{"value":null,"score":null,"num":220.85,"den":2.0}' in engine

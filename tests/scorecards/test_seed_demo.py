@@ -12,7 +12,7 @@ from django.urls import reverse
 from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from feedback.choices import ReviewStatus
-from feedback.models import QAReview, SurveyResponse
+from feedback.models import QAReview, ReviewerQuota, SamplingRule, SurveyResponse
 from feedback.qa_scoring import qa_review_total
 from feedback.qa_selectors import criterion_rating
 from scorecards.choices import MetricCode, VersionStatus
@@ -111,6 +111,13 @@ def test_seed_demo_loads_the_demo_organisation():
     # Scored as a scheduled run would record it: beat has nothing to catch up.
     assert EmployeeDailyScore.objects.exists()
     assert ScoreFillState.objects.filter(is_final=True, computed_at__isnull=False).count() == 12
+    # Riga Support samples bad answers and new hires too; every manager has a weekly quota.
+    assert set(
+        SamplingRule.objects.filter(team=riga, is_enabled=True).values_list("kind", flat=True)
+    ) == {"low_csat", "new_hire", "random"}
+    assert set(ReviewerQuota.objects.values_list("reviewer__role", flat=True)) == {Role.MANAGER}
+    assert ReviewerQuota.objects.count() == Team.objects.count()
+    assert not QAReview.objects.filter(reason="sample", sampled_by="").exists()
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from tests.factories import (
     TeamMembershipFactory,
 )
 
-ROW_FIELDS = ["employee_id", "day", "team_id", "version_id", "total", "band", "metric_scores"]
+ROW_FIELDS = ["employee_id", "day", "team_id", "version_id", "total", "band", "api_metrics"]
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:

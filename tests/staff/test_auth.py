@@ -124,7 +124,7 @@ def test_the_navbar_groups_items_into_menus_where_the_group_starts(client):
         if isinstance(entry, NavMenu)
     }
     assert menus["team"] == ["teams", "compare", "changes", "alerts", "digest", "onboarding"]
-    assert menus["quality"] == ["reviews", "followups", "surveys", "coaching"]
+    assert menus["quality"] == ["reviews", "followups", "sampling", "surveys", "coaching"]
     assert menus["data"] == ["imports"]
     # Every item of the flat list is shown once, in a menu or at the top level.
     shown = [key for keys in menus.values() for key in keys] + [

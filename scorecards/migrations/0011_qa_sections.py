@@ -26,7 +26,7 @@ def _run(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scorecards', '0009_score_rows_figures'),
+        ('scorecards', '0010_score_rows_api_metrics_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
