@@ -302,6 +302,30 @@ def test_the_editor_adds_sections_and_puts_the_criteria_in_them(client, admin, p
     assert page.context["criterion_formset"].forms[0]["section"].value() == "opening"
 
 
+def test_the_editor_saves_a_sections_label_translation(client, admin, plain_draft):
+    client.force_login(admin.user)
+    data = _editor_data(
+        plain_draft,
+        sections=[
+            {
+                "code": "opening",
+                "label": "Opening",
+                "weight": "1",
+                "auto_fail": "none",
+                "tr_lv_label": "Sarunas sākums",
+            }
+        ],
+        criteria=_criteria_rows(plain_draft, greeting="opening", escalation="opening"),
+    )
+
+    response = client.post(_edit_url(plain_draft), data)
+
+    assert response.status_code == 302
+    section = plain_draft.qa_sections.get()
+    assert section.localized("label", "lv") == "Sarunas sākums"
+    assert section.localized("label", "ru") == "Opening"
+
+
 def _section_errors(response, index: int) -> dict:
     return response.context["section_formset"].forms[index].errors
 
