@@ -93,6 +93,18 @@ def session_detail(*, user, session_id: int) -> CoachingSession | None:
     )
 
 
+def sessions_for_export() -> QuerySet[CoachingSession]:
+    """Return the sessions with everything the API shows of them, in a fixed number of queries;
+    the linked reviews, interactions and goals by id only."""
+    return CoachingSession.objects.select_related("agent__user", "coach__user").prefetch_related(
+        "criteria",
+        Prefetch("reviews", queryset=QAReview.objects.only("pk")),
+        Prefetch("interactions", queryset=Interaction.objects.only("pk")),
+        Prefetch("goals", queryset=Goal.objects.only("pk")),
+        Prefetch("actions", queryset=CoachingAction.objects.select_related("owner__user")),
+    )
+
+
 def _interactions_with_customer() -> QuerySet[Interaction]:
     return Interaction.objects.select_related("customer")
 

@@ -14,6 +14,7 @@ v1 = [
     path("", include("staff.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("feedback.api.urls")),
+    path("", include("coaching.api.urls")),
 ]
 
 urlpatterns = [

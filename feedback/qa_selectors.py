@@ -17,11 +17,12 @@ from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from customers.selectors import interactions_visible_to, interactions_writable_by
 from feedback.choices import ReviewReason, ReviewStatus
-from feedback.models import QARating, QAReview, QAReviewEvent
+from feedback.models import QADisputeItem, QARating, QAReview, QAReviewEvent
 from feedback.qa_scoring import CriterionRating, SectionRule, qa_section_scores
 from scorecards.dirty import organisation_zone
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
+from staff.permissions import Principal, rows_visible
 from staff.selectors import (
     employee_for_user,
     is_admin,
@@ -71,6 +72,41 @@ def reviews_visible_to(*, user) -> QuerySet[QAReview]:
         employee_field="interaction__employee",
     )
     return QAReview.objects.filter(Q(pk__in=shown.values("pk")) | Q(reviewer=employee))
+
+
+def reviews_visible(*, principal: Principal) -> QuerySet[QAReview]:
+    """Return the reviews a user or an API key may read: a user as on the pages; a key never a
+    draft (unfinished work), and with teams only those teams' people on their member days."""
+    if principal.api_key is None and not principal.system:
+        if not principal.is_allowed:
+            return QAReview.objects.none()
+        return reviews_visible_to(user=principal.user)
+    return rows_visible(
+        queryset=QAReview.objects.exclude(status=ReviewStatus.DRAFT),
+        principal=principal,
+        day_field="interaction__opened_at__date",
+        employee_field="interaction__employee",
+    )
+
+
+def reviews_for_export(reviews: QuerySet[QAReview]) -> QuerySet[QAReview]:
+    """Return the reviews with everything the API shows of them, in a fixed number of queries:
+    the people, the version, each rating's and disputed criterion's criterion, the history."""
+    return reviews.select_related(
+        "interaction__employee__user",
+        "reviewer__user",
+        "resolved_by__user",
+        "version__scorecard",
+    ).prefetch_related(
+        Prefetch(
+            "ratings",
+            queryset=QARating.objects.select_related("criterion").order_by(
+                "criterion__position", "pk"
+            ),
+        ),
+        Prefetch("dispute_items", queryset=QADisputeItem.objects.select_related("criterion")),
+        Prefetch("events", queryset=QAReviewEvent.objects.select_related("actor__user")),
+    )
 
 
 SEEN_FILTERS = ("yes", "no")

@@ -28,6 +28,7 @@ from customers.models import Interaction
 from customers.services import interaction_update
 from feedback.choices import (
     DisputeOutcome,
+    Rating,
     ReviewAction,
     ReviewReason,
     ReviewStatus,
@@ -655,6 +656,24 @@ def qa_review_recipients(*, review: QAReview, action: str) -> list[Employee]:
     return [Employee.objects.select_related("user").get(pk=review.interaction.employee_id)]
 
 
+def _rating_text(rating: int | None) -> str:
+    """A rating as the review page writes it: "3 — Good", or "N/A"."""
+    if rating is None:
+        return _("N/A")
+    return f"{rating} — {Rating(rating).label}"
+
+
+def _dispute_item_lines(*, item: QADisputeItem, language: str) -> dict[str, str]:
+    """One decided criterion of a dispute for the e-mail, in the active language."""
+    return {
+        "label": item.criterion.localized("label", language),
+        "disputed": _rating_text(item.original_rating),
+        "proposed": _rating_text(item.proposed_rating),
+        "decided": _rating_text(item.resolved_rating),
+        "decision": item.get_outcome_display(),
+    }
+
+
 def qa_review_email_send(*, review_id: int, action: str) -> int:
     """E-mail the people concerned by a review's publication, dispute or resolution."""
     review = (
@@ -664,12 +683,18 @@ def qa_review_email_send(*, review_id: int, action: str) -> int:
     )
     if review is None:
         return 0
+    items = []
+    if action == ReviewAction.RESOLVED:
+        items = list(review.dispute_items.select_related("criterion"))
     messages = []
     for person in qa_review_recipients(review=review, action=action):
         if not person.user.email:
             continue
         with translation.override(person.language):
             context = {
+                "items": [
+                    _dispute_item_lines(item=item, language=person.language) for item in items
+                ],
                 "action": action,
                 "name": person.full_name,
                 "agent_name": review.interaction.employee.full_name,

@@ -22,3 +22,6 @@ class ApiScope(models.TextChoices):
     FEEDBACK_WRITE = "feedback:write", _("Push survey responses")
     CUSTOMERS_READ = "customers:read", _("Read customers")
     CUSTOMERS_WRITE = "customers:write", _("Create customers")
+    QA_READ = "qa:read", _("Read QA reviews and their disputes")
+    COACHING_READ = "coaching:read", _("Read coaching sessions")
+    FEEDBACK_READ = "feedback:read", _("Read survey responses")

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from staff.choices import Role
-from staff.models import Employee
+from staff.models import Employee, Team
+from staff.selectors import rows_on_member_days
 
 # The largest id a bigint column holds: a larger number is refused as input, not sent to SQL.
 MAX_ID = 2**63 - 1
@@ -75,3 +76,29 @@ class EmployeeFilter(django_filters.FilterSet):
         # The team shown for each row (`current_team_slug`, annotated by the view), so a filter
         # cannot tell what the rows do not show.
         return queryset.filter(current_team_slug=value)
+
+
+# Not blank: the API refuses an empty value of any filter but a free-text one.
+@extend_schema_field({"type": "string", "minLength": 1})
+class MemberTeamFilter(django_filters.CharFilter):
+    """Keep the rows about a person dated on a day that person was a member of the team (slug).
+
+    The rule of rows about people (README): a person's rows belong to the teams they were in on
+    the row's day, not to the team they are in today. An unknown slug matches no row, as the
+    score lists' `team` does.
+    """
+
+    def __init__(self, *, day_field: str, employee_field: str, **kwargs):
+        self.day_field = day_field
+        self.employee_field = employee_field
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return rows_on_member_days(
+            queryset=qs,
+            teams=Team.objects.filter(slug=value).values("pk"),
+            day_field=self.day_field,
+            employee_field=self.employee_field,
+        )

@@ -34,6 +34,10 @@ ROLE_SCOPES: dict[str, frozenset[str]] = {
             ApiScope.INTERACTIONS_WRITE,
             ApiScope.CUSTOMERS_READ,
             ApiScope.CUSTOMERS_WRITE,
+            # Their own reviews (never drafts), sessions and customers' answers, as the pages.
+            ApiScope.QA_READ,
+            ApiScope.COACHING_READ,
+            ApiScope.FEEDBACK_READ,
         }
     ),
     # Onboarding staff read rules and acknowledgements, never scores or customer data.

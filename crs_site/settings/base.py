@@ -262,7 +262,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRS API",
-    "DESCRIPTION": "Customer Relationship Scorecards: scores, interactions, feedback.",
+    "DESCRIPTION": (
+        "Customer Relationship Scorecards: scores, interactions, feedback, QA reviews, coaching."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -270,6 +272,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # A dispute's outcome and each disputed criterion's decision: one set of choices, one name.
+    "ENUM_NAME_OVERRIDES": {"DisputeOutcomeEnum": "feedback.choices.DisputeOutcome"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "crs_site.api_schema.strict_bodies_hook",

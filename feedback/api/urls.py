@@ -3,5 +3,6 @@ from django.urls import path
 from feedback.api import views
 
 urlpatterns = [
-    path("feedback/surveys/", views.SurveyResponseCreate.as_view(), name="survey-response-create"),
+    path("feedback/surveys/", views.SurveyResponseList.as_view(), name="survey-response-list"),
+    path("qa/reviews/", views.QAReviewList.as_view(), name="qa-review-list"),
 ]

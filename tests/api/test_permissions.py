@@ -28,7 +28,10 @@ ENDPOINTS = [
     ("get", "/api/v1/scores/summary/?date_from=2026-03-01&date_to=2026-03-31", S.SCORES_READ),
     ("get", "/api/v1/interactions/", S.INTERACTIONS_WRITE),
     ("post", "/api/v1/interactions/", S.INTERACTIONS_WRITE),
+    ("get", "/api/v1/feedback/surveys/", S.FEEDBACK_READ),
     ("post", "/api/v1/feedback/surveys/", S.FEEDBACK_WRITE),
+    ("get", "/api/v1/qa/reviews/", S.QA_READ),
+    ("get", "/api/v1/coaching/sessions/", S.COACHING_READ),
     ("get", "/api/v1/customers/", S.CUSTOMERS_READ),
     ("post", "/api/v1/customers/", S.CUSTOMERS_WRITE),
 ]

@@ -217,3 +217,36 @@ def test_overview_counts_sessions_flags_red_agents_without_one_and_overdue_actio
     assert [row.agent.pk for row in overview.quiet] == [quiet_red.pk]
     assert overview.quiet[0].red_metrics == [str(MetricCode.FCR.label)]
     assert overview.overdue == [overdue]
+
+
+@pytest.mark.django_db
+def test_a_new_session_is_mailed_to_the_agent_in_russian(
+    agent, manager, django_capture_on_commit_callbacks, send_tasks_eagerly
+):
+    agent.language = "ru"
+    agent.save()
+    held_on = dt.date(2026, 11, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        session = _record(
+            agent,
+            manager,
+            held_on=held_on,
+            follow_up_on=dt.date(2026, 11, 16),
+            actions=[
+                services.ActionInput(
+                    description="Прослушать два звонка коллеги",
+                    owner=agent,
+                    due_on=dt.date(2026, 11, 9),
+                )
+            ],
+            today=dt.date(2026, 11, 3),
+        )
+
+    (message,) = mail.outbox
+    assert message.to == [agent.user.email]
+    assert message.subject == f"Коучинг-сессия от 02.11.2026 с {manager.full_name}"
+    assert f"{manager.full_name} записал(а) вашу коучинг-сессию от 02.11.2026." in message.body
+    assert "О чём вы договорились:" in message.body
+    assert "- Прослушать два звонка коллеги (срок 09.11.2026)" in message.body
+    assert "Повторная встреча: 16.11.2026." in message.body
+    assert message.body.rstrip().endswith(f"/coaching/{session.pk}/")

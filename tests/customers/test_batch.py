@@ -116,3 +116,15 @@ def test_a_reopened_interaction_loses_its_resolution_and_both_days_are_rescored(
     assert (stored.resolved_at, stored.is_first_contact_resolution) == (again, False)
     assert stored.reopen_count == 1
     assert local_day(again) in set(DirtyDay.objects.values_list("day", flat=True))
+
+
+def test_a_stored_e_mail_in_capitals_is_matched_whatever_the_rows_case():
+    agent = EmployeeFactory()
+    stored = CustomerFactory(email="Mixed.Case@X.eu", external_id=None)
+    rows = {
+        n: _row(agent, n, customer_email=email)
+        for n, email in enumerate(("mixed.case@x.eu", "MIXED.CASE@X.EU", "Mixed.Case@X.eu"))
+    }
+    interactions = interactions_push(principal=PRINCIPAL, rows=rows)
+    assert {i.customer_id for i in interactions} == {stored.pk}
+    assert Customer.objects.count() == 1

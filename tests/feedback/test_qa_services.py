@@ -565,3 +565,56 @@ def test_weekly_sample_is_on_the_beat_schedule_and_registered():
     assert entry["task"] == qa_tasks.qa_sample_weekly.name
     assert qa_tasks.qa_sample_weekly.name in app.tasks
     assert qa_tasks.qa_review_email_send.name in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_decided_dispute_is_mailed_to_the_agent_in_russian_criterion_by_criterion(
+    team, agent, manager, criteria, resolved, django_capture_on_commit_callbacks, send_tasks_eagerly
+):
+    agent.language = "ru"
+    agent.save()
+    decider = EmployeeFactory(role=Role.MANAGER)
+    team.managers.add(decider)
+    ratings = {
+        criteria["greeting"].pk: (2, ""),
+        criteria["solving"].pk: (1, "Missed the root cause"),
+        criteria["courtesy"].pk: (4, ""),
+    }
+    review = qa_services.qa_review_start(interaction=resolved, reviewer=manager)
+    review = qa_services.qa_review_save_and_publish(review=review, actor=manager, ratings=ratings)
+    review = qa_services.qa_review_dispute(
+        review=review,
+        agent=agent,
+        proposals={
+            criteria["greeting"].pk: (3, "I greeted by name."),
+            criteria["solving"].pk: (None, "Not a problem to solve."),
+        },
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        qa_services.qa_review_resolve(
+            review=review,
+            manager=decider,
+            decisions={
+                criteria["greeting"].pk: (DisputeOutcome.UPHELD, None),
+                criteria["solving"].pk: (DisputeOutcome.ADJUSTED, 3),
+            },
+            note="Проблема была решена.",
+        )
+
+    (message,) = mail.outbox
+    assert message.to == [agent.user.email]
+    assert message.subject.startswith("По вашему возражению принято решение")
+    body = message.body
+    assert "По каждому оспоренному критерию:" in body
+    # Each disputed criterion: the rating disputed, the one proposed, the decision, in Russian.
+    assert (
+        "- Greeting: оценка 2 — Соответствует ожиданиям, вы предложили 3 — Хорошо; "
+        "решение: 2 — Соответствует ожиданиям (Результат проверки оставлен в силе)."
+    ) in body
+    assert (
+        "- Problem solving: оценка 1 — Ниже ожиданий, вы предложили Н/Д; "
+        "решение: 3 — Хорошо (Результат проверки скорректирован)."
+    ) in body
+    assert "Courtesy" not in body  # not disputed
+    assert "Проблема была решена." in body
