@@ -38,7 +38,7 @@ class QAReviewForm(forms.Form):
 
     def __init__(self, *args, review: QAReview, language: str, **kwargs):
         initial = kwargs.pop("initial", None) or {}
-        self.criteria = list(review.version.qa_criteria.all())
+        self.criteria = list(review.version.qa_criteria.select_related("section"))
         given = {rating.criterion_id: rating for rating in review.ratings.all()}
         initial.setdefault("comment", review.comment)
         for criterion in self.criteria:

@@ -6,7 +6,8 @@ everyone; writes go to `interactions_writable_by` (current members only).
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +18,7 @@ from customers.models import Interaction
 from customers.selectors import interactions_visible_to, interactions_writable_by
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import CalibrationSession, QADisputeItem, QARating, QAReview, QAReviewEvent
+from feedback.qa_scoring import CriterionRating, SectionRule, qa_section_scores
 from scorecards.dirty import organisation_zone
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
@@ -175,10 +177,83 @@ def review_detail(*, user, review_id: int) -> QAReview | None:
         .prefetch_related(
             Prefetch("ratings", queryset=QARating.objects.select_related("criterion")),
             Prefetch("events", queryset=QAReviewEvent.objects.select_related("actor__user")),
-            "version__qa_criteria",
+            "version__qa_criteria__section",
         )
         .filter(pk=review_id)
         .first()
+    )
+
+
+# ---- criteria and their sections --------------------------------------------------------------
+
+
+def criterion_rating(*, criterion, rating: int | None) -> CriterionRating:
+    """Return a `scorecards.QACriterion` rated, with its section, as `qa_scoring` takes it.
+
+    Select the criterion's section with it: every total and section score reads it.
+    """
+    section = criterion.section
+    return CriterionRating(
+        weight=criterion.weight,
+        rating=rating,
+        is_critical=criterion.is_critical,
+        section=None
+        if section is None
+        else SectionRule(code=section.code, weight=section.weight, auto_fail=section.auto_fail),
+    )
+
+
+@dataclass
+class CriteriaSection:
+    """A section of a review's criteria as a page shows it; `section` None for no sections."""
+
+    section: object
+    label: str
+    score: Decimal | None
+    failed: bool
+    rows: list = field(default_factory=list)
+
+
+def criteria_sections(
+    *,
+    criteria: Sequence,
+    rows: Sequence,
+    ratings: Mapping[int, int | None],
+    language: str,
+) -> list[CriteriaSection]:
+    """Group the criteria's rows (one per criterion, in order) under their sections, in order.
+
+    Each section carries its score over `ratings` (criterion id to 0..4 or None for N/A; a
+    criterion left out is not rated), from `qa_scoring.qa_section_scores`, the total's rule.
+    """
+    scores = {
+        score.section.code: score
+        for score in qa_section_scores(
+            ratings=[
+                criterion_rating(criterion=criterion, rating=ratings[criterion.pk])
+                for criterion in criteria
+                if criterion.pk in ratings
+            ]
+        )
+    }
+    groups: dict[int | None, CriteriaSection] = {}
+    for criterion, row in zip(criteria, rows, strict=True):
+        section = criterion.section
+        key = None if section is None else section.pk
+        if key not in groups:
+            score = None if section is None else scores.get(section.code)
+            groups[key] = CriteriaSection(
+                section=section,
+                label="" if section is None else section.localized("label", language),
+                score=None if score is None else quantize(score.score),
+                failed=score is not None and score.failed,
+            )
+        groups[key].rows.append(row)
+    return sorted(
+        groups.values(),
+        key=lambda group: (
+            (0, 0, 0) if group.section is None else (1, group.section.position, group.section.pk)
+        ),
     )
 
 

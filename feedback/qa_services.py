@@ -42,7 +42,8 @@ from feedback.models import (
     QAReviewEvent,
     SamplingRule,
 )
-from feedback.qa_scoring import CriterionRating, qa_review_total
+from feedback.qa_scoring import qa_review_total
+from feedback.qa_selectors import criterion_rating
 from feedback.sampling_selectors import sampling_rules_for_teams
 from feedback.services import qa_review_days_changed, qa_review_publish
 from scorecards.dirty import local_day, organisation_zone, qa_review_days
@@ -331,7 +332,10 @@ def qa_calibration_assign(
 
 def _ratings_store(*, review: QAReview, ratings: Ratings) -> None:
     """Replace the review's ratings and recompute its total (`qa_scoring.qa_review_total`)."""
-    criteria = {criterion.pk: criterion for criterion in review.version.qa_criteria.all()}
+    criteria = {
+        criterion.pk: criterion
+        for criterion in review.version.qa_criteria.select_related("section")
+    }
     errors: dict[str, list[str]] = {}
     for criterion_id, (rating, _comment) in ratings.items():
         if criterion_id not in criteria:
@@ -357,11 +361,7 @@ def _ratings_store(*, review: QAReview, ratings: Ratings) -> None:
     review.total = quantize(
         qa_review_total(
             ratings=[
-                CriterionRating(
-                    weight=criteria[criterion_id].weight,
-                    rating=rating,
-                    is_critical=criteria[criterion_id].is_critical,
-                )
+                criterion_rating(criterion=criteria[criterion_id], rating=rating)
                 for criterion_id, (rating, _comment) in ratings.items()
             ]
         )

@@ -338,6 +338,7 @@ def review_detail(request, review_id: int):
 def _detail_context(request, employee: Employee, review: QAReview, *, dispute_form) -> dict:
     language = _language()
     given = {rating.criterion_id: rating for rating in review.ratings.all()}
+    criteria = list(review.version.qa_criteria.all())
     rows = [
         {
             "label": criterion.localized("label", language),
@@ -346,11 +347,17 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
             "weight": criterion.weight,
             "rating": given.get(criterion.pk),
         }
-        for criterion in review.version.qa_criteria.all()
+        for criterion in criteria
     ]
     return {
         "review": review,
         "rows": rows,
+        "sections": selectors.criteria_sections(
+            criteria=criteria,
+            rows=rows,
+            ratings={pk: rating.rating for pk, rating in given.items()},
+            language=language,
+        ),
         "dispute_items": list(review.dispute_items.select_related("criterion")),
         "dispute_deadline": services.qa_dispute_deadline(review=review),
         "events": list(review.events.all()),
@@ -422,12 +429,24 @@ def review_edit(request, review_id: int):
         {
             "review": review,
             "form": form,
-            "rows": form.rows(language),
+            "sections": selectors.criteria_sections(
+                criteria=form.criteria,
+                rows=form.rows(language),
+                ratings={rating.criterion_id: rating.rating for rating in review.ratings.all()},
+                language=language,
+            ),
             "criteria_data": [
                 {
                     "id": criterion.pk,
                     "weight": str(criterion.weight),
                     "critical": criterion.is_critical,
+                    "section": None
+                    if criterion.section is None
+                    else {
+                        "code": criterion.section.code,
+                        "weight": str(criterion.section.weight),
+                        "auto_fail": criterion.section.auto_fail,
+                    },
                 }
                 for criterion in form.criteria
             ],

@@ -22,6 +22,7 @@ from scorecards.models import (
     Goal,
     Metric,
     QACriterion,
+    QASection,
     RuleAcknowledgement,
     Scorecard,
     ScorecardVersion,
@@ -41,6 +42,7 @@ from scorecards.services.versions import scorecard_version_draft_from, scorecard
 from scorecards.translations import (
     CRITERION_TEXTS,
     METRIC_TEXTS,
+    SECTION_TEXTS,
     VERSION_TEXTS,
     translation_is_stale,
     translation_languages,
@@ -146,11 +148,34 @@ class MetricInline(VersionPartInline):
         return _translations_shown(metric, METRIC_TEXTS)
 
 
+class QASectionInline(VersionPartInline):
+    model = QASection
+    fields = [("code", "label", "position"), ("weight", "auto_fail"), "translations_shown"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, section: QASection) -> str:
+        return _translations_shown(section, SECTION_TEXTS)
+
+
+def _draft_sections():
+    # A criterion's section must be of its own version (`QACriterion.clean` says so at the field).
+    return QASection.objects.filter(version__status=VersionStatus.DRAFT).select_related(
+        "version__scorecard"
+    )
+
+
 class QACriterionInline(VersionPartInline):
     model = QACriterion
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            kwargs["queryset"] = _draft_sections()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     fields = [
         ("code", "label", "position"),
-        ("weight", "is_critical"),
+        ("section", "weight", "is_critical"),
         "description",
         "examples",
         "translations_shown",
@@ -183,7 +208,7 @@ class ScorecardVersionAdmin(admin.ModelAdmin):
         (_("Bands"), {"fields": ["green_from", "amber_from"]}),
         (_("Translations"), {"fields": ["translations_shown"]}),
     ]
-    inlines = [MetricInline, QACriterionInline]
+    inlines = [MetricInline, QASectionInline, QACriterionInline]
     actions = ["publish_selected", "new_draft_from_selected"]
 
     def get_queryset(self, request):
@@ -264,6 +289,8 @@ class VersionPartAdmin(admin.ModelAdmin):
             kwargs["queryset"] = ScorecardVersion.objects.filter(
                 status=VersionStatus.DRAFT
             ).select_related("scorecard")
+        if db_field.name == "section":
+            kwargs["queryset"] = _draft_sections()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -289,10 +316,23 @@ class MetricAdmin(VersionPartAdmin):
         return _translations_shown(metric, METRIC_TEXTS)
 
 
+@admin.register(QASection)
+class QASectionAdmin(VersionPartAdmin):
+    list_display = ["label", "version", "code", "weight", "auto_fail"]
+    list_filter = ["auto_fail", *VersionPartAdmin.list_filter]
+    exclude = ["translations"]
+    readonly_fields = ["translations_shown"]
+
+    @admin.display(description=_("translations"))
+    def translations_shown(self, section: QASection) -> str:
+        return _translations_shown(section, SECTION_TEXTS)
+
+
 @admin.register(QACriterion)
 class QACriterionAdmin(VersionPartAdmin):
-    list_display = ["label", "version", "code", "weight", "is_critical"]
+    list_display = ["label", "version", "section", "code", "weight", "is_critical"]
     list_filter = ["is_critical", *VersionPartAdmin.list_filter]
+    list_select_related = ["version__scorecard", "section"]
     exclude = ["translations"]
     readonly_fields = ["translations_shown"]
 
@@ -452,6 +492,8 @@ class RuleAcknowledgementAdmin(admin.ModelAdmin):
             kwargs["queryset"] = ScorecardVersion.objects.filter(
                 status=VersionStatus.PUBLISHED
             ).select_related("scorecard")
+        if db_field.name == "section":
+            kwargs["queryset"] = _draft_sections()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from feedback.qa_scoring import AUTO_FAIL_NONE, AUTO_FAIL_REVIEW, AUTO_FAIL_SECTION
+
 
 class MetricCode(models.TextChoices):
     RESPONSE_SLA = "response_sla", _("Response within SLA")
@@ -56,3 +58,11 @@ class GoalStanding(models.TextChoices):
 class AlertKind(models.TextChoices):
     RED_STREAK = "red_streak", _("Red three days running")
     DROP = "drop", _("Dropped 10+ points week on week")
+
+
+class SectionAutoFail(models.TextChoices):
+    """What a critical criterion rated 0 fails in a QA section (`feedback.qa_scoring`)."""
+
+    NONE = AUTO_FAIL_NONE, _("No auto-fail (a critical 0 still fails the review)")
+    SECTION = AUTO_FAIL_SECTION, _("Fails the section (it scores 0)")
+    REVIEW = AUTO_FAIL_REVIEW, _("Fails the whole review (it scores 0)")

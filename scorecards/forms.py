@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from scorecards.choices import ChangeKind, MetricCode
 from scorecards.metrics import CATALOGUE, PERCENTAGE_METRICS
-from scorecards.models import Metric, QACriterion, ScorecardVersion
+from scorecards.models import Metric, QACriterion, QASection, ScorecardVersion
 from scorecards.selectors.periods import Period
 from scorecards.services.goals import goal_validate
 from scorecards.services.versions import EDITABLE_METRIC_FIELDS
 from scorecards.translations import (
     CRITERION_TEXTS,
     METRIC_TEXTS,
+    SECTION_TEXTS,
     VERSION_TEXTS,
     translation_is_stale,
     translation_languages,
@@ -464,8 +465,40 @@ def _value_range_error(*, low, high) -> ValidationError:
     )
 
 
+class QASectionForm(TranslationFieldsMixin, forms.ModelForm):
+    translated_texts = SECTION_TEXTS
+
+    class Meta:
+        model = QASection
+        fields = ["code", "label", "weight", "auto_fail"]
+        field_classes = {"weight": FiniteDecimalField}
+        help_texts = {
+            "code": _("Short and unique, e.g. compliance."),
+            "weight": _("Its share of the QA total among the sections."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._translation_fields_add()
+
+    def clean_weight(self):
+        return _positive(
+            self.cleaned_data.get("weight"), message=_("The weight must be more than 0.")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._translations_clean(cleaned)
+        return cleaned
+
+
 class QACriterionForm(TranslationFieldsMixin, forms.ModelForm):
+    """A criterion of the draft; its section is named by code, among the draft's sections."""
+
     translated_texts = CRITERION_TEXTS
+    # A code, not the model's foreign key: a section typed in the same post has no row yet.
+    section = forms.ChoiceField(label=_("Section"), required=False)
+    extra_row_fields = ("section",)
 
     class Meta:
         model = QACriterion
@@ -477,9 +510,12 @@ class QACriterionForm(TranslationFieldsMixin, forms.ModelForm):
         }
         help_texts = {"code": _("Short and unique, e.g. greeting.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, section_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._translation_fields_add()
+        self.fields["section"].choices = [("", _("No section")), *section_choices]
+        if self.instance.section_id is not None:
+            self.initial["section"] = self.instance.section.code
 
     def clean_weight(self):
         return _positive(
@@ -527,7 +563,10 @@ class _VersionPartFormSet(forms.BaseModelFormSet):
         """Return the cleaned rows to keep, without the formset's bookkeeping fields."""
         extra = ("translations", "translations_confirmed")
         return [
-            {name: form.cleaned_data[name] for name in (*form.Meta.fields, *extra)}
+            {
+                name: form.cleaned_data[name]
+                for name in (*form.Meta.fields, *extra, *getattr(form, "extra_row_fields", ()))
+            }
             for form in self.kept_forms()
         ]
 
@@ -548,6 +587,56 @@ MetricFormSet = forms.modelformset_factory(
 QACriterionFormSet = forms.modelformset_factory(
     QACriterion, form=QACriterionForm, formset=_VersionPartFormSet, extra=1, can_delete=True
 )
+QASectionFormSet = forms.modelformset_factory(
+    QASection, form=QASectionForm, formset=_VersionPartFormSet, extra=1, can_delete=True
+)
+
+
+def qa_section_choices(*, version: ScorecardVersion, data=None, prefix: str) -> list[tuple]:
+    """Return the sections a criterion may name: the draft's, and those typed in the same post."""
+    choices = {section.code: section.label for section in version.qa_sections.all()}
+    if data is not None:
+        try:
+            total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 1000)
+        except ValueError:
+            total = 0
+        for index in range(total):
+            code = (data.get(f"{prefix}-{index}-code") or "").strip()
+            if code and code not in choices:
+                choices[code] = data.get(f"{prefix}-{index}-label") or code
+    return list(choices.items())
+
+
+def qa_sections_errors_show(*, section_formset, criterion_formset) -> bool:
+    """Put each criterion's section mistake at its field; return whether all are in order."""
+    if section_formset.is_bound:
+        codes = [row["code"] for row in section_formset.kept_rows()]
+    else:
+        codes = [form.instance.code for form in section_formset.forms if form.instance.pk]
+    kept = criterion_formset.kept_forms()
+    in_order = True
+    for form in kept:
+        section = form.cleaned_data.get("section") or ""
+        if section and section not in codes:
+            form.add_error(
+                "section",
+                ValidationError(
+                    _("The section %(code)s is being removed: pick another."),
+                    code="unknown_section",
+                    params={"code": section},
+                ),
+            )
+            in_order = False
+        elif codes and not section:
+            form.add_error(
+                "section",
+                ValidationError(
+                    _("This version has sections: pick this criterion's section."),
+                    code="criterion_without_section",
+                ),
+            )
+            in_order = False
+    return in_order
 
 
 class VersionPublishForm(forms.Form):

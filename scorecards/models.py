@@ -7,7 +7,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from scorecards.choices import AlertKind, Band, ChangeKind, GoalStatus, MetricCode, VersionStatus
+from scorecards.choices import (
+    AlertKind,
+    Band,
+    ChangeKind,
+    GoalStatus,
+    MetricCode,
+    SectionAutoFail,
+    VersionStatus,
+)
 from scorecards.translations import translations_stale_any
 
 
@@ -195,6 +203,50 @@ class Metric(_VersionPart):
         return self.label
 
 
+class QASection(_VersionPart):
+    """A group of QA criteria with its own weight among the sections (docs/SCORING.md)."""
+
+    version = models.ForeignKey(
+        ScorecardVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="qa_sections",
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=120)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+    auto_fail = models.CharField(
+        _("auto-fail"),
+        max_length=10,
+        choices=SectionAutoFail.choices,
+        default=SectionAutoFail.NONE,
+        help_text=_("What a critical criterion of this section rated 0 fails."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(_VersionPart.Meta):
+        verbose_name = _("QA section")
+        verbose_name_plural = _("QA sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "code"], name="uniq_qa_section_version_code"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="qa_section_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(auto_fail__in=SectionAutoFail.values),
+                name="qa_section_auto_fail_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_auto_fail(self) -> bool:
+        return self.auto_fail != SectionAutoFail.NONE
+
+
 class QACriterion(_VersionPart):
     version = models.ForeignKey(
         ScorecardVersion,
@@ -202,13 +254,26 @@ class QACriterion(_VersionPart):
         on_delete=models.CASCADE,
         related_name="qa_criteria",
     )
+    section = models.ForeignKey(
+        QASection,
+        verbose_name=_("section"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="criteria",
+    )
     code = models.SlugField(_("code"), max_length=40)
     label = models.CharField(_("label"), max_length=120)
     description = models.TextField(_("what a reviewer looks for"), blank=True)
     examples = models.TextField(_("examples"), blank=True)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
     is_critical = models.BooleanField(
-        _("critical"), default=False, help_text=_("Rated 0, it makes the whole review 0.")
+        _("critical"),
+        default=False,
+        help_text=_(
+            "Rated 0, it makes the whole review 0, or only its section 0 when the section's "
+            "auto-fail says so."
+        ),
     )
 
     history = HistoricalRecords()
@@ -225,6 +290,13 @@ class QACriterion(_VersionPart):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        super().clean()
+        if self.section_id is not None and self.section.version_id != self.version_id:
+            raise ValidationError(
+                {"section": _("Pick a section of this criterion's own scorecard version.")}
+            )
 
 
 class DailyScoreBase(models.Model):

@@ -24,6 +24,7 @@ SOURCE_KEY = "_source"
 VERSION_TEXTS = ("intro", "change_summary")
 METRIC_TEXTS = ("label", "rule_what", "rule_why", "rule_how")
 CRITERION_TEXTS = ("label", "description", "examples")
+SECTION_TEXTS = ("label",)
 
 
 def translation_languages() -> list[tuple[str, str]]:

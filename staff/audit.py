@@ -14,6 +14,7 @@ AUDITED_MODELS = [
     "scorecards.ScorecardVersion",
     "scorecards.Metric",
     "scorecards.QACriterion",
+    "scorecards.QASection",
     "scorecards.Goal",
     "scorecards.ChangeEvent",
     "feedback.QAReview",

@@ -32,6 +32,7 @@ from scorecards.models import (
     Goal,
     Metric,
     QACriterion,
+    QASection,
     RuleAcknowledgement,
     Scorecard,
     ScorecardVersion,
@@ -115,6 +116,16 @@ class QACriterionFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(ScorecardVersionFactory)
     code = factory.Sequence(lambda n: f"criterion-{n}")
     label = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = Decimal("1")
+
+
+class QASectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QASection
+
+    version = factory.SubFactory(ScorecardVersionFactory)
+    code = factory.Sequence(lambda n: f"section-{n}")
+    label = factory.Sequence(lambda n: f"Section {n}")
     weight = Decimal("1")
 
 

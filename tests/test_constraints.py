@@ -406,6 +406,21 @@ def _():
     return _update(f.QACriterionFactory(), weight=Decimal("-1"))
 
 
+@refuses("uniq_qa_section_version_code", "one QA section twice in a version")
+def _():
+    return _duplicate(f.QASectionFactory())
+
+
+@refuses("qa_section_weight_positive", "a QA section weighing 0")
+def _():
+    return _update(f.QASectionFactory(), weight=Decimal("0"))
+
+
+@refuses("qa_section_auto_fail_valid", "a QA section failing something unknown")
+def _():
+    return _update(f.QASectionFactory(), auto_fail="team")
+
+
 @refuses("uniq_employee_daily_score", "two scores of one employee on one day")
 def _():
     return _duplicate(f.EmployeeDailyScoreFactory())

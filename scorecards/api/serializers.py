@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from scorecards.api.renderers import PreEncoded
 from scorecards.choices import Band
-from scorecards.models import Metric, QACriterion, Scorecard, ScorecardVersion
+from scorecards.models import Metric, QACriterion, QASection, Scorecard, ScorecardVersion
 from scorecards.selectors.stats import METRIC_CODES
 from staff.bounds import ApiDayField
 
@@ -27,14 +27,28 @@ class MetricSerializer(serializers.ModelSerializer):
         ]
 
 
+class QASectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QASection
+        fields = ["code", "label", "weight", "auto_fail"]
+
+
 class QACriterionSerializer(serializers.ModelSerializer):
+    section = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The code of the criterion's QA section; null when the version has none."),
+    )
+
     class Meta:
         model = QACriterion
-        fields = ["code", "label", "description", "examples", "weight", "is_critical"]
+        fields = ["code", "label", "section", "description", "examples", "weight", "is_critical"]
 
 
 class ScorecardVersionSerializer(serializers.ModelSerializer):
     metrics = MetricSerializer(many=True, read_only=True)
+    qa_sections = QASectionSerializer(many=True, read_only=True)
     qa_criteria = QACriterionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -50,6 +64,7 @@ class ScorecardVersionSerializer(serializers.ModelSerializer):
             "green_from",
             "amber_from",
             "metrics",
+            "qa_sections",
             "qa_criteria",
         ]
 

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.db.models import prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -67,6 +68,10 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         scorecard = self.get_object()
         scorecard.version_in_force = version_in_force(scorecard=scorecard, day=timezone.localdate())
+        if scorecard.version_in_force is not None:
+            prefetch_related_objects(
+                [scorecard.version_in_force], "metrics", "qa_sections", "qa_criteria__section"
+            )
         return Response(self.get_serializer(scorecard).data)
 
     @extend_schema(responses=ScorecardVersionSerializer(many=True))
@@ -76,7 +81,7 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
         scorecard = self.get_object()
         versions = (
             scorecard.versions.filter(status=VersionStatus.PUBLISHED)
-            .prefetch_related("metrics", "qa_criteria")
+            .prefetch_related("metrics", "qa_sections", "qa_criteria__section")
             .order_by("-effective_from")
         )
         return Response(self.get_serializer(versions, many=True).data)

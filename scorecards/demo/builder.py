@@ -128,7 +128,9 @@ class _Builder(FeedbackDraw):
     def run(self) -> dict[str, int]:
         self.report(_("Scorecard and rules…"))
         self.version = demo_scorecard_create(today=self.today)
-        self.criteria = list(self.version.qa_criteria.order_by("position"))
+        self.criteria = list(
+            self.version.qa_criteria.select_related("section").order_by("position")
+        )
         self.report(_("Teams and staff…"))
         self.staff_create()
         self.report(_("Customers…"))

@@ -4,6 +4,53 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class SectionSpec:
+    code: str
+    weight: int
+    auto_fail: str
+    # The codes of its criteria, in CRITERIA.
+    criteria: tuple[str, ...]
+    # language -> label
+    label: dict[str, str]
+
+
+# Compliance fails the whole review when its critical criterion (a wrong escalation) is rated 0.
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        "opening",
+        25,
+        "none",
+        ("greeting", "listening", "clear-communication"),
+        {
+            "en": "Opening",
+            "ru": "Начало разговора",
+            "lv": "Sarunas sākums",
+            "lt": "Pokalbio pradžia",
+        },
+    ),
+    SectionSpec(
+        "resolution",
+        45,
+        "none",
+        ("problem-solving", "follow-up"),
+        {"en": "Resolution", "ru": "Решение", "lv": "Risinājums", "lt": "Sprendimas"},
+    ),
+    SectionSpec(
+        "compliance",
+        30,
+        "review",
+        ("correct-escalation", "courtesy-teamwork"),
+        {
+            "en": "Compliance",
+            "ru": "Соблюдение правил",
+            "lv": "Noteikumu ievērošana",
+            "lt": "Taisyklių laikymasis",
+        },
+    ),
+)
+
+
+@dataclass(frozen=True)
 class CriterionSpec:
     code: str
     weight: int

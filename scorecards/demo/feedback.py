@@ -24,7 +24,8 @@ from feedback.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from feedback.qa_scoring import CriterionRating, qa_review_total
+from feedback.qa_scoring import qa_review_total
+from feedback.qa_selectors import criterion_rating
 from scorecards.demo.organisation import (
     BATCH_SIZE,
     CRITERION_SHIFT,
@@ -208,11 +209,7 @@ class FeedbackDraw:
         total = quantize(
             qa_review_total(
                 ratings=[
-                    CriterionRating(
-                        weight=criterion.weight,
-                        rating=row.rating,
-                        is_critical=criterion.is_critical,
-                    )
+                    criterion_rating(criterion=criterion, rating=row.rating)
                     for criterion, row in zip(self.criteria, ratings, strict=True)
                 ]
             )

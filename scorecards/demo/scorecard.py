@@ -1,10 +1,13 @@
-"""The demo's "Customer service" scorecard: version 1 in force, version 2 a draft."""
+"""The demo's "Customer service" scorecard: version 1 in force, version 2 a draft.
+
+Its QA criteria are grouped in three sections (Opening, Resolution, Compliance).
+"""
 
 import datetime as dt
 from decimal import Decimal
 
 from scorecards.choices import VersionStatus
-from scorecards.demo.criteria_content import CRITERIA
+from scorecards.demo.criteria_content import CRITERIA, SECTIONS
 from scorecards.demo.organisation import (
     SCORECARD_SLUG,
     SLA_MINUTES,
@@ -20,6 +23,7 @@ from scorecards.demo.rules_content import (
 from scorecards.models import (
     Metric,
     QACriterion,
+    QASection,
     Scorecard,
     ScorecardVersion,
 )
@@ -103,10 +107,32 @@ def _version_create(
             for position, spec in enumerate(METRICS, start=1)
         ]
     )
+    sections = QASection.objects.bulk_create(
+        [
+            QASection(
+                version=version,
+                position=position,
+                code=spec.code,
+                label=spec.label["en"],
+                weight=Decimal(spec.weight),
+                auto_fail=spec.auto_fail,
+                translations={
+                    language: {"label": spec.label[language]} for language in TRANSLATED_LANGUAGES
+                },
+            )
+            for position, spec in enumerate(SECTIONS, start=1)
+        ]
+    )
+    section_of = {
+        code: section
+        for section, spec in zip(sections, SECTIONS, strict=True)
+        for code in spec.criteria
+    }
     QACriterion.objects.bulk_create(
         [
             QACriterion(
                 version=version,
+                section=section_of[spec.code],
                 position=position,
                 code=spec.code,
                 label=spec.text["en"][0],

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +11,13 @@ from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 from crs_site.lib.users import SiteUser
 from scorecards.choices import VersionStatus
 from scorecards.metrics import metric as metric_spec
-from scorecards.models import RuleAcknowledgement, Scorecard, ScorecardVersion
+from scorecards.models import (
+    QACriterion,
+    QASection,
+    RuleAcknowledgement,
+    Scorecard,
+    ScorecardVersion,
+)
 from scorecards.scoring import quantize
 from scorecards.translations import CRITERION_TEXTS, METRIC_TEXTS
 from staff.choices import Role
@@ -138,24 +144,42 @@ class RuleCriterion:
 
 
 @dataclass(frozen=True)
+class RuleSection:
+    """A QA section of the version in force: its weight, auto-fail and criteria."""
+
+    code: str
+    label: str
+    weight: Decimal
+    weight_share: Decimal
+    auto_fail: str
+    auto_fail_label: str
+    criteria: list[RuleCriterion]
+
+
+@dataclass(frozen=True)
 class VersionChange:
     """One difference between a version and the one before it.
 
-    `kind` is "added", "removed", "changed" (a number or flag, with before and after) or
-    "reworded" (a rule text); `part` is "version", "metric" or "criterion".
+    `kind` is "added", "removed", "changed" (a number, flag or named choice, with before and
+    after) or "reworded" (a rule text); `part` is "version", "metric", "section" or "criterion".
     """
 
     part: str
     subject: str
     kind: str
     field: str = ""
-    before: Decimal | int | bool | None = None
-    after: Decimal | int | bool | None = None
+    before: Decimal | int | bool | str | None = None
+    after: Decimal | int | bool | str | None = None
 
     @property
     def is_flag(self) -> bool:
         """Tell whether before and after are yes/no values."""
         return isinstance(self.after, bool)
+
+    @property
+    def is_text(self) -> bool:
+        """Tell whether before and after are words (a choice's name, a section's label)."""
+        return isinstance(self.after, str)
 
 
 @dataclass(frozen=True)
@@ -182,6 +206,8 @@ class ScorecardRules:
     history: list[VersionHistoryEntry]
     acknowledged_at: dt.datetime | None
     intro_outdated: bool = False
+    # The criteria again, grouped; empty when the version has no QA sections.
+    sections: list[RuleSection] = field(default_factory=list)
 
 
 _VERSION_COMPARED = ("sla_minutes", "green_from", "amber_from")
@@ -189,6 +215,8 @@ _METRIC_COMPARED = ("weight", "target", "floor", "min_sample")
 _METRIC_WORDING = ("label", "rule_what", "rule_why", "rule_how")
 _CRITERION_COMPARED = ("weight", "is_critical")
 _CRITERION_WORDING = ("label", "description", "examples")
+_SECTION_COMPARED = ("weight",)
+_SECTION_WORDING = ("label",)
 
 
 def _field_label(model: type[Model], name: str) -> str:
@@ -249,7 +277,7 @@ def _parts_changes(
 def version_changes(
     *, before: ScorecardVersion, after: ScorecardVersion, language: str
 ) -> list[VersionChange]:
-    """Return what changed from one version to another: settings, metrics and QA criteria.
+    """Return what changed from one version to another: settings, metrics, QA sections, criteria.
 
     Uses the versions' prefetched metrics and criteria, so a history costs no query per version.
     """
@@ -274,6 +302,15 @@ def version_changes(
         language=language,
     )
     changes += _parts_changes(
+        part="section",
+        before=before.qa_sections.all(),
+        after=after.qa_sections.all(),
+        compared=_SECTION_COMPARED,
+        wording=_SECTION_WORDING,
+        language=language,
+    )
+    changes += _auto_fail_changes(before=before, after=after, language=language)
+    changes += _parts_changes(
         part="criterion",
         before=before.qa_criteria.all(),
         after=after.qa_criteria.all(),
@@ -281,7 +318,59 @@ def version_changes(
         wording=_CRITERION_WORDING,
         language=language,
     )
+    changes += _criterion_moves(before=before, after=after, language=language)
     return changes
+
+
+def _auto_fail_changes(
+    *, before: ScorecardVersion, after: ScorecardVersion, language: str
+) -> list[VersionChange]:
+    old = {section.code: section for section in before.qa_sections.all()}
+    return [
+        VersionChange(
+            part="section",
+            subject=section.localized("label", language),
+            kind="changed",
+            field=_field_label(QASection, "auto_fail"),
+            before=old[section.code].get_auto_fail_display(),
+            after=section.get_auto_fail_display(),
+        )
+        for section in after.qa_sections.all()
+        if section.code in old and old[section.code].auto_fail != section.auto_fail
+    ]
+
+
+def _criterion_moves(
+    *, before: ScorecardVersion, after: ScorecardVersion, language: str
+) -> list[VersionChange]:
+    """Return the criteria now in another section (by code), read from the prefetched rows."""
+
+    def placed(version: ScorecardVersion) -> dict[str, tuple[str, str]]:
+        """Return each criterion's section as (code, label); ("", "—") outside sections."""
+        by_id: dict[int | None, tuple[str, str]] = {None: ("", "—")}
+        by_id.update(
+            (section.pk, (section.code, section.localized("label", language)))
+            for section in version.qa_sections.all()
+        )
+        return {
+            criterion.code: by_id[criterion.section_id] for criterion in version.qa_criteria.all()
+        }
+
+    old = placed(before)
+    new = placed(after)
+    labels = {criterion.code: criterion for criterion in after.qa_criteria.all()}
+    return [
+        VersionChange(
+            part="criterion",
+            subject=labels[code].localized("label", language),
+            kind="changed",
+            field=_field_label(QACriterion, "section"),
+            before=old[code][1],
+            after=section[1],
+        )
+        for code, section in new.items()
+        if code in old and old[code][0] != section[0]
+    ]
 
 
 def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetric]:
@@ -312,18 +401,40 @@ def _rule_metrics(*, version: ScorecardVersion, language: str) -> list[RuleMetri
     ]
 
 
+def _rule_criterion(criterion: QACriterion, language: str) -> RuleCriterion:
+    return RuleCriterion(
+        code=criterion.code,
+        label=criterion.localized("label", language),
+        description=criterion.localized("description", language),
+        examples=criterion.localized("examples", language),
+        weight=criterion.weight,
+        is_critical=criterion.is_critical,
+        translation_outdated=criterion.translation_outdated(CRITERION_TEXTS, language),
+    )
+
+
 def _rule_criteria(*, version: ScorecardVersion, language: str) -> list[RuleCriterion]:
+    return [_rule_criterion(criterion, language) for criterion in version.qa_criteria.all()]
+
+
+def _rule_sections(*, version: ScorecardVersion, language: str) -> list[RuleSection]:
+    sections = list(version.qa_sections.all())
+    total_weight = sum((section.weight for section in sections), Decimal(0))
     return [
-        RuleCriterion(
-            code=criterion.code,
-            label=criterion.localized("label", language),
-            description=criterion.localized("description", language),
-            examples=criterion.localized("examples", language),
-            weight=criterion.weight,
-            is_critical=criterion.is_critical,
-            translation_outdated=criterion.translation_outdated(CRITERION_TEXTS, language),
+        RuleSection(
+            code=section.code,
+            label=section.localized("label", language),
+            weight=section.weight,
+            weight_share=quantize(section.weight / total_weight * 100, 0) or Decimal(0),
+            auto_fail=section.auto_fail,
+            auto_fail_label=section.get_auto_fail_display(),
+            criteria=[
+                _rule_criterion(criterion, language)
+                for criterion in version.qa_criteria.all()
+                if criterion.section_id == section.pk
+            ],
         )
-        for criterion in version.qa_criteria.all()
+        for section in sections
     ]
 
 
@@ -332,12 +443,12 @@ def scorecard_rules(
 ) -> ScorecardRules:
     """Return the scorecard's rules in force on the day, in the language, with their history.
 
-    Four queries whatever the number of versions: the published versions, their metrics, their
-    criteria, and the reader's acknowledgement of the version in force.
+    Five queries whatever the number of versions: the published versions, their metrics, their
+    criteria, their QA sections, and the reader's acknowledgement of the version in force.
     """
     versions = list(
         scorecard.versions.filter(status=VersionStatus.PUBLISHED)
-        .prefetch_related("metrics", "qa_criteria")
+        .prefetch_related("metrics", "qa_criteria", "qa_sections")
         .order_by("effective_from", "number")
     )
     in_force = None
@@ -374,6 +485,7 @@ def scorecard_rules(
         criteria=_rule_criteria(version=in_force, language=language) if in_force else [],
         history=history[::-1],
         acknowledged_at=acknowledged_at,
+        sections=_rule_sections(version=in_force, language=language) if in_force else [],
     )
 
 

@@ -12,11 +12,19 @@ from django.utils.translation import gettext as _
 
 from scorecards.choices import ChangeKind, VersionStatus
 from scorecards.dirty import days_mark_dirty
-from scorecards.models import ChangeEvent, Metric, QACriterion, Scorecard, ScorecardVersion
+from scorecards.models import (
+    ChangeEvent,
+    Metric,
+    QACriterion,
+    QASection,
+    Scorecard,
+    ScorecardVersion,
+)
 from scorecards.selectors.versions import version_in_force, version_rescored_days
 from scorecards.translations import (
     CRITERION_TEXTS,
     METRIC_TEXTS,
+    SECTION_TEXTS,
     VERSION_TEXTS,
     translations_merge,
 )
@@ -53,6 +61,12 @@ def scorecard_version_publish(
             code="no_metrics",
             params={"number": version.number},
         )
+    qa_sections_check(
+        section_codes=list(version.qa_sections.values_list("code", flat=True)),
+        criterion_sections=[
+            code or "" for code in version.qa_criteria.values_list("section__code", flat=True)
+        ],
+    )
     clash = (
         ScorecardVersion.objects.filter(
             scorecard_id=version.scorecard_id,
@@ -142,15 +156,29 @@ def scorecard_version_draft_from(*, version: ScorecardVersion) -> ScorecardVersi
         effective_from=effective_from,
     )
     _parts_copy(model=Metric, rows=version.metrics.all(), draft=draft)
-    _parts_copy(model=QACriterion, rows=version.qa_criteria.all(), draft=draft)
+    sections = _parts_copy(model=QASection, rows=version.qa_sections.all(), draft=draft)
+    # The copied criteria point at the draft's copies of their sections, matched by code.
+    section_of = {section.code: section for section in sections}
+    QACriterion.objects.bulk_create(
+        [
+            QACriterion(
+                **_copied_fields(row, skip={"id", "version", "section"}),
+                version=draft,
+                section=section_of[row.section.code] if row.section else None,
+            )
+            for row in version.qa_criteria.select_related("section")
+        ]
+    )
     return draft
 
 
-_Part = TypeVar("_Part", Metric, QACriterion)
+_Part = TypeVar("_Part", Metric, QACriterion, QASection)
 
 
-def _parts_copy(*, model: type[_Part], rows: Iterable[_Part], draft: ScorecardVersion) -> None:
-    model.objects.bulk_create(
+def _parts_copy(
+    *, model: type[_Part], rows: Iterable[_Part], draft: ScorecardVersion
+) -> list[_Part]:
+    return model.objects.bulk_create(
         [model(**_copied_fields(row, skip={"id", "version"}), version=draft) for row in rows]
     )
 
@@ -169,6 +197,7 @@ EDITABLE_METRIC_FIELDS = (
     "rule_how",
 )
 _EDITABLE_CRITERION_FIELDS = ("label", "description", "examples", "weight", "is_critical")
+_EDITABLE_SECTION_FIELDS = ("label", "weight", "auto_fail")
 
 
 def scorecard_version_draft_start(*, scorecard: Scorecard, day: dt.date) -> ScorecardVersion:
@@ -194,14 +223,14 @@ def _parts_replace(
     rows: Sequence[Mapping],
     fields: Sequence[str],
     texts: Sequence[str],
-) -> None:
-    """Make the version's metrics or criteria exactly the rows, matched by code, in order.
+) -> list[_Part]:
+    """Make the version's metrics, criteria or QA sections exactly the rows, by code, in order.
 
     A row may carry `translations` (per language the texts as typed) and
     `translations_confirmed`; without them its stored translations are kept."""
     stored = {row.code: row for row in model.objects.filter(version=version)}
     model.objects.filter(version=version).exclude(code__in=[row["code"] for row in rows]).delete()
-    model.objects.bulk_create(
+    return model.objects.bulk_create(
         [
             model(
                 version=version,
@@ -221,7 +250,10 @@ def _parts_replace(
 
 
 def _translations_for(
-    *, stored: ScorecardVersion | Metric | QACriterion | None, row: Mapping, texts: Sequence[str]
+    *,
+    stored: ScorecardVersion | Metric | QACriterion | QASection | None,
+    row: Mapping,
+    texts: Sequence[str],
 ) -> dict:
     """Return the translations a row is saved with: the typed ones merged into the stored ones."""
     return translations_merge(
@@ -242,13 +274,15 @@ def scorecard_version_draft_update(
     settings: Mapping,
     metrics: Sequence[Mapping],
     criteria: Sequence[Mapping],
+    sections: Sequence[Mapping] | None = None,
 ) -> ScorecardVersion:
-    """Replace a draft's settings, metrics and QA criteria, all or nothing.
+    """Replace a draft's settings, metrics, QA sections and QA criteria, all or nothing.
 
-    Metrics and criteria are matched by code: a listed code is created or updated at its place
-    in the list, a code no longer listed is removed. The settings and each row may carry
-    `translations` and `translations_confirmed` (see `scorecards.translations`). A published
-    version is refused.
+    Metrics, sections and criteria are matched by code: a listed code is created or updated at
+    its place in the list, a code no longer listed is removed. A criterion names its section by
+    code (`section`, "" for none); `sections` None keeps the draft's sections as they are. The
+    settings and each row may carry `translations` and `translations_confirmed` (see
+    `scorecards.translations`). A published version is refused.
     """
     version = ScorecardVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
@@ -268,11 +302,49 @@ def scorecard_version_draft_update(
         fields=EDITABLE_METRIC_FIELDS,
         texts=METRIC_TEXTS,
     )
+    if sections is None:
+        section_codes = list(version.qa_sections.values_list("code", flat=True))
+    else:
+        section_codes = [row["code"] for row in sections]
+    qa_sections_check(
+        section_codes=section_codes,
+        criterion_sections=[row.get("section") or "" for row in criteria],
+    )
+    if sections is not None:
+        _parts_replace(
+            model=QASection,
+            version=version,
+            rows=sections,
+            fields=_EDITABLE_SECTION_FIELDS,
+            texts=SECTION_TEXTS,
+        )
+    # Upserted rows may come back without their pk: read the codes' ids back.
+    section_of = dict(version.qa_sections.values_list("code", "pk"))
     _parts_replace(
         model=QACriterion,
         version=version,
-        rows=criteria,
-        fields=_EDITABLE_CRITERION_FIELDS,
+        rows=[{**row, "section_id": section_of.get(row.get("section") or "")} for row in criteria],
+        fields=[*_EDITABLE_CRITERION_FIELDS, "section_id"],
         texts=CRITERION_TEXTS,
     )
     return version
+
+
+def qa_sections_check(*, section_codes: Sequence[str], criterion_sections: Sequence[str]) -> None:
+    """Refuse criteria in a section the version does not have, or outside sections it has.
+
+    Either every criterion of a version is in one of its sections or the version has none: the
+    QA total (`feedback.qa_scoring`) has no meaning for a mix.
+    """
+    unknown = sorted({code for code in criterion_sections if code and code not in section_codes})
+    if unknown:
+        raise ValidationError(
+            _("No section %(codes)s in this version: add it or pick another."),
+            code="unknown_section",
+            params={"codes": ", ".join(unknown)},
+        )
+    if section_codes and not all(criterion_sections):
+        raise ValidationError(
+            _("This version has sections: put every QA criterion in one of them."),
+            code="criterion_without_section",
+        )

@@ -22,9 +22,12 @@ from scorecards.forms import (
     OnboardingFilterForm,
     OnboardingReminderForm,
     QACriterionFormSet,
+    QASectionFormSet,
     RuleAcknowledgeForm,
     ScorecardVersionDraftForm,
     VersionPublishForm,
+    qa_section_choices,
+    qa_sections_errors_show,
 )
 from scorecards.models import Scorecard, ScorecardVersion
 from scorecards.selectors.onboarding import NEW_HIRE_DAYS, onboarding_allowed, onboarding_employees
@@ -282,10 +285,19 @@ def editor_draft_new(request, slug: str):
 
 
 def _draft_forms(version: ScorecardVersion, data=None):
+    # A post without the sections part (a client older than sections) keeps them as they are.
+    sections_data = data if data is None or "sections-TOTAL_FORMS" in data else None
+    section_choices = qa_section_choices(version=version, data=sections_data, prefix="sections")
     return (
         ScorecardVersionDraftForm(data, instance=version, prefix="version"),
         MetricFormSet(data, queryset=version.metrics.all(), prefix="metrics"),
-        QACriterionFormSet(data, queryset=version.qa_criteria.all(), prefix="criteria"),
+        QASectionFormSet(sections_data, queryset=version.qa_sections.all(), prefix="sections"),
+        QACriterionFormSet(
+            data,
+            queryset=version.qa_criteria.select_related("section"),
+            prefix="criteria",
+            form_kwargs={"section_choices": section_choices},
+        ),
     )
 
 
@@ -295,14 +307,18 @@ def _render_version(request, version: ScorecardVersion, *, forms=None, publish_f
     if version.is_published:
         context.update(
             metrics=version.metrics.all(),
-            criteria=version.qa_criteria.all(),
+            sections=version.qa_sections.all(),
+            criteria=version.qa_criteria.select_related("section"),
             is_in_force=version == version_in_force(scorecard=version.scorecard, day=today),
         )
     else:
-        version_form, metric_formset, criterion_formset = forms or _draft_forms(version)
+        version_form, metric_formset, section_formset, criterion_formset = forms or _draft_forms(
+            version
+        )
         context.update(
             version_form=version_form,
             metric_formset=metric_formset,
+            section_formset=section_formset,
             criterion_formset=criterion_formset,
             publish_form=publish_form
             or VersionPublishForm(
@@ -323,13 +339,17 @@ def editor_version(request, slug: str, number: int):
         messages.error(request, _("A published version cannot be changed: start a new draft."))
         return _render_version(request, version)
     forms = _draft_forms(version, request.POST)
-    version_form, metric_formset, criterion_formset = forms
-    if all(form.is_valid() for form in forms):
+    version_form, metric_formset, section_formset, criterion_formset = forms
+    posted = [form for form in forms if form.is_bound]
+    if all(form.is_valid() for form in posted) and qa_sections_errors_show(
+        section_formset=section_formset, criterion_formset=criterion_formset
+    ):
         try:
             scorecard_version_draft_update(
                 version=version,
                 settings=version_form.cleaned_data,
                 metrics=metric_formset.kept_rows(),
+                sections=section_formset.kept_rows() if section_formset.is_bound else None,
                 criteria=criterion_formset.kept_rows(),
             )
         except ValidationError as error:

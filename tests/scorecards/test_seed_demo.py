@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -12,7 +13,8 @@ from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from feedback.choices import ReviewReason, ReviewStatus
 from feedback.models import QAReview, ReviewerQuota, SamplingRule, SurveyResponse
-from feedback.qa_scoring import CriterionRating, qa_review_total
+from feedback.qa_scoring import qa_review_total
+from feedback.qa_selectors import criterion_rating
 from scorecards.choices import MetricCode, VersionStatus
 from scorecards.models import (
     ChangeEvent,
@@ -169,21 +171,30 @@ def test_seed_demo_moves_one_agent_between_teams_without_overlap():
 
 
 @pytest.mark.django_db
-def test_published_review_totals_follow_the_qa_formula():
+def test_published_review_totals_follow_the_qa_formula_with_the_demo_sections():
     seed(*SMALL, "--skip-scores")
 
+    # Both demo versions group their criteria in Opening, Resolution and Compliance; a wrong
+    # escalation (critical, in Compliance) fails the whole review.
+    for version in ScorecardVersion.objects.all():
+        sections = list(version.qa_sections.values_list("code", "weight", "auto_fail"))
+        assert sections == [
+            ("opening", Decimal(25), "none"),
+            ("resolution", Decimal(45), "none"),
+            ("compliance", Decimal(30), "review"),
+        ]
+        assert not version.qa_criteria.filter(section=None).exists()
+        assert version.qa_criteria.get(is_critical=True).section.code == "compliance"
+        assert version.qa_sections.get(code="compliance").translations["lv"]["label"]
+
     reviews = QAReview.objects.filter(status=ReviewStatus.PUBLISHED).prefetch_related(
-        "ratings__criterion"
+        "ratings__criterion__section"
     )
     assert reviews.exists()
     for review in reviews:
         expected = qa_review_total(
             ratings=[
-                CriterionRating(
-                    weight=rating.criterion.weight,
-                    rating=rating.rating,
-                    is_critical=rating.criterion.is_critical,
-                )
+                criterion_rating(criterion=rating.criterion, rating=rating.rating)
                 for rating in review.ratings.all()
             ]
         )
