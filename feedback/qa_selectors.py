@@ -88,8 +88,11 @@ def reviews_visible(*, principal: Principal) -> QuerySet[QAReview]:
         if not principal.is_allowed:
             return QAReview.objects.none()
         return reviews_visible_to(user=principal.user)
+    # A key is no reviewer: a calibration session's ratings stay hidden until it reveals.
     return rows_visible(
-        queryset=QAReview.objects.exclude(status=ReviewStatus.DRAFT),
+        queryset=QAReview.objects.exclude(status=ReviewStatus.DRAFT).blind_to(
+            employee_id=None, now=timezone.now()
+        ),
         principal=principal,
         day_field="interaction__opened_at__date",
         employee_field="interaction__employee",
@@ -107,8 +110,8 @@ def reviews_for_export(reviews: QuerySet[QAReview]) -> QuerySet[QAReview]:
     ).prefetch_related(
         Prefetch(
             "ratings",
-            queryset=QARating.objects.select_related("criterion").order_by(
-                "criterion__position", "pk"
+            queryset=QARating.objects.select_related("criterion__section").order_by(
+                "criterion__section__position", "criterion__position", "pk"
             ),
         ),
         Prefetch("dispute_items", queryset=QADisputeItem.objects.select_related("criterion")),

@@ -110,6 +110,12 @@ class QARatingReadSerializer(serializers.Serializer):
 
     criterion = serializers.CharField(source="criterion.code", help_text=_("The criterion's code."))
     label = serializers.CharField(source="criterion.label")
+    section = serializers.CharField(
+        source="criterion.section.code",
+        allow_null=True,
+        help_text=_("The code of the criterion's section; null when the version has none."),
+    )
+    section_label = serializers.CharField(source="criterion.section.label", allow_null=True)
     weight = serializers.FloatField(source="criterion.weight")
     is_critical = serializers.BooleanField(source="criterion.is_critical")
     rating = serializers.IntegerField(allow_null=True, help_text=_("0–4; null for N/A."))
@@ -209,6 +215,7 @@ REVIEW_FILE_COLUMNS = [
     "created_at",
     "published_at",
     "seen_at",
+    "section",
     "criterion",
     "criterion_label",
     "weight",
@@ -249,12 +256,13 @@ def review_file_rows(review: dict) -> list[list]:
     for rating in review["ratings"] or [None]:
         if rating is None:
             # A review not rated yet still has its line.
-            lines.append(head + [None] * 10)
+            lines.append(head + [None] * 11)
             continue
         item = disputed.get(rating["criterion"])
         lines.append(
             head
             + [
+                rating["section"],
                 rating["criterion"],
                 rating["label"],
                 rating["weight"],

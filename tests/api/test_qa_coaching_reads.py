@@ -13,9 +13,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from feedback import qa_services
-from feedback.choices import DisputeOutcome, ReviewStatus
+from feedback.choices import DisputeOutcome, ReviewReason, ReviewStatus
 from staff.choices import ApiScope, Role
 from tests.factories import (
+    CalibrationSessionFactory,
     CoachingActionFactory,
     CoachingSessionFactory,
     EmployeeFactory,
@@ -204,6 +205,53 @@ def test_keys_never_see_drafts_and_restricted_keys_only_their_teams(client_for, 
     _review(agent=world["agents"]["north"], version=version, status=ReviewStatus.DRAFT)
     assert _ids(client_for().get(REVIEWS)) == {north.pk, south.pk}
     assert _ids(client_for(teams=[world["teams"]["north"]]).get(REVIEWS)) == {north.pk}
+
+
+def test_keys_never_see_a_calibration_sessions_ratings_before_it_reveals(
+    client_for, world, version
+):
+    session = CalibrationSessionFactory()
+    rating = _review(
+        agent=world["agents"]["north"],
+        version=version,
+        reason=ReviewReason.CALIBRATION,
+        calibration_session=session,
+    )
+    # A second reviewer has not rated yet: the session is open until its deadline.
+    _review(
+        agent=world["agents"]["north"],
+        version=version,
+        status=ReviewStatus.DRAFT,
+        reason=ReviewReason.CALIBRATION,
+        calibration_session=session,
+    )
+    assert _ids(client_for().get(REVIEWS)) == set()
+
+    session.deadline = timezone.now() - dt.timedelta(minutes=1)
+    session.save(update_fields=["deadline"])
+    assert _ids(client_for().get(REVIEWS)) == {rating.pk}
+
+
+def test_a_sectioned_reviews_ratings_name_their_sections(client_for, world):
+    from tests.scorecards.test_qa_sections import sectioned_version
+
+    version = sectioned_version(
+        world["version"].scorecard,
+        number=world["version"].number + 5,
+        effective_from=timezone.localdate() - dt.timedelta(days=30),
+    )
+    review = _review(agent=world["agents"]["north"], version=version)
+
+    (row,) = client_for().get(REVIEWS).json()["results"]
+    assert row["id"] == review.pk
+    assert [(r["section"], r["section_label"], r["criterion"]) for r in row["ratings"]] == [
+        ("opening", "Opening", "greeting"),
+        ("opening", "Opening", "listening"),
+        ("compliance", "Compliance", "escalation"),
+        ("compliance", "Compliance", "courtesy"),
+    ]
+    lines = _csv(client_for().get(REVIEWS, {"format": "csv"}))
+    assert [line["section"] for line in lines] == ["opening", "opening", "compliance", "compliance"]
 
 
 def test_reviews_filter_by_agent_team_status_and_day(client_for, world, version):
