@@ -41,7 +41,7 @@ from tqdm import tqdm
 from crs_site.lib.numbers import quantize
 from customers.choices import Channel
 from customers.models import Customer, Interaction
-from feedback.choices import ReviewReason, ReviewStatus
+from feedback.choices import ReviewReason, ReviewStatus, SamplingRuleKind
 from feedback.models import QARating, QAReview, SurveyResponse
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.demo.builder import (
@@ -81,7 +81,7 @@ _COLUMNS = {
     QAReview: (
         "id", "interaction_id", "reviewer_id", "version_id", "status", "reason", "total",
         "comment", "created_at", "published_at", "scored_at", "dispute_reason", "disputed_at",
-        "dispute_outcome", "resolution_note", "resolved_at", "resolved_by_id",
+        "dispute_outcome", "resolution_note", "resolved_at", "resolved_by_id", "sampled_by",
     ),
     QARating: ("id", "review_id", "criterion_id", "rating", "comment"),
 }  # fmt: skip
@@ -371,7 +371,8 @@ class _Generator:
             status, stamp, total_text, created = ReviewStatus.DRAFT, _NULL, _NULL, self.now_text
         self.buffers[QAReview].write(
             f"{review_id},{interaction_id},{lead_id},{self.version.pk},{status},{ReviewReason.SAMPLE},"
-            f"{total_text},,{created},{stamp},{stamp},,{_NULL},,,{_NULL},{_NULL}\n"
+            f"{total_text},,{created},{stamp},{stamp},,{_NULL},,,{_NULL},{_NULL},"
+            f"{SamplingRuleKind.RANDOM}\n"
         )
         write = self.buffers[QARating].write
         rating_id = self.next_ids[QARating]

@@ -125,6 +125,10 @@ class _DailyScoreList(generics.ListAPIView):
         # range, streamed, so its length costs the server no more memory. Filtering happens here,
         # so a bad filter is still a 400 before the first line is sent.
         rows = self.filter_queryset(self.get_queryset())
+        # Paging does not apply to the file, but a bad page size or cursor is refused as for a
+        # page, as the other lists' files do.
+        self.paginator.get_page_size(self.request)
+        self.paginator.decode_cursor(self.request)
         lines = score_rows_csv(
             queryset=rows, values=self.row_values, serializer=self.get_serializer()
         )
