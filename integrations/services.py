@@ -22,6 +22,7 @@ from crs_site.celery import enqueue_on_commit
 from customers.services import InteractionRowsInvalid
 from integrations.choices import ConnectionKind, EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent, new_secret
+from integrations.personal import event_customer_keys
 from staff.models import Employee
 
 logger = logging.getLogger(__name__)
@@ -104,12 +105,19 @@ def event_receive(*, connection: Connection, body: bytes) -> InboundEvent:
     task that finds the event processed and does nothing.
     """
     event_type, external_id = _peek(body)
+    text = body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     event = InboundEvent(
         connection=connection,
         dedupe_key=hashlib.sha256(body).hexdigest(),
         event_type=event_type,
         external_id=external_id,
-        body=body.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+        body=text,
+        customer_keys=event_customer_keys(
+            kind=connection.kind,
+            connection_id=connection.pk,
+            settings=connection.settings,
+            body=text,
+        ),
     )
     # INSERT ... ON CONFLICT DO UPDATE of the key itself: the stored row is left as it was,
     # and its id comes back either way.
