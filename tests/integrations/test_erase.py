@@ -7,6 +7,7 @@ Metrics documents, cited in tests/integrations/test_zendesk_poller.py).
 """
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -20,7 +21,12 @@ from integrations.services import event_receive as receive
 from integrations.zendesk.poller import zendesk_poll
 from privacy.services import customer_erase
 from staff.choices import Role
-from tests.factories import CustomerFactory, EmployeeFactory, TeamMembershipFactory
+from tests.factories import (
+    CustomerFactory,
+    EmployeeFactory,
+    InboundEventFactory,
+    TeamMembershipFactory,
+)
 from tests.integrations import chatwoot_payloads as cw
 from tests.integrations.zendesk_fake import ticket, user
 
@@ -187,3 +193,16 @@ def test_erase_removes_zendesk_tickets_that_were_never_written(zendesk, zendesk_
         )
     )
     assert remaining == {"4"}
+
+
+def test_events_stored_before_keep_their_keys_from_the_migration(chatwoot):
+    from django.apps import apps
+
+    migration = importlib.import_module("integrations.migrations.0003_inbound_event_customer_keys")
+    body = cw.body({**_conversation(), "event": "conversation_created"}).decode()
+    old = InboundEventFactory(connection=chatwoot, body=body, customer_keys=[])
+
+    migration._keys_fill(apps, None)
+
+    old.refresh_from_db()
+    assert f"id:chatwoot-{chatwoot.pk}-{cw.CONTACT['id']}" in old.customer_keys
