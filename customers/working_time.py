@@ -5,7 +5,9 @@ the working time from opening to first response (`Interaction.first_response_wor
 the engine counts response_sla and first_response_minutes from it instead of the clock time
 (docs/SCORING.md, business hours). Every write of an interaction fills it
 (`interactions_working_time_fill`); saving or removing a calendar recomputes the team's
-interactions and marks the days whose figures change (`working_calendar_save`).
+interactions and marks the days whose figures change (`working_calendar_save`), and so does
+moving an employee to another team or correcting their membership for the days it changes
+(`employee_working_times_recompute`, called by scorecards.services.changes).
 """
 
 import datetime as dt
@@ -145,6 +147,54 @@ def _team_working_times_recompute(team: Team, calendar: WorkingCalendar | None) 
     Interaction.objects.bulk_update(changed, ["first_response_working_time"])
     days_mark_dirty(pairs=pairs)
     return count + len(changed)
+
+
+def employee_working_times_recompute(
+    *, employee_id: int, date_from: dt.date, date_to: dt.date | None = None
+) -> int:
+    """Recompute the stored working time to first response of the employee's interactions
+    opened from `date_from` to `date_to` (None: on), after their team on those days changed
+    (a move, a corrected or deleted membership): the other team may have another calendar, or
+    none. Mark the days whose value changes for rescoring; return how many interactions changed.
+    """
+    # A day around the range: the database's date of a moment may differ from the
+    # organisation's; the fill decides each interaction's team by its organisation day.
+    interactions = Interaction.objects.filter(
+        employee_id=employee_id, opened_at__date__gte=date_from - dt.timedelta(days=1)
+    )
+    if date_to is not None:
+        interactions = interactions.filter(opened_at__date__lte=date_to + dt.timedelta(days=1))
+    count = 0
+    pairs: set[Pair] = set()
+    batch: list[Interaction] = []
+    rows = (
+        interactions.only(
+            "pk", "employee_id", "opened_at", "first_response_at", "first_response_working_time"
+        )
+        .order_by("pk")
+        .iterator(chunk_size=_RECOMPUTE_BATCH)
+    )
+    for interaction in rows:
+        batch.append(interaction)
+        if len(batch) >= _RECOMPUTE_BATCH:
+            count += _batch_recompute(batch, pairs)
+            batch = []
+    count += _batch_recompute(batch, pairs)
+    days_mark_dirty(pairs=pairs)
+    return count
+
+
+def _batch_recompute(batch: list[Interaction], pairs: set[Pair]) -> int:
+    stored = [i.first_response_working_time for i in batch]
+    interactions_working_time_fill(batch)
+    changed = [
+        i
+        for i, before in zip(batch, stored, strict=True)
+        if i.first_response_working_time != before
+    ]
+    Interaction.objects.bulk_update(changed, ["first_response_working_time"])
+    pairs.update((i.employee_id, local_day(i.opened_at)) for i in changed)
+    return len(changed)
 
 
 @transaction.atomic

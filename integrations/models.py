@@ -104,6 +104,9 @@ class InboundEvent(models.Model):
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     message_id = models.CharField(_("message id"), max_length=100, blank=True)
     body = models.TextField(_("raw body"))
+    # The customers the body names (integrations.personal), written when it is stored: erasing
+    # a customer erases every event about it, written into an interaction or not.
+    customer_keys = models.JSONField(_("customer keys"), default=list, blank=True, editable=False)
     # The helpdesk's own time of the state the event carries (Chatwoot: the conversation's
     # updated_at): an event older than one already applied does not roll the state back.
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)

@@ -22,6 +22,7 @@ from crs_site.celery import enqueue_on_commit
 from customers.services import InteractionRowsInvalid
 from integrations.choices import ConnectionKind, EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent, new_secret
+from integrations.personal import event_customer_keys
 from staff.models import Employee
 
 logger = logging.getLogger(__name__)
@@ -80,18 +81,19 @@ def _enqueue(event_ids: Iterable[int]) -> None:
         enqueue_on_commit(tasks.inbound_event_process, event_id)
 
 
-def _peek(body: bytes) -> tuple[str, str]:
-    """The event type and conversation id, for the pages; the task reads the body properly."""
+def _peek(body: bytes) -> tuple[str, str, dict | None]:
+    """The event type and conversation id, for the pages, and the decoded body (None if it is
+    not a JSON object); the task reads the body properly."""
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return "", ""
+        return "", "", None
     if not isinstance(payload, dict):
-        return "", ""
+        return "", "", None
     event_type = str(payload.get("event") or "")[:60]
     conversation = payload.get("conversation") if event_type.startswith("message_") else payload
     conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
-    return event_type, ("" if conversation_id is None else str(conversation_id)[:100])
+    return event_type, ("" if conversation_id is None else str(conversation_id)[:100]), payload
 
 
 def event_receive(*, connection: Connection, body: bytes) -> InboundEvent:
@@ -103,13 +105,21 @@ def event_receive(*, connection: Connection, body: bytes) -> InboundEvent:
     beat sweep queues it later, so a stored event is never lost. A repeated delivery queues a
     task that finds the event processed and does nothing.
     """
-    event_type, external_id = _peek(body)
+    event_type, external_id, payload = _peek(body)
+    text = body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     event = InboundEvent(
         connection=connection,
         dedupe_key=hashlib.sha256(body).hexdigest(),
         event_type=event_type,
         external_id=external_id,
-        body=body.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+        body=text,
+        customer_keys=event_customer_keys(
+            kind=connection.kind,
+            connection_id=connection.pk,
+            settings=connection.settings,
+            body=text,
+            payload=payload,
+        ),
     )
     # INSERT ... ON CONFLICT DO UPDATE of the key itself: the stored row is left as it was,
     # and its id comes back either way.

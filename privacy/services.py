@@ -14,6 +14,7 @@ from django.utils import timezone
 from customers.models import Customer, Interaction
 from feedback.models import SurveyInvitation, SurveyResponse
 from integrations.models import InboundEvent
+from integrations.personal import customer_keys, events_naming
 
 ERASED_SUBJECT = "[erased]"
 
@@ -24,10 +25,12 @@ def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Cus
 
     The customer row, its interactions and their survey responses stay (times, channels, flags,
     ratings: what the scores are computed from), so no score changes and no day is marked for
-    rescoring; names, contact details, free text and external ids go, and open survey links
-    close. Erasing twice is harmless.
+    rescoring; names, contact details, free text and external ids go, open survey links
+    close, and the raw helpdesk events naming it (by its external id or e-mail) are deleted.
+    Erasing twice is harmless.
     """
     stored = Customer.objects.select_for_update().get(pk=customer.pk)
+    keys = customer_keys(external_id=stored.external_id, email=stored.email)
     stored.name = f"Erased customer #{stored.pk}"
     stored.company = ""
     stored.email = ""
@@ -45,8 +48,11 @@ def customer_erase(*, customer: Customer, now: dt.datetime | None = None) -> Cus
     SurveyInvitation.objects.filter(
         interaction__customer=stored, used_at__isnull=True, expires_at__gt=stored.erased_at
     ).update(expires_at=stored.erased_at)
-    # The helpdesk deliveries about its conversations hold its name and address, raw.
+    # The helpdesk deliveries about it hold its name and address, raw: those that wrote its
+    # interactions, and those that never did (refused, pending, held, a survey answer, a
+    # ticket not written), found by the customer keys each event keeps.
     InboundEvent.objects.filter(interaction__customer=stored).delete()
+    events_naming(InboundEvent.objects.all(), keys).delete()
     return stored
 
 

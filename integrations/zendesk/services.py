@@ -25,7 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2 import sql
-from psycopg2.extras import execute_values
+from psycopg2.extras import Json, execute_values
 
 from customers.batch import interactions_push
 from customers.models import Interaction
@@ -33,6 +33,7 @@ from customers.services import InteractionRowsInvalid, interaction_delete
 from feedback.services import survey_responses_upsert
 from integrations.choices import EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent
+from integrations.personal import event_customer_keys
 from integrations.zendesk.client import ExportPage
 from integrations.zendesk.mapping import (
     ESCALATION_GROUPS,
@@ -86,12 +87,20 @@ def _page_works(*, connection: Connection, page: ExportPage) -> list[_Work]:
         ]
         kept = {key: value for key, value in ticket.items() if key not in UNREAD_PERSONAL}
         payload = {"ticket": kept, "metric_set": metric_sets.get(ticket_id), "users": named}
+        body = json.dumps(payload, separators=(",", ":"))
         event = InboundEvent(
             connection=connection,
             dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
             event_type=EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
             external_id=str(ticket_id)[:100],
-            body=json.dumps(payload, separators=(",", ":")),
+            body=body,
+            customer_keys=event_customer_keys(
+                kind=connection.kind,
+                connection_id=connection.pk,
+                settings=connection.settings,
+                body=body,
+                payload=payload,
+            ),
         )
         works.append(_Work(event=event, payload=payload))
     return works
@@ -284,6 +293,10 @@ def _supersede(*, connection: Connection, works: Sequence[_Work]) -> None:
     )
 
 
+# Columns whose values go to PostgreSQL as JSON (the others are plain text, numbers and times).
+_JSON_COLUMNS = frozenset({"customer_keys"})
+
+
 def _events_insert(*, events: Sequence[InboundEvent]) -> None:
     """Insert events in one statement per thousand, values as they are (plain text, numbers
     and times): Django's bulk_create prepares each of the fields of each row one by one.
@@ -305,7 +318,15 @@ def _events_insert(*, events: Sequence[InboundEvent]) -> None:
         execute_values(
             cursor.cursor,
             statement.as_string(cursor.cursor),
-            [tuple(getattr(e, f.attname) for f in fields) for e in events],
+            [
+                tuple(
+                    Json(getattr(e, f.attname))
+                    if f.attname in _JSON_COLUMNS
+                    else getattr(e, f.attname)
+                    for f in fields
+                )
+                for e in events
+            ],
             page_size=1000,
         )
 

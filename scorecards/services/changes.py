@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.working_time import employee_working_times_recompute
 from scorecards.choices import ChangeKind
 from scorecards.dirty import days_mark_dirty
 from scorecards.models import ChangeEvent
@@ -102,6 +103,8 @@ def team_member_join(
     """
     today = today or timezone.localdate()
     membership = membership_start(employee=employee, team=team, starts_on=starts_on)
+    # From the move on the interactions count the new team's working hours (or the clock).
+    employee_working_times_recompute(employee_id=employee.pk, date_from=starts_on)
     change_event_record(
         day=starts_on,
         team=team,
@@ -139,6 +142,14 @@ def team_membership_update(
     before, after = _membership_days(stored, today), _membership_days(membership, today)
     changed = before ^ after if stored.team_id == membership.team_id else before | after
     days_mark_dirty(pairs=[(membership.employee_id, day) for day in changed])
+    # The days it covered before or covers now may have another calendar (or none) now.
+    employee_working_times_recompute(
+        employee_id=membership.employee_id,
+        date_from=min(stored.starts_on, membership.starts_on),
+        date_to=None
+        if stored.ends_on is None or membership.ends_on is None
+        else max(stored.ends_on, membership.ends_on),
+    )
     return membership
 
 
@@ -147,8 +158,11 @@ def team_membership_delete(*, membership: TeamMembership, today: dt.date | None 
     """Delete a membership entered by mistake; the past days it covered are rescored."""
     days = _membership_days(membership, today or timezone.localdate())
     employee_id = membership.employee_id
+    starts_on, ends_on = membership.starts_on, membership.ends_on
     membership.delete()
     days_mark_dirty(pairs=[(employee_id, day) for day in days])
+    # Those days have no team now: their response times count the clock.
+    employee_working_times_recompute(employee_id=employee_id, date_from=starts_on, date_to=ends_on)
 
 
 def _membership_days(membership: TeamMembership, today: dt.date) -> set[dt.date]:

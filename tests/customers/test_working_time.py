@@ -11,7 +11,12 @@ from customers.services import interaction_create, interaction_update, interacti
 from customers.working_time import working_calendar_remove, working_calendar_save
 from scorecards.engine.rows import scores_compute
 from scorecards.models import DirtyDay, EmployeeDailyScore
-from staff.models import WorkingCalendar
+from scorecards.services.changes import (
+    team_member_join,
+    team_membership_delete,
+    team_membership_update,
+)
+from staff.models import TeamMembership, WorkingCalendar
 from tests.factories import (
     CustomerFactory,
     EmployeeFactory,
@@ -209,3 +214,90 @@ def test_hours_page_for_the_team_manager(client, team, agent):
     TeamFactory().managers.add(other)
     client.force_login(other.user)
     assert client.get(url).status_code == 404
+
+
+EIGHT_TO_SIX = [(dt.time(8), dt.time(18))] * 5 + [(None, None)] * 2
+
+
+@pytest.fixture
+def moved(team, agent):
+    """The agent's Friday-evening interaction, and one a week before, under the 9-17 calendar."""
+    working_calendar_save(team=team, country="LV", hours=NINE_TO_FIVE)
+    friday = _friday_evening(agent)
+    week_before = interaction_create(
+        employee=agent,
+        customer=CustomerFactory(),
+        channel="email",
+        subject="Earlier",
+        opened_at=at(FRIDAY - dt.timedelta(days=7), 16, 50),
+        first_response_at=at(MONDAY - dt.timedelta(days=7), 9, 20),
+    )
+    assert friday.first_response_working_time == dt.timedelta(minutes=30)
+    DirtyDay.objects.all().delete()
+    return friday, week_before
+
+
+def test_a_move_to_a_team_with_another_calendar_recomputes_the_days_after_it(team, agent, moved):
+    friday, week_before = moved
+    other = TeamFactory(scorecard=team.scorecard)
+    working_calendar_save(team=other, country="LV", hours=EIGHT_TO_SIX)
+
+    team_member_join(employee=agent, team=other, starts_on=FRIDAY, today=MONDAY)
+
+    friday.refresh_from_db()
+    week_before.refresh_from_db()
+    # Friday 16:50-18:00 and Monday 08:00-09:20 under the new team's hours.
+    assert friday.first_response_working_time == dt.timedelta(minutes=70 + 80)
+    assert week_before.first_response_working_time == dt.timedelta(minutes=30)
+    assert (agent.pk, FRIDAY) in set(DirtyDay.objects.values_list("employee_id", "day"))
+    assert (agent.pk, FRIDAY - dt.timedelta(days=7)) not in set(
+        DirtyDay.objects.values_list("employee_id", "day")
+    )
+
+
+def test_a_move_to_a_team_without_a_calendar_counts_the_clock_again(team, agent, moved):
+    friday, week_before = moved
+
+    team_member_join(employee=agent, team=TeamFactory(), starts_on=FRIDAY, today=MONDAY)
+
+    friday.refresh_from_db()
+    week_before.refresh_from_db()
+    assert friday.first_response_working_time is None
+    assert week_before.first_response_working_time == dt.timedelta(minutes=30)
+
+
+def test_correcting_or_deleting_a_membership_recomputes_the_days_it_changes(team, agent, moved):
+    friday, week_before = moved
+    other = TeamFactory(scorecard=team.scorecard)
+    working_calendar_save(team=other, country="LV", hours=EIGHT_TO_SIX)
+    membership = team_member_join(
+        employee=agent, team=other, starts_on=FRIDAY - dt.timedelta(days=7), today=MONDAY
+    )
+    week_before.refresh_from_db()
+    assert week_before.first_response_working_time == dt.timedelta(minutes=150)
+    DirtyDay.objects.all().delete()
+
+    # The move was a week later than entered: the week before is the old team's again.
+    team_membership_update(
+        membership=membership, team=other, starts_on=FRIDAY, ends_on=None, today=MONDAY
+    )
+    old = TeamMembership.objects.get(employee=agent, team=team)
+    team_membership_update(
+        membership=old,
+        team=team,
+        starts_on=old.starts_on,
+        ends_on=FRIDAY - dt.timedelta(days=1),
+        today=MONDAY,
+    )
+    week_before.refresh_from_db()
+    friday.refresh_from_db()
+    assert week_before.first_response_working_time == dt.timedelta(minutes=30)
+    assert friday.first_response_working_time == dt.timedelta(minutes=150)
+    assert (agent.pk, FRIDAY - dt.timedelta(days=7)) in set(
+        DirtyDay.objects.values_list("employee_id", "day")
+    )
+
+    # Entered by mistake: without a team the clock counts.
+    team_membership_delete(membership=membership, today=MONDAY)
+    friday.refresh_from_db()
+    assert friday.first_response_working_time is None
