@@ -128,10 +128,13 @@ class QADisputeForm(forms.Form):
     def __init__(self, *args, review: QAReview, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
-        for rating in review.ratings.select_related("criterion").order_by(
+        # The rated criteria, one per row (grouped under their sections by the page).
+        self.criteria = []
+        for rating in review.ratings.select_related("criterion__section").order_by(
             "criterion__position", "criterion__pk"
         ):
             criterion = rating.criterion
+            self.criteria.append(criterion)
             label = criterion.localized("label", language)
             pick = f"dispute_{criterion.pk}"
             self.fields[pick] = forms.BooleanField(
@@ -188,7 +191,9 @@ class QAResolveForm(forms.Form):
 
     def __init__(self, *args, review: QAReview, language: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = list(review.dispute_items.select_related("criterion"))
+        self.items = list(review.dispute_items.select_related("criterion__section"))
+        # The disputed criteria, one per row (grouped under their sections by the page).
+        self.criteria = [item.criterion for item in self.items]
         self.rows = []
         for item in self.items:
             pk = item.criterion_id
