@@ -345,14 +345,14 @@ def test_session_ratings_never_change_the_agents_qa_score(
     )
     day = local_day(scored.published_at)
     scores_compute(date_from=day, date_to=day)
-    before = EmployeeDailyScore.objects.get(employee=agent, day=day).metric_scores["qa"]
+    before = EmployeeDailyScore.objects.get(employee=agent, day=day).metrics["qa"]
 
     for interaction in interactions:
         for name in ("ann", "ben", "cid"):
             _rate(session, people[name], interaction, criteria, greeting=0, solving=0, courtesy=0)
     scores_compute(date_from=day, date_to=day)
 
-    after = EmployeeDailyScore.objects.get(employee=agent, day=day).metric_scores["qa"]
+    after = EmployeeDailyScore.objects.get(employee=agent, day=day).metrics["qa"]
     assert Decimal(str(before["value"])) == Decimal("100")
     assert after == before
 
