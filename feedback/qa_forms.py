@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Interaction
@@ -19,7 +20,8 @@ from staff.models import Employee
 NOT_APPLICABLE = "na"
 RATING_CHOICES = [
     (NOT_APPLICABLE, _("N/A")),
-    *[(str(value), f"{value} — {label}") for value, label in Rating.choices],
+    # Lazy, so each request shows the rating names in its reader's language.
+    *[(str(value), format_lazy("{} — {}", value, label)) for value, label in Rating.choices],
 ]
 
 

@@ -236,3 +236,21 @@ def test_the_rules_page_marks_an_out_of_date_section_label(client, agent, versio
     assert STALE_NOTE in heading
     opening = html.split('data-section="opening"')[1].split('data-section="compliance"')[0]
     assert STALE_NOTE not in opening.split('data-criterion="')[0]
+
+
+def test_the_dispute_and_its_resolution_name_the_ratings_in_the_readers_language(
+    client, team, agent, manager, criteria
+):
+    review = _published(_interaction(agent), manager, criteria)
+    client.force_login(_in_russian(agent).user)
+    dispute = client.get(reverse("qa:review_detail", args=[review.pk])).content.decode()
+    qa_services.qa_review_dispute(
+        review=review, agent=agent, proposals={criteria["escalation"].pk: (4, "Checked.")}
+    )
+    client.force_login(_in_russian(_second_manager(team)).user)
+
+    resolve = client.get(reverse("qa:review_resolve", args=[review.pk])).content.decode()
+
+    for html in (dispute, resolve):
+        assert "4 — Отлично" in html
+        assert "Excellent" not in html and "Meets expectations" not in html
