@@ -51,15 +51,19 @@ def test_a_published_version_shows_its_translations_read_only(client, admin, tea
     rows = block.split('data-testid="row-translations"')[1:]
     assert len(rows) == 3
     intro, compliance, greeting = rows
-    assert "Laipni lūdzam." in intro and 'lang="lv"' in intro
+    assert "Laipni lūdzam." in intro
+    assert 'lang="lv"' in intro
     assert "QA section: Compliance" in compliance
-    assert "Соблюдение" in compliance and "Atitiktis" in compliance
+    assert "Соблюдение" in compliance
+    assert "Atitiktis" in compliance
     # Only the Russian label was written from another English text.
     assert compliance.count('data-testid="stale-translation"') == 1
     assert 'data-testid="stale-count"' in compliance
-    assert "Приветствие" in greeting and "stale" not in greeting
+    assert "Приветствие" in greeting
+    assert "stale" not in greeting
     # Read-only: no field to type into.
-    assert "<input" not in block and "<textarea" not in block
+    assert "<input" not in block
+    assert "<textarea" not in block
 
 
 def test_a_published_version_without_translations_says_so(client, admin, team):
