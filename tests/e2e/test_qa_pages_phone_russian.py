@@ -141,7 +141,31 @@ def world():
     qa_services.qa_review_save_and_publish(
         review=rated, actor=ann, ratings={criterion.pk: (3, "") for criterion in criteria.values()}
     )
+    closed = calibration_services.calibration_session_create(
+        title="Калибровка: февраль",
+        deadline=timezone.now() + dt.timedelta(days=3),
+        interactions=[
+            InteractionFactory(
+                employee=agent,
+                subject=f"Возврат товара, обращение {number}",
+                opened_at=opened + dt.timedelta(minutes=10 + number),
+                resolved_at=opened + dt.timedelta(hours=2),
+            )
+            for number in range(2)
+        ],
+        reviewers=[ann, ben],
+        actor=lead,
+    )
+    for reviewer, value in ((ann, 1), (ben, 4)):
+        for review in closed.reviews.filter(reviewer=reviewer):
+            qa_services.qa_review_save_and_publish(
+                review=review,
+                actor=reviewer,
+                ratings={criterion.pk: (value, "") for criterion in criteria.values()},
+            )
+    calibration_services.calibration_session_close(session=closed, actor=lead)
     return {
+        "closed": closed,
         "version": version,
         "review": review,
         "disputed": disputed,
@@ -179,6 +203,7 @@ def test_a_manager_reads_the_qa_pages_in_russian_on_a_phone(browser, live_server
         reverse("qa:calibration_sessions"),
         reverse("qa:calibration_session_new"),
         reverse("qa:calibration_session", args=[session.pk]),
+        reverse("qa:calibration_session", args=[world["closed"].pk]),
         reverse("qa:calibration_detail", args=[world["interaction"].pk]),
         reverse("qa:sampling"),
         reverse("qa:review_edit", args=[world["draft"].pk]),

@@ -179,6 +179,36 @@ def test_the_calibration_session_groups_each_interactions_criteria_under_their_s
     assert 'data-testid="section-auto-fail"' in compliance
 
 
+def test_the_reference_form_of_a_closed_session_groups_the_criteria_under_their_sections(
+    client, team, agent, manager, criteria
+):
+    interaction = _interaction(agent)
+    reviewers = [_second_manager(team), _second_manager(team)]
+    session = calibration_services.calibration_session_create(
+        title="Sections",
+        deadline=timezone.now() + dt.timedelta(days=3),
+        interactions=[interaction],
+        reviewers=reviewers,
+        actor=manager,
+    )
+    for reviewer in reviewers:
+        qa_services.qa_review_save_and_publish(
+            review=QAReview.objects.get(calibration_session=session, reviewer=reviewer),
+            actor=reviewer,
+            ratings={criterion.pk: (3, "") for criterion in criteria.values()},
+        )
+    calibration_services.calibration_session_close(session=session, actor=manager)
+    client.force_login(manager.user)
+
+    html = client.get(reverse("qa:calibration_session", args=[session.pk])).content.decode()
+
+    form = html.split('data-testid="reference-form"')[1].split("</form>")[0]
+    opening, compliance = form.split('data-testid="reference-section"')[1:]
+    assert f'name="i{interaction.pk}-reference_{criteria["greeting"].pk}"' in opening
+    assert f'name="i{interaction.pk}-reference_{criteria["escalation"].pk}"' in compliance
+    assert 'data-testid="section-auto-fail"' in compliance
+
+
 # ---- translations out of date ----------------------------------------------------------------
 
 
