@@ -146,3 +146,11 @@ class CalibrationReferenceForm(ServiceErrorsMixin, forms.Form):
             }
             for row in self.spread.rows
         ]
+
+    def groups(self) -> list[tuple]:
+        """Return the rows under their QA sections, as the spread groups them (`groups`)."""
+        fields = {item["row"].criterion_id: item for item in self.rows()}
+        return [
+            (group, [fields[row.criterion_id] for row in group.rows])
+            for group in self.spread.groups
+        ]

@@ -14,6 +14,7 @@ from crs_site.lib.numbers import quantize
 from customers.models import Interaction
 from feedback.choices import ReviewStatus
 from feedback.models import CalibrationReference, CalibrationSession, QARating, QAReview
+from feedback.qa_selectors import CriteriaSection, criteria_sections
 from staff.choices import Role
 from staff.models import Employee
 from staff.selectors import employee_for_user, is_admin, role_for_user
@@ -105,6 +106,8 @@ class InteractionSpread:
     interaction: Interaction
     reviews: list  # QAReview or None, one per column reviewer
     rows: list[CriterionSpread]
+    # The rows again, grouped under the version's QA sections (one group without sections).
+    groups: list[CriteriaSection]
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ def calibration_session_view(
         .select_related("version")
         .prefetch_related(
             Prefetch("ratings", queryset=QARating.objects.only("review", "criterion", "rating")),
-            "version__qa_criteria",
+            "version__qa_criteria__section",
         )
     )
     by_key = {(review.interaction_id, review.reviewer_id): review for review in readable}
@@ -238,7 +241,12 @@ def calibration_session_view(
                     distances=distances,
                 )
             )
-        spreads.append(InteractionSpread(interaction=interaction, reviews=reviews, rows=rows))
+        groups = criteria_sections(
+            criteria=list(criteria.values()), rows=rows, ratings={}, language=language
+        )
+        spreads.append(
+            InteractionSpread(interaction=interaction, reviews=reviews, rows=rows, groups=groups)
+        )
     distances = [
         ReviewerDistance(
             reviewer=reviewer,

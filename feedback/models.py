@@ -366,7 +366,8 @@ class SamplingRule(models.Model):
     """One of a team's weekly sampling rules, switched on or off by its managers.
 
     A team without a row for a kind uses `sampling_rules_for_teams`' default: the random sample
-    on at the team's `qa_sample_size`, the other rules off.
+    on at three per agent, the other rules off. The random rule's `per_agent` is the one place a
+    team's weekly sample size lives (migration 0009 moved the old team field's values here).
     """
 
     team = models.ForeignKey(

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Interaction
@@ -19,7 +20,8 @@ from staff.models import Employee
 NOT_APPLICABLE = "na"
 RATING_CHOICES = [
     (NOT_APPLICABLE, _("N/A")),
-    *[(str(value), f"{value} — {label}") for value, label in Rating.choices],
+    # Lazy, so each request shows the rating names in its reader's language.
+    *[(str(value), format_lazy("{} — {}", value, label)) for value, label in Rating.choices],
 ]
 
 
@@ -128,10 +130,13 @@ class QADisputeForm(forms.Form):
     def __init__(self, *args, review: QAReview, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
-        for rating in review.ratings.select_related("criterion").order_by(
+        # The rated criteria, one per row (grouped under their sections by the page).
+        self.criteria = []
+        for rating in review.ratings.select_related("criterion__section").order_by(
             "criterion__position", "criterion__pk"
         ):
             criterion = rating.criterion
+            self.criteria.append(criterion)
             label = criterion.localized("label", language)
             pick = f"dispute_{criterion.pk}"
             self.fields[pick] = forms.BooleanField(
@@ -188,7 +193,9 @@ class QAResolveForm(forms.Form):
 
     def __init__(self, *args, review: QAReview, language: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = list(review.dispute_items.select_related("criterion"))
+        self.items = list(review.dispute_items.select_related("criterion__section"))
+        # The disputed criteria, one per row (grouped under their sections by the page).
+        self.criteria = [item.criterion for item in self.items]
         self.rows = []
         for item in self.items:
             pk = item.criterion_id

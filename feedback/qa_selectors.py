@@ -268,6 +268,7 @@ class CalibrationRow:
     label: str
     weight: Decimal
     is_critical: bool
+    criterion: object
     # One entry per review, in the order of `CalibrationComparison.reviews`: 0..4, None for N/A,
     # "" when the reviewer has not rated it yet.
     ratings: list
@@ -280,6 +281,8 @@ class CalibrationComparison:
     reviews: list[QAReview]
     rows: list[CalibrationRow]
     total_spread: Decimal | None
+    # The rows again, grouped under the QA sections (one group without sections).
+    sections: list[CriteriaSection] = field(default_factory=list)
 
 
 def calibration_comparison(
@@ -291,7 +294,7 @@ def calibration_comparison(
         QAReview.objects.filter(interaction=interaction)
         .blind_to(employee_id=viewer.pk, now=timezone.now())
         .select_related("reviewer__user", "version")
-        .prefetch_related("ratings__criterion", "version__qa_criteria")
+        .prefetch_related("ratings__criterion", "version__qa_criteria__section")
         .order_by("reviewer__user__first_name", "reviewer__user__last_name", "pk")
     )
     criteria = {}
@@ -311,6 +314,7 @@ def calibration_comparison(
                 label=criterion.localized("label", language),
                 weight=criterion.weight,
                 is_critical=criterion.is_critical,
+                criterion=criterion,
                 ratings=ratings,
                 spread=max(rated) - min(rated) if rated else None,
             )
@@ -321,6 +325,9 @@ def calibration_comparison(
         reviews=reviews,
         rows=rows,
         total_spread=max(totals) - min(totals) if totals else None,
+        sections=criteria_sections(
+            criteria=list(criteria.values()), rows=rows, ratings={}, language=language
+        ),
     )
 
 

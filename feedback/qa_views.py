@@ -341,6 +341,7 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
     criteria = list(review.version.qa_criteria.all())
     rows = [
         {
+            "criterion": criterion,
             "label": criterion.localized("label", language),
             "description": criterion.localized("description", language),
             "is_critical": criterion.is_critical,
@@ -363,6 +364,11 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
         "events": list(review.events.all()),
         "can_dispute": dispute_form is not None,
         "dispute_form": dispute_form,
+        "dispute_sections": []
+        if dispute_form is None
+        else selectors.criteria_sections(
+            criteria=dispute_form.criteria, rows=dispute_form.rows, ratings={}, language=language
+        ),
         "can_resolve": _can_resolve(request, employee, review),
         "can_mark_seen": review.seen_at is None
         and review.status != ReviewStatus.DRAFT
@@ -505,7 +511,8 @@ def review_resolve(request, review_id: int):
     review = _visible_review(request, review_id)
     if not _can_resolve(request, employee, review):
         raise Http404
-    form = QAResolveForm(request.POST or None, review=review, language=_language())
+    language = _language()
+    form = QAResolveForm(request.POST or None, review=review, language=language)
     if request.method == "POST" and form.is_valid():
         try:
             services.qa_review_resolve(
@@ -522,7 +529,14 @@ def review_resolve(request, review_id: int):
     return render(
         request,
         "feedback/qa/review_resolve.html",
-        {"review": review, "form": form, "events": list(review.events.all())},
+        {
+            "review": review,
+            "form": form,
+            "sections": selectors.criteria_sections(
+                criteria=form.criteria, rows=form.rows, ratings={}, language=language
+            ),
+            "events": list(review.events.all()),
+        },
     )
 
 

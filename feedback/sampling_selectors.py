@@ -18,24 +18,27 @@ from staff.models import Employee, Team
 from staff.selectors import role_for_user, teams_visible_to
 
 DEFAULT_NEW_HIRE_WEEKS = 4
+# A team's weekly random sample per agent until its managers change it. The random rule is the
+# only place the sample size lives (a team has no field of its own for it).
+DEFAULT_PER_AGENT = 3
 
 
 def sampling_rule_default(*, team: Team, kind: str) -> SamplingRule:
     """Return the unsaved rule a team has until its managers change it: the random sample on
-    at the team's `qa_sample_size` (what sampling did before there were rules), the rest off."""
+    at `DEFAULT_PER_AGENT`, the rest off (a new hire's sample twice the random one)."""
     if kind == SamplingRuleKind.RANDOM:
         return SamplingRule(
             team=team,
             kind=kind,
-            is_enabled=team.qa_sample_size > 0,
-            per_agent=team.qa_sample_size,
+            is_enabled=True,
+            per_agent=DEFAULT_PER_AGENT,
             new_hire_weeks=DEFAULT_NEW_HIRE_WEEKS,
         )
     return SamplingRule(
         team=team,
         kind=kind,
         is_enabled=False,
-        per_agent=max(team.qa_sample_size * 2, 1),
+        per_agent=DEFAULT_PER_AGENT * 2,
         new_hire_weeks=DEFAULT_NEW_HIRE_WEEKS,
     )
 

@@ -16,7 +16,13 @@ from scorecards.choices import (
     SectionAutoFail,
     VersionStatus,
 )
-from scorecards.translations import translations_stale_any
+from scorecards.translations import (
+    CRITERION_TEXTS,
+    METRIC_TEXTS,
+    SECTION_TEXTS,
+    VERSION_TEXTS,
+    translations_stale_any,
+)
 
 
 class Scorecard(models.Model):
@@ -42,6 +48,8 @@ class ScorecardVersion(models.Model):
     The rule is held twice: `save()` refuses here, and on PostgreSQL the trigger
     `scorecard_version_immutable` refuses any other writer (raw SQL, bulk updates).
     """
+
+    TRANSLATED_TEXTS = VERSION_TEXTS
 
     scorecard = models.ForeignKey(
         Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="versions"
@@ -121,8 +129,10 @@ class ScorecardVersion(models.Model):
     def localized(self, field: str, language: str) -> str:
         return self.translations.get(language, {}).get(field) or getattr(self, field)
 
-    def translation_outdated(self, fields: tuple[str, ...], language: str) -> bool:
-        """Tell whether any of the fields' translations predates a change of its English."""
+    def translation_outdated(self, fields: tuple[str, ...] | None, language: str) -> bool:
+        """Tell whether any of the fields' translations (all its rule texts when None) predates
+        a change of its English."""
+        fields = self.TRANSLATED_TEXTS if fields is None else fields
         return translations_stale_any(
             self.translations, language, {name: getattr(self, name) for name in fields}
         )
@@ -130,6 +140,9 @@ class ScorecardVersion(models.Model):
 
 class _VersionPart(models.Model):
     """A row that belongs to a version and is frozen with it."""
+
+    # The rule texts its `translations` hold (scorecards/translations.py), set per model.
+    TRANSLATED_TEXTS: tuple[str, ...] = ()
 
     translations = models.JSONField(_("translations"), default=dict, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -155,14 +168,17 @@ class _VersionPart(models.Model):
     def localized(self, field: str, language: str) -> str:
         return self.translations.get(language, {}).get(field) or getattr(self, field)
 
-    def translation_outdated(self, fields: tuple[str, ...], language: str) -> bool:
-        """Tell whether any of the fields' translations predates a change of its English."""
+    def translation_outdated(self, fields: tuple[str, ...] | None, language: str) -> bool:
+        """Tell whether any of the fields' translations (all its rule texts when None) predates
+        a change of its English."""
+        fields = self.TRANSLATED_TEXTS if fields is None else fields
         return translations_stale_any(
             self.translations, language, {name: getattr(self, name) for name in fields}
         )
 
 
 class Metric(_VersionPart):
+    TRANSLATED_TEXTS = METRIC_TEXTS
     version = models.ForeignKey(
         ScorecardVersion,
         verbose_name=_("version"),
@@ -206,6 +222,8 @@ class Metric(_VersionPart):
 class QASection(_VersionPart):
     """A group of QA criteria with its own weight among the sections (docs/SCORING.md)."""
 
+    TRANSLATED_TEXTS = SECTION_TEXTS
+
     version = models.ForeignKey(
         ScorecardVersion,
         verbose_name=_("version"),
@@ -248,6 +266,8 @@ class QASection(_VersionPart):
 
 
 class QACriterion(_VersionPart):
+    TRANSLATED_TEXTS = CRITERION_TEXTS
+
     version = models.ForeignKey(
         ScorecardVersion,
         verbose_name=_("version"),

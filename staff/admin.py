@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import Employee, Team, TeamMembership
@@ -50,7 +52,7 @@ class EmployeeUserAdmin(UserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "scorecard", "qa_sample_size", "survey_rate_percent"]
+    list_display = ["name", "slug", "scorecard", "survey_rate_percent"]
     list_filter = ["scorecard"]
     list_select_related = ["scorecard"]
     search_fields = ["name", "slug"]
@@ -62,7 +64,7 @@ class TeamAdmin(admin.ModelAdmin):
             _("Quality and surveys"),
             {
                 "fields": [
-                    "qa_sample_size",
+                    "qa_sampling",
                     "survey_channels",
                     "survey_rate_percent",
                     "survey_cooldown_days",
@@ -70,6 +72,16 @@ class TeamAdmin(admin.ModelAdmin):
             },
         ),
     ]
+    readonly_fields = ["qa_sampling"]
+
+    @admin.display(description=_("QA sample per agent per week"))
+    def qa_sampling(self, obj):
+        """Point to the one place the sample size is set: the team's random sampling rule."""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("qa:sampling"),
+            _("Set with the team's random sampling rule on the QA sampling page."),
+        )
 
 
 @admin.register(Employee)

@@ -27,7 +27,8 @@ class Team(models.Model):
         null=True,
         blank=True,
     )
-    qa_sample_size = models.PositiveSmallIntegerField(_("QA sample per agent per week"), default=3)
+    # The weekly QA sample per agent is the team's random sampling rule (feedback.SamplingRule),
+    # set on the sampling page: one place, so the admin and that page never disagree.
     survey_channels = models.JSONField(_("channels that get surveys"), default=list, blank=True)
     survey_rate_percent = models.PositiveSmallIntegerField(
         _("survey sampling rate (%)"), default=100

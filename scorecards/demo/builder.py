@@ -222,7 +222,6 @@ class _Builder(FeedbackDraw):
                 name=spec.name,
                 slug=spec.slug,
                 scorecard=self.version.scorecard,
-                qa_sample_size=4 if spec.kind == "key" else 3,
                 survey_channels=list(Channel.values),
                 survey_rate_percent=60,
                 survey_cooldown_days=2,

@@ -29,6 +29,7 @@ from feedback.qa_selectors import criterion_rating
 from scorecards.demo.organisation import (
     BATCH_SIZE,
     CRITERION_SHIFT,
+    TEAMS,
     Draft,
     bulk_create_dated,
     clamp,
@@ -50,6 +51,8 @@ from staff.models import Employee, TeamMembership
 
 # The team whose sampling rules go beyond the random draw.
 SAMPLING_TEAM = "riga-support"
+# Each team's weekly random sample per agent (its random sampling rule): key accounts get more.
+SAMPLE_SIZES = {spec.slug: 4 if spec.kind == "key" else 3 for spec in TEAMS}
 
 
 class FeedbackDraw:
@@ -142,7 +145,7 @@ class FeedbackDraw:
         self.quality_lead = Employee.objects.filter(role=Role.ADMIN).order_by("pk").first()
         self.dispute_items: list[QADisputeItem] = []
         for (_employee_id, _monday), candidates in weeks.items():
-            size = self.teams[candidates[0].spec.slug].qa_sample_size
+            size = SAMPLE_SIZES[candidates[0].spec.slug]
             for draft in rng.sample(candidates, min(size, len(candidates))):
                 review, review_ratings, review_events = self.review_draw(draft)
                 if review is None:
@@ -159,22 +162,26 @@ class FeedbackDraw:
         self.counts.update(qa_reviews=len(reviews), qa_ratings=len(ratings))
 
     def sampling_create(self) -> None:
-        """Riga Support samples every CSAT ≤ 2 answer and its new hires at a higher rate on top of
-        the random draw; every team manager has a weekly quota, so their queues show progress."""
-        team = self.teams[SAMPLING_TEAM]
+        """Every team samples at random at its size; Riga Support also samples every CSAT ≤ 2
+        answer and its new hires at a higher rate; every team manager has a weekly quota, so
+        their queues show progress."""
         rules = [
             SamplingRule(
                 team=team,
                 kind=SamplingRuleKind.RANDOM,
                 is_enabled=True,
-                per_agent=team.qa_sample_size,
-            ),
+                per_agent=SAMPLE_SIZES[slug],
+            )
+            for slug, team in self.teams.items()
+        ]
+        team = self.teams[SAMPLING_TEAM]
+        rules += [
             SamplingRule(team=team, kind=SamplingRuleKind.LOW_CSAT, is_enabled=True),
             SamplingRule(
                 team=team,
                 kind=SamplingRuleKind.NEW_HIRE,
                 is_enabled=True,
-                per_agent=team.qa_sample_size * 2,
+                per_agent=SAMPLE_SIZES[SAMPLING_TEAM] * 2,
                 new_hire_weeks=4,
             ),
         ]
@@ -192,7 +199,7 @@ class FeedbackDraw:
         quotas = [
             ReviewerQuota(
                 reviewer=manager,
-                reviews_per_week=max(1, self.teams[slug].qa_sample_size * agents.get(slug, 0)),
+                reviews_per_week=max(1, SAMPLE_SIZES[slug] * agents.get(slug, 0)),
             )
             for slug, manager in sorted(self.managers.items())
         ]

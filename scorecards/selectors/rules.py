@@ -12,6 +12,7 @@ from crs_site.lib.users import SiteUser
 from scorecards.choices import VersionStatus
 from scorecards.metrics import metric as metric_spec
 from scorecards.models import (
+    Metric,
     QACriterion,
     QASection,
     RuleAcknowledgement,
@@ -19,7 +20,14 @@ from scorecards.models import (
     ScorecardVersion,
 )
 from scorecards.scoring import quantize
-from scorecards.translations import CRITERION_TEXTS, METRIC_TEXTS
+from scorecards.translations import (
+    CRITERION_TEXTS,
+    METRIC_TEXTS,
+    SECTION_TEXTS,
+    translation_is_stale,
+    translation_languages,
+    translation_text,
+)
 from staff.choices import Role
 from staff.models import Employee, Team, TeamMembership
 from staff.selectors import (
@@ -154,6 +162,7 @@ class RuleSection:
     auto_fail: str
     auto_fail_label: str
     criteria: list[RuleCriterion]
+    translation_outdated: bool = False
 
 
 @dataclass(frozen=True)
@@ -433,6 +442,7 @@ def _rule_sections(*, version: ScorecardVersion, language: str) -> list[RuleSect
                 for criterion in version.qa_criteria.all()
                 if criterion.section_id == section.pk
             ],
+            translation_outdated=section.translation_outdated(SECTION_TEXTS, language),
         )
         for section in sections
     ]
@@ -546,3 +556,74 @@ def simulation_rows(
         sorted(team_rows, key=lambda row: row.name.casefold()),
         sorted(employee_rows, key=lambda row: row.name.casefold()),
     )
+
+
+@dataclass(frozen=True)
+class TranslatedText:
+    """One rule text's translation into one language, as a published version keeps it."""
+
+    field: str
+    text: str
+    stale: bool
+
+
+@dataclass(frozen=True)
+class LanguageTranslations:
+    code: str
+    name: str
+    texts: list[TranslatedText]
+
+
+@dataclass(frozen=True)
+class RowTranslations:
+    """The stored translations of one row of a version (its settings, a metric, a QA section or
+    criterion), per language that has any, for the editor's read-only page."""
+
+    part: str
+    name: str
+    languages: list[LanguageTranslations]
+
+    @property
+    def stale_count(self) -> int:
+        return sum(text.stale for language in self.languages for text in language.texts)
+
+
+def version_translations(
+    *,
+    version: ScorecardVersion,
+    metrics: Sequence[Metric],
+    sections: Sequence[QASection],
+    criteria: Sequence[QACriterion],
+) -> list[RowTranslations]:
+    """Return the translations of the version's rule texts, row by row in the editor's order
+    (its metrics, sections and criteria as the page already read them: no query here); rows
+    without any translation are left out. Staleness is `translation_is_stale`'s rule."""
+    rows: list[tuple[str, str, ScorecardVersion | Metric | QASection | QACriterion]] = [
+        ("version", "", version)
+    ]
+    rows += [("metric", str(metric), metric) for metric in metrics]
+    rows += [("section", str(section), section) for section in sections]
+    rows += [("criterion", str(criterion), criterion) for criterion in criteria]
+    result = []
+    for part, name, row in rows:
+        model = type(row)
+        languages = []
+        for code, language_name in translation_languages():
+            texts = [
+                TranslatedText(
+                    field=_field_label(model, field_name),
+                    text=translation_text(row.translations, code, field_name),
+                    stale=translation_is_stale(
+                        row.translations, code, field_name, getattr(row, field_name)
+                    ),
+                )
+                for field_name in row.TRANSLATED_TEXTS
+                if translation_text(row.translations, code, field_name)
+            ]
+            if texts:
+                languages.append(
+                    LanguageTranslations(code=code, name=str(language_name), texts=texts)
+                )
+        if languages:
+            result.append(RowTranslations(part=part, name=name, languages=languages))
+    return result

@@ -38,6 +38,7 @@ from scorecards.selectors.rules import (
     scorecard_rules,
     scorecards_visible_to,
     simulation_rows,
+    version_translations,
 )
 from scorecards.selectors.versions import version_in_force, version_rescored_days
 from scorecards.services.onboarding import onboarding_reminders_queue
@@ -305,11 +306,17 @@ def _render_version(request, version: ScorecardVersion, *, forms=None, publish_f
     today = timezone.localdate()
     context = {"scorecard": version.scorecard, "version": version}
     if version.is_published:
+        metrics = list(version.metrics.all())
+        sections = list(version.qa_sections.all())
+        criteria = list(version.qa_criteria.select_related("section"))
         context.update(
-            metrics=version.metrics.all(),
-            sections=version.qa_sections.all(),
-            criteria=version.qa_criteria.select_related("section"),
+            metrics=metrics,
+            sections=sections,
+            criteria=criteria,
             is_in_force=version == version_in_force(scorecard=version.scorecard, day=today),
+            translations=version_translations(
+                version=version, metrics=metrics, sections=sections, criteria=criteria
+            ),
         )
     else:
         version_form, metric_formset, section_formset, criterion_formset = forms or _draft_forms(

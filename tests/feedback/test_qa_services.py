@@ -10,8 +10,14 @@ from django.utils import timezone
 
 from crs_site.lib.numbers import quantize
 from feedback import qa_services, qa_tasks
-from feedback.choices import DisputeOutcome, ReviewAction, ReviewReason, ReviewStatus
-from feedback.models import QARating, QAReview
+from feedback.choices import (
+    DisputeOutcome,
+    ReviewAction,
+    ReviewReason,
+    ReviewStatus,
+    SamplingRuleKind,
+)
+from feedback.models import QARating, QAReview, SamplingRule
 from feedback.qa_scoring import CriterionRating, qa_review_total
 from scorecards.dirty import local_day
 from scorecards.models import DirtyDay
@@ -88,8 +94,9 @@ def _week_of_interactions(agent, count: int, week: dt.date = WEEK):
 def test_weekly_sample_gives_every_agent_their_quota_and_reruns_create_nothing(
     team, manager, version
 ):
-    team.qa_sample_size = 3
-    team.save()
+    SamplingRule.objects.create(
+        team=team, kind=SamplingRuleKind.RANDOM, is_enabled=True, per_agent=3
+    )
     busy, quiet, idle = (EmployeeFactory(role=Role.AGENT) for _ in range(3))
     for person in (busy, quiet, idle):
         TeamMembershipFactory(employee=person, team=team)
@@ -119,8 +126,9 @@ def test_weekly_sample_gives_every_agent_their_quota_and_reruns_create_nothing(
 
 @pytest.mark.django_db
 def test_weekly_sample_is_reproducible_from_week_and_agent(team, manager, version, agent):
-    team.qa_sample_size = 2
-    team.save()
+    SamplingRule.objects.create(
+        team=team, kind=SamplingRuleKind.RANDOM, is_enabled=True, per_agent=2
+    )
     _week_of_interactions(agent, 12)
     qa_services.qa_sample_week(week_start=WEEK)
     first = set(QAReview.objects.values_list("interaction_id", flat=True))

@@ -72,9 +72,7 @@ def _sampled() -> dict[int, str]:
 
 
 @pytest.mark.django_db
-def test_a_team_without_saved_rules_samples_at_random_at_its_old_size(team):
-    team.qa_sample_size = 4
-
+def test_a_team_without_saved_rules_samples_at_random_at_the_default_size(team):
     rules = sampling_rules_for_teams(teams=[team])[team.pk]
 
     assert list(rules) == [
@@ -84,7 +82,7 @@ def test_a_team_without_saved_rules_samples_at_random_at_its_old_size(team):
         SamplingRuleKind.RANDOM,
     ]
     assert [kind for kind, rule in rules.items() if rule.is_enabled] == [SamplingRuleKind.RANDOM]
-    assert rules[SamplingRuleKind.RANDOM].per_agent == 4
+    assert rules[SamplingRuleKind.RANDOM].per_agent == 3
     assert not SamplingRule.objects.exists()
 
 

@@ -115,6 +115,12 @@ def test_seed_demo_loads_the_demo_organisation():
     assert set(
         SamplingRule.objects.filter(team=riga, is_enabled=True).values_list("kind", flat=True)
     ) == {"low_csat", "new_hire", "random"}
+    # Every team's weekly sample size is its random rule (key accounts sample more).
+    assert dict(
+        SamplingRule.objects.filter(kind="random", is_enabled=True).values_list(
+            "team__slug", "per_agent"
+        )
+    ) == {team.slug: 4 if team.slug == "key-accounts" else 3 for team in Team.objects.all()}
     assert set(ReviewerQuota.objects.values_list("reviewer__role", flat=True)) == {Role.MANAGER}
     assert ReviewerQuota.objects.count() == Team.objects.count()
     assert not QAReview.objects.filter(reason="sample", sampled_by="").exists()
