@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crs_site.http import query_text, redirect_back
@@ -206,7 +207,7 @@ def review_list(request):
         return columns_download(
             file_format=file_format,
             name="qa-reviews",
-            title=_("QA reviews"),
+            title=pgettext("heading", "QA reviews"),
             columns=_review_columns(),
             items=reviews,
         )

@@ -94,6 +94,16 @@ def test_catalogs_hold_every_msgid_of_the_source_translated():
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_headings_start_with_a_capital_in_every_language(language):
+    # A word shared with a model's name ("QA reviews", lower case in Russian as a model name)
+    # takes the context "heading" where it heads a page, a table or a list.
+    headings = [message for message in catalog(language) if message.context == "heading"]
+    assert headings
+    lower = [label(m) for m in headings if not forms(m.string)[0][:1].isupper()]
+    assert lower == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
 def test_no_entry_is_left_untranslated_or_fuzzy(language):
     po = catalog(language)
     assert not po.fuzzy, f"the {language} catalog header is marked fuzzy"
