@@ -64,6 +64,27 @@ def _field_name(name: str) -> str:
     return _ATTNAMES.get(name, name)
 
 
+# The times whose range `_out_of_range_errors` checks, with the type a value has once parsed.
+_RANGE_CHECKED = {
+    "opened_at": dt.datetime,
+    "first_response_at": dt.datetime,
+    "resolved_at": dt.datetime,
+    "follow_up_done_at": dt.datetime,
+    "follow_up_due": dt.date,
+}
+
+
+def _range_checked(*, interaction: Interaction) -> list[str]:
+    """The times `interaction_errors` has checked whole: already of their field's type, a full
+    clean would only run the same range validator on them again (a bulk row's time checked
+    once, not twice). Anything else (a string, None) is still cleaned by the field."""
+    return [
+        name
+        for name, kind in _RANGE_CHECKED.items()
+        if type(getattr(interaction, name)) is kind  # noqa: E721 - not a subclass: exactly parsed
+    ]
+
+
 def _out_of_range_errors(*, interaction: Interaction) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for field in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
@@ -255,7 +276,7 @@ def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Inter
         # Parents are checked for the whole batch at once, and (source, external_id) is the
         # key the upsert updates on, not a uniqueness error.
         interaction.full_clean(
-            exclude=[*errors, "employee", "customer"],
+            exclude=[*errors, *_range_checked(interaction=interaction), "employee", "customer"],
             validate_unique=False,
             validate_constraints=False,
         )
