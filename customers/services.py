@@ -77,7 +77,7 @@ _RANGE_CHECKED = {
 def _range_checked(*, interaction: Interaction) -> list[str]:
     """The times `interaction_errors` has checked whole: already of their field's type, a full
     clean would only run the same range validator on them again (a bulk row's time checked
-    once, not twice). Anything else (a string, None) is still cleaned by the field."""
+    once, not twice). Anything else (None, a subclass of the type) is still cleaned by the field."""
     return [
         name
         for name, kind in _RANGE_CHECKED.items()
