@@ -342,7 +342,9 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
         interaction.is_first_contact_resolution = False
 
 
-def _rows_checked(*, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> list[Interaction]:
+def _rows_checked(
+    *, rows: Sequence[Mapping[str, Any]], now: dt.datetime, parents_resolved: bool = False
+) -> list[Interaction]:
     """Return the rows as interactions; raise InteractionRowsInvalid naming every bad row."""
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
@@ -354,7 +356,8 @@ def _rows_checked(*, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> lis
     repeated = interaction_keys_repeated(keys=[(i.source, i.external_id) for i in interactions])
     for index, row_errors in repeated.items():
         errors.setdefault(index, {}).setdefault("external_id", []).extend(row_errors["external_id"])
-    _rows_parent_errors(interactions=interactions, errors=errors)
+    if not parents_resolved:
+        _rows_parent_errors(interactions=interactions, errors=errors)
     if errors:
         raise InteractionRowsInvalid(errors)
     return interactions
@@ -388,13 +391,18 @@ def _stored_by_key(*, interactions: Sequence[Interaction]) -> dict[tuple, Intera
 
 
 @transaction.atomic
-def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
+def interactions_upsert(
+    *, rows: Sequence[Mapping[str, Any]], parents_resolved: bool = False
+) -> list[Interaction]:
     """Create or update interactions on (source, external_id); all rows are written or none.
 
     Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
     before and counts on now are marked for rescoring, in a constant number of queries.
+    `parents_resolved`: the caller has found every row's employee and customer itself, among
+    those it may use (`customers.batch.interactions_push`, the one caller that does), so they
+    are not looked up again.
     """
-    interactions = _rows_checked(rows=rows, now=timezone.now())
+    interactions = _rows_checked(rows=rows, now=timezone.now(), parents_resolved=parents_resolved)
     if not interactions:
         return []
     stored_by_key = _stored_by_key(interactions=interactions)
