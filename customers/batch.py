@@ -273,4 +273,5 @@ def interactions_push(
 def _upsert(*, rows: dict[int, dict[str, Any]], indexes: list[int]) -> list[Interaction]:
     for row in rows.values():
         row["customer_id"] = row.pop("customer").pk
-    return interactions_upsert(rows=[rows[i] for i in indexes])
+    # Every row's employee and customer were found or created above for this principal.
+    return interactions_upsert(rows=[rows[i] for i in indexes], parents_resolved=True)

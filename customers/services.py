@@ -64,6 +64,27 @@ def _field_name(name: str) -> str:
     return _ATTNAMES.get(name, name)
 
 
+# The times whose range `_out_of_range_errors` checks, with the type a value has once parsed.
+_RANGE_CHECKED = {
+    "opened_at": dt.datetime,
+    "first_response_at": dt.datetime,
+    "resolved_at": dt.datetime,
+    "follow_up_done_at": dt.datetime,
+    "follow_up_due": dt.date,
+}
+
+
+def _range_checked(*, interaction: Interaction) -> list[str]:
+    """The times `interaction_errors` has checked whole: already of their field's type, a full
+    clean would only run the same range validator on them again (a bulk row's time checked
+    once, not twice). Anything else (None, a subclass of the type) is still cleaned by the field."""
+    return [
+        name
+        for name, kind in _RANGE_CHECKED.items()
+        if type(getattr(interaction, name)) is kind  # noqa: E721 - not a subclass: exactly parsed
+    ]
+
+
 def _out_of_range_errors(*, interaction: Interaction) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for field in ("opened_at", "first_response_at", "resolved_at", "follow_up_done_at"):
@@ -255,7 +276,7 @@ def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Inter
         # Parents are checked for the whole batch at once, and (source, external_id) is the
         # key the upsert updates on, not a uniqueness error.
         interaction.full_clean(
-            exclude=[*errors, "employee", "customer"],
+            exclude=[*errors, *_range_checked(interaction=interaction), "employee", "customer"],
             validate_unique=False,
             validate_constraints=False,
         )
@@ -321,7 +342,9 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
         interaction.is_first_contact_resolution = False
 
 
-def _rows_checked(*, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> list[Interaction]:
+def _rows_checked(
+    *, rows: Sequence[Mapping[str, Any]], now: dt.datetime, parents_resolved: bool = False
+) -> list[Interaction]:
     """Return the rows as interactions; raise InteractionRowsInvalid naming every bad row."""
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
@@ -333,7 +356,8 @@ def _rows_checked(*, rows: Sequence[Mapping[str, Any]], now: dt.datetime) -> lis
     repeated = interaction_keys_repeated(keys=[(i.source, i.external_id) for i in interactions])
     for index, row_errors in repeated.items():
         errors.setdefault(index, {}).setdefault("external_id", []).extend(row_errors["external_id"])
-    _rows_parent_errors(interactions=interactions, errors=errors)
+    if not parents_resolved:
+        _rows_parent_errors(interactions=interactions, errors=errors)
     if errors:
         raise InteractionRowsInvalid(errors)
     return interactions
@@ -367,13 +391,18 @@ def _stored_by_key(*, interactions: Sequence[Interaction]) -> dict[tuple, Intera
 
 
 @transaction.atomic
-def interactions_upsert(*, rows: Sequence[Mapping[str, Any]]) -> list[Interaction]:
+def interactions_upsert(
+    *, rows: Sequence[Mapping[str, Any]], parents_resolved: bool = False
+) -> list[Interaction]:
     """Create or update interactions on (source, external_id); all rows are written or none.
 
     Raises InteractionRowsInvalid naming every bad row. The days each interaction counted on
     before and counts on now are marked for rescoring, in a constant number of queries.
+    `parents_resolved`: the caller has found every row's employee and customer itself, among
+    those it may use (`customers.batch.interactions_push`, the one caller that does), so they
+    are not looked up again.
     """
-    interactions = _rows_checked(rows=rows, now=timezone.now())
+    interactions = _rows_checked(rows=rows, now=timezone.now(), parents_resolved=parents_resolved)
     if not interactions:
         return []
     stored_by_key = _stored_by_key(interactions=interactions)

@@ -112,8 +112,15 @@ def _channel_names(language: str | None) -> dict[str, str]:
     return names
 
 
+_CHANNEL_CODES = frozenset(Channel.values)
+
+
 def channel(value: Any) -> str:
-    found = _channel_names(translation.get_language()).get(_text(value).lower())
+    raw = _text(value).lower()
+    if raw in _CHANNEL_CODES:
+        # A code is itself in every language: no need to ask which language is active.
+        return raw
+    found = _channel_names(translation.get_language()).get(raw)
     if found is not None:
         return found
     raise CellInvalid(

@@ -4,19 +4,23 @@ A file goes in two passes over its rows, each streaming batches of BATCH_SIZE: t
 (`import_check`) reads and validates every row and records every problem, writing nothing to
 the data; the import (`import_write`) reads the file again and writes the rows through the
 batch services of customers and feedback in ONE transaction, so a file is imported whole or
-not at all. Both run in Celery tasks (imports/tasks.py) and keep their progress on the job.
+not at all. The import only converts the cells: the batch services check each row (once) and
+name a row that turned bad since the check. Both run in Celery tasks (imports/tasks.py) and
+keep their progress on the job.
 """
 
 import datetime as dt
 import logging
+import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,7 +143,7 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _reader(job: ImportJob, now: dt.datetime) -> RowReader:
+def _reader(job: ImportJob, now: dt.datetime, *, checked: bool = False) -> RowReader:
     return RowReader(
         kind=job.kind,
         source=job.source,
@@ -147,28 +151,41 @@ def _reader(job: ImportJob, now: dt.datetime) -> RowReader:
         columns=job.columns,
         employee_ids=importer_employee_ids(principal=importer_principal(employee=job.created_by)),
         now=now,
+        checked=checked,
     )
 
 
-def _progress_save(job_id: int, **fields: Any) -> None:
-    """Save progress where the status page sees it at once, even inside the import's transaction
-    (a thread has a connection of its own, outside that transaction)."""
+@contextmanager
+def _progress_saver(job_id: int) -> Iterator[Callable[..., None]]:
+    """Give a `save(**fields)` of a job's progress that the status page sees at once, even
+    inside the import's transaction: there one thread with a connection of its own, outside
+    that transaction, saves each in turn while the import goes on (not a connection a batch)."""
     if not connection.in_atomic_block:
-        ImportJob.objects.filter(pk=job_id).update(**fields)
+        yield lambda **fields: ImportJob.objects.filter(pk=job_id).update(**fields)
         return
     if connection.vendor != "postgresql":
         # SQLite (`make run`) has one writer at a time: the page shows "importing" until done.
+        yield lambda **fields: None
         return
+    updates: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
 
-    def save() -> None:
+    def save_each() -> None:
         try:
-            ImportJob.objects.filter(pk=job_id).update(**fields)
+            while (fields := updates.get()) is not None:
+                try:
+                    ImportJob.objects.filter(pk=job_id).update(**fields)
+                except DatabaseError:
+                    logger.warning("Import %s: progress not saved", job_id, exc_info=True)
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=save)
+    thread = threading.Thread(target=save_each, name=f"import-{job_id}-progress", daemon=True)
     thread.start()
-    thread.join()
+    try:
+        yield lambda **fields: updates.put(fields)
+    finally:
+        updates.put(None)
+        thread.join()
 
 
 def _problems_save(job: ImportJob, problems: list[Problem]) -> int:
@@ -199,13 +216,17 @@ def import_check(*, job_id: int) -> ImportJob | None:
     reader = _reader(job, timezone.now())
     checked = bad = 0
     try:
-        with job.file.open("rb") as binary, table_open(binary, name=job.file_name) as table:
+        with (
+            _progress_saver(job.pk) as progress_save,
+            job.file.open("rb") as binary,
+            table_open(binary, name=job.file_name) as table,
+        ):
             for chunk in _chunks(table.rows, BATCH_SIZE):
                 if not checked:
                     job.preview = _preview(job, chunk)
                 bad += _problems_save(job, reader.read(chunk).problems)
                 checked += len(chunk)
-                _progress_save(job.pk, checked_rows=checked, bad_rows=bad)
+                progress_save(checked_rows=checked, bad_rows=bad)
     except TableUnreadable as exc:
         return _failed(job, str(exc))
     job.total_rows = job.checked_rows = checked
@@ -279,7 +300,11 @@ def _write_batch(
 
 def _write_all(job: ImportJob, reader: RowReader) -> tuple[int, int]:
     created = updated = written = 0
-    with job.file.open("rb") as binary, table_open(binary, name=job.file_name) as table:
+    with (
+        _progress_saver(job.pk) as progress_save,
+        job.file.open("rb") as binary,
+        table_open(binary, name=job.file_name) as table,
+    ):
         for chunk in _chunks(table.rows, BATCH_SIZE):
             batch = reader.read(chunk)
             if batch.problems:
@@ -288,7 +313,7 @@ def _write_all(job: ImportJob, reader: RowReader) -> tuple[int, int]:
             created += new
             updated += changed
             written += len(chunk)
-            _progress_save(job.pk, written_rows=written)
+            progress_save(written_rows=written)
     return created, updated
 
 
@@ -297,7 +322,8 @@ def import_write(*, job_id: int) -> ImportJob | None:
     job = ImportJob.objects.filter(pk=job_id, status=ImportStatus.IMPORTING).first()
     if job is None:
         return None
-    reader = _reader(job, timezone.now())
+    # The file passed the check: the batch service's rules are the only ones run on each row.
+    reader = _reader(job, timezone.now(), checked=True)
     try:
         with transaction.atomic():
             created, updated = _write_all(job, reader)

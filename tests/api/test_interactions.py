@@ -148,7 +148,7 @@ def test_list_shows_only_the_keys_teams(client_for, world):
 
 # Fixed whatever the batch size: the key and its teams, one lookup per kind of reference, the
 # stored rows, the insert (in chunks of 500), the days to rescore and the survey invitations.
-BATCH_QUERIES = 19
+BATCH_QUERIES = 17
 
 
 @pytest.mark.parametrize("surveys", [False, True], ids=["no-surveys", "surveys"])

@@ -129,6 +129,23 @@ def test_interactions_upsert_names_every_bad_row_and_writes_nothing():
     assert not DirtyDay.objects.exists()
 
 
+def test_interactions_upsert_names_a_time_out_of_range_once_at_its_field():
+    # The row check runs the range rule once (interaction_errors), not again in full_clean.
+    employee, customer = EmployeeFactory(), CustomerFactory()
+    rows = [
+        row(employee, customer, "T-1", opened_at=dt.datetime(1999, 6, 1, tzinfo=dt.UTC)),
+        row(employee, customer, "T-2", follow_up_due=dt.date(2099, 1, 1)),
+    ]
+
+    with pytest.raises(InteractionRowsInvalid) as excinfo:
+        interactions_upsert(rows=rows)
+
+    errors = excinfo.value.row_errors
+    assert errors[0] == {"opened_at": [errors[0]["opened_at"][0]]}
+    assert errors[1] == {"follow_up_due": [errors[1]["follow_up_due"][0]]}
+    assert not Interaction.objects.exists()
+
+
 def test_handlers_of_higher_apps_see_each_interaction_once_when_it_is_resolved(monkeypatch):
     seen: list[list[int]] = []
     monkeypatch.setattr(customers_services, "_resolved_handlers", [])
