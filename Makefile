@@ -89,9 +89,9 @@ lock: | $(BIN)/python
 	$(LOCK) -o requirements/base.lock
 	$(LOCK) --extra dev -o requirements/dev.lock
 
-# `make screenshots`: every page of every role at 1366x900 and 390x844 in the four languages,
-# saved under var/screenshots/<language>/<size>/; fails on sideways scroll or a serious or
-# critical axe-core finding. SCREENSHOT_LANGUAGES=ru,lt narrows the languages.
+# `make screenshots`: every page of every role, and the signed-out pages, at 1366x900 and 390x844
+# in the four languages, saved under var/screenshots/<language>/<size>/; fails on sideways scroll
+# or a serious or critical axe-core finding. SCREENSHOT_LANGUAGES=ru,lt narrows the languages.
 SCREENSHOT_LANGUAGES ?= en,ru,lv,lt
 screenshots: install browser
 	CRS_SCREENSHOTS=1 CRS_SCREENSHOT_LANGUAGES=$(SCREENSHOT_LANGUAGES) \
