@@ -351,6 +351,10 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
         }
         for criterion in criteria
     ]
+    dispute_items = list(review.dispute_items.select_related("criterion"))
+    for item in dispute_items:
+        # The criterion's name in the reader's language, as in the rows above.
+        item.label = item.criterion.localized("label", language)
     return {
         "review": review,
         "rows": rows,
@@ -360,7 +364,7 @@ def _detail_context(request, employee: Employee, review: QAReview, *, dispute_fo
             ratings={pk: rating.rating for pk, rating in given.items()},
             language=language,
         ),
-        "dispute_items": list(review.dispute_items.select_related("criterion")),
+        "dispute_items": dispute_items,
         "dispute_deadline": services.qa_dispute_deadline(review=review),
         "events": list(review.events.all()),
         "can_dispute": dispute_form is not None,

@@ -202,6 +202,32 @@ def test_signed_out_visitors_are_sent_to_login(client, published):
     assert "/accounts/login/" in response["Location"]
 
 
+@pytest.mark.django_db
+def test_a_dispute_names_its_criteria_in_the_readers_language(
+    client, agent, manager, resolved, team
+):
+    translated = {**CRITERIA[0], "translations": {"ru": {"label": "Приветствие"}}}
+    version = PublishedVersionFactory(scorecard=team.scorecard, criteria=[translated])
+    greeting = version.qa_criteria.get()
+    review = qa_services.qa_review_save_and_publish(
+        review=qa_services.qa_review_start(interaction=resolved, reviewer=manager),
+        actor=manager,
+        ratings={greeting.pk: (3, "")},
+    )
+    qa_services.qa_review_dispute(
+        review=review, agent=agent, proposals={greeting.pk: (4, "As the script says.")}
+    )
+    colleague = EmployeeFactory(role=Role.MANAGER, language="ru")
+    team.managers.add(colleague)
+    client.force_login(colleague.user)
+
+    resolve = client.get(reverse("qa:review_resolve", args=[review.pk])).content.decode()
+    assert '<legend class="h6 float-none w-auto px-1 mb-1">Приветствие</legend>' in resolve
+    assert "3 — Хорошо" in resolve
+    detail = client.get(reverse("qa:review_detail", args=[review.pk])).content.decode()
+    assert '<th scope="row" class="fw-normal">Приветствие</th>' in detail
+
+
 # ---- dispute and resolution through the pages ------------------------------------------------
 
 
