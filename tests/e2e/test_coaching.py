@@ -49,7 +49,11 @@ def test_manager_records_a_session_from_a_review_and_the_agent_acknowledges_it(
     # An action without a due date is refused at its field; nothing is written.
     rows.nth(1).get_by_label("Action", exact=True).fill("Shadow a colleague")
     page.get_by_role("button", name="Record session").click()
-    expect(page.get_by_text("Give the action a due date.")).to_be_visible()
+    # At its field, and in the error summary at the top with a link to that field.
+    expect(
+        page.get_by_test_id("action-row").nth(1).get_by_text("Give the action a due date.")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Row 2: Due on")).to_be_visible()
     assert not CoachingSession.objects.exists()
     page.get_by_test_id("action-row").nth(1).get_by_label("Action", exact=True).fill("")
     page.get_by_role("button", name="Record session").click()

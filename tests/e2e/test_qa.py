@@ -135,7 +135,7 @@ def test_reviewer_rates_with_a_live_total_publishes_and_the_agent_disputes(
     screenshot("qa-review-form")
 
     page.get_by_role("button", name="Publish to the agent").click()
-    expect(page.get_by_text("Review published")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Review published")).to_be_visible()
     review.refresh_from_db()
     assert review.status == ReviewStatus.PUBLISHED
 
