@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import calibration_views
+from feedback import calibration_views, follow_up_views
 from feedback import qa_views as views
 
 app_name = "qa"
@@ -53,7 +53,11 @@ urlpatterns = [
     ),
     path("qa/consistency/", views.consistency, name="consistency"),
     path("qa/sampling/", views.sampling, name="sampling"),
-    path("follow-ups/", views.my_follow_ups, name="my_follow_ups"),
-    path("follow-ups/team/", views.team_follow_ups, name="team_follow_ups"),
-    path("follow-ups/<int:interaction_id>/done/", views.follow_up_done, name="follow_up_done"),
+    path("follow-ups/", follow_up_views.my_follow_ups, name="my_follow_ups"),
+    path("follow-ups/team/", follow_up_views.team_follow_ups, name="team_follow_ups"),
+    path(
+        "follow-ups/<int:interaction_id>/done/",
+        follow_up_views.follow_up_done,
+        name="follow_up_done",
+    ),
 ]
