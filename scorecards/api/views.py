@@ -18,7 +18,6 @@ from scorecards.api.renderers import (
     CsvRenderer,
     DayCursorPagination,
     PreEncodedJSONRenderer,
-    rows_between,
 )
 from scorecards.api.serializers import (
     EMPLOYEE_SCORE_ROW_VALUES,
@@ -101,22 +100,10 @@ class _DailyScoreList(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return self._csv_export()
-        # Page through the narrow (day, id) pairs first, then load only that page's rows with
-        # their joins: sorting a long range together with every joined column costs far more.
+        # One query: the page's rows with their joins, in the order of the (day, id) index from
+        # right after the cursor, at most page_size + 1 of them (docs/PERFORMANCE.md).
         visible = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(visible.values("id", "day"))
-        page_rows = []
-        if page:
-            # The page is a run of consecutive (day, id) pairs of the same rows: its rows are
-            # read by that range of the index, not by a list of a hundred ids to bind.
-            first, last = page[0], page[-1]
-            span = rows_between(
-                visible, first=(first["day"], first["id"]), last=(last["day"], last["id"])
-            )
-            rows = {row["id"]: row for row in span.values(*self.row_values)}
-            # A row recomputed away between the two queries is simply left out of the page, and
-            # one written into the range meanwhile waits for the next read.
-            page_rows = [rows[key["id"]] for key in page if key["id"] in rows]
+        page_rows = self.paginate_queryset(visible.values(*self.row_values))
         serializer = self.get_serializer(page_rows, many=True)
         return self.get_paginated_response(serializer.data)
 

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ from django.db import connection
 
 from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replica
 from crs_site.lib.spreadsheet import csv_cell
-from scorecards.api.renderers import PreEncoded, flatten
+from scorecards.api.renderers import PreEncoded, PreEncodedJSONRenderer, flatten
 from scorecards.api.serializers import row_metrics
 from scorecards.choices import MetricCode
 from scorecards.engine.rows import scores_compute
@@ -411,9 +412,9 @@ def test_score_list_queries_do_not_grow_with_rows(client_for, world, django_asse
             version=world["version"],
             day=DAY + dt.timedelta(days=offset),
         )
-    # The key (for every team: no query for its teams), its first use, the page of (day, id)
-    # pairs, and that page's rows.
-    with django_assert_num_queries(4):
+    # The key (for every team: no query for its teams), its first use, and the page's rows
+    # with their joins.
+    with django_assert_num_queries(3):
         assert len(client.get("/api/v1/scores/employees/").json()["results"]) == 31
 
 
@@ -497,6 +498,47 @@ def test_the_fast_path_sends_what_the_plain_path_builds(client_for, world):
     assert [row["metrics"] for row in document["results"]] == [
         json.loads(stored[row["id"]]) for row in document["results"]
     ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'Zoë "Z" O\'Brien \\ Ž\t\u2028\u2029 Ост',
+        Decimal("68.25"),
+        dt.datetime(2026, 3, 3, 2, 0, 0, 123456, tzinfo=dt.UTC),
+        dt.date(2026, 3, 2),
+        uuid.UUID(int=7),
+        2**70,  # past what orjson writes: the plain path
+        # Totals are cents from 0 to 100; ids and counts are integers.
+        [0.01, 68.25, 100.0, None, True, 0, 123456789],
+    ],
+)
+@pytest.mark.parametrize("accept", ["application/json", "application/json; indent=2"])
+def test_the_renderer_writes_what_drf_writes(value, accept):
+    # orjson with the stored figures in place against DRF's renderer over the decoded document:
+    # the same bytes, whatever else a page holds, indented or not.
+    from rest_framework.renderers import JSONRenderer
+
+    figures = {"fcr": {"value": 66.67, "score": None, "num": 2.0, "den": 3.0}}
+    text = json.dumps(figures, separators=(",", ":"))  # compact, as the engine writes it
+    document = {"next": None, "results": [{"name": value, "metrics": PreEncoded(text)}]}
+    plain = {"next": None, "results": [{"name": value, "metrics": json.loads(text)}]}
+
+    served = PreEncodedJSONRenderer().render(document, accept)
+
+    assert served == JSONRenderer().render(plain, accept)
+
+
+def test_the_renderer_writes_other_floats_as_the_same_numbers():
+    # Past the cents of a total, orjson writes an exponent without Python's padding (1e-7, not
+    # 1e-07): another spelling of the same JSON number.
+    from rest_framework.renderers import JSONRenderer
+
+    document = {"results": [1e-7, 1e16, 1 / 3]}
+
+    served = PreEncodedJSONRenderer().render(document)
+
+    assert json.loads(served) == json.loads(JSONRenderer().render(document)) == document
 
 
 def test_a_row_with_a_metric_unknown_to_the_catalogue_takes_the_plain_path():
