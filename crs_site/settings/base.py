@@ -242,6 +242,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CRS <crs@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# How long a process trusts an API key it verified before looking it up again
+# (crs_site.api_auth.api_key_verified); 0 looks every request's key up.
+API_KEY_MEMO_SECONDS = env.int("API_KEY_MEMO_SECONDS", default=5)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "crs_site.api_schema.ApiAutoSchema",
     # The API-key scheme comes first so an anonymous request gets 401 with WWW-Authenticate.

@@ -168,6 +168,63 @@ def test_last_use_is_written_at_most_once_a_minute(make_key, django_assert_num_q
     assert api_key.last_used_at > first
 
 
+# ---- the memo of verified keys (production keeps a key for API_KEY_MEMO_SECONDS) -----------
+
+
+@pytest.fixture
+def memo_on(settings):
+    settings.API_KEY_MEMO_SECONDS = 5
+
+
+def test_a_key_verified_lately_is_not_looked_up_again(memo_on, make_key, django_assert_num_queries):
+    _, raw = make_key()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    client.get("/api/v1/scorecards/")
+    with django_assert_num_queries(1):
+        # Only the scorecards: the key was verified a moment ago and its use written.
+        assert client.get("/api/v1/scorecards/").status_code == 200
+
+
+def test_a_key_revoked_here_is_refused_at_once(memo_on, make_key):
+    api_key, raw = make_key()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert client.get("/api/v1/scorecards/").status_code == 200
+    api_key.revoked = True
+    api_key.save()
+
+    assert client.get("/api/v1/scorecards/").status_code == 401
+
+
+def test_a_key_revoked_by_another_process_is_refused_once_the_memo_lapses(
+    memo_on, make_key, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    api_key, raw = make_key()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert client.get("/api/v1/scorecards/").status_code == 200
+    # As another process revokes it: no signal reaches this one.
+    ApiKey.objects.filter(pk=api_key.pk).update(revoked=True)
+
+    time_machine.shift(dt.timedelta(seconds=4))
+    assert client.get("/api/v1/scorecards/").status_code == 200
+    time_machine.shift(dt.timedelta(seconds=1))
+    assert client.get("/api/v1/scorecards/").status_code == 401
+
+
+def test_an_expired_key_is_refused_even_when_remembered(memo_on, make_key, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    _, raw = make_key(expiry_date=timezone.now() + dt.timedelta(seconds=2))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert client.get("/api/v1/scorecards/").status_code == 200
+
+    time_machine.shift(dt.timedelta(seconds=3))
+    assert client.get("/api/v1/scorecards/").status_code == 401
+
+
 def _customer_ids(response):
     return {row["id"] for row in response.json()["results"]}
 
