@@ -155,18 +155,12 @@ def distance_from(rating, reference: CalibrationReference | None) -> int | None:
     return abs(rating - reference.rating)
 
 
-def calibration_session_view(
-    *, session: CalibrationSession, employee: Employee, now: dt.datetime, language: str
-) -> SessionView:
-    """Return what the employee may read of a session (`calibration_sessions_visible_to`)."""
-    status = session_status(session, now=now)
-    is_lead = calibration_session_is_lead(session=session, employee=employee)
-    reviewers = list(session.reviewers.select_related("user").order_by("user__first_name", "pk"))
-    interactions = list(
-        session.interactions.select_related("employee__user", "customer").order_by("opened_at")
-    )
-    all_reviews = list(
-        QAReview.objects.filter(calibration_session=session).annotate(rating_count=Count("ratings"))
+def _session_progress(
+    *, session: CalibrationSession, reviewers: list[Employee], interactions: list
+) -> list[ProgressRow]:
+    """Each reviewer's state on each interaction: rated, started or to do."""
+    all_reviews = QAReview.objects.filter(calibration_session=session).annotate(
+        rating_count=Count("ratings")
     )
     cell = {
         (review.reviewer_id, review.interaction_id): (
@@ -184,6 +178,71 @@ def calibration_session_view(
         cells = [cell.get((reviewer.pk, item.pk), ("", None)) for item in interactions]
         rated = sum(state == "rated" for state, _review_id in cells)
         progress.append(ProgressRow(reviewer=reviewer, cells=cells, rated=rated))
+    return progress
+
+
+def _interaction_spread(
+    *,
+    interaction,
+    reviews: list,
+    shown: list[Employee],
+    references: dict,
+    sums: dict[int, list[int]],
+    language: str,
+) -> InteractionSpread:
+    """One interaction's criteria side by side across the shown reviewers; each reviewer's
+    distance from the reference is added to `sums`."""
+    criteria = {}
+    for review in reviews:
+        if review is not None:
+            for criterion in review.version.qa_criteria.all():
+                criteria.setdefault(criterion.pk, criterion)
+    given = [
+        {rating.criterion_id: rating.rating for rating in review.ratings.all()}
+        if review is not None
+        else {}
+        for review in reviews
+    ]
+    rows = []
+    for criterion in criteria.values():
+        ratings = [values.get(criterion.pk, "") for values in given]
+        reference = references.get((interaction.pk, criterion.pk))
+        distances = [distance_from(rating, reference) for rating in ratings]
+        for reviewer, distance in zip(shown, distances, strict=True):
+            if distance is not None:
+                sums[reviewer.pk].append(distance)
+        low, high, spread, agrees = spread_of(ratings)
+        rows.append(
+            CriterionSpread(
+                criterion_id=criterion.pk,
+                label=criterion.localized("label", language),
+                is_critical=criterion.is_critical,
+                ratings=ratings,
+                low=low,
+                high=high,
+                range=spread,
+                agrees=agrees,
+                reference=reference,
+                distances=distances,
+            )
+        )
+    groups = criteria_sections(
+        criteria=list(criteria.values()), rows=rows, ratings={}, language=language
+    )
+    return InteractionSpread(interaction=interaction, reviews=reviews, rows=rows, groups=groups)
+
+
+def calibration_session_view(
+    *, session: CalibrationSession, employee: Employee, now: dt.datetime, language: str
+) -> SessionView:
+    """Return what the employee may read of a session (`calibration_sessions_visible_to`)."""
+    status = session_status(session, now=now)
+    is_lead = calibration_session_is_lead(session=session, employee=employee)
+    reviewers = list(session.reviewers.select_related("user").order_by("user__first_name", "pk"))
+    interactions = list(
+        session.interactions.select_related("employee__user", "customer").order_by("opened_at")
+    )
+    progress = _session_progress(session=session, reviewers=reviewers, interactions=interactions)
     if status == SessionStatus.OPEN:
         columns = [reviewer for reviewer in reviewers if reviewer.pk == employee.pk]
     else:
@@ -203,50 +262,18 @@ def calibration_session_view(
         for reference in session.references.select_related("set_by__user")
     }
     shown = [reviewer for reviewer in columns if any(r[1] == reviewer.pk for r in by_key)]
-    spreads = []
     sums: dict[int, list[int]] = {reviewer.pk: [] for reviewer in shown}
-    for interaction in interactions:
-        reviews = [by_key.get((interaction.pk, reviewer.pk)) for reviewer in shown]
-        criteria = {}
-        for review in reviews:
-            if review is not None:
-                for criterion in review.version.qa_criteria.all():
-                    criteria.setdefault(criterion.pk, criterion)
-        given = [
-            {rating.criterion_id: rating.rating for rating in review.ratings.all()}
-            if review is not None
-            else {}
-            for review in reviews
-        ]
-        rows = []
-        for criterion in criteria.values():
-            ratings = [values.get(criterion.pk, "") for values in given]
-            reference = references.get((interaction.pk, criterion.pk))
-            distances = [distance_from(rating, reference) for rating in ratings]
-            for reviewer, distance in zip(shown, distances, strict=True):
-                if distance is not None:
-                    sums[reviewer.pk].append(distance)
-            low, high, spread, agrees = spread_of(ratings)
-            rows.append(
-                CriterionSpread(
-                    criterion_id=criterion.pk,
-                    label=criterion.localized("label", language),
-                    is_critical=criterion.is_critical,
-                    ratings=ratings,
-                    low=low,
-                    high=high,
-                    range=spread,
-                    agrees=agrees,
-                    reference=reference,
-                    distances=distances,
-                )
-            )
-        groups = criteria_sections(
-            criteria=list(criteria.values()), rows=rows, ratings={}, language=language
+    spreads = [
+        _interaction_spread(
+            interaction=interaction,
+            reviews=[by_key.get((interaction.pk, reviewer.pk)) for reviewer in shown],
+            shown=shown,
+            references=references,
+            sums=sums,
+            language=language,
         )
-        spreads.append(
-            InteractionSpread(interaction=interaction, reviews=reviews, rows=rows, groups=groups)
-        )
+        for interaction in interactions
+    ]
     distances = [
         ReviewerDistance(
             reviewer=reviewer,

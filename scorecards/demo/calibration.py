@@ -104,65 +104,95 @@ def demo_calibration_create(*, today: dt.date, now: dt.datetime, rng: random.Ran
     )
     sessions = 0
     if len(past) == 3:
-        started = _at(today - dt.timedelta(days=15), 9)
-        session = calibration_session_create(
-            title="Riga Support: greeting and problem solving",
-            deadline=now + dt.timedelta(days=1),
-            interactions=past,
-            reviewers=reviewers,
-            actor=admin,
-            now=started,
+        _revealed_session_create(
+            past=past, reviewers=reviewers, admin=admin, today=today, now=now, rng=rng
         )
-        agreed = {
-            (interaction.pk, criterion.pk): rng.choice((2, 3, 3, 4))
-            for interaction in past
-            for criterion in interaction_review_version(interaction=interaction).qa_criteria.all()
-        }
-        _rate(
-            session=session,
-            reviewers=reviewers,
-            rng=rng,
-            agreed=agreed,
-            publish_all=True,
-            day=today - dt.timedelta(days=12),
-        )
-        CalibrationSession.objects.filter(pk=session.pk).update(
-            created_at=started, deadline=_at(today - dt.timedelta(days=8), 18)
-        )
-        for interaction in past:
-            calibration_reference_set(
-                session=session,
-                interaction=interaction,
-                references={
-                    criterion_id: (rating, "")
-                    for (interaction_id, criterion_id), rating in agreed.items()
-                    if interaction_id == interaction.pk
-                },
-                actor=admin,
-            )
         sessions += 1
     if len(recent) == 3:
-        session = calibration_session_create(
-            title="Riga Support: this week's calls",
-            deadline=now + dt.timedelta(days=4),
-            interactions=recent,
-            reviewers=reviewers,
-            actor=manager,
-            now=now,
-        )
-        agreed = {
-            (interaction.pk, criterion.pk): rng.choice((1, 2, 3))
-            for interaction in recent
-            for criterion in interaction_review_version(interaction=interaction).qa_criteria.all()
-        }
-        # Ilze has rated nothing yet, Marta one interaction, Laura two: blind until the deadline.
-        _rate(
-            session=session,
-            reviewers=reviewers,
-            rng=rng,
-            agreed=agreed,
-            publish_all=False,
-            day=today,
+        _open_session_create(
+            recent=recent, reviewers=reviewers, manager=manager, today=today, now=now, rng=rng
         )
         sessions += 1
     return {"calibration_sessions": sessions}
+
+
+def _revealed_session_create(
+    *,
+    past: list,
+    reviewers: list[Employee],
+    admin: Employee,
+    today: dt.date,
+    now: dt.datetime,
+    rng: random.Random,
+) -> None:
+    """A session whose deadline has passed: everyone rated, the lead set the references."""
+    started = _at(today - dt.timedelta(days=15), 9)
+    session = calibration_session_create(
+        title="Riga Support: greeting and problem solving",
+        deadline=now + dt.timedelta(days=1),
+        interactions=past,
+        reviewers=reviewers,
+        actor=admin,
+        now=started,
+    )
+    agreed = {
+        (interaction.pk, criterion.pk): rng.choice((2, 3, 3, 4))
+        for interaction in past
+        for criterion in interaction_review_version(interaction=interaction).qa_criteria.all()
+    }
+    _rate(
+        session=session,
+        reviewers=reviewers,
+        rng=rng,
+        agreed=agreed,
+        publish_all=True,
+        day=today - dt.timedelta(days=12),
+    )
+    CalibrationSession.objects.filter(pk=session.pk).update(
+        created_at=started, deadline=_at(today - dt.timedelta(days=8), 18)
+    )
+    for interaction in past:
+        calibration_reference_set(
+            session=session,
+            interaction=interaction,
+            references={
+                criterion_id: (rating, "")
+                for (interaction_id, criterion_id), rating in agreed.items()
+                if interaction_id == interaction.pk
+            },
+            actor=admin,
+        )
+
+
+def _open_session_create(
+    *,
+    recent: list,
+    reviewers: list[Employee],
+    manager: Employee,
+    today: dt.date,
+    now: dt.datetime,
+    rng: random.Random,
+) -> None:
+    """A session still open: some ratings in, blind until the deadline."""
+    session = calibration_session_create(
+        title="Riga Support: this week's calls",
+        deadline=now + dt.timedelta(days=4),
+        interactions=recent,
+        reviewers=reviewers,
+        actor=manager,
+        now=now,
+    )
+    agreed = {
+        (interaction.pk, criterion.pk): rng.choice((1, 2, 3))
+        for interaction in recent
+        for criterion in interaction_review_version(interaction=interaction).qa_criteria.all()
+    }
+    # Ilze has rated nothing yet, Marta one interaction, Laura two: blind until the deadline.
+    _rate(
+        session=session,
+        reviewers=reviewers,
+        rng=rng,
+        agreed=agreed,
+        publish_all=False,
+        day=today,
+    )

@@ -82,6 +82,12 @@ def _version_create(
         amber_from=Decimal(60),
         translations=translations,
     )
+    _metrics_create(version=version, draft=draft)
+    _qa_criteria_create(version=version)
+    return version
+
+
+def _metrics_create(*, version: ScorecardVersion, draft: bool) -> None:
     Metric.objects.bulk_create(
         [
             Metric(
@@ -107,6 +113,10 @@ def _version_create(
             for position, spec in enumerate(METRICS, start=1)
         ]
     )
+
+
+def _qa_criteria_create(*, version: ScorecardVersion) -> None:
+    """The QA criteria in their sections, every text in the four languages."""
     sections = QASection.objects.bulk_create(
         [
             QASection(
@@ -151,4 +161,3 @@ def _version_create(
             for position, spec in enumerate(CRITERIA, start=1)
         ]
     )
-    return version
