@@ -409,6 +409,29 @@ def people(db):
         is_escalated=True,
     )
 
+    _records(
+        version=version,
+        people={"lead": lead, "lead_b": lead_b, "subject": subject, "ilze": ilze, "peer": peer},
+        teams=(team_a, team_b),
+        interactions={"refund": refund, "router": router, "secret": secret},
+    )
+    connection = _helpdesk_records(lead=lead, lead_b=lead_b, subject=subject)
+    _qa_drafts(version=version, lead=lead, lead_b=lead_b, subject=subject, peer=peer)
+    return {
+        "lead": lead,
+        "subject": subject,
+        "admin": admin,
+        "team_a": team_a,
+        "connection": connection,
+    }
+
+
+def _records(*, version, people, teams, interactions):
+    """Reviews, alerts, answers, goals, coaching and changes about Agnese, Ilze and Pēteris."""
+    lead, lead_b, subject = people["lead"], people["lead_b"], people["subject"]
+    ilze, peer = people["ilze"], people["peer"]
+    team_a, team_b = teams
+    refund, router, secret = interactions["refund"], interactions["router"], interactions["secret"]
     PublishedQAReviewFactory(interaction=refund, reviewer=lead, version=version, total=70)
     PublishedQAReviewFactory(
         interaction=InteractionFactory(employee=subject, subject="Router disputed"),
@@ -455,6 +478,9 @@ def people(db):
             total_rows=1,
         )
 
+
+def _helpdesk_records(*, lead, lead_b, subject):
+    """Imports and helpdesk connections, agents and events; return the lead's connection."""
     connection = ConnectionFactory(name="Support desk")
     other_desk = ConnectionFactory(name="Other desk")
     ExternalAgentFactory(connection=connection, name="Helpdesk Harry")
@@ -471,7 +497,11 @@ def people(db):
     InboundEventFactory(
         connection=other_desk, external_id="Peer secret", status=EventStatus.REFUSED
     )
+    return connection
 
+
+def _qa_drafts(*, version, lead, lead_b, subject, peer):
+    """Draft reviews: the lead's samples and calibration, and the other lead's."""
     for title, reviewer, reason in (
         ("Draft one", lead, ReviewReason.SAMPLE),
         ("Draft two", lead, ReviewReason.SAMPLE),
@@ -492,13 +522,6 @@ def people(db):
         version=version,
         reason=ReviewReason.CALIBRATION,
     )
-    return {
-        "lead": lead,
-        "subject": subject,
-        "admin": admin,
-        "team_a": team_a,
-        "connection": connection,
-    }
 
 
 def _request(client, people, name, spec, file_format, *, language="en"):

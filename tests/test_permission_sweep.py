@@ -73,6 +73,36 @@ def _page_patterns(patterns=None, prefix="", namespace=""):
 PAGE_PATTERNS = dict(_page_patterns())
 
 
+def _employee(role, username, team=None, *, is_active=True, **user_fields):
+    person = EmployeeFactory(
+        user=UserFactory(username=username, **user_fields), role=role, is_active=is_active
+    )
+    if team is not None:
+        TeamMembershipFactory(employee=person, team=team)
+    return person
+
+
+def _users(*, team_a, team_b, team_old) -> dict:
+    """A user of each role and standing: own and other team's managers, deactivated ones..."""
+    users = {
+        "agent": _employee(Role.AGENT, "peer", team_a).user,
+        "manager_own": _employee(Role.MANAGER, "lead-a").user,
+        "manager_other": _employee(Role.MANAGER, "lead-b").user,
+        "onboarding": _employee(Role.ONBOARDING, "onboarding").user,
+        "admin": _employee(Role.ADMIN, "admin-role", is_staff=True).user,
+        "manager_old": _employee(Role.MANAGER, "lead-old").user,
+        "manager_deactivated": _employee(
+            Role.MANAGER, "lead-a-gone", is_active=False, is_staff=True
+        ).user,
+        "agent_deactivated": _employee(Role.AGENT, "peer-gone", team_a, is_active=False).user,
+        "no_employee": UserFactory(username="no-employee"),
+    }
+    team_a.managers.add(users["manager_own"].employee, users["manager_deactivated"].employee)
+    team_b.managers.add(users["manager_other"].employee)
+    team_old.managers.add(users["manager_old"].employee)
+    return users
+
+
 @pytest.fixture
 def world(db):
     """Two teams, their managers, the subject agent with data of every kind, and each role."""
@@ -83,34 +113,11 @@ def world(db):
     team_b = TeamFactory(slug="team-b", scorecard=scorecard)
     team_old = TeamFactory(slug="team-old", scorecard=scorecard)
 
-    def employee(role, username, team=None, *, is_active=True, **user_fields):
-        person = EmployeeFactory(
-            user=UserFactory(username=username, **user_fields), role=role, is_active=is_active
-        )
-        if team is not None:
-            TeamMembershipFactory(employee=person, team=team)
-        return person
-
-    subject = employee(Role.AGENT, "subject")
+    subject = _employee(Role.AGENT, "subject")
     moved_on = timezone.localdate() - dt.timedelta(days=29)
     TeamMembershipFactory(employee=subject, team=team_old, ends_on=moved_on - dt.timedelta(days=1))
     TeamMembershipFactory(employee=subject, team=team_a, starts_on=moved_on)
-    users = {
-        "agent": employee(Role.AGENT, "peer", team_a).user,
-        "manager_own": employee(Role.MANAGER, "lead-a").user,
-        "manager_other": employee(Role.MANAGER, "lead-b").user,
-        "onboarding": employee(Role.ONBOARDING, "onboarding").user,
-        "admin": employee(Role.ADMIN, "admin-role", is_staff=True).user,
-        "manager_old": employee(Role.MANAGER, "lead-old").user,
-        "manager_deactivated": employee(
-            Role.MANAGER, "lead-a-gone", is_active=False, is_staff=True
-        ).user,
-        "agent_deactivated": employee(Role.AGENT, "peer-gone", team_a, is_active=False).user,
-        "no_employee": UserFactory(username="no-employee"),
-    }
-    team_a.managers.add(users["manager_own"].employee, users["manager_deactivated"].employee)
-    team_b.managers.add(users["manager_other"].employee)
-    team_old.managers.add(users["manager_old"].employee)
+    users = _users(team_a=team_a, team_b=team_b, team_old=team_old)
     interaction = InteractionFactory(
         employee=subject,
         customer=CustomerFactory(),

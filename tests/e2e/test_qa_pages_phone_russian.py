@@ -42,8 +42,8 @@ def _manager(team, username, first_name):
     return person
 
 
-@pytest.fixture
-def world():
+def _sectioned_version():
+    """A draft in two sections, some of its texts in Russian (one out of date)."""
     version = ScorecardVersionFactory(effective_from=dt.date(2020, 1, 1), intro="Welcome.")
     MetricFactory(version=version, code=MetricCode.FCR)
     MetricFactory(version=version, code=MetricCode.QA)
@@ -93,7 +93,53 @@ def world():
             texts={"ru": {"label": "Приветствие"}}, english={"label": "Greeting"}
         )
     )
-    version = _publish(version)
+    return version
+
+
+def _calibrations(*, interactions, criteria, agent, lead, pair):
+    """An open session (one rating in) and a closed one whose two reviewers disagree."""
+    ann, ben = pair
+    opened = interactions[0].opened_at
+    session = calibration_services.calibration_session_create(
+        title="Калибровка: март",
+        deadline=timezone.now() + dt.timedelta(days=3),
+        interactions=interactions[:2],
+        reviewers=[ann, ben],
+        actor=lead,
+    )
+    rated = session.reviews.filter(reviewer=ann, interaction=interactions[0]).get()
+    qa_services.qa_review_save_and_publish(
+        review=rated, actor=ann, ratings={criterion.pk: (3, "") for criterion in criteria.values()}
+    )
+    closed = calibration_services.calibration_session_create(
+        title="Калибровка: февраль",
+        deadline=timezone.now() + dt.timedelta(days=3),
+        interactions=[
+            InteractionFactory(
+                employee=agent,
+                subject=f"Возврат товара, обращение {number}",
+                opened_at=opened + dt.timedelta(minutes=10 + number),
+                resolved_at=opened + dt.timedelta(hours=2),
+            )
+            for number in range(2)
+        ],
+        reviewers=[ann, ben],
+        actor=lead,
+    )
+    for reviewer, value in ((ann, 1), (ben, 4)):
+        for review in closed.reviews.filter(reviewer=reviewer):
+            qa_services.qa_review_save_and_publish(
+                review=review,
+                actor=reviewer,
+                ratings={criterion.pk: (value, "") for criterion in criteria.values()},
+            )
+    calibration_services.calibration_session_close(session=closed, actor=lead)
+    return session, closed
+
+
+@pytest.fixture
+def world():
+    version = _publish(_sectioned_version())
     team = TeamFactory(name="Rīgas atbalsts", slug="riga", scorecard=version.scorecard)
     agent = EmployeeFactory(
         user=UserFactory(username="anna", first_name="Anna", last_name="Ozola"), role=Role.AGENT
@@ -130,40 +176,9 @@ def world():
         proposals={criteria["identity"].pk: (4, "Я проверила личность по дате рождения.")},
     )
     draft = qa_services.qa_review_start(interaction=interactions[2], reviewer=lead)
-    session = calibration_services.calibration_session_create(
-        title="Калибровка: март",
-        deadline=timezone.now() + dt.timedelta(days=3),
-        interactions=interactions[:2],
-        reviewers=[ann, ben],
-        actor=lead,
+    session, closed = _calibrations(
+        interactions=interactions, criteria=criteria, agent=agent, lead=lead, pair=(ann, ben)
     )
-    rated = session.reviews.filter(reviewer=ann, interaction=interactions[0]).get()
-    qa_services.qa_review_save_and_publish(
-        review=rated, actor=ann, ratings={criterion.pk: (3, "") for criterion in criteria.values()}
-    )
-    closed = calibration_services.calibration_session_create(
-        title="Калибровка: февраль",
-        deadline=timezone.now() + dt.timedelta(days=3),
-        interactions=[
-            InteractionFactory(
-                employee=agent,
-                subject=f"Возврат товара, обращение {number}",
-                opened_at=opened + dt.timedelta(minutes=10 + number),
-                resolved_at=opened + dt.timedelta(hours=2),
-            )
-            for number in range(2)
-        ],
-        reviewers=[ann, ben],
-        actor=lead,
-    )
-    for reviewer, value in ((ann, 1), (ben, 4)):
-        for review in closed.reviews.filter(reviewer=reviewer):
-            qa_services.qa_review_save_and_publish(
-                review=review,
-                actor=reviewer,
-                ratings={criterion.pk: (value, "") for criterion in criteria.values()},
-            )
-    calibration_services.calibration_session_close(session=closed, actor=lead)
     return {
         "closed": closed,
         "version": version,

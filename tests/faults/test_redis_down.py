@@ -57,6 +57,68 @@ def test_broker_timeouts_are_short_enough_for_a_request():
     assert settings.CELERY_BROKER_CONNECTION_TIMEOUT <= 2
 
 
+def _outage_pages(*, team, agent, day) -> list[tuple[str, str]]:
+    """Every page and API read an outage must not hold, with the client that reads it."""
+    return [
+        ("agent", reverse("customers:interaction_log")),
+        ("agent", reverse("customers:interaction_list")),
+        ("manager", reverse("home")),
+        ("manager", reverse("scorecards:team_list")),
+        ("manager", reverse("scorecards:team_dashboard", args=[team.slug])),
+        ("manager", reverse("scorecards:team_compare")),
+        ("manager", reverse("scorecards:agent_detail", args=[agent.pk])),
+        ("manager", reverse("scorecards:alert_list")),
+        ("manager", reverse("scorecards:change_list")),
+        ("agent", reverse("scorecards:me")),
+        ("agent", reverse("scorecards:my_explain", args=[day.isoformat()])),
+        ("api", f"/api/v1/scores/employees/?date_from={day}&date_to={day}"),
+        ("api", f"/api/v1/scores/summary/?group_by=team&date_from={day}&date_to={day}"),
+    ]
+
+
+def _log_during_outage(*, api, agent_client, socket_waits, agent, customer, day) -> int:
+    """Log three interactions through the API and one through the page; return how many."""
+    rows = [
+        {
+            "customer": customer.pk,
+            "employee": agent.pk,
+            "channel": "phone",
+            "subject": f"Outage call {n}",
+            "opened_at": at(day, 15, n).isoformat(),
+            "first_response_at": at(day, 15, n + 1).isoformat(),
+            "resolved_at": at(day, 16, n).isoformat(),
+            "is_first_contact_resolution": True,
+            "source": "phone-system",
+            "external_id": f"OUT-{n}",
+        }
+        for n in range(3)
+    ]
+    for row in rows:
+        response, held = socket_waits.bound(
+            lambda row=row: api.post("/api/v1/interactions/", row, format="json")
+        )
+        assert response.status_code == 200, response.content
+        assert held <= ANSWER_WITHIN, f"API POST could be held {held:.1f} s"
+
+    # And through the page, as an agent at the desk does.
+    page_row = {
+        "customer": customer.pk,
+        "channel": "chat",
+        "subject": "Outage chat",
+        "opened_at": timezone.localtime(at(day, 17)).strftime("%Y-%m-%dT%H:%M"),
+        "first_response_at": timezone.localtime(at(day, 17, 2)).strftime("%Y-%m-%dT%H:%M"),
+        "is_resolved": "on",
+        "resolved_at": timezone.localtime(at(day, 17, 30)).strftime("%Y-%m-%dT%H:%M"),
+        "notes": "",
+    }
+    response, held = socket_waits.bound(
+        lambda: agent_client.post(reverse("customers:interaction_log"), page_row)
+    )
+    assert response.status_code == 302, response.content
+    assert held <= ANSWER_WITHIN, f"the log page could be held {held:.1f} s"
+    return 4
+
+
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("port_fixture", ["silent_port", "closed_port"])
@@ -85,21 +147,7 @@ def test_logging_and_dashboards_answer_while_redis_is_down_and_the_next_run_catc
     clients = {"manager": Client(), "agent": Client(), "api": api}
     clients["manager"].force_login(manager.user)
     clients["agent"].force_login(agent.user)
-    pages = [
-        ("agent", reverse("customers:interaction_log")),
-        ("agent", reverse("customers:interaction_list")),
-        ("manager", reverse("home")),
-        ("manager", reverse("scorecards:team_list")),
-        ("manager", reverse("scorecards:team_dashboard", args=[team.slug])),
-        ("manager", reverse("scorecards:team_compare")),
-        ("manager", reverse("scorecards:agent_detail", args=[agent.pk])),
-        ("manager", reverse("scorecards:alert_list")),
-        ("manager", reverse("scorecards:change_list")),
-        ("agent", reverse("scorecards:me")),
-        ("agent", reverse("scorecards:my_explain", args=[day.isoformat()])),
-        ("api", f"/api/v1/scores/employees/?date_from={day}&date_to={day}"),
-        ("api", f"/api/v1/scores/summary/?group_by=team&date_from={day}&date_to={day}"),
-    ]
+    pages = _outage_pages(team=team, agent=agent, day=day)
     # Once with Redis up, so first-use costs (templates, imports) are not counted as the outage's.
     for who, url in pages:
         assert clients[who].get(url, follow=True).status_code == 200, url
@@ -108,45 +156,14 @@ def test_logging_and_dashboards_answer_while_redis_is_down_and_the_next_run_catc
     with pytest.MonkeyPatch.context() as outage:
         use_broker(outage, dead_redis)
 
-        rows = [
-            {
-                "customer": customer.pk,
-                "employee": agent.pk,
-                "channel": "phone",
-                "subject": f"Outage call {n}",
-                "opened_at": at(day, 15, n).isoformat(),
-                "first_response_at": at(day, 15, n + 1).isoformat(),
-                "resolved_at": at(day, 16, n).isoformat(),
-                "is_first_contact_resolution": True,
-                "source": "phone-system",
-                "external_id": f"OUT-{n}",
-            }
-            for n in range(3)
-        ]
-        for row in rows:
-            response, held = socket_waits.bound(
-                lambda row=row: api.post("/api/v1/interactions/", row, format="json")
-            )
-            assert response.status_code == 200, response.content
-            assert held <= ANSWER_WITHIN, f"API POST could be held {held:.1f} s"
-
-        # And through the page, as an agent at the desk does.
-        page_row = {
-            "customer": customer.pk,
-            "channel": "chat",
-            "subject": "Outage chat",
-            "opened_at": timezone.localtime(at(day, 17)).strftime("%Y-%m-%dT%H:%M"),
-            "first_response_at": timezone.localtime(at(day, 17, 2)).strftime("%Y-%m-%dT%H:%M"),
-            "is_resolved": "on",
-            "resolved_at": timezone.localtime(at(day, 17, 30)).strftime("%Y-%m-%dT%H:%M"),
-            "notes": "",
-        }
-        response, held = socket_waits.bound(
-            lambda: clients["agent"].post(reverse("customers:interaction_log"), page_row)
+        logged = _log_during_outage(
+            api=api,
+            agent_client=clients["agent"],
+            socket_waits=socket_waits,
+            agent=agent,
+            customer=customer,
+            day=day,
         )
-        assert response.status_code == 302, response.content
-        assert held <= ANSWER_WITHIN, f"the log page could be held {held:.1f} s"
-        logged = 4
 
         for who, url in pages:
             response, held = socket_waits.bound(

@@ -130,6 +130,32 @@ reviews = st.lists(
 )
 
 
+def _interaction(*, spec, employees):
+    """One interaction of the drawn data, its times counted from the first day."""
+    opened = midnight(FIRST + dt.timedelta(days=spec["day"])) + dt.timedelta(minutes=spec["minute"])
+    resolved = opened + dt.timedelta(minutes=spec["resolution"]) if spec["resolution"] else None
+    due = FIRST + dt.timedelta(days=spec["follow_up"]) if spec["follow_up"] is not None else None
+    done = (
+        midnight(due) + dt.timedelta(minutes=spec["follow_up_done"])
+        if due is not None and spec["follow_up_done"] is not None
+        else None
+    )
+    return InteractionFactory(
+        employee=employees[spec["employee"]],
+        opened_at=opened,
+        first_response_at=(
+            opened + dt.timedelta(minutes=spec["response"])
+            if spec["response"] is not None
+            else None
+        ),
+        resolved_at=resolved,
+        is_first_contact_resolution=spec["first_contact"] and resolved is not None,
+        is_escalated=spec["escalated"] and resolved is not None,
+        follow_up_due=due,
+        follow_up_done_at=done,
+    )
+
+
 def _build(*, data_interactions, data_surveys, data_reviews, shift):
     """Two teams on two scorecards; team A's gets a new version mid-week; one agent moves."""
     version_a1 = PublishedVersionFactory(
@@ -159,36 +185,7 @@ def _build(*, data_interactions, data_surveys, data_reviews, shift):
     # The third joins team B on the second day: before that, nothing of theirs is scored.
     TeamMembershipFactory(employee=employees[2], team=team_b, starts_on=FIRST + dt.timedelta(1))
 
-    made = []
-    for spec in data_interactions:
-        opened = midnight(FIRST + dt.timedelta(days=spec["day"])) + dt.timedelta(
-            minutes=spec["minute"]
-        )
-        resolved = opened + dt.timedelta(minutes=spec["resolution"]) if spec["resolution"] else None
-        due = (
-            FIRST + dt.timedelta(days=spec["follow_up"]) if spec["follow_up"] is not None else None
-        )
-        done = (
-            midnight(due) + dt.timedelta(minutes=spec["follow_up_done"])
-            if due is not None and spec["follow_up_done"] is not None
-            else None
-        )
-        made.append(
-            InteractionFactory(
-                employee=employees[spec["employee"]],
-                opened_at=opened,
-                first_response_at=(
-                    opened + dt.timedelta(minutes=spec["response"])
-                    if spec["response"] is not None
-                    else None
-                ),
-                resolved_at=resolved,
-                is_first_contact_resolution=spec["first_contact"] and resolved is not None,
-                is_escalated=spec["escalated"] and resolved is not None,
-                follow_up_due=due,
-                follow_up_done_at=done,
-            )
-        )
+    made = [_interaction(spec=spec, employees=employees) for spec in data_interactions]
     for spec in data_surveys:
         if spec["interaction"] < len(made):
             interaction = made[spec["interaction"]]
