@@ -30,7 +30,8 @@ def _conversation_events(
     *, event: InboundEvent, conversation_id: str, version: dt.datetime | None
 ) -> tuple[bool, list[int]]:
     """Whether an event already applied carried a newer state of the same conversation, and
-    the conversation's events held for want of its state (queued again once it is written).
+    the conversation's events held until it is written (a message that came without the
+    conversation's state, a survey answer before an agent): queued again once it is.
 
     One read for both, before the write: no other event of the conversation is processed
     meanwhile (the conversation's lock) and only its processing holds one that way.
