@@ -107,11 +107,13 @@ def _run_load(port: int, requests: list[dict]) -> dict:
 # ---- the benchmark --------------------------------------------------------------------------
 
 
+# As many as gunicorn has (bench.api.WORKERS).
 WORKER_PROCESSES = 2
 
 
 class Worker:
-    """A Celery worker on the benchmark's own queue, with as many processes as gunicorn has."""
+    """A Celery worker on the benchmark's own queue, with as many processes as gunicorn has:
+    a prefork pool, as a production worker runs."""
 
     def __init__(self, queue: str) -> None:
         self.process = subprocess.Popen(
@@ -122,7 +124,9 @@ class Worker:
                 "-A",
                 "crs_site",
                 "worker",
-                "--pool=solo",
+                "--pool=prefork",
+                "--concurrency",
+                str(WORKER_PROCESSES),
                 "-Q",
                 queue,
                 "-n",
@@ -240,9 +244,9 @@ def _markdown(figures: dict) -> str:
             "## Webhook: Chatwoot deliveries end to end",
             "",
             f"Measured {today()} on {machine()}. gunicorn (2 sync workers) and a Celery worker "
-            f"({WORKER_PROCESSES} processes), both keeping their database connections, on "
-            "loopback; the deliveries come from a second process in a closed loop, one at a "
-            "time. Regenerate with `python -m bench webhook` "
+            f"(a prefork pool of {WORKER_PROCESSES} processes), both keeping their database "
+            "connections, on loopback; the deliveries come from a second process in a closed "
+            "loop, one at a time. Regenerate with `python -m bench webhook` "
             "(`BENCH_WEBHOOK_EVENTS`, `BENCH_WEBHOOK_API_ROWS` change the counts).",
             "",
             table(

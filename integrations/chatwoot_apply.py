@@ -9,6 +9,7 @@ API's. Chatwoot owns the conversation's times, status, agent and customer; what 
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from customers.batch import interactions_push
@@ -25,20 +26,32 @@ __all__ = ["PayloadInvalid", "chatwoot_event_apply"]
 _KEPT = ("notes", "is_escalated", "follow_up_due", "follow_up_done_at", "is_flagged_for_review")
 
 
-def _is_stale(*, event: InboundEvent, version: dt.datetime | None) -> bool:
-    """Whether an event already applied carried a newer state of the same conversation."""
-    if version is None:
-        return False
-    return (
-        InboundEvent.objects.filter(
-            connection_id=event.connection_id,
-            external_id=event.external_id,
-            status=EventStatus.ACCEPTED,
-            occurred_at__gt=version,
-        )
+def _conversation_events(
+    *, event: InboundEvent, conversation_id: str, version: dt.datetime | None
+) -> tuple[bool, list[int]]:
+    """Whether an event already applied carried a newer state of the same conversation, and
+    the conversation's events held until it is written (a message that came without the
+    conversation's state, a survey answer before an agent): queued again once it is.
+
+    One read for both, before the write: no other event of the conversation is processed
+    meanwhile (the conversation's lock) and only its processing holds one that way.
+    """
+    wanted = Q(status=EventStatus.HELD, agent__isnull=True)
+    if version is not None:
+        wanted |= Q(status=EventStatus.ACCEPTED, occurred_at__gt=version)
+    found = (
+        InboundEvent.objects.filter(wanted, connection_id=event.connection_id)
+        .filter(external_id=conversation_id)
         .exclude(pk=event.pk)
-        .exists()
+        .values_list("pk", "status")
     )
+    stale, held = False, []
+    for pk, status in found:
+        if status == EventStatus.HELD:
+            held.append(pk)
+        else:
+            stale = True
+    return stale, held
 
 
 def _employee_id(*, event: InboundEvent, parsed: ChatwootEvent, stored, stale: bool) -> int | None:
@@ -137,7 +150,9 @@ def chatwoot_event_apply(*, event: InboundEvent) -> str:
     event.occurred_at = parsed.version
     source = event.connection.source
     stored = Interaction.objects.filter(source=source, external_id=parsed.conversation_id).first()
-    stale = _is_stale(event=event, version=parsed.version)
+    stale, held = _conversation_events(
+        event=event, conversation_id=parsed.conversation_id, version=parsed.version
+    )
     employee_id = _employee_id(event=event, parsed=parsed, stored=stored, stale=stale)
     if employee_id is None:
         if parsed.csat is not None:
@@ -151,14 +166,8 @@ def chatwoot_event_apply(*, event: InboundEvent) -> str:
     row = _row(event=event, parsed=parsed, stored=stored, stale=stale, employee_id=employee_id)
     [interaction] = interactions_push(principal=principal_for_system(name=source), rows={0: row})
     event.interaction = interaction
-    events_requeue(
-        InboundEvent.objects.filter(
-            connection_id=event.connection_id,
-            external_id=parsed.conversation_id,
-            status=EventStatus.HELD,
-            agent__isnull=True,
-        ).exclude(pk=event.pk)
-    )
+    if held:
+        events_requeue(InboundEvent.objects.filter(pk__in=held))
     if parsed.csat is not None:
         survey_response_upsert(
             interaction=interaction,

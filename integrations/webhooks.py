@@ -29,7 +29,8 @@ def chatwoot_webhook(request: HttpRequest, connection_uuid: uuid.UUID, secret: s
     """Receive one Chatwoot delivery."""
     connection = (
         Connection.objects.filter(uuid=connection_uuid, kind=ConnectionKind.CHATWOOT)
-        .only("pk", "secret", "signing_secret", "is_paused")
+        # Every field event_receive reads too: a deferred one is a query of its own.
+        .only("pk", "kind", "secret", "signing_secret", "is_paused", "settings")
         .first()
     )
     # An unknown connection and a wrong secret get the same answer: nothing tells them apart.
