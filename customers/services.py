@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
+from customers.upsert import interactions_write
 from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
@@ -43,7 +44,6 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 _ATTNAMES = {"employee_id": "employee", "customer_id": "customer"}
-_UPSERT_BATCH_SIZE = 500
 
 
 class InteractionRowsInvalid(ValidationError):
@@ -334,6 +334,10 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
     now, so both the old resolution day and the new one are rescored.
     """
     if old is None:
+        # Never reopened. Said in Python rather than left to the column's default, so that
+        # every row of the upsert carries plain values and PostgreSQL takes the batch as
+        # arrays (UNNEST) instead of planning one placeholder per value.
+        interaction.reopen_count = 0
         return
     interaction.reopen_count = old.reopen_count
     if old.resolved_at is not None and interaction.resolved_at is None:
@@ -418,12 +422,8 @@ def interactions_upsert(
         | {"first_response_working_time", "updated_at", "reopen_count"}
     )
     # Written in key order so two concurrent batches lock shared rows in the same order.
-    Interaction.objects.bulk_create(
-        sorted(interactions, key=lambda i: (i.source, i.external_id)),
-        batch_size=_UPSERT_BATCH_SIZE,
-        update_conflicts=True,
-        unique_fields=["source", "external_id"],
-        update_fields=update_fields,
+    interactions_write(
+        sorted(interactions, key=lambda i: (i.source, i.external_id)), update_fields=update_fields
     )
 
     pairs: set[Pair] = set()

@@ -1,0 +1,101 @@
+"""The interactions upsert's own write (customers/upsert.py) is held equal to bulk_create's."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from customers import upsert
+from customers.models import Interaction
+from customers.services import interactions_upsert
+from tests.factories import CustomerFactory, EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+# Everything the write sets except the row's own id and stamps (and the source, which tells the
+# two paths' rows apart).
+COMPARED = [
+    f.attname
+    for f in Interaction._meta.concrete_fields
+    if f.attname not in ("id", "created_at", "updated_at", "source")
+]
+
+
+def _rows(employee, customer, source, *, resolved):
+    opened = (timezone.now() - dt.timedelta(days=2)).replace(microsecond=0)
+    return [
+        {
+            "employee_id": employee.pk,
+            "customer_id": customer.pk,
+            "channel": ("email", "chat")[n % 2],
+            "subject": f'Question\t{n}\\ "quoted" ünïcode',
+            "opened_at": opened + dt.timedelta(minutes=n),
+            "first_response_at": opened + dt.timedelta(minutes=n + 5) if n % 3 else None,
+            "resolved_at": opened + dt.timedelta(minutes=n + 60) if resolved and n % 2 else None,
+            "is_first_contact_resolution": bool(resolved and n % 2),
+            "is_escalated": n == 1,
+            "follow_up_due": opened.date() + dt.timedelta(days=3) if n == 2 else None,
+            "source": source,
+            "external_id": f"T-{n}",
+        }
+        for n in range(4)
+    ]
+
+
+def _stored(source):
+    return list(
+        Interaction.objects.filter(source=source).order_by("external_id").values_list(*COMPARED)
+    )
+
+
+def test_the_fast_write_stores_what_bulk_create_stores_and_sets_the_ids(monkeypatch):
+    employee, customer = EmployeeFactory(), CustomerFactory()
+    fast = interactions_upsert(rows=_rows(employee, customer, "fast", resolved=True))
+    fast_again = interactions_upsert(rows=_rows(employee, customer, "fast", resolved=False))
+    # The plain path: bulk_create, as on any other database than PostgreSQL.
+    monkeypatch.setattr(upsert, "_is_plain", lambda interactions, fields: False)
+    plain = interactions_upsert(rows=_rows(employee, customer, "plain", resolved=True))
+    plain_again = interactions_upsert(rows=_rows(employee, customer, "plain", resolved=False))
+
+    assert _stored("fast") == _stored("plain")
+    # Reopened by the second push: the reopen rule ran on both paths alike.
+    assert {i.reopen_count for i in Interaction.objects.filter(source="fast")} == {0, 1}
+    assert [i.pk for i in fast] == [i.pk for i in fast_again]
+    assert [i.pk for i in plain] == [i.pk for i in plain_again]
+    stored = Interaction.objects.in_bulk([i.pk for i in fast_again])
+    assert all(stored[i.pk].external_id == i.external_id for i in fast_again)
+    assert all(not i._state.adding for i in fast_again)
+
+
+def test_an_update_keeps_created_at_and_moves_updated_at():
+    employee, customer = EmployeeFactory(), CustomerFactory()
+    interactions_upsert(rows=_rows(employee, customer, "fast", resolved=True))
+    before = Interaction.objects.get(external_id="T-0")
+
+    interactions_upsert(rows=_rows(employee, customer, "fast", resolved=False))
+
+    after = Interaction.objects.get(external_id="T-0")
+    assert after.created_at == before.created_at
+    assert after.updated_at >= before.updated_at
+
+
+def test_a_naive_time_takes_the_orm_path(monkeypatch):
+    employee, customer = EmployeeFactory(), CustomerFactory()
+    (interaction,) = [
+        Interaction(
+            employee=employee,
+            customer=customer,
+            channel="email",
+            subject="Naive",
+            opened_at=dt.datetime(2026, 1, 5, 10, 0),  # noqa: DTZ001 - naive on purpose
+            source="fast",
+            external_id="N-1",
+            reopen_count=0,
+        )
+    ]
+    used = []
+    monkeypatch.setattr(
+        Interaction.objects, "bulk_create", lambda objs, **kw: used.append(len(objs))
+    )
+    upsert.interactions_write([interaction], update_fields=["subject"])
+    assert used == [1]
