@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
-from customers.upsert import interactions_write
+from customers.upsert import objects_upsert
 from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
@@ -422,8 +422,11 @@ def interactions_upsert(
         | {"first_response_working_time", "updated_at", "reopen_count"}
     )
     # Written in key order so two concurrent batches lock shared rows in the same order.
-    interactions_write(
-        sorted(interactions, key=lambda i: (i.source, i.external_id)), update_fields=update_fields
+    objects_upsert(
+        Interaction,
+        sorted(interactions, key=lambda i: (i.source, i.external_id)),
+        unique_fields=["source", "external_id"],
+        update_fields=update_fields,
     )
 
     pairs: set[Pair] = set()

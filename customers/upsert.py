@@ -1,97 +1,107 @@
-"""The write of a checked batch of interactions: one INSERT … ON CONFLICT per batch.
+"""The write of a checked batch of rows: one INSERT … ON CONFLICT … RETURNING per 500 rows.
 
-A fast path for `customers.services.interactions_upsert` (docs/PERFORMANCE.md, "Interaction
-upsert"): Django's bulk_create prepares each field of each row one by one (get_db_prep_save),
-which costs more Python time than the whole insert costs PostgreSQL. The rows written here have
-been through `interactions_upsert`'s checks, so every value already has its field's Python type
-(`clean_fields` gave it, or the time checks found it exactly of that type); PostgreSQL takes
-them as one typed array per column (UNNEST), as Django itself does for a plain bulk insert.
-Anything else (another database, a naive time that Django would make aware with a warning)
-takes bulk_create, which `tests/customers/test_upsert.py` holds equal to this path.
+A fast path for the batch upserts, `customers.services.interactions_upsert` and
+`feedback.services.survey_responses_upsert` (docs/PERFORMANCE.md, "Batch upserts: one typed
+array per column"): Django's bulk_create prepares each field of each row one by one
+(get_db_prep_save), which costs more Python time than the whole upsert costs PostgreSQL. The rows
+written here have been through their service's checks, so every value already has its field's
+Python type; PostgreSQL takes them as one typed array per column (UNNEST), as Django itself does
+for a plain bulk insert. Anything else (another database, a naive time that Django would make
+aware with a warning) takes bulk_create, which `tests/customers/test_upsert.py` holds equal to
+this path.
 """
 
 import datetime as dt
 from collections.abc import Sequence
 
 from django.db import connection
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.utils import timezone
 from psycopg2 import sql
-
-from customers.models import Interaction
 
 BATCH_SIZE = 500
 
 
-def _columns() -> list[Field]:
-    return [f for f in Interaction._meta.concrete_fields if not f.primary_key]
-
-
-def _is_plain(interactions: Sequence[Interaction], fields: list[Field]) -> bool:
+def _is_plain(objs: Sequence[Model], fields: list[Field]) -> bool:
     """True if every time is aware: a naive one is Django's to convert (with its warning)."""
     times = [f.attname for f in fields if f.get_internal_type() == "DateTimeField"]
-    for interaction in interactions:
+    for obj in objs:
         for name in times:
-            value = getattr(interaction, name)
+            value = getattr(obj, name)
             if isinstance(value, dt.datetime) and timezone.is_naive(value):
                 return False
     return True
 
 
-def _statement(fields: list[Field], update_fields: Sequence[str]) -> sql.Composed:
+def _statement(
+    model: type[Model],
+    fields: list[Field],
+    unique_fields: Sequence[str],
+    update_fields: Sequence[str],
+) -> sql.Composed:
     by_name = {f.name: f for f in fields}
-    casts = [
-        sql.SQL("%s::{}[]").format(sql.SQL(f.db_type(connection).split("(")[0])) for f in fields
-    ]
     return sql.SQL(
         "INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({arrays}) "
         "ON CONFLICT ({keys}) DO UPDATE SET {updates} RETURNING {pk}"
     ).format(
-        table=sql.Identifier(Interaction._meta.db_table),
+        table=sql.Identifier(model._meta.db_table),
         columns=sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
-        arrays=sql.SQL(", ").join(casts),
-        keys=sql.SQL(", ").join(
-            sql.Identifier(by_name[name].column) for name in ("source", "external_id")
+        # As Django's own UNNEST insert: the type without its length (varchar, not varchar(40)).
+        arrays=sql.SQL(", ").join(
+            sql.SQL("%s::{}[]").format(sql.SQL(f.db_type(connection).split("(")[0])) for f in fields
         ),
+        keys=sql.SQL(", ").join(sql.Identifier(by_name[name].column) for name in unique_fields),
         updates=sql.SQL(", ").join(
             sql.SQL("{column} = EXCLUDED.{column}").format(
                 column=sql.Identifier(by_name[name].column)
             )
             for name in update_fields
         ),
-        pk=sql.Identifier(Interaction._meta.pk.column),
+        pk=sql.Identifier(model._meta.pk.column),
     )
 
 
-def interactions_write(
-    interactions: Sequence[Interaction], *, update_fields: Sequence[str]
+def objects_upsert(
+    model: type[Model],
+    objs: Sequence[Model],
+    *,
+    unique_fields: Sequence[str],
+    update_fields: Sequence[str],
 ) -> None:
-    """Insert the interactions, or update `update_fields` of those whose (source, external_id)
-    is stored; set each one's id. Written in the order given (the caller sorts by key)."""
-    fields = _columns()
-    if connection.vendor != "postgresql" or not _is_plain(interactions, fields):
-        Interaction.objects.bulk_create(
-            interactions,
+    """Insert the objects, or update `update_fields` of those whose `unique_fields` are stored;
+    set each one's id, as `bulk_create(update_conflicts=True)` does. Written in the order given
+    (callers sort by key, so concurrent batches lock shared rows in one order)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if not objs:
+        return
+    if connection.vendor != "postgresql" or not _is_plain(objs, fields):
+        model._default_manager.bulk_create(
+            objs,
             batch_size=BATCH_SIZE,
             update_conflicts=True,
-            unique_fields=["source", "external_id"],
+            unique_fields=unique_fields,
             update_fields=update_fields,
         )
         return
-    # What bulk_create's pre_save does: both stamps are now for a new row, and the update
-    # sets only updated_at (created_at is not among the fields a conflict updates).
+    # What bulk_create's pre_save does for auto_now and auto_now_add: now, for a new row; an
+    # update sets only the fields the conflict updates.
     now = timezone.now()
-    for interaction in interactions:
-        interaction.created_at = interaction.updated_at = now
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj in objs:
+        for name in stamped:
+            setattr(obj, name, now)
     attnames = [f.attname for f in fields]
     alias = connection.alias
     with connection.cursor() as cursor:
-        statement = _statement(fields, update_fields).as_string(cursor.cursor)
-        for start in range(0, len(interactions), BATCH_SIZE):
-            batch = interactions[start : start + BATCH_SIZE]
-            columns = [[getattr(i, name) for i in batch] for name in attnames]
-            cursor.execute(statement, columns)
-            for interaction, (pk,) in zip(batch, cursor.fetchall(), strict=True):
-                interaction.pk = pk
-                interaction._state.adding = False
-                interaction._state.db = alias
+        statement = _statement(model, fields, unique_fields, update_fields).as_string(cursor.cursor)
+        for start in range(0, len(objs), BATCH_SIZE):
+            batch = objs[start : start + BATCH_SIZE]
+            cursor.execute(statement, [[getattr(o, name) for o in batch] for name in attnames])
+            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = alias

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from crs_site.celery import enqueue_on_commit
 from customers.models import Customer, Interaction
 from customers.services import CLOCK_SKEW
+from customers.upsert import objects_upsert
 from feedback import tasks as survey_tasks
 from feedback.choices import ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
@@ -194,9 +195,6 @@ class SurveyResponsesWritten:
     errors: dict[int, dict[str, list[str]]]
 
 
-_UPSERT_BATCH_SIZE = 500
-
-
 @transaction.atomic
 def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyResponsesWritten:
     """Create or update survey answers other tools key by (source, external_id).
@@ -255,10 +253,9 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
     for response in stored:
         pairs |= survey_response_days(response)
     responses = sorted(accepted.values(), key=lambda r: (r.source, str(r.external_id)))
-    SurveyResponse.objects.bulk_create(
+    objects_upsert(
+        SurveyResponse,
         responses,
-        batch_size=_UPSERT_BATCH_SIZE,
-        update_conflicts=True,
         unique_fields=["source", "external_id"],
         update_fields=["interaction", "csat", "nps", "comment", "submitted_at"],
     )

@@ -56,6 +56,8 @@ EVENT_TICKET = "ticket"
 # body at all (personal data kept only where it is used; the first comment can be pages long).
 UNREAD_PERSONAL = frozenset({"description"})
 EVENT_DELETED = "ticket.deleted"
+# One encoder for a page's thousand bodies (json.dumps with separators builds one per call).
+_encode = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass
@@ -65,6 +67,9 @@ class _Work:
     event: InboundEvent
     # The decoded body, when at hand (a fresh page); else it is read from the stored event.
     payload: dict | None = None
+    # The page's users by id, with the payload: the users its body names are among them, and
+    # one mapping serves the whole page.
+    users: dict[int, dict[str, Any]] | None = None
     row: TicketRow | None = None
     employee_id: int | None = None
 
@@ -89,7 +94,7 @@ def _page_works(*, connection: Connection, page: ExportPage) -> list[_Work]:
         ]
         kept = {key: value for key, value in ticket.items() if key not in UNREAD_PERSONAL}
         payload = {"ticket": kept, "metric_set": metric_sets.get(ticket_id), "users": named}
-        body = json.dumps(payload, separators=(",", ":"))
+        body = _encode(payload)
         event = InboundEvent(
             connection=connection,
             dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
@@ -104,7 +109,7 @@ def _page_works(*, connection: Connection, page: ExportPage) -> list[_Work]:
                 payload=payload,
             ),
         )
-        works.append(_Work(event=event, payload=payload))
+        works.append(_Work(event=event, payload=payload, users=users))
     return works
 
 
@@ -186,11 +191,15 @@ def _parse(*, connection: Connection, works: Sequence[_Work]) -> None:
     rule = escalation_rule(connection)
     for work in works:
         try:
-            body = work.payload if work.payload is not None else json.loads(work.event.body)
+            if work.payload is not None and work.users is not None:
+                body, users = work.payload, work.users
+            else:
+                body = json.loads(work.event.body)
+                users = users_by_id(body.get("users") or [])
             work.row = ticket_row(
                 ticket=body["ticket"],
                 metric_set=body.get("metric_set"),
-                users=users_by_id(body.get("users") or []),
+                users=users,
                 rule=rule,
                 source=connection.source,
             )

@@ -1,4 +1,4 @@
-"""The interactions upsert's own write (customers/upsert.py) is held equal to bulk_create's."""
+"""The batch upserts' own write (customers/upsert.py) is held equal to bulk_create's."""
 
 import datetime as dt
 
@@ -8,7 +8,9 @@ from django.utils import timezone
 from customers import upsert
 from customers.models import Interaction
 from customers.services import interactions_upsert
-from tests.factories import CustomerFactory, EmployeeFactory
+from feedback.models import SurveyResponse
+from feedback.services import survey_responses_upsert
+from tests.factories import CustomerFactory, EmployeeFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +55,7 @@ def test_the_fast_write_stores_what_bulk_create_stores_and_sets_the_ids(monkeypa
     fast = interactions_upsert(rows=_rows(employee, customer, "fast", resolved=True))
     fast_again = interactions_upsert(rows=_rows(employee, customer, "fast", resolved=False))
     # The plain path: bulk_create, as on any other database than PostgreSQL.
-    monkeypatch.setattr(upsert, "_is_plain", lambda interactions, fields: False)
+    monkeypatch.setattr(upsert, "_is_plain", lambda objs, fields: False)
     plain = interactions_upsert(rows=_rows(employee, customer, "plain", resolved=True))
     plain_again = interactions_upsert(rows=_rows(employee, customer, "plain", resolved=False))
 
@@ -97,5 +99,46 @@ def test_a_naive_time_takes_the_orm_path(monkeypatch):
     monkeypatch.setattr(
         Interaction.objects, "bulk_create", lambda objs, **kw: used.append(len(objs))
     )
-    upsert.interactions_write([interaction], update_fields=["subject"])
+    upsert.objects_upsert(
+        Interaction,
+        [interaction],
+        unique_fields=["source", "external_id"],
+        update_fields=["subject"],
+    )
     assert used == [1]
+
+
+def _answers(interactions, source, *, csat):
+    return [
+        {
+            "interaction_id": interaction.pk,
+            "csat": csat,
+            "nps": 9 if n % 2 else None,
+            "comment": f"Fine\t{n}\\" if n else "",
+            "source": source,
+            "external_id": f"A-{n}",
+            "submitted_at": interaction.opened_at + dt.timedelta(hours=1),
+        }
+        for n, interaction in enumerate(interactions)
+    ]
+
+
+def test_survey_answers_are_stored_alike_by_both_paths(monkeypatch):
+    interactions = InteractionFactory.create_batch(3)
+    fast = survey_responses_upsert(rows=_answers(interactions, "fast", csat=4))
+    fast_again = survey_responses_upsert(rows=_answers(interactions, "fast", csat=2))
+    monkeypatch.setattr(upsert, "_is_plain", lambda objs, fields: False)
+    plain = survey_responses_upsert(rows=_answers(interactions, "plain", csat=4))
+    plain_again = survey_responses_upsert(rows=_answers(interactions, "plain", csat=2))
+
+    def stored(source):
+        return list(
+            SurveyResponse.objects.filter(source=source)
+            .order_by("external_id")
+            .values_list("interaction_id", "csat", "nps", "comment", "language", "submitted_at")
+        )
+
+    assert stored("fast") == stored("plain")
+    assert {r.csat for r in SurveyResponse.objects.filter(source="fast")} == {2}
+    assert (fast.created, fast_again.updated) == (plain.created, plain_again.updated) == (3, 3)
+    assert [r.pk for r in fast.responses] == [r.pk for r in fast_again.responses]
