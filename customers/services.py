@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
-from customers.upsert import objects_upsert
+from customers.upsert import instance_build, objects_upsert
 from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
@@ -264,7 +264,7 @@ def interaction_delete(*, interaction: Interaction) -> None:
 
 def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Interaction, dict]:
     known = {name: value for name, value in row.items() if _field_name(name) in EDITABLE_FIELDS}
-    interaction = Interaction(**known)
+    interaction = instance_build(Interaction, known)
     errors = interaction_errors(interaction=interaction, now=now)
     for name in sorted(set(row) - set(known)):
         errors[name] = [_("Unknown field.")]

@@ -32,6 +32,7 @@ from psycopg2.extras import execute_values
 from customers.batch import interactions_push
 from customers.models import Interaction
 from customers.services import InteractionRowsInvalid, interaction_delete
+from customers.upsert import instance_build
 from feedback.services import survey_responses_upsert
 from integrations.choices import EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent
@@ -65,10 +66,11 @@ class _Work:
     """An event being processed and what it became."""
 
     event: InboundEvent
-    # The decoded body, when at hand (a fresh page); else it is read from the stored event.
-    payload: dict | None = None
-    # The page's users by id, with the payload: the users its body names are among them, and
-    # one mapping serves the whole page.
+    # The ticket, its metric set and the page's users by id, when at hand (a fresh page); else
+    # they are read from the stored event's body. Kept apart rather than as the decoded body:
+    # the body's own dicts are then garbage as soon as it is encoded, not kept for the page.
+    ticket: dict[str, Any] | None = None
+    metric_set: dict[str, Any] | None = None
     users: dict[int, dict[str, Any]] | None = None
     row: TicketRow | None = None
     employee_id: int | None = None
@@ -95,21 +97,26 @@ def _page_works(*, connection: Connection, page: ExportPage) -> list[_Work]:
         kept = {key: value for key, value in ticket.items() if key not in UNREAD_PERSONAL}
         payload = {"ticket": kept, "metric_set": metric_sets.get(ticket_id), "users": named}
         body = _encode(payload)
-        event = InboundEvent(
-            connection=connection,
-            dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
-            event_type=EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
-            external_id=str(ticket_id)[:100],
-            body=body,
-            customer_keys=event_customer_keys(
-                kind=connection.kind,
-                connection_id=connection.pk,
-                settings=connection.settings,
-                body=body,
-                payload=payload,
-            ),
+        event = instance_build(
+            InboundEvent,
+            {
+                "connection_id": connection.pk,
+                "dedupe_key": f"ticket:{ticket_id}:{stamp}"[:200],
+                "event_type": EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
+                "external_id": str(ticket_id)[:100],
+                "body": body,
+                "customer_keys": event_customer_keys(
+                    kind=connection.kind,
+                    connection_id=connection.pk,
+                    settings=connection.settings,
+                    body=body,
+                    payload=payload,
+                ),
+            },
         )
-        works.append(_Work(event=event, payload=payload, users=users))
+        works.append(
+            _Work(event=event, ticket=ticket, metric_set=payload["metric_set"], users=users)
+        )
     return works
 
 
@@ -189,19 +196,24 @@ def _settle(work: _Work, status: str, error: str = "") -> None:
 
 def _parse(*, connection: Connection, works: Sequence[_Work]) -> None:
     rule = escalation_rule(connection)
+    # The persons of the page's users, read once for all its tickets.
+    people: dict[int, Person] = {}
     for work in works:
         try:
-            if work.payload is not None and work.users is not None:
-                body, users = work.payload, work.users
+            if work.ticket is not None and work.users is not None:
+                ticket, metric_set, users = work.ticket, work.metric_set, work.users
+                shared: dict[int, Person] | None = people
             else:
                 body = json.loads(work.event.body)
-                users = users_by_id(body.get("users") or [])
+                ticket, metric_set = body["ticket"], body.get("metric_set")
+                users, shared = users_by_id(body.get("users") or []), None
             work.row = ticket_row(
-                ticket=body["ticket"],
-                metric_set=body.get("metric_set"),
+                ticket=ticket,
+                metric_set=metric_set,
                 users=users,
                 rule=rule,
                 source=connection.source,
+                people=shared,
             )
         except (ValueError, KeyError, TypeError, TicketInvalid) as error:
             _settle(work, EventStatus.REFUSED, str(error) or _("The ticket could not be read."))
@@ -228,7 +240,8 @@ def _assign(*, connection: Connection, works: Sequence[_Work]) -> list[_Work]:
             _settle(work, EventStatus.HELD, _("The ticket has no assignee yet."))
             continue
         agent = agents[work.row.assignee.external_id]
-        work.event.agent = agent
+        # By id: the event is only written, never read back through the relation.
+        work.event.agent_id = agent.pk
         if agent.employee_id is None:
             _settle(work, EventStatus.HELD, _("The agent is not mapped to an employee yet."))
             continue
@@ -396,7 +409,7 @@ def _process(*, connection: Connection, works: list[_Work]) -> dict[str, int]:
     written = _push(connection=connection, works=_assign(connection=connection, works=works))
     _ratings(connection=connection, written=written)
     for work, interaction in written:
-        work.event.interaction = interaction
+        work.event.interaction_id = interaction.pk
         _settle(work, EventStatus.ACCEPTED, work.event.error)
     counts = {
         status: sum(1 for w in works if w.event.status == status)
