@@ -23,6 +23,11 @@ COMPARED = [
 ]
 
 
+def _refused(objs, fields):
+    """The fast path declining, as on any other database than PostgreSQL."""
+    raise upsert._NotPlain
+
+
 def _rows(employee, customer, source, *, resolved):
     opened = (timezone.now() - dt.timedelta(days=2)).replace(microsecond=0)
     return [
@@ -54,8 +59,7 @@ def test_the_fast_write_stores_what_bulk_create_stores_and_sets_the_ids(monkeypa
     employee, customer = EmployeeFactory(), CustomerFactory()
     fast = interactions_upsert(rows=_rows(employee, customer, "fast", resolved=True))
     fast_again = interactions_upsert(rows=_rows(employee, customer, "fast", resolved=False))
-    # The plain path: bulk_create, as on any other database than PostgreSQL.
-    monkeypatch.setattr(upsert, "_is_plain", lambda objs, fields: False)
+    monkeypatch.setattr(upsert, "_arrays", _refused)
     plain = interactions_upsert(rows=_rows(employee, customer, "plain", resolved=True))
     plain_again = interactions_upsert(rows=_rows(employee, customer, "plain", resolved=False))
 
@@ -127,7 +131,7 @@ def test_survey_answers_are_stored_alike_by_both_paths(monkeypatch):
     interactions = InteractionFactory.create_batch(3)
     fast = survey_responses_upsert(rows=_answers(interactions, "fast", csat=4))
     fast_again = survey_responses_upsert(rows=_answers(interactions, "fast", csat=2))
-    monkeypatch.setattr(upsert, "_is_plain", lambda objs, fields: False)
+    monkeypatch.setattr(upsert, "_arrays", _refused)
     plain = survey_responses_upsert(rows=_answers(interactions, "plain", csat=4))
     plain_again = survey_responses_upsert(rows=_answers(interactions, "plain", csat=2))
 
@@ -142,3 +146,52 @@ def test_survey_answers_are_stored_alike_by_both_paths(monkeypatch):
     assert {r.csat for r in SurveyResponse.objects.filter(source="fast")} == {2}
     assert (fast.created, fast_again.updated) == (plain.created, plain_again.updated) == (3, 3)
     assert [r.pk for r in fast.responses] == [r.pk for r in fast_again.responses]
+
+
+def test_durations_and_every_character_come_back_as_written(monkeypatch):
+    employee, customer = EmployeeFactory(), CustomerFactory()
+    opened = (timezone.now() - dt.timedelta(days=2)).replace(microsecond=0)
+    texts = ["plain", 'quote " and \\ backslash', "{braces, commas}", "NULL", "", "tab\tline\n"]
+    durations = [
+        dt.timedelta(minutes=5),
+        dt.timedelta(days=1, seconds=7, microseconds=5),
+        dt.timedelta(0),
+        None,
+        dt.timedelta(microseconds=1),
+        dt.timedelta(hours=30),
+    ]
+
+    def write(source):
+        objs = [
+            Interaction(
+                employee=employee,
+                customer=customer,
+                channel="chat",
+                subject=text or "-",
+                notes=text,
+                opened_at=opened,
+                first_response_working_time=duration,
+                source=source,
+                external_id=f"D-{n}",
+                reopen_count=n,
+            )
+            for n, (text, duration) in enumerate(zip(texts, durations, strict=True))
+        ]
+        upsert.objects_upsert(
+            Interaction, objs, unique_fields=["source", "external_id"], update_fields=["notes"]
+        )
+        return objs
+
+    fast = write("fast")
+    monkeypatch.setattr(upsert, "_arrays", _refused)
+    write("plain")
+
+    assert _stored("fast") == _stored("plain")
+    assert [
+        i.notes for i in Interaction.objects.filter(source="fast").order_by("external_id")
+    ] == texts
+    assert [i.pk for i in fast] == list(
+        Interaction.objects.filter(source="fast")
+        .order_by("external_id")
+        .values_list("pk", flat=True)
+    )
