@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from customers.field_checks import FieldChecks
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
 from customers.upsert import instance_build, objects_upsert
@@ -262,7 +263,9 @@ def interaction_delete(*, interaction: Interaction) -> None:
     days_mark_dirty(pairs=pairs)
 
 
-def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Interaction, dict]:
+def _row_interaction(
+    *, row: Mapping[str, Any], now: dt.datetime, checks: FieldChecks
+) -> tuple[Interaction, dict]:
     known = {name: value for name, value in row.items() if _field_name(name) in EDITABLE_FIELDS}
     interaction = instance_build(Interaction, known)
     errors = interaction_errors(interaction=interaction, now=now)
@@ -272,16 +275,12 @@ def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Inter
         errors.setdefault("external_id", []).append(
             _("Interactions sent in bulk need an external id.")
         )
-    try:
-        # Parents are checked for the whole batch at once, and (source, external_id) is the
-        # key the upsert updates on, not a uniqueness error.
-        interaction.full_clean(
-            exclude=[*errors, *_range_checked(interaction=interaction), "employee", "customer"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as exc:
-        _merge_errors(errors, exc)
+    # full_clean without uniqueness and constraints, each value's field check once a batch:
+    # parents are checked for the whole batch at once, and (source, external_id) is the key the
+    # upsert updates on, not a uniqueness error.
+    exclude = {*errors, *_range_checked(interaction=interaction), "employee", "customer"}
+    for field, messages in checks.errors(interaction, exclude=exclude).items():
+        errors.setdefault(field, []).extend(messages)
     return interaction, errors
 
 
@@ -352,8 +351,9 @@ def _rows_checked(
     """Return the rows as interactions; raise InteractionRowsInvalid naming every bad row."""
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
+    checks = FieldChecks()
     for index, row in enumerate(rows):
-        interaction, row_errors = _row_interaction(row=row, now=now)
+        interaction, row_errors = _row_interaction(row=row, now=now, checks=checks)
         if row_errors:
             errors[index] = row_errors
         interactions.append(interaction)
