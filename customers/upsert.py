@@ -28,24 +28,45 @@ BATCH_SIZE = 500
 M = TypeVar("M", bound=Model)
 
 
+# Defaults of these types are shared by every instance as they are; any other (a callable's
+# fresh list, a database default) is asked of the field for each instance.
+_CONSTANT_DEFAULTS = (type(None), str, int, bool)
+_ASK = object()
+
+
 @functools.cache
-def _attnames(model: type[Model]) -> tuple[tuple[str, ...], frozenset[str]]:
-    names = tuple(f.attname for f in model._meta.concrete_fields)
-    return names, frozenset(names)
+def _columns(model: type[Model]) -> tuple[tuple[str, ...], frozenset[str], tuple[Any, ...]]:
+    """The model's attnames, as a tuple and a set, and each one's constant default (or _ASK)."""
+    fields = model._meta.concrete_fields
+    defaults = []
+    for field in fields:
+        default = field.get_default()
+        constant = (
+            not (field.has_default() and callable(field.default))
+            and not field.has_db_default()
+            and type(default) in _CONSTANT_DEFAULTS
+        )
+        defaults.append(default if constant else _ASK)
+    names = tuple(f.attname for f in fields)
+    return names, frozenset(names), tuple(defaults)
 
 
 def instance_build(model: type[M], values: Mapping[str, Any]) -> M:
     """`model(**values)`, built from positional values when every key is a column's attname
-    (`employee_id`, not `employee`): Django's keyword path looks each field up by name and
-    costs three times as much, a batch's rows are built a thousand at a time. Any other key
-    (a related object, a property) takes the keyword path."""
-    names, known = _attnames(model)
+    (`employee_id`, not `employee`): Django's keyword path looks each field up by name and asks
+    each missing one for its default, three times the cost, and a batch's rows are built a
+    thousand at a time. Any other key (a related object, a property) takes the keyword path."""
+    names, known, defaults = _columns(model)
     if not known.issuperset(values):
         return model(**values)
     return model(
         *[
-            values[name] if name in values else field.get_default()
-            for name, field in zip(names, model._meta.concrete_fields, strict=True)
+            values[name]
+            if name in values
+            else (field.get_default() if default is _ASK else default)
+            for name, default, field in zip(
+                names, defaults, model._meta.concrete_fields, strict=True
+            )
         ]
     )
 

@@ -10,6 +10,8 @@ from customers.models import Interaction
 from customers.services import interactions_upsert
 from feedback.models import SurveyResponse
 from feedback.services import survey_responses_upsert
+from integrations.choices import EventStatus
+from integrations.models import InboundEvent
 from tests.factories import CustomerFactory, EmployeeFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +197,28 @@ def test_durations_and_every_character_come_back_as_written(monkeypatch):
         .order_by("external_id")
         .values_list("pk", flat=True)
     )
+
+
+def test_an_instance_built_from_columns_is_the_one_the_keywords_build():
+    opened = timezone.now()
+    values = {
+        "employee_id": 3,
+        "customer_id": 5,
+        "channel": "chat",
+        "subject": "Hello",
+        "opened_at": opened,
+        "source": "s",
+        "external_id": "1",
+    }
+    names = [f.attname for f in Interaction._meta.concrete_fields]
+    built, plain = upsert.instance_build(Interaction, values), Interaction(**values)
+    assert [getattr(built, n) for n in names] == [getattr(plain, n) for n in names]
+    # A callable default is called for each instance, never shared between them.
+    first = upsert.instance_build(InboundEvent, {"connection_id": 1, "body": "{}"})
+    second = upsert.instance_build(InboundEvent, {"connection_id": 1, "body": "{}"})
+    assert first.customer_keys == second.customer_keys == []
+    assert first.customer_keys is not second.customer_keys
+    assert (first.status, first.attempts, first.error) == (EventStatus.PENDING, 0, "")
+    # A related object by its name takes Django's keyword path.
+    employee = EmployeeFactory.build(pk=7)
+    assert upsert.instance_build(Interaction, {"employee": employee}).employee_id == 7
