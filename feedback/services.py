@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from crs_site.celery import enqueue_on_commit
+from customers.field_checks import FieldChecks
 from customers.models import Customer, Interaction
 from customers.services import CLOCK_SKEW
 from customers.upsert import objects_upsert
@@ -214,6 +215,7 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
     )
     errors: dict[int, dict[str, list[str]]] = {}
     accepted: dict[tuple[str, str], SurveyResponse] = {}
+    checks = FieldChecks()
     for index, row in enumerate(rows):
         interaction = interactions.get(row["interaction_id"])
         if interaction is None:
@@ -229,7 +231,7 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
             source=row["source"],
             external_id=str(row["external_id"]),
         )
-        row_errors = _survey_response_row_errors(response=response, now=now)
+        row_errors = _survey_response_row_errors(response=response, now=now, checks=checks)
         if row_errors:
             errors[index] = row_errors
             continue
@@ -270,15 +272,15 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
     )
 
 
-def _survey_response_row_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+def _survey_response_row_errors(
+    *, response: SurveyResponse, now: dt.datetime, checks: FieldChecks
+) -> dict:
     # The single answer's checks without its queries: the interaction was read with the batch
-    # and the key's uniqueness is the upsert's own.
+    # and the key's uniqueness is the upsert's own. The fields' checks once per value a batch.
     errors = survey_response_errors(response=response, now=now)
-    try:
-        response.clean_fields(exclude=["interaction", "invitation", *errors])
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    exclude = {"interaction", "invitation", *errors}
+    for field, messages in checks.errors(response, exclude=exclude).items():
+        errors.setdefault(field, []).extend(messages)
     return errors
 
 
