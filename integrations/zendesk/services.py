@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -319,21 +318,33 @@ def _supersede(*, connection: Connection, works: Sequence[_Work]) -> None:
 
 # COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_text(value: str) -> str:
+    # Most values have nothing to escape: four scans are cheaper than a translation.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
 
 
 def _copy_value(value: object) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, str):
-        # Most values have nothing to escape: a search is cheaper than a translation.
-        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+        return _copy_text(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, list):
-        # customer_keys, the one JSON column.
-        return json.dumps(value).translate(_COPY_ESCAPES)
+    if isinstance(value, list | dict):
+        return _copy_text(json.dumps(value))
     return str(value)
+
+
+def _copy_column(values: list[object]) -> list[str]:
+    """One column's values in COPY's text format; a column of text alone (the bodies, most of
+    the data) takes the short way."""
+    if all(type(v) is str for v in values):
+        return [_copy_text(v) for v in values]  # type: ignore[arg-type]
+    return [_copy_value(v) for v in values]
 
 
 def _events_insert(*, events: Sequence[InboundEvent]) -> None:
@@ -355,10 +366,8 @@ def _events_insert(*, events: Sequence[InboundEvent]) -> None:
         table=sql.Identifier(InboundEvent._meta.db_table),
         columns=sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
     )
-    attnames = [f.attname for f in fields]
-    data = "".join(
-        "\t".join([_copy_value(getattr(e, name)) for name in attnames]) + "\n" for e in events
-    )
+    columns = [_copy_column([getattr(e, f.attname) for e in events]) for f in fields]
+    data = "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
     with db.cursor() as cursor:
         cursor.cursor.copy_expert(statement.as_string(cursor.cursor), io.StringIO(data))
 
