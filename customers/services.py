@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from customers.field_checks import FieldChecks
 from customers.models import Customer, Interaction
 from customers.selectors import editable_days, editable_since
+from customers.upsert import instance_build, objects_upsert
 from customers.working_time import interactions_working_time_fill
 from scorecards.dirty import Pair, days_mark_dirty, feedback_days, interaction_days, local_day
 from staff.bounds import validate_day_in_range, validate_future_day_in_range
@@ -43,7 +45,6 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 _ATTNAMES = {"employee_id": "employee", "customer_id": "customer"}
-_UPSERT_BATCH_SIZE = 500
 
 
 class InteractionRowsInvalid(ValidationError):
@@ -262,9 +263,11 @@ def interaction_delete(*, interaction: Interaction) -> None:
     days_mark_dirty(pairs=pairs)
 
 
-def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Interaction, dict]:
+def _row_interaction(
+    *, row: Mapping[str, Any], now: dt.datetime, checks: FieldChecks
+) -> tuple[Interaction, dict]:
     known = {name: value for name, value in row.items() if _field_name(name) in EDITABLE_FIELDS}
-    interaction = Interaction(**known)
+    interaction = instance_build(Interaction, known)
     errors = interaction_errors(interaction=interaction, now=now)
     for name in sorted(set(row) - set(known)):
         errors[name] = [_("Unknown field.")]
@@ -272,16 +275,12 @@ def _row_interaction(*, row: Mapping[str, Any], now: dt.datetime) -> tuple[Inter
         errors.setdefault("external_id", []).append(
             _("Interactions sent in bulk need an external id.")
         )
-    try:
-        # Parents are checked for the whole batch at once, and (source, external_id) is the
-        # key the upsert updates on, not a uniqueness error.
-        interaction.full_clean(
-            exclude=[*errors, *_range_checked(interaction=interaction), "employee", "customer"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as exc:
-        _merge_errors(errors, exc)
+    # full_clean without uniqueness and constraints, each value's field check once a batch:
+    # parents are checked for the whole batch at once, and (source, external_id) is the key the
+    # upsert updates on, not a uniqueness error.
+    exclude = {*errors, *_range_checked(interaction=interaction), "employee", "customer"}
+    for field, messages in checks.errors(interaction, exclude=exclude).items():
+        errors.setdefault(field, []).extend(messages)
     return interaction, errors
 
 
@@ -334,6 +333,10 @@ def _reopen_apply(*, interaction: Interaction, old: Interaction | None) -> None:
     now, so both the old resolution day and the new one are rescored.
     """
     if old is None:
+        # Never reopened. Said in Python rather than left to the column's default, so that
+        # every row of the upsert carries plain values and PostgreSQL takes the batch as
+        # arrays (UNNEST) instead of planning one placeholder per value.
+        interaction.reopen_count = 0
         return
     interaction.reopen_count = old.reopen_count
     if old.resolved_at is not None and interaction.resolved_at is None:
@@ -348,8 +351,9 @@ def _rows_checked(
     """Return the rows as interactions; raise InteractionRowsInvalid naming every bad row."""
     interactions: list[Interaction] = []
     errors: dict[int, dict[str, list[str]]] = {}
+    checks = FieldChecks()
     for index, row in enumerate(rows):
-        interaction, row_errors = _row_interaction(row=row, now=now)
+        interaction, row_errors = _row_interaction(row=row, now=now, checks=checks)
         if row_errors:
             errors[index] = row_errors
         interactions.append(interaction)
@@ -418,10 +422,9 @@ def interactions_upsert(
         | {"first_response_working_time", "updated_at", "reopen_count"}
     )
     # Written in key order so two concurrent batches lock shared rows in the same order.
-    Interaction.objects.bulk_create(
+    objects_upsert(
+        Interaction,
         sorted(interactions, key=lambda i: (i.source, i.external_id)),
-        batch_size=_UPSERT_BATCH_SIZE,
-        update_conflicts=True,
         unique_fields=["source", "external_id"],
         update_fields=update_fields,
     )

@@ -17,8 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from crs_site.celery import enqueue_on_commit
+from customers.field_checks import FieldChecks
 from customers.models import Customer, Interaction
 from customers.services import CLOCK_SKEW
+from customers.upsert import objects_upsert
 from feedback import tasks as survey_tasks
 from feedback.choices import ReviewAction, ReviewReason, ReviewStatus
 from feedback.models import QAReview, QAReviewEvent, SurveyInvitation, SurveyResponse
@@ -194,9 +196,6 @@ class SurveyResponsesWritten:
     errors: dict[int, dict[str, list[str]]]
 
 
-_UPSERT_BATCH_SIZE = 500
-
-
 @transaction.atomic
 def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyResponsesWritten:
     """Create or update survey answers other tools key by (source, external_id).
@@ -216,6 +215,7 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
     )
     errors: dict[int, dict[str, list[str]]] = {}
     accepted: dict[tuple[str, str], SurveyResponse] = {}
+    checks = FieldChecks()
     for index, row in enumerate(rows):
         interaction = interactions.get(row["interaction_id"])
         if interaction is None:
@@ -231,7 +231,7 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
             source=row["source"],
             external_id=str(row["external_id"]),
         )
-        row_errors = _survey_response_row_errors(response=response, now=now)
+        row_errors = _survey_response_row_errors(response=response, now=now, checks=checks)
         if row_errors:
             errors[index] = row_errors
             continue
@@ -255,10 +255,9 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
     for response in stored:
         pairs |= survey_response_days(response)
     responses = sorted(accepted.values(), key=lambda r: (r.source, str(r.external_id)))
-    SurveyResponse.objects.bulk_create(
+    objects_upsert(
+        SurveyResponse,
         responses,
-        batch_size=_UPSERT_BATCH_SIZE,
-        update_conflicts=True,
         unique_fields=["source", "external_id"],
         update_fields=["interaction", "csat", "nps", "comment", "submitted_at"],
     )
@@ -273,15 +272,15 @@ def survey_responses_upsert(*, rows: Sequence[Mapping[str, Any]]) -> SurveyRespo
     )
 
 
-def _survey_response_row_errors(*, response: SurveyResponse, now: dt.datetime) -> dict:
+def _survey_response_row_errors(
+    *, response: SurveyResponse, now: dt.datetime, checks: FieldChecks
+) -> dict:
     # The single answer's checks without its queries: the interaction was read with the batch
-    # and the key's uniqueness is the upsert's own.
+    # and the key's uniqueness is the upsert's own. The fields' checks once per value a batch.
     errors = survey_response_errors(response=response, now=now)
-    try:
-        response.clean_fields(exclude=["interaction", "invitation", *errors])
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    exclude = {"interaction", "invitation", *errors}
+    for field, messages in checks.errors(response, exclude=exclude).items():
+        errors.setdefault(field, []).extend(messages)
     return errors
 
 

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, overload
 
 from django.conf import settings
-from django.utils import timezone
 
 from feedback.models import QAReview, SurveyResponse
 from scorecards.models import DirtyDay
@@ -34,7 +33,11 @@ def local_day(moment: dt.datetime | None) -> dt.date | None:
     """Return the organisation's calendar day of a moment, or None for no moment."""
     if moment is None:
         return None
-    return timezone.localtime(moment, organisation_zone()).date()
+    # timezone.localtime's own check and conversion, without its two calls: a batch of a
+    # thousand interactions asks for three days each.
+    if moment.utcoffset() is None:
+        raise ValueError("localtime() cannot be applied to a naive datetime")
+    return moment.astimezone(organisation_zone()).date()
 
 
 def days_mark_dirty(*, pairs: Iterable[Pair]) -> int:

@@ -137,15 +137,22 @@ def users_by_id(users: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return {u["id"]: u for u in users if isinstance(u.get("id"), int)}
 
 
-def _person(user_id: Any, users: dict[int, dict[str, Any]]) -> Person | None:
+def _person(
+    user_id: Any, users: dict[int, dict[str, Any]], people: dict[int, Person] | None
+) -> Person | None:
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
+    if people is not None and user_id in people:
+        return people[user_id]
     user = users.get(user_id, {})
-    return Person(
+    person = Person(
         external_id=str(user_id),
         email=str(user.get("email") or "").strip().lower(),
         name=str(user.get("name") or "").strip(),
     )
+    if people is not None:
+        people[user_id] = person
+    return person
 
 
 def _rating(ticket: dict[str, Any], *, submitted_at: dt.datetime) -> Rating | None:
@@ -180,8 +187,13 @@ def ticket_row(
     users: dict[int, dict[str, Any]],
     rule: EscalationRule,
     source: str,
+    people: dict[int, Person] | None = None,
 ) -> TicketRow:
-    """The interaction fields of one ticket (employee and customer are resolved by the caller)."""
+    """The interaction fields of one ticket (employee and customer are resolved by the caller).
+
+    `people`: the persons already read from the same `users`, by id, shared by the tickets of
+    a page (twenty agents and a few hundred requesters, not two persons a ticket); filled here.
+    """
     ticket_id = ticket.get("id")
     if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
         raise TicketInvalid("The ticket has no numeric id.")
@@ -223,8 +235,8 @@ def ticket_row(
         external_id=str(ticket_id),
         deleted=False,
         fields=fields,
-        assignee=_person(ticket.get("assignee_id"), users),
-        requester=_person(ticket.get("requester_id"), users),
+        assignee=_person(ticket.get("assignee_id"), users, people),
+        requester=_person(ticket.get("requester_id"), users, people),
         rating=rating,
         updated_at=updated_at,
     )

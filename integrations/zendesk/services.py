@@ -13,6 +13,7 @@ with the connection as principal. A ticket whose assignee is not mapped to an em
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,11 +26,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2 import sql
-from psycopg2.extras import Json, execute_values
+from psycopg2.extras import execute_values
 
 from customers.batch import interactions_push
 from customers.models import Interaction
 from customers.services import InteractionRowsInvalid, interaction_delete
+from customers.upsert import instance_build
 from feedback.services import survey_responses_upsert
 from integrations.choices import EventStatus
 from integrations.models import Connection, ExternalAgent, InboundEvent
@@ -54,6 +56,8 @@ EVENT_TICKET = "ticket"
 # body at all (personal data kept only where it is used; the first comment can be pages long).
 UNREAD_PERSONAL = frozenset({"description"})
 EVENT_DELETED = "ticket.deleted"
+# One encoder for a page's thousand bodies (json.dumps with separators builds one per call).
+_encode = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @dataclass
@@ -61,8 +65,12 @@ class _Work:
     """An event being processed and what it became."""
 
     event: InboundEvent
-    # The decoded body, when at hand (a fresh page); else it is read from the stored event.
-    payload: dict | None = None
+    # The ticket, its metric set and the page's users by id, when at hand (a fresh page); else
+    # they are read from the stored event's body. Kept apart rather than as the decoded body:
+    # the body's own dicts are then garbage as soon as it is encoded, not kept for the page.
+    ticket: dict[str, Any] | None = None
+    metric_set: dict[str, Any] | None = None
+    users: dict[int, dict[str, Any]] | None = None
     row: TicketRow | None = None
     employee_id: int | None = None
 
@@ -87,22 +95,27 @@ def _page_works(*, connection: Connection, page: ExportPage) -> list[_Work]:
         ]
         kept = {key: value for key, value in ticket.items() if key not in UNREAD_PERSONAL}
         payload = {"ticket": kept, "metric_set": metric_sets.get(ticket_id), "users": named}
-        body = json.dumps(payload, separators=(",", ":"))
-        event = InboundEvent(
-            connection=connection,
-            dedupe_key=f"ticket:{ticket_id}:{stamp}"[:200],
-            event_type=EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
-            external_id=str(ticket_id)[:100],
-            body=body,
-            customer_keys=event_customer_keys(
-                kind=connection.kind,
-                connection_id=connection.pk,
-                settings=connection.settings,
-                body=body,
-                payload=payload,
-            ),
+        body = _encode(payload)
+        event = instance_build(
+            InboundEvent,
+            {
+                "connection_id": connection.pk,
+                "dedupe_key": f"ticket:{ticket_id}:{stamp}"[:200],
+                "event_type": EVENT_DELETED if ticket.get("status") == "deleted" else EVENT_TICKET,
+                "external_id": str(ticket_id)[:100],
+                "body": body,
+                "customer_keys": event_customer_keys(
+                    kind=connection.kind,
+                    connection_id=connection.pk,
+                    settings=connection.settings,
+                    body=body,
+                    payload=payload,
+                ),
+            },
         )
-        works.append(_Work(event=event, payload=payload))
+        works.append(
+            _Work(event=event, ticket=ticket, metric_set=payload["metric_set"], users=users)
+        )
     return works
 
 
@@ -182,15 +195,24 @@ def _settle(work: _Work, status: str, error: str = "") -> None:
 
 def _parse(*, connection: Connection, works: Sequence[_Work]) -> None:
     rule = escalation_rule(connection)
+    # The persons of the page's users, read once for all its tickets.
+    people: dict[int, Person] = {}
     for work in works:
         try:
-            body = work.payload if work.payload is not None else json.loads(work.event.body)
+            if work.ticket is not None and work.users is not None:
+                ticket, metric_set, users = work.ticket, work.metric_set, work.users
+                shared: dict[int, Person] | None = people
+            else:
+                body = json.loads(work.event.body)
+                ticket, metric_set = body["ticket"], body.get("metric_set")
+                users, shared = users_by_id(body.get("users") or []), None
             work.row = ticket_row(
-                ticket=body["ticket"],
-                metric_set=body.get("metric_set"),
-                users=users_by_id(body.get("users") or []),
+                ticket=ticket,
+                metric_set=metric_set,
+                users=users,
                 rule=rule,
                 source=connection.source,
+                people=shared,
             )
         except (ValueError, KeyError, TypeError, TicketInvalid) as error:
             _settle(work, EventStatus.REFUSED, str(error) or _("The ticket could not be read."))
@@ -217,7 +239,8 @@ def _assign(*, connection: Connection, works: Sequence[_Work]) -> list[_Work]:
             _settle(work, EventStatus.HELD, _("The ticket has no assignee yet."))
             continue
         agent = agents[work.row.assignee.external_id]
-        work.event.agent = agent
+        # By id: the event is only written, never read back through the relation.
+        work.event.agent_id = agent.pk
         if agent.employee_id is None:
             _settle(work, EventStatus.HELD, _("The agent is not mapped to an employee yet."))
             continue
@@ -293,14 +316,43 @@ def _supersede(*, connection: Connection, works: Sequence[_Work]) -> None:
     )
 
 
-# Columns whose values go to PostgreSQL as JSON (the others are plain text, numbers and times).
-_JSON_COLUMNS = frozenset({"customer_keys"})
+# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    # Most values have nothing to escape: four scans are cheaper than a translation.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return _copy_text(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return _copy_text(json.dumps(value))
+    return str(value)
+
+
+def _copy_column(values: list[object]) -> list[str]:
+    """One column's values in COPY's text format; a column of text alone (the bodies, most of
+    the data) takes the short way."""
+    if all(type(v) is str for v in values):
+        return [_copy_text(v) for v in values]  # type: ignore[arg-type]
+    return [_copy_value(v) for v in values]
 
 
 def _events_insert(*, events: Sequence[InboundEvent]) -> None:
-    """Insert events in one statement per thousand, values as they are (plain text, numbers
-    and times): Django's bulk_create prepares each of the fields of each row one by one.
-    Other databases than PostgreSQL (SQLite for `make run`) take the ORM's bulk_create."""
+    """Insert events with one COPY: a page's raw bodies are megabytes, which PostgreSQL reads
+    far faster as COPY data than as the literals of an INSERT statement, and Django's
+    bulk_create would prepare each field of each row one by one (bench/zendesk.py,
+    docs/PERFORMANCE.md). Other databases than PostgreSQL (SQLite for `make run`) take the
+    ORM's bulk_create."""
     if not events:
         return
     now = timezone.now()
@@ -310,25 +362,14 @@ def _events_insert(*, events: Sequence[InboundEvent]) -> None:
     if db.vendor != "postgresql":
         InboundEvent.objects.bulk_create(events, batch_size=1000)
         return
-    statement = sql.SQL("INSERT INTO {table} ({columns}) VALUES %s").format(
+    statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
         table=sql.Identifier(InboundEvent._meta.db_table),
         columns=sql.SQL(", ").join(sql.Identifier(f.column) for f in fields),
     )
+    columns = [_copy_column([getattr(e, f.attname) for e in events]) for f in fields]
+    data = "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
     with db.cursor() as cursor:
-        execute_values(
-            cursor.cursor,
-            statement.as_string(cursor.cursor),
-            [
-                tuple(
-                    Json(getattr(e, f.attname))
-                    if f.attname in _JSON_COLUMNS
-                    else getattr(e, f.attname)
-                    for f in fields
-                )
-                for e in events
-            ],
-            page_size=1000,
-        )
+        cursor.cursor.copy_expert(statement.as_string(cursor.cursor), io.StringIO(data))
 
 
 def _events_settle(*, events: Sequence[InboundEvent]) -> None:
@@ -377,7 +418,7 @@ def _process(*, connection: Connection, works: list[_Work]) -> dict[str, int]:
     written = _push(connection=connection, works=_assign(connection=connection, works=works))
     _ratings(connection=connection, written=written)
     for work, interaction in written:
-        work.event.interaction = interaction
+        work.event.interaction_id = interaction.pk
         _settle(work, EventStatus.ACCEPTED, work.event.error)
     counts = {
         status: sum(1 for w in works if w.event.status == status)

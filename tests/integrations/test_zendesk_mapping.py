@@ -166,3 +166,25 @@ def test_a_ticket_without_id_or_creation_time_is_refused(broken):
     body, metric_set = ticket(7, created_at=T0)
     with pytest.raises(TicketInvalid):
         _row((dict(body, **broken), metric_set))
+
+
+def test_the_tickets_of_a_page_share_one_person_per_user():
+    users = users_by_id(
+        [
+            user(501, name="Ann Agent", email="Ann@Acme.example"),
+            user(9001, name="Carl", email="carl@customer.example"),
+        ]
+    )
+    people: dict = {}
+    rows = [
+        ticket_row(
+            ticket=body, metric_set=metrics, users=users, rule=RULE, source="z", people=people
+        )
+        for body, metrics in (ticket(1, created_at=T0), ticket(2, created_at=T0))
+    ]
+    alone = _row(ticket(3, created_at=T0), users=users.values())
+    assert rows[0].assignee is rows[1].assignee
+    assert rows[0].requester is rows[1].requester
+    assert rows[0].assignee == alone.assignee
+    assert rows[0].assignee.email == "ann@acme.example"
+    assert set(people) == {501, 9001}

@@ -15,6 +15,7 @@ The stand-in and the payloads follow Zendesk's developer documentation:
 """
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -397,3 +398,24 @@ def test_a_bad_answer_is_an_error_on_the_connection_and_the_cursor_stays(
     assert connection.state["cursor"] == cursor
     assert _poll(connection).tickets == 1
     assert connection.state["error"] == ""
+
+
+def test_events_are_stored_as_sent_whatever_their_characters(zendesk, connection, t0):
+    # The page's events go to PostgreSQL as COPY data (docs/PERFORMANCE.md): tabs, line ends
+    # and backslashes are escaped there and must come back as they were.
+    subject = 'Tab\there, line\nend, CR\r, back\\slash, "quotes", ünïcode, \\N'
+    zendesk.add(ticket(11, created_at=t0, subject=subject))
+    _poll(connection)
+    event = InboundEvent.objects.get(connection=connection)
+    body = json.loads(event.body)
+    assert body["ticket"]["subject"] == subject
+    assert "description" not in body["ticket"]
+    assert event.customer_keys == [
+        "email:ann@acme.example",
+        "email:carl@customer.example",
+        "email:support@example.com",
+        "id:zendesk:acme:9001",
+    ]
+    assert event.occurred_at is None
+    assert event.status == EventStatus.ACCEPTED
+    assert Interaction.objects.get(source=connection.source).subject == subject.strip()

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from customers.services import (
     interaction_create,
@@ -21,7 +22,7 @@ from feedback.services import (
     survey_response_create,
     survey_response_delete,
 )
-from scorecards.dirty import days_mark_dirty, interaction_days
+from scorecards.dirty import days_mark_dirty, interaction_days, local_day
 from scorecards.models import DirtyDay
 from tests.factories import (
     CustomerFactory,
@@ -216,3 +217,13 @@ def test_qa_review_days_changed_marks_the_old_and_the_new_day():
     qa_review_days_changed(review=review, old_pairs={(employee_id, DAY)})
 
     assert dirty() == {(employee_id, DAY), (employee_id, DAY + dt.timedelta(days=2))}
+
+
+def test_local_day_is_the_organisations_calendar_day_as_localtime_gives_it(settings):
+    settings.TIME_ZONE = "Europe/Riga"
+    late = dt.datetime(2026, 12, 1, 22, 30, tzinfo=dt.UTC)
+    assert local_day(late) == timezone.localtime(late, zoneinfo.ZoneInfo("Europe/Riga")).date()
+    assert local_day(late) == dt.date(2026, 12, 2)
+    assert local_day(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        local_day(dt.datetime(2026, 12, 1, 22, 30))  # noqa: DTZ001 - naive on purpose
