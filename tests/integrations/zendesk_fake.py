@@ -35,6 +35,44 @@ def minutes(value: int | None) -> dict[str, int | None]:
     return {"calendar": value, "business": value}
 
 
+def _metric_set(
+    ticket_id: int,
+    *,
+    created_at: dt.datetime,
+    updated_at: dt.datetime,
+    solved_at: dt.datetime | None,
+    reply_minutes: int | None,
+    solved_after_minutes: int | None,
+    reopens: int,
+    group_stations: int,
+) -> dict[str, Any]:
+    """A ticket's metric set in the shape of Zendesk's Ticket Metrics page."""
+    return {
+        "id": ticket_id * 10,
+        "ticket_id": ticket_id,
+        "url": f"https://example.zendesk.com/api/v2/ticket_metrics/{ticket_id * 10}.json",
+        "group_stations": group_stations,
+        "assignee_stations": 1,
+        "reopens": reopens,
+        "replies": 1 if reply_minutes is not None else 0,
+        "assignee_updated_at": iso(updated_at),
+        "requester_updated_at": iso(created_at),
+        "status_updated_at": iso(updated_at),
+        "initially_assigned_at": iso(created_at),
+        "assigned_at": iso(created_at),
+        "solved_at": iso(solved_at) if solved_at else None,
+        "latest_comment_added_at": iso(updated_at),
+        "reply_time_in_minutes": minutes(reply_minutes),
+        "first_resolution_time_in_minutes": minutes(solved_after_minutes),
+        "full_resolution_time_in_minutes": minutes(solved_after_minutes),
+        "agent_wait_time_in_minutes": minutes(0 if solved_at else None),
+        "requester_wait_time_in_minutes": minutes(solved_after_minutes),
+        "on_hold_time_in_minutes": minutes(0),
+        "created_at": iso(created_at),
+        "updated_at": iso(updated_at),
+    }
+
+
 def ticket(
     ticket_id: int,
     *,
@@ -91,30 +129,16 @@ def ticket(
         "allow_channelback": False,
         "allow_attachments": True,
     }
-    metric_set = {
-        "id": ticket_id * 10,
-        "ticket_id": ticket_id,
-        "url": f"https://example.zendesk.com/api/v2/ticket_metrics/{ticket_id * 10}.json",
-        "group_stations": group_stations,
-        "assignee_stations": 1,
-        "reopens": reopens,
-        "replies": 1 if reply_minutes is not None else 0,
-        "assignee_updated_at": iso(updated_at),
-        "requester_updated_at": iso(created_at),
-        "status_updated_at": iso(updated_at),
-        "initially_assigned_at": iso(created_at),
-        "assigned_at": iso(created_at),
-        "solved_at": iso(solved_at) if solved_at else None,
-        "latest_comment_added_at": iso(updated_at),
-        "reply_time_in_minutes": minutes(reply_minutes),
-        "first_resolution_time_in_minutes": minutes(solved_after_minutes),
-        "full_resolution_time_in_minutes": minutes(solved_after_minutes),
-        "agent_wait_time_in_minutes": minutes(0 if solved_at else None),
-        "requester_wait_time_in_minutes": minutes(solved_after_minutes),
-        "on_hold_time_in_minutes": minutes(0),
-        "created_at": iso(created_at),
-        "updated_at": iso(updated_at),
-    }
+    metric_set = _metric_set(
+        ticket_id,
+        created_at=created_at,
+        updated_at=updated_at,
+        solved_at=solved_at,
+        reply_minutes=reply_minutes,
+        solved_after_minutes=solved_after_minutes,
+        reopens=reopens,
+        group_stations=group_stations,
+    )
     return body, metric_set
 
 
