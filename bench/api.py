@@ -448,14 +448,16 @@ def _report(*, batches: dict, load: dict, data_set: str) -> str:
             f"{', '.join(f'{ratio:.2f}' for ratio in load['ratios'])}). Each score page "
             "checks the key (looked up by the library's own manager once every 5 seconds per "
             "server process, and a query for the teams of a key restricted to some) and reads "
-            "its 100 rows with their employee, team and version in one query, starting right "
-            "after the (day, id) the cursor holds, in the order of an index on (day, id), so a "
-            "page costs the same wherever it is in the range. Each row carries the figures the "
+            "its 100 rows from their own table in one query, starting right after the (day, id) "
+            "the cursor holds, in the order of an index on (day, id), so a page costs the same "
+            "wherever it is in the range; the names of their employees, teams and versions come "
+            "from a memo each process keeps for 5 seconds too. Each row carries the figures the "
             "engine wrote for the API when it computed the row, which go into the document as "
             "written (orjson writes the rest); the bare view does none of this and only encodes "
             "rows it already holds. Before the rows carried their API figures the ratio was "
             "0.19 (every figure turned from a Decimal into a float on each request); with two "
-            "queries a page, a key lookup on every request and DRF's encoder, 0.41.",
+            "queries a page, a key lookup on every request and DRF's encoder, 0.41; with the "
+            "rows joined to their labels, 0.48.",
         ]
     )
 

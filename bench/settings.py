@@ -13,6 +13,6 @@ BENCH_DATABASE_NAME = "crs_bench"
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"]["NAME"] = BENCH_DATABASE_NAME
 # As in production (the test settings turn the API key memo off).
-API_KEY_MEMO_SECONDS = 5
+API_MEMO_SECONDS = 5
 # Long statements are the point here: no per-connection reuse surprises between phases.
 DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -8,9 +8,7 @@ import datetime as dt
 import hashlib
 import logging
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -20,6 +18,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from crs_site.lib.memo import ProcessMemo
 from staff.models import ApiKey
 from staff.permissions import Principal, principal_for_api_key, principal_for_user
 
@@ -29,7 +28,6 @@ KEYWORD = "Api-Key"
 # Recording every request's time would turn each read into a write; a minute is precise enough
 # to tell an admin which keys are still in use.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
-_KEY_MEMO_SIZE = 1000
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -55,41 +53,26 @@ class ApiKeyAuthentication(BaseAuthentication):
         return KEYWORD
 
 
-# Keys this process verified lately: SHA-256 of the key -> (when, the key's row).
-_verified: dict[bytes, tuple[dt.datetime, ApiKey]] = {}
+# Keys this process verified lately, by the key's SHA-256 (not the key itself).
+_verified: ProcessMemo[bytes, ApiKey] = ProcessMemo(name="api-keys")
+_verified.forget_on_change(ApiKey)
 
 
 def api_key_verified(*, key: str, now: dt.datetime) -> ApiKey:
     """Return the usable (not revoked) key, looked up by the library's own manager, or raise
     ApiKey.DoesNotExist.
 
-    A process remembers a key it verified for API_KEY_MEMO_SECONDS (5 by default): a client's
-    next requests skip the lookup, which was an eighth of a score page's time
-    (docs/PERFORMANCE.md, "API key memo"). Saving or deleting a key empties the memo of the
-    process that did it at once; other processes look the key up again within that time.
-    Expiry is checked on every request.
+    The process trusts a key it verified for API_MEMO_SECONDS (crs_site.lib.memo): a client's
+    next requests skip the lookup, which was an eighth of a score page's time. Saving or
+    deleting a key (a revoke, a new expiry or scopes) empties the memo of the process that did
+    it at once; other processes look the key up again within those seconds. Expiry is checked
+    on every request.
     """
-    memo_time = dt.timedelta(seconds=settings.API_KEY_MEMO_SECONDS)
-    if not memo_time:
-        return ApiKey.objects.get_from_key(key)
-    digest = hashlib.sha256(key.encode()).digest()
-    known = _verified.get(digest)
-    if known is not None and now - known[0] < memo_time:
-        return known[1]
-    api_key = ApiKey.objects.get_from_key(key)
-    if len(_verified) >= _KEY_MEMO_SIZE:
-        _verified.clear()
-    _verified[digest] = (now, api_key)
-    return api_key
-
-
-def api_keys_forget(**kwargs) -> None:
-    """Empty this process's memo of verified keys (a key was saved or deleted)."""
-    _verified.clear()
-
-
-post_save.connect(api_keys_forget, sender=ApiKey, dispatch_uid="api_keys_forget_saved")
-post_delete.connect(api_keys_forget, sender=ApiKey, dispatch_uid="api_keys_forget_deleted")
+    return _verified.get(
+        hashlib.sha256(key.encode()).digest(),
+        now=now,
+        load=lambda _digest: ApiKey.objects.get_from_key(key),
+    )
 
 
 def api_key_mark_used(*, api_key: ApiKey, now: dt.datetime) -> None:

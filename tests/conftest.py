@@ -92,7 +92,11 @@ def _fresh_cache():
     and one test's requests must not throttle the next one's."""
     from django.core.cache import cache
 
+    from crs_site.lib.memo import memos_forget
+
     cache.clear()
+    # Nor may one test's memo of keys and score-row labels answer the next's.
+    memos_forget()
 
 
 @pytest.fixture

@@ -244,7 +244,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # How long a process trusts an API key it verified before looking it up again
 # (crs_site.api_auth.api_key_verified); 0 looks every request's key up.
-API_KEY_MEMO_SECONDS = env.int("API_KEY_MEMO_SECONDS", default=5)
+API_MEMO_SECONDS = env.int("API_MEMO_SECONDS", default=5)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "crs_site.api_schema.ApiAutoSchema",
     # The API-key scheme comes first so an anonymous request gets 401 with WWW-Authenticate.

@@ -225,8 +225,9 @@ def utc_timestamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-# The columns a daily score row is built from (`ScoreRowSerializer`), for `values()`.
-SCORE_ROW_VALUES = (
+# A daily score row's own columns, for `values()`: a page reads these and takes the labels of
+# its employee, team and version from scorecards.api.labels.
+SCORE_ROW_COLUMNS = (
     "id",
     "day",
     "total",
@@ -236,6 +237,13 @@ SCORE_ROW_VALUES = (
     "api_metrics",
     "computed_at",
     "team_id",
+    "version_id",
+)
+EMPLOYEE_SCORE_ROW_COLUMNS = (*SCORE_ROW_COLUMNS, "employee_id")
+# The same with the labels joined, for `values()`: what `ScoreRowSerializer` is built from. The
+# CSV export reads these (one query for the whole file).
+SCORE_ROW_VALUES = (
+    *SCORE_ROW_COLUMNS,
     "team__slug",
     "team__name",
     "version__number",

@@ -14,13 +14,16 @@ from rest_framework.views import APIView
 from crs_site.api_auth import principal_for_request
 from crs_site.api_pagination import StrictPageSize
 from scorecards.api.export import score_rows_csv
+from scorecards.api.labels import score_rows_labelled
 from scorecards.api.renderers import (
     CsvRenderer,
     DayCursorPagination,
     PreEncodedJSONRenderer,
 )
 from scorecards.api.serializers import (
+    EMPLOYEE_SCORE_ROW_COLUMNS,
     EMPLOYEE_SCORE_ROW_VALUES,
+    SCORE_ROW_COLUMNS,
     SCORE_ROW_VALUES,
     ScorecardDetailSerializer,
     ScorecardSerializer,
@@ -92,6 +95,7 @@ class ScorePagination(StrictPageSize, DayCursorPagination):
 
 class _DailyScoreList(generics.ListAPIView):
     serializer_class = ScoreRowSerializer
+    row_columns = SCORE_ROW_COLUMNS
     row_values = SCORE_ROW_VALUES
     pagination_class = ScorePagination
     renderer_classes = [PreEncodedJSONRenderer, CsvRenderer]
@@ -100,11 +104,12 @@ class _DailyScoreList(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return self._csv_export()
-        # One query: the page's rows with their joins, in the order of the (day, id) index from
-        # right after the cursor, at most page_size + 1 of them (docs/PERFORMANCE.md).
+        # One query of the rows' own table, in the order of the (day, id) index from right after
+        # the cursor, at most page_size + 1 rows; their employees', teams' and versions' labels
+        # from the process memos (docs/PERFORMANCE.md, "API memos").
         visible = self.filter_queryset(self.get_queryset())
-        page_rows = self.paginate_queryset(visible.values(*self.row_values))
-        serializer = self.get_serializer(page_rows, many=True)
+        page = self.paginate_queryset(visible.values(*self.row_columns))
+        serializer = self.get_serializer(score_rows_labelled(page, now=timezone.now()), many=True)
         return self.get_paginated_response(serializer.data)
 
     def _csv_export(self) -> StreamingHttpResponse:
@@ -127,6 +132,7 @@ class EmployeeScoreList(_DailyScoreList):
     """Employees' daily scores, oldest first; filter by dates, team, employee and band."""
 
     filterset_class = EmployeeDailyScoreFilter
+    row_columns = EMPLOYEE_SCORE_ROW_COLUMNS
     row_values = EMPLOYEE_SCORE_ROW_VALUES
 
     def get_queryset(self):

@@ -168,12 +168,12 @@ def test_last_use_is_written_at_most_once_a_minute(make_key, django_assert_num_q
     assert api_key.last_used_at > first
 
 
-# ---- the memo of verified keys (production keeps a key for API_KEY_MEMO_SECONDS) -----------
+# ---- the memo of verified keys (production keeps a key for API_MEMO_SECONDS) -----------
 
 
 @pytest.fixture
 def memo_on(settings):
-    settings.API_KEY_MEMO_SECONDS = 5
+    settings.API_MEMO_SECONDS = 5
 
 
 def test_a_key_verified_lately_is_not_looked_up_again(memo_on, make_key, django_assert_num_queries):

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from crs_site.db_router import REPLICA_MODELS, ReplicaRouter, _reads_from_replica
 from crs_site.lib.spreadsheet import csv_cell
@@ -412,10 +413,61 @@ def test_score_list_queries_do_not_grow_with_rows(client_for, world, django_asse
             version=world["version"],
             day=DAY + dt.timedelta(days=offset),
         )
-    # The key (for every team: no query for its teams), its first use, and the page's rows
-    # with their joins.
-    with django_assert_num_queries(3):
+    # The key (for every team: no query for its teams), its first use, the page's rows, and
+    # their teams, versions and employees (the test settings keep no memo).
+    with django_assert_num_queries(6):
         assert len(client.get("/api/v1/scores/employees/").json()["results"]) == 31
+
+
+def test_a_page_read_again_takes_its_key_and_labels_from_the_memos(
+    client_for, world, settings, django_assert_num_queries
+):
+    settings.API_MEMO_SECONDS = 5
+    client = client_for()
+    first = client.get("/api/v1/scores/employees/").content
+    with django_assert_num_queries(1):
+        # The rows alone: the key, its use this minute and every label were read a moment ago.
+        assert client.get("/api/v1/scores/employees/").content == first
+
+
+def test_a_renamed_employee_or_team_reads_right_at_once_in_the_process_that_saved_it(
+    client_for, world, settings
+):
+    settings.API_MEMO_SECONDS = 5
+    client = client_for()
+    client.get("/api/v1/scores/employees/")
+    agent = world["agents"]["north"]
+    agent.user.first_name, agent.user.last_name = "Renāte", "Jauna"
+    agent.user.save()
+    team = world["teams"]["north"]
+    team.slug = "north-renamed"
+    team.save()
+
+    rows = client.get("/api/v1/scores/employees/", {"employee": agent.pk}).json()["results"]
+
+    assert rows[0]["subject"]["name"] == "Renāte Jauna"
+    assert rows[0]["team"] == "north-renamed"
+
+
+def test_a_name_changed_by_another_process_reads_right_once_the_memo_lapses(
+    client_for, world, settings, time_machine
+):
+    settings.API_MEMO_SECONDS = 5
+    time_machine.move_to(timezone.now(), tick=False)
+    client = client_for()
+    client.get("/api/v1/scores/employees/")
+    agent = world["agents"]["north"]
+    # As another process saves it: no signal reaches this one.
+    type(agent.user).objects.filter(pk=agent.user_id).update(first_name="Other", last_name="")
+
+    def name():
+        rows = client.get("/api/v1/scores/employees/", {"employee": agent.pk}).json()["results"]
+        return rows[0]["subject"]["name"]
+
+    time_machine.shift(dt.timedelta(seconds=4))
+    assert name() != "Other"
+    time_machine.shift(dt.timedelta(seconds=1))
+    assert name() == "Other"
 
 
 def test_rows_keep_quotes_and_backslashes_in_names(client_for, world):
