@@ -45,16 +45,7 @@ def _today(zone: dt.tzinfo, minute: int) -> dt.date:
 
 def _moment_bounds(*, future: bool) -> tuple[dt.datetime, dt.datetime]:
     """The first moment of the earliest day and the first moment after the latest day."""
-    return _moment_bounds_at(future, timezone.get_default_timezone(), int(time.time()) // 60)
-
-
-@functools.lru_cache(maxsize=4)
-def _moment_bounds_at(
-    future: bool, zone: dt.tzinfo, minute: int
-) -> tuple[dt.datetime, dt.datetime]:
-    # Kept per minute, as `_today`: a batch of a thousand rows checks three or four moments
-    # each, and the bounds are the same for all of them.
-    return _moment_bounds_for(latest_day(future=future), zone)
+    return _moment_bounds_for(latest_day(future=future), timezone.get_default_timezone())
 
 
 @functools.lru_cache(maxsize=8)

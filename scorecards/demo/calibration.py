@@ -116,6 +116,15 @@ def demo_calibration_create(*, today: dt.date, now: dt.datetime, rng: random.Ran
     return {"calibration_sessions": sessions}
 
 
+def _agreed(*, interactions: list, choices: tuple[int, ...], rng: random.Random) -> dict:
+    """The rating the reviewers lean to on each criterion of each interaction."""
+    return {
+        (interaction.pk, criterion.pk): rng.choice(choices)
+        for interaction in interactions
+        for criterion in interaction_review_version(interaction=interaction).qa_criteria.all()
+    }
+
+
 def _revealed_session_create(
     *,
     past: list,
@@ -135,11 +144,7 @@ def _revealed_session_create(
         actor=admin,
         now=started,
     )
-    agreed = {
-        (interaction.pk, criterion.pk): rng.choice((2, 3, 3, 4))
-        for interaction in past
-        for criterion in interaction_review_version(interaction=interaction).qa_criteria.all()
-    }
+    agreed = _agreed(interactions=past, choices=(2, 3, 3, 4), rng=rng)
     _rate(
         session=session,
         reviewers=reviewers,
@@ -182,11 +187,7 @@ def _open_session_create(
         actor=manager,
         now=now,
     )
-    agreed = {
-        (interaction.pk, criterion.pk): rng.choice((1, 2, 3))
-        for interaction in recent
-        for criterion in interaction_review_version(interaction=interaction).qa_criteria.all()
-    }
+    agreed = _agreed(interactions=recent, choices=(1, 2, 3), rng=rng)
     # Ilze has rated nothing yet, Marta one interaction, Laura two: blind until the deadline.
     _rate(
         session=session,

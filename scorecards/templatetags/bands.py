@@ -29,7 +29,7 @@ def band_badge(band: str, total=None) -> str:
             '<span class="text-body-secondary" data-band="none" title="{}">—</span>',
             _("No score"),
         )
-    # A partial included without a total passes the template's empty string.
+    # A template variable that is not set arrives as the empty string.
     shown = format_html("{} · ", floatformat(total, 1)) if total not in (None, "") else ""
     return format_html(
         '<span class="badge band-{}" data-band="{}">{}{}</span>',

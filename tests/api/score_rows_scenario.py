@@ -7,8 +7,6 @@ the documents, so a test can hold them against PostgreSQL's (`test_scores.py`).
 """
 
 import datetime as dt
-import json
-import sys
 from decimal import Decimal
 
 DAY = dt.date(2026, 3, 2)
@@ -87,14 +85,7 @@ def scenario_documents() -> dict[str, list[dict]]:
     return documents
 
 
-def main() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    json.dump(scenario_documents(), sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    from tests.on_sqlite import scenario_main
+
+    scenario_main(scenario_documents)

@@ -2,14 +2,10 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import subprocess
-import sys
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -32,6 +28,7 @@ from tests.factories import (
     TeamFactory,
     TeamMembershipFactory,
 )
+from tests.on_sqlite import run_on_sqlite
 
 SUMMARY = "/api/v1/scores/summary/"
 
@@ -621,23 +618,7 @@ def test_a_metric_added_after_a_row_was_computed_reads_as_not_computed(client_fo
 def test_sqlite_and_postgresql_serve_the_same_documents(db, tmp_path):
     # The same organisation scored and read on a fresh SQLite database in a process of its own
     # (the embedded database of `make run`) and here on PostgreSQL: one document, byte for byte.
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'scenario.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "crs_site.settings.test",
-    }
-    env.pop("DATABASE_REPLICA_URL", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "tests.api.score_rows_scenario"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    on_sqlite = json.loads(completed.stdout)
+    on_sqlite = run_on_sqlite("tests.api.score_rows_scenario", tmp_path)
 
     on_postgresql = scenario_documents()
 

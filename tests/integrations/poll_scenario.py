@@ -6,9 +6,6 @@ names, so a test can hold them against PostgreSQL's (`test_zendesk_poller.py`).
         python -m tests.integrations.poll_scenario
 """
 
-import json
-import sys
-
 
 def polled_names() -> list[str]:
     """Add a running, a paused and a recorded (demo) connection; return the polled ones' names."""
@@ -29,14 +26,7 @@ def polled_names() -> list[str]:
     return [names[pk] for pk in connections_to_poll()]
 
 
-def main() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    json.dump(polled_names(), sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    from tests.on_sqlite import scenario_main
+
+    scenario_main(polled_names)

@@ -16,12 +16,8 @@ The stand-in and the payloads follow Zendesk's developer documentation:
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
@@ -36,6 +32,7 @@ from staff.choices import Role
 from tests.factories import EmployeeFactory, TeamMembershipFactory
 from tests.integrations.poll_scenario import polled_names
 from tests.integrations.zendesk_fake import deleted_ticket, ticket, user
+from tests.on_sqlite import run_on_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -429,21 +426,6 @@ def test_events_are_stored_as_sent_whatever_their_characters(zendesk, connection
 def test_the_beat_polls_the_same_connections_on_sqlite_and_postgresql(db, tmp_path):
     # `make run` keeps its data in SQLite, which has no JSON containment: the beat's poll
     # failed there on every run.
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'poll.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "crs_site.settings.test",
-    }
-    env.pop("DATABASE_REPLICA_URL", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "tests.integrations.poll_scenario"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    on_sqlite = run_on_sqlite("tests.integrations.poll_scenario", tmp_path)
 
-    assert json.loads(completed.stdout) == polled_names() == ["Running", "Not recorded"]
+    assert on_sqlite == polled_names() == ["Running", "Not recorded"]
