@@ -30,7 +30,10 @@ STORED_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 def latest_day(*, future: bool = False) -> dt.date:
     """The last day accepted: tomorrow, or ten years ahead where a date may be in the future."""
-    today = _today(timezone.get_default_timezone(), int(time.time()) // 60)
+    return _latest(_today(timezone.get_default_timezone(), int(time.time()) // 60), future)
+
+
+def _latest(today: dt.date, future: bool) -> dt.date:
     if future:
         return today + dt.timedelta(days=365 * FUTURE_YEARS + FUTURE_YEARS // 4)
     return today + dt.timedelta(days=1)
@@ -45,12 +48,15 @@ def _today(zone: dt.tzinfo, minute: int) -> dt.date:
 
 def _moment_bounds(*, future: bool) -> tuple[dt.datetime, dt.datetime]:
     """The first moment of the earliest day and the first moment after the latest day."""
-    return _moment_bounds_for(latest_day(future=future), timezone.get_default_timezone())
+    return _moment_bounds_at(future, timezone.get_default_timezone(), int(time.time()) // 60)
 
 
 @functools.lru_cache(maxsize=8)
-def _moment_bounds_for(latest: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    # Kept per latest day and zone: a batch of a thousand rows checks four moments each.
+def _moment_bounds_at(
+    future: bool, zone: dt.tzinfo, minute: int
+) -> tuple[dt.datetime, dt.datetime]:
+    # Kept per minute, as `_today`: a batch of a thousand rows checks four moments each.
+    latest = _latest(_today(zone, minute), future)
     return (
         dt.datetime.combine(EARLIEST_DAY, dt.time(), tzinfo=zone),
         dt.datetime.combine(latest + dt.timedelta(days=1), dt.time(), tzinfo=zone),
